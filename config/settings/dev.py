@@ -1,0 +1,5 @@
+from .base import *  # noqa: F403
+
+DEBUG = True
+SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-do-not-use-in-production"  # noqa: F405
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", *ALLOWED_HOSTS]  # noqa: F405

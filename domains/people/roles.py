@@ -1,0 +1,141 @@
+"""Roles, the perimeter each one needs, and the permissions each one brings.
+
+One table so that the service granting a function, the database constraint and the
+selectors read the same rules.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    DGOS = "dgos", _("DGOS (ministère)")
+    UNESS_ADMIN = "uness_admin", _("Administrateur UNESS")
+    ARS = "ars", _("Agent ARS")
+    FACULTY_REGISTRY = "faculty_registry", _("Scolarité de faculté")
+    COORDINATOR = "coordinator", _("Coordonnateur de DES")
+    SITE_SUPERVISOR = "site_supervisor", _("Responsable de terrain de stage (RTS)")
+    PRACTITIONER = "practitioner", _("Maître de stage universitaire (MSU)")
+    SITE_ASSISTANT = "site_assistant", _("Assistant de terrain de stage")
+    MEDICAL_AFFAIRS = "medical_affairs", _("Direction des affaires médicales (DAM)")
+    ESTABLISHMENT_DIRECTOR = "establishment_director", _("Directeur d'établissement")
+    RESIDENT = "resident", _("Interne")
+    RESIDENT_REPRESENTATIVE = "resident_representative", _("Représentant des internes")
+    SUPPORT_L1 = "support_l1", _("Support niveau 1")
+    SUPPORT_L2 = "support_l2", _("Support niveau 2")
+
+
+class PerimeterKind(models.TextChoices):
+    NATIONAL = "national", _("National")
+    REGION = "region", _("Région")
+    SUBDIVISION = "subdivision", _("Subdivision")
+    SPECIALTY_IN_SUBDIVISION = "specialty_in_subdivision", _("Spécialité dans une subdivision")
+    ESTABLISHMENT = "establishment", _("Établissement")
+    TRAINING_SITE = "training_site", _("Terrain de stage")
+    SELF = "self", _("Soi-même")
+
+
+ROLE_PERIMETER: dict[str, str] = {
+    Role.DGOS: PerimeterKind.NATIONAL,
+    Role.UNESS_ADMIN: PerimeterKind.NATIONAL,
+    Role.SUPPORT_L2: PerimeterKind.NATIONAL,
+    Role.ARS: PerimeterKind.REGION,
+    Role.FACULTY_REGISTRY: PerimeterKind.SUBDIVISION,
+    Role.RESIDENT_REPRESENTATIVE: PerimeterKind.SUBDIVISION,
+    Role.SUPPORT_L1: PerimeterKind.SUBDIVISION,
+    Role.COORDINATOR: PerimeterKind.SPECIALTY_IN_SUBDIVISION,
+    Role.MEDICAL_AFFAIRS: PerimeterKind.ESTABLISHMENT,
+    Role.ESTABLISHMENT_DIRECTOR: PerimeterKind.ESTABLISHMENT,
+    Role.SITE_SUPERVISOR: PerimeterKind.TRAINING_SITE,
+    Role.PRACTITIONER: PerimeterKind.TRAINING_SITE,
+    Role.SITE_ASSISTANT: PerimeterKind.TRAINING_SITE,
+    Role.RESIDENT: PerimeterKind.SELF,
+}
+
+# The Function fields each perimeter kind fills in; all other perimeter fields stay empty.
+PERIMETER_FIELDS: dict[str, tuple[str, ...]] = {
+    PerimeterKind.NATIONAL: (),
+    PerimeterKind.REGION: ("region",),
+    PerimeterKind.SUBDIVISION: ("subdivision",),
+    PerimeterKind.SPECIALTY_IN_SUBDIVISION: ("subdivision", "specialty"),
+    PerimeterKind.ESTABLISHMENT: ("establishment",),
+    PerimeterKind.TRAINING_SITE: ("training_site",),
+    PerimeterKind.SELF: (),
+}
+ALL_PERIMETER_FIELDS = ("region", "subdivision", "specialty", "establishment", "training_site")
+
+# The object a function's django-guardian permissions are put on, per perimeter kind
+# (the specialty of a coordinator narrows the subdivision in the selectors).
+PERIMETER_OBJECT_FIELD: dict[str, str | None] = {
+    PerimeterKind.NATIONAL: None,
+    PerimeterKind.REGION: "region",
+    PerimeterKind.SUBDIVISION: "subdivision",
+    PerimeterKind.SPECIALTY_IN_SUBDIVISION: "subdivision",
+    PerimeterKind.ESTABLISHMENT: "establishment",
+    PerimeterKind.TRAINING_SITE: "training_site",
+    PerimeterKind.SELF: "person",
+}
+
+# Roles that may change what lies inside their perimeter (others only read it).
+MANAGING_ROLES = frozenset(
+    {
+        Role.ARS,
+        Role.FACULTY_REGISTRY,
+        Role.COORDINATOR,
+        Role.SITE_SUPERVISOR,
+        Role.MEDICAL_AFFAIRS,
+        Role.RESIDENT,
+    }
+)
+
+_READ_REFERENTIAL = [
+    "referential.view_establishment",
+    "referential.view_trainingsite",
+    "referential.view_accreditation",
+    "referential.view_post",
+]
+
+# Model-wide permissions each role's group carries; the perimeter narrows them.
+ROLE_MODEL_PERMISSIONS: dict[str, list[str]] = {
+    Role.DGOS: [*_READ_REFERENTIAL, "people.view_person", "people.view_function"],
+    Role.UNESS_ADMIN: [
+        *_READ_REFERENTIAL,
+        "referential.change_establishment",
+        "referential.change_trainingsite",
+        "people.view_person",
+        "people.add_person",
+        "people.change_person",
+        "people.view_function",
+        "people.add_function",
+        "people.change_function",
+    ],
+    Role.ARS: [
+        *_READ_REFERENTIAL,
+        "referential.add_establishment",
+        "referential.change_establishment",
+        "referential.add_trainingsite",
+        "referential.change_trainingsite",
+        "referential.add_accreditation",
+        "referential.change_accreditation",
+        "referential.add_post",
+        "referential.change_post",
+        "referential.delete_post",
+        "people.view_person",
+        "people.view_function",
+    ],
+    Role.FACULTY_REGISTRY: [*_READ_REFERENTIAL, "people.view_person"],
+    Role.COORDINATOR: [*_READ_REFERENTIAL, "people.view_person"],
+    Role.SITE_SUPERVISOR: [*_READ_REFERENTIAL, "referential.change_trainingsite"],
+    Role.PRACTITIONER: [*_READ_REFERENTIAL],
+    Role.SITE_ASSISTANT: [*_READ_REFERENTIAL],
+    Role.MEDICAL_AFFAIRS: [*_READ_REFERENTIAL, "referential.change_establishment"],
+    Role.ESTABLISHMENT_DIRECTOR: [*_READ_REFERENTIAL],
+    Role.RESIDENT: ["referential.view_trainingsite", "referential.view_post"],
+    Role.RESIDENT_REPRESENTATIVE: [*_READ_REFERENTIAL],
+    Role.SUPPORT_L1: [*_READ_REFERENTIAL, "people.view_person"],
+    Role.SUPPORT_L2: [*_READ_REFERENTIAL, "people.view_person", "people.view_function"],
+}
+
+
+def role_group_name(role: str) -> str:
+    return f"Rôle : {Role(role).label}"

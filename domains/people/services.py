@@ -1,0 +1,268 @@
+"""Writes on persons, their e-mail addresses and their functions."""
+
+from datetime import date
+
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.models import UserObjectPermission
+
+from .models import EmailAddress, Function, Person, User
+from .roles import (
+    ALL_PERIMETER_FIELDS,
+    MANAGING_ROLES,
+    PERIMETER_FIELDS,
+    PERIMETER_OBJECT_FIELD,
+    ROLE_MODEL_PERMISSIONS,
+    ROLE_PERIMETER,
+    Role,
+    role_group_name,
+)
+from .selectors import active_functions
+
+
+def _audit(instance, by: User | None) -> None:
+    # django-simple-history reads this to record who made the change.
+    instance._history_user = by
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+@transaction.atomic
+def person_create(
+    *,
+    civility: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    email_verified: bool = False,
+    birth_date: date | None = None,
+    phone: str = "",
+    imotep_id: str | None = None,
+    sides_ng_id: str | None = None,
+    password: str | None = None,
+    by: User | None = None,
+) -> Person:
+    """Create a person, her account and her primary e-mail address."""
+    email = normalise_email(email)
+    errors = {}
+    if not first_name.strip():
+        errors["first_name"] = _("Le prénom est obligatoire.")
+    if not last_name.strip():
+        errors["last_name"] = _("Le nom est obligatoire.")
+    if not email:
+        errors["email"] = _("L'adresse e-mail est obligatoire.")
+    elif EmailAddress.objects.filter(email__iexact=email).exists():
+        errors["email"] = _("L'adresse e-mail %(email)s appartient déjà à une personne.") % {
+            "email": email
+        }
+    if imotep_id and Person.objects.filter(imotep_id=imotep_id).exists():
+        errors["imotep_id"] = _("Une personne porte déjà l'identifiant IMOTEP %(id)s.") % {
+            "id": imotep_id
+        }
+    if errors:
+        raise ValidationError(errors)
+
+    user = User(username=email, email=email, first_name=first_name, last_name=last_name)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    person = Person(
+        user=user,
+        civility=civility,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        birth_date=birth_date,
+        phone=phone,
+        imotep_id=imotep_id or None,
+        sides_ng_id=sides_ng_id or None,
+    )
+    person.full_clean(exclude=["user"])
+    _audit(person, by)
+    person.save()
+    address = EmailAddress(person=person, email=email, is_primary=True, is_verified=email_verified)
+    _audit(address, by)
+    address.save()
+    return person
+
+
+@transaction.atomic
+def email_add(
+    *, person: Person, email: str, verified: bool = False, primary: bool = False,
+    by: User | None = None,
+) -> EmailAddress:
+    email = normalise_email(email)
+    if EmailAddress.objects.filter(email__iexact=email).exists():
+        raise ValidationError(
+            {"email": _("L'adresse e-mail %(email)s appartient déjà à une personne.")
+             % {"email": email}}
+        )
+    address = EmailAddress(person=person, email=email, is_verified=verified)
+    address.full_clean()
+    _audit(address, by)
+    address.save()
+    if primary:
+        email_set_primary(address=address, by=by)
+    return address
+
+
+@transaction.atomic
+def email_set_primary(*, address: EmailAddress, by: User | None = None) -> None:
+    for other in address.person.emails.filter(is_primary=True).exclude(pk=address.pk):
+        other.is_primary = False
+        _audit(other, by)
+        other.save(update_fields=["is_primary"])
+    address.is_primary = True
+    _audit(address, by)
+    address.save(update_fields=["is_primary"])
+    user = address.person.user
+    user.email = address.email
+    user.save(update_fields=["email"])
+
+
+def _check_perimeter(role: str, perimeter: dict) -> None:
+    if role not in ROLE_PERIMETER:
+        raise ValidationError({"role": _("Rôle inconnu : %(role)s.") % {"role": role}})
+    needed = PERIMETER_FIELDS[ROLE_PERIMETER[role]]
+    errors = {}
+    for field in ALL_PERIMETER_FIELDS:
+        value = perimeter.get(field)
+        label = Function._meta.get_field(field).verbose_name
+        if field in needed and value is None:
+            errors[field] = _("Le rôle « %(role)s » exige un périmètre : %(field)s manquant(e).") % {
+                "role": Role(role).label, "field": label,
+            }
+        elif field not in needed and value is not None:
+            errors[field] = _("Le rôle « %(role)s » ne prend pas de %(field)s comme périmètre.") % {
+                "role": Role(role).label, "field": label,
+            }
+    if errors:
+        raise ValidationError(errors)
+    specialty = perimeter.get("specialty")
+    if specialty is not None and specialty.kind == "OPTION":
+        raise ValidationError(
+            {"specialty": _("Un coordonnateur l'est d'un DES ou d'une FST, pas d'une option.")}
+        )
+
+
+@transaction.atomic
+def function_grant(
+    *,
+    person: Person,
+    role: str,
+    start_date: date,
+    end_date: date | None = None,
+    region=None,
+    subdivision=None,
+    specialty=None,
+    establishment=None,
+    training_site=None,
+    by: User | None = None,
+) -> Function:
+    """Give a person a role on a perimeter, and the permissions that come with it."""
+    perimeter = {
+        "region": region, "subdivision": subdivision, "specialty": specialty,
+        "establishment": establishment, "training_site": training_site,
+    }
+    _check_perimeter(role, perimeter)
+    if end_date is not None and end_date < start_date:
+        raise ValidationError(
+            {"end_date": _("La date de fin (%(end)s) précède la date de début (%(start)s).") % {
+                "end": end_date.strftime("%d/%m/%Y"), "start": start_date.strftime("%d/%m/%Y")}}
+        )
+    function = Function(person=person, role=role, start_date=start_date, end_date=end_date,
+                        **perimeter)
+    _audit(function, by)
+    function.save()
+    permissions_sync(user=person.user)
+    return function
+
+
+@transaction.atomic
+def function_end(*, function: Function, end_date: date | None = None,
+                 by: User | None = None) -> Function:
+    """End a function (today by default) and take back the permissions it gave."""
+    end_date = end_date or timezone.localdate()
+    if end_date < function.start_date:
+        raise ValidationError(
+            {"end_date": _("La date de fin (%(end)s) précède le début de la fonction (%(start)s).")
+             % {"end": end_date.strftime("%d/%m/%Y"),
+                "start": function.start_date.strftime("%d/%m/%Y")}}
+        )
+    function.end_date = end_date
+    _audit(function, by)
+    function.save(update_fields=["end_date"])
+    permissions_sync(user=function.person.user)
+    return function
+
+
+def _role_group(role: str) -> Group:
+    group, created = Group.objects.get_or_create(name=role_group_name(role))
+    if created:
+        perms = []
+        for dotted in ROLE_MODEL_PERMISSIONS[role]:
+            app_label, codename = dotted.split(".")
+            perms.append(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(perms)
+    return group
+
+
+def _perimeter_object_permissions(function: Function) -> set[tuple[int, int, str]]:
+    """(permission id, content type id, object pk) a function puts on its perimeter object."""
+    field = PERIMETER_OBJECT_FIELD[ROLE_PERIMETER[function.role]]
+    if field is None:
+        return set()
+    target = getattr(function, field)
+    content_type = ContentType.objects.get_for_model(type(target))
+    actions = ["view", "change"] if function.role in MANAGING_ROLES else ["view"]
+    result = set()
+    for action in actions:
+        permission = Permission.objects.get(
+            content_type=content_type, codename=f"{action}_{content_type.model}"
+        )
+        result.add((permission.pk, content_type.pk, str(target.pk)))
+    return result
+
+
+@transaction.atomic
+def permissions_sync(*, user: User) -> None:
+    """Make groups and django-guardian object permissions match the active functions.
+
+    Recomputed from scratch, so ending one of two functions on the same perimeter keeps
+    what the other still grants.
+    """
+    functions = list(active_functions(user).select_related("person"))
+    user.groups.set([_role_group(role) for role in {f.role for f in functions}])
+    wanted: set[tuple[int, int, str]] = set()
+    for function in functions:
+        wanted |= _perimeter_object_permissions(function)
+    existing = {
+        (p.permission_id, p.content_type_id, p.object_pk): p.pk
+        for p in UserObjectPermission.objects.filter(user=user)
+    }
+    stale = [pk for key, pk in existing.items() if key not in wanted]
+    UserObjectPermission.objects.filter(pk__in=stale).delete()
+    UserObjectPermission.objects.bulk_create(
+        UserObjectPermission(user=user, permission_id=perm, content_type_id=ct, object_pk=pk)
+        for perm, ct, pk in wanted - existing.keys()
+    )
+
+
+def permissions_sync_all() -> int:
+    """Daily: functions that start or end today change what people may do."""
+    users = User.objects.filter(person__isnull=False)
+    count = 0
+    for user in users.iterator():
+        permissions_sync(user=user)
+        count += 1
+    return count

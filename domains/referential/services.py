@@ -1,0 +1,259 @@
+"""Writes on the referential: every rule a record must respect is checked here."""
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import (
+    ACTIVE_ACCREDITATION_STATES,
+    Accreditation,
+    AccreditationState,
+    Establishment,
+    EstablishmentKind,
+    Phase,
+    Post,
+    Semester,
+    Specialty,
+    SpecialtyKind,
+    TrainingSite,
+    data_quality_for,
+)
+from .selectors import site_is_accredited
+from .validators import compact, validate_finess, validate_siret
+
+ESTABLISHMENT_FIELDS = (
+    "name", "kind", "finess", "siret", "parent", "region", "address", "postal_code", "city",
+    "legacy_id",
+)
+TRAINING_SITE_FIELDS = (
+    "establishment", "subdivision", "name", "department", "kind", "address", "description",
+    "legacy_id", "is_active",
+)
+
+
+def _audit(instance, by) -> None:
+    instance._history_user = by
+
+
+def _fmt(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _apply(instance, fields: dict, allowed: Iterable[str]) -> None:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"Champs inconnus : {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        setattr(instance, name, value)
+
+
+def _clean_establishment(establishment: Establishment) -> None:
+    errors = {}
+    establishment.finess = compact(establishment.finess)
+    establishment.siret = compact(establishment.siret)
+    for field, validate in (("finess", validate_finess), ("siret", validate_siret)):
+        value = getattr(establishment, field)
+        if value:
+            try:
+                validate(value)
+            except ValidationError as error:
+                errors[field] = error.messages
+    parent = establishment.parent
+    if parent is not None:
+        if parent.kind != EstablishmentKind.LEGAL_ENTITY:
+            errors["parent"] = _("Le rattachement doit être une entité juridique (EJ).")
+        elif establishment.pk and parent.pk == establishment.pk:
+            errors["parent"] = _("Un établissement ne peut pas être rattaché à lui-même.")
+    if establishment.kind == EstablishmentKind.LEGAL_ENTITY and parent is not None:
+        errors["parent"] = _("Une entité juridique n'est rattachée à aucune autre.")
+    if errors:
+        raise ValidationError(errors)
+    establishment.data_quality = data_quality_for(establishment.finess, establishment.siret)
+    establishment.full_clean(validate_constraints=True)
+
+
+@transaction.atomic
+def establishment_create(*, by=None, **fields) -> Establishment:
+    establishment = Establishment()
+    _apply(establishment, fields, ESTABLISHMENT_FIELDS)
+    _clean_establishment(establishment)
+    _audit(establishment, by)
+    establishment.save()
+    return establishment
+
+
+@transaction.atomic
+def establishment_update(*, establishment: Establishment, by=None, **fields) -> Establishment:
+    _apply(establishment, fields, ESTABLISHMENT_FIELDS)
+    _clean_establishment(establishment)
+    _audit(establishment, by)
+    establishment.save()
+    return establishment
+
+
+@transaction.atomic
+def training_site_create(*, by=None, **fields) -> TrainingSite:
+    site = TrainingSite()
+    _apply(site, fields, TRAINING_SITE_FIELDS)
+    site.full_clean()
+    _audit(site, by)
+    site.save()
+    return site
+
+
+@transaction.atomic
+def training_site_update(*, training_site: TrainingSite, by=None, **fields) -> TrainingSite:
+    _apply(training_site, fields, TRAINING_SITE_FIELDS)
+    training_site.full_clean()
+    _audit(training_site, by)
+    training_site.save()
+    return training_site
+
+
+def _check_accreditation(accreditation: Accreditation, phases: list[Phase]) -> None:
+    errors = {}
+    if accreditation.end_date < accreditation.start_date:
+        errors["end_date"] = _(
+            "La fin de l'agrément (%(end)s) précède son début (%(start)s)."
+        ) % {"end": _fmt(accreditation.end_date), "start": _fmt(accreditation.start_date)}
+    if not phases:
+        errors["phases"] = _("Choisissez au moins une phase.")
+    if accreditation.specialty.kind == SpecialtyKind.OPTION:
+        errors["specialty"] = _(
+            "Un terrain est agréé pour un DES ou une FST, pas pour une option."
+        )
+    if errors:
+        raise ValidationError(errors)
+    accreditation.full_clean(exclude=["phases"])
+
+
+@transaction.atomic
+def accreditation_create(
+    *,
+    training_site: TrainingSite,
+    specialty: Specialty,
+    phases: Iterable[Phase],
+    start_date: date,
+    end_date: date,
+    state: str,
+    type: str = "principal",
+    supervisor=None,
+    decision_reference: str = "",
+    by=None,
+) -> Accreditation:
+    phases = list(phases)
+    accreditation = Accreditation(
+        training_site=training_site, specialty=specialty, start_date=start_date,
+        end_date=end_date, state=state, type=type, supervisor=supervisor,
+        decision_reference=decision_reference,
+    )
+    _check_accreditation(accreditation, phases)
+    _audit(accreditation, by)
+    accreditation.save()
+    accreditation.phases.set(phases)
+    return accreditation
+
+
+@transaction.atomic
+def accreditation_update(
+    *, accreditation: Accreditation, phases: Iterable[Phase] | None = None, by=None, **fields
+) -> Accreditation:
+    _apply(accreditation, fields, (
+        "specialty", "start_date", "end_date", "state", "type", "supervisor",
+        "decision_reference",
+    ))
+    phases = list(phases) if phases is not None else list(accreditation.phases.all())
+    _check_accreditation(accreditation, phases)
+    _audit(accreditation, by)
+    accreditation.save()
+    accreditation.phases.set(phases)
+    return accreditation
+
+
+def _check_post(post: Post, shared: list[Specialty]) -> None:
+    for specialty in [post.specialty, *shared]:
+        if not site_is_accredited(
+            training_site=post.training_site, specialty=specialty, phase=post.phase,
+            semester=post.semester,
+        ):
+            field = "specialty" if specialty == post.specialty else "shared_specialties"
+            raise ValidationError({field: _(
+                "Poste refusé : le terrain « %(site)s » n'a pas d'agrément en cours pour "
+                "%(specialty)s en %(phase)s au début du semestre %(semester)s (%(start)s)."
+            ) % {
+                "site": post.training_site, "specialty": specialty,
+                "phase": post.phase.label.lower(), "semester": post.semester,
+                "start": _fmt(post.semester.start_date),
+            }})
+    if post.coupled_with_id:
+        other = post.coupled_with
+        if other.pk == post.pk:
+            raise ValidationError({"coupled_with": _("Un poste ne peut être couplé à lui-même.")})
+        if other.semester_id != post.semester_id:
+            raise ValidationError(
+                {"coupled_with": _("Un poste couplé doit l'être avec un poste du même semestre.")}
+            )
+    post.full_clean(exclude=["shared_specialties"])
+
+
+@transaction.atomic
+def post_open(
+    *,
+    semester: Semester,
+    training_site: TrainingSite,
+    specialty: Specialty,
+    phase: Phase,
+    seats: int = 1,
+    shared_specialties: Iterable[Specialty] = (),
+    coupled_with: Post | None = None,
+    by=None,
+) -> Post:
+    """Open a post; only on a site accredited for the specialty and phase that semester."""
+    shared = [s for s in shared_specialties if s != specialty]
+    post = Post(
+        semester=semester, training_site=training_site, specialty=specialty, phase=phase,
+        seats=seats, coupled_with=coupled_with,
+    )
+    _check_post(post, shared)
+    _audit(post, by)
+    post.save()
+    post.shared_specialties.set(shared)
+    return post
+
+
+@transaction.atomic
+def post_update(*, post: Post, seats: int | None = None,
+                shared_specialties: Iterable[Specialty] | None = None,
+                coupled_with: Post | None = None, by=None) -> Post:
+    if seats is not None:
+        post.seats = seats
+    post.coupled_with = coupled_with
+    shared = (list(shared_specialties) if shared_specialties is not None
+              else list(post.shared_specialties.all()))
+    _check_post(post, shared)
+    _audit(post, by)
+    post.save()
+    post.shared_specialties.set(shared)
+    return post
+
+
+@transaction.atomic
+def post_close(*, post: Post, by=None) -> None:
+    _audit(post, by)
+    post.delete()
+
+
+@transaction.atomic
+def accreditation_expire_past(*, today: date, by=None) -> int:
+    """Mark as expired the active accreditations whose end date has passed."""
+    stale = Accreditation.objects.filter(state__in=ACTIVE_ACCREDITATION_STATES, end_date__lt=today)
+    count = 0
+    for accreditation in stale:
+        accreditation.state = AccreditationState.EXPIRED
+        _audit(accreditation, by)
+        accreditation.save(update_fields=["state"])
+        count += 1
+    return count
