@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     "domains.referential",
     "domains.identity",
     "domains.cockpit",
+    "domains.demo",
     "siimop_site",
     # Wagtail
     "wagtail.contrib.forms",
@@ -138,7 +139,7 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = [("fr", "Français"), ("en", "English")]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "static_collected"
-STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").exists() else []
+STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {

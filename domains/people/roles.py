@@ -100,6 +100,12 @@ ROLE_MODEL_PERMISSIONS: dict[str, list[str]] = {
     Role.DGOS: [*_READ_REFERENTIAL, "people.view_person", "people.view_function"],
     Role.UNESS_ADMIN: [
         *_READ_REFERENTIAL,
+        "wagtailadmin.access_admin",
+        *[
+            f"referential.{action}_{model}"
+            for model in ("region", "subdivision", "faculty", "specialty", "semester")
+            for action in ("add", "change", "view")
+        ],
         "referential.change_establishment",
         "referential.change_trainingsite",
         "people.view_person",

@@ -5,7 +5,7 @@ from datetime import date
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.models import UserObjectPermission
@@ -21,7 +21,7 @@ from .roles import (
     Role,
     role_group_name,
 )
-from .selectors import active_functions
+from .selectors import active_on
 
 
 def _audit(instance, by: User | None) -> None:
@@ -128,7 +128,7 @@ def email_set_primary(*, address: EmailAddress, by: User | None = None) -> None:
     user.save(update_fields=["email"])
 
 
-def _check_perimeter(role: str, perimeter: dict) -> None:
+def function_validate_perimeter(role: str, perimeter: dict) -> None:
     if role not in ROLE_PERIMETER:
         raise ValidationError({"role": _("Rôle inconnu : %(role)s.") % {"role": role}})
     needed = PERIMETER_FIELDS[ROLE_PERIMETER[role]]
@@ -172,7 +172,7 @@ def function_grant(
         "region": region, "subdivision": subdivision, "specialty": specialty,
         "establishment": establishment, "training_site": training_site,
     }
-    _check_perimeter(role, perimeter)
+    function_validate_perimeter(role, perimeter)
     if end_date is not None and end_date < start_date:
         raise ValidationError(
             {"end_date": _("La date de fin (%(end)s) précède la date de début (%(start)s).") % {
@@ -204,65 +204,95 @@ def function_end(*, function: Function, end_date: date | None = None,
     return function
 
 
-def _role_group(role: str) -> Group:
-    group, created = Group.objects.get_or_create(name=role_group_name(role))
-    if created:
-        perms = []
-        for dotted in ROLE_MODEL_PERMISSIONS[role]:
-            app_label, codename = dotted.split(".")
-            perms.append(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
-        group.permissions.set(perms)
-    return group
+def _role_groups() -> dict[str, Group]:
+    """One group per role, created with its model-wide permissions on first use."""
+    groups = {g.name: g for g in Group.objects.filter(name__in=[role_group_name(r) for r in Role])}
+    missing = [r for r in Role if role_group_name(r) not in groups]
+    if missing:
+        permissions = {
+            f"{p.content_type.app_label}.{p.codename}": p
+            for p in Permission.objects.select_related("content_type")
+        }
+        for role in missing:
+            group = Group.objects.create(name=role_group_name(role))
+            group.permissions.set([permissions[d] for d in ROLE_MODEL_PERMISSIONS[role]])
+            groups[group.name] = group
+    return {role: groups[role_group_name(role)] for role in Role}
 
 
-def _perimeter_object_permissions(function: Function) -> set[tuple[int, int, str]]:
+def _perimeter_object_permissions(
+    function: Function, view_change: dict[str, dict[str, tuple[int, int]]]
+) -> set[tuple[int, int, str]]:
     """(permission id, content type id, object pk) a function puts on its perimeter object."""
     field = PERIMETER_OBJECT_FIELD[ROLE_PERIMETER[function.role]]
     if field is None:
         return set()
-    target = getattr(function, field)
-    content_type = ContentType.objects.get_for_model(type(target))
+    target_id = getattr(function, f"{field}_id")
     actions = ["view", "change"] if function.role in MANAGING_ROLES else ["view"]
-    result = set()
-    for action in actions:
-        permission = Permission.objects.get(
-            content_type=content_type, codename=f"{action}_{content_type.model}"
-        )
-        result.add((permission.pk, content_type.pk, str(target.pk)))
+    return {(*view_change[field][action], str(target_id)) for action in actions}
+
+
+def _perimeter_permission_ids() -> dict[str, dict[str, tuple[int, int]]]:
+    result = {}
+    for field in {f for f in PERIMETER_OBJECT_FIELD.values() if f}:
+        model = Function._meta.get_field(field).related_model
+        content_type = ContentType.objects.get_for_model(model)
+        result[field] = {
+            action: (
+                Permission.objects.get(
+                    content_type=content_type, codename=f"{action}_{content_type.model}"
+                ).pk,
+                content_type.pk,
+            )
+            for action in ("view", "change")
+        }
     return result
 
 
 @transaction.atomic
-def permissions_sync(*, user: User) -> None:
+def permissions_sync_many(*, user_ids: list[int], day: date | None = None) -> None:
     """Make groups and django-guardian object permissions match the active functions.
 
     Recomputed from scratch, so ending one of two functions on the same perimeter keeps
-    what the other still grants.
+    what the other still grants. Works on many users at once (demo data, daily sync).
     """
-    functions = list(active_functions(user).select_related("person"))
-    user.groups.set([_role_group(role) for role in {f.role for f in functions}])
-    wanted: set[tuple[int, int, str]] = set()
-    for function in functions:
-        wanted |= _perimeter_object_permissions(function)
-    existing = {
-        (p.permission_id, p.content_type_id, p.object_pk): p.pk
-        for p in UserObjectPermission.objects.filter(user=user)
-    }
-    stale = [pk for key, pk in existing.items() if key not in wanted]
-    UserObjectPermission.objects.filter(pk__in=stale).delete()
-    UserObjectPermission.objects.bulk_create(
-        UserObjectPermission(user=user, permission_id=perm, content_type_id=ct, object_pk=pk)
-        for perm, ct, pk in wanted - existing.keys()
+    day = day or timezone.localdate()
+    groups = _role_groups()
+    ids = _perimeter_permission_ids()
+    wanted_perms: dict[int, set] = {uid: set() for uid in user_ids}
+    wanted_groups: dict[int, set] = {uid: set() for uid in user_ids}
+    functions = Function.objects.filter(active_on(day), person__user_id__in=user_ids)
+    for function in functions.annotate(uid=models.F("person__user_id")):
+        wanted_groups[function.uid].add(groups[function.role].pk)
+        wanted_perms[function.uid] |= _perimeter_object_permissions(function, ids)
+
+    Membership = User.groups.through
+    Membership.objects.filter(user_id__in=user_ids).delete()
+    Membership.objects.bulk_create(
+        Membership(user_id=uid, group_id=gid)
+        for uid, gids in wanted_groups.items() for gid in gids
     )
+    existing = {}
+    for p in UserObjectPermission.objects.filter(user_id__in=user_ids):
+        existing[(p.user_id, p.permission_id, p.content_type_id, p.object_pk)] = p.pk
+    wanted = {(uid, *perm) for uid, perms in wanted_perms.items() for perm in perms}
+    UserObjectPermission.objects.filter(
+        pk__in=[pk for key, pk in existing.items() if key not in wanted]
+    ).delete()
+    UserObjectPermission.objects.bulk_create(
+        (UserObjectPermission(user_id=uid, permission_id=perm, content_type_id=ct, object_pk=pk)
+         for uid, perm, ct, pk in wanted - existing.keys()),
+        batch_size=2000,
+    )
+
+
+def permissions_sync(*, user: User) -> None:
+    permissions_sync_many(user_ids=[user.pk])
 
 
 def permissions_sync_all() -> int:
     """Daily: functions that start or end today change what people may do."""
-    users = User.objects.filter(person__isnull=False)
-    count = 0
-    for user in users.iterator():
-        permissions_sync(user=user)
-        count += 1
-    return count
+    user_ids = list(User.objects.filter(person__isnull=False).values_list("pk", flat=True))
+    for start in range(0, len(user_ids), 2000):
+        permissions_sync_many(user_ids=user_ids[start : start + 2000])
+    return len(user_ids)

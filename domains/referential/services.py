@@ -50,7 +50,7 @@ def _apply(instance, fields: dict, allowed: Iterable[str]) -> None:
         setattr(instance, name, value)
 
 
-def _clean_establishment(establishment: Establishment) -> None:
+def establishment_validate(establishment: Establishment) -> None:
     errors = {}
     establishment.finess = compact(establishment.finess)
     establishment.siret = compact(establishment.siret)
@@ -79,7 +79,7 @@ def _clean_establishment(establishment: Establishment) -> None:
 def establishment_create(*, by=None, **fields) -> Establishment:
     establishment = Establishment()
     _apply(establishment, fields, ESTABLISHMENT_FIELDS)
-    _clean_establishment(establishment)
+    establishment_validate(establishment)
     _audit(establishment, by)
     establishment.save()
     return establishment
@@ -88,7 +88,7 @@ def establishment_create(*, by=None, **fields) -> Establishment:
 @transaction.atomic
 def establishment_update(*, establishment: Establishment, by=None, **fields) -> Establishment:
     _apply(establishment, fields, ESTABLISHMENT_FIELDS)
-    _clean_establishment(establishment)
+    establishment_validate(establishment)
     _audit(establishment, by)
     establishment.save()
     return establishment
@@ -113,7 +113,7 @@ def training_site_update(*, training_site: TrainingSite, by=None, **fields) -> T
     return training_site
 
 
-def _check_accreditation(accreditation: Accreditation, phases: list[Phase]) -> None:
+def accreditation_validate(accreditation: Accreditation, phases: list[Phase]) -> None:
     errors = {}
     if accreditation.end_date < accreditation.start_date:
         errors["end_date"] = _(
@@ -150,7 +150,7 @@ def accreditation_create(
         end_date=end_date, state=state, type=type, supervisor=supervisor,
         decision_reference=decision_reference,
     )
-    _check_accreditation(accreditation, phases)
+    accreditation_validate(accreditation, phases)
     _audit(accreditation, by)
     accreditation.save()
     accreditation.phases.set(phases)
@@ -166,14 +166,14 @@ def accreditation_update(
         "decision_reference",
     ))
     phases = list(phases) if phases is not None else list(accreditation.phases.all())
-    _check_accreditation(accreditation, phases)
+    accreditation_validate(accreditation, phases)
     _audit(accreditation, by)
     accreditation.save()
     accreditation.phases.set(phases)
     return accreditation
 
 
-def _check_post(post: Post, shared: list[Specialty]) -> None:
+def post_validate(post: Post, shared: list[Specialty]) -> None:
     for specialty in [post.specialty, *shared]:
         if not site_is_accredited(
             training_site=post.training_site, specialty=specialty, phase=post.phase,
@@ -217,7 +217,7 @@ def post_open(
         semester=semester, training_site=training_site, specialty=specialty, phase=phase,
         seats=seats, coupled_with=coupled_with,
     )
-    _check_post(post, shared)
+    post_validate(post, shared)
     _audit(post, by)
     post.save()
     post.shared_specialties.set(shared)
@@ -233,7 +233,7 @@ def post_update(*, post: Post, seats: int | None = None,
     post.coupled_with = coupled_with
     shared = (list(shared_specialties) if shared_specialties is not None
               else list(post.shared_specialties.all()))
-    _check_post(post, shared)
+    post_validate(post, shared)
     _audit(post, by)
     post.save()
     post.shared_specialties.set(shared)
