@@ -7,11 +7,15 @@ from .base import *  # noqa: F403
 if not SECRET_KEY:  # noqa: F405
     raise ImproperlyConfigured("DJANGO_SECRET_KEY doit être défini en production.")
 if "DATABASE_URL" not in os.environ:
-    raise ImproperlyConfigured("DATABASE_URL doit désigner la base PostgreSQL de production.")
+    raise ImproperlyConfigured(
+        "DATABASE_URL doit désigner la base PostgreSQL de production."
+    )
 
 STORAGES = {
     **STORAGES,  # noqa: F405
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
 }
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = True

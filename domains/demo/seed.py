@@ -15,6 +15,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from faker import Faker
 from simple_history.utils import bulk_create_with_history
+from stdnum.luhn import calc_check_digit
 
 from domains.people.models import Civility, EmailAddress, Function, Person, User
 from domains.people.roles import Role
@@ -40,9 +41,19 @@ from domains.referential.models import (
     data_quality_for,
 )
 from domains.referential.validators import finess_check_digit
-from stdnum.luhn import calc_check_digit
 
 from .accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_email
+
+
+@dataclass
+class PersonSpec:
+    email: str
+    civility: str
+    first_name: str
+    last_name: str
+    password: str | None
+    functions: list[tuple[str, dict]]
+    supervises: TrainingSite | None = None
 
 
 @dataclass(frozen=True)
@@ -52,27 +63,58 @@ class Scale:
     accreditations_per_site: float
     posts: int
     coordinators_per_subdivision: int
+    residents_per_subdivision: int
 
 
 SCALES = {
     "small": Scale(
-        establishments=90, sites_per_establishment=2.5, accreditations_per_site=2.0,
-        posts=250, coordinators_per_subdivision=2,
+        establishments=90,
+        sites_per_establishment=2.5,
+        accreditations_per_site=2.0,
+        posts=250,
+        coordinators_per_subdivision=2,
+        residents_per_subdivision=2,
     ),
     "national": Scale(
-        establishments=4000, sites_per_establishment=3.0, accreditations_per_site=2.5,
-        posts=20000, coordinators_per_subdivision=30,
+        establishments=4000,
+        sites_per_establishment=3.0,
+        accreditations_per_site=2.5,
+        posts=20000,
+        coordinators_per_subdivision=30,
+        residents_per_subdivision=20,
     ),
 }
 
 # Department of each subdivision's CHU, for FINESS numbers and postal codes.
 SUBDIVISION_DEPARTMENT = {
-    "AMIENS": "80", "ANGERS": "49", "ANTILLES_GUYANE": "97", "BESANCON": "25",
-    "BORDEAUX": "33", "BREST": "29", "CAEN": "14", "CLERMONT_FERRAND": "63", "DIJON": "21",
-    "GRENOBLE": "38", "ILE_DE_FRANCE": "75", "LILLE": "59", "LIMOGES": "87", "LYON": "69",
-    "MARSEILLE": "13", "MONTPELLIER": "34", "NANCY": "54", "NANTES": "44", "NICE": "06",
-    "OCEAN_INDIEN": "97", "POITIERS": "86", "REIMS": "51", "RENNES": "35", "ROUEN": "76",
-    "SAINT_ETIENNE": "42", "STRASBOURG": "67", "TOULOUSE": "31", "TOURS": "37",
+    "AMIENS": "80",
+    "ANGERS": "49",
+    "ANTILLES_GUYANE": "97",
+    "BESANCON": "25",
+    "BORDEAUX": "33",
+    "BREST": "29",
+    "CAEN": "14",
+    "CLERMONT_FERRAND": "63",
+    "DIJON": "21",
+    "GRENOBLE": "38",
+    "ILE_DE_FRANCE": "75",
+    "LILLE": "59",
+    "LIMOGES": "87",
+    "LYON": "69",
+    "MARSEILLE": "13",
+    "MONTPELLIER": "34",
+    "NANCY": "54",
+    "NANTES": "44",
+    "NICE": "06",
+    "OCEAN_INDIEN": "97",
+    "POITIERS": "86",
+    "REIMS": "51",
+    "RENNES": "35",
+    "ROUEN": "76",
+    "SAINT_ETIENNE": "42",
+    "STRASBOURG": "67",
+    "TOULOUSE": "31",
+    "TOURS": "37",
 }
 # Real legal-entity FINESS numbers of the two largest CHU.
 REAL_CHU = {
@@ -80,28 +122,66 @@ REAL_CHU = {
     "LYON": ("Hospices Civils de Lyon", "690781810"),
 }
 # Relative weight of each subdivision (Île-de-France trains about a fifth of residents).
-HEAVY = {"ILE_DE_FRANCE": 6, "LYON": 2.5, "MARSEILLE": 2, "LILLE": 2, "BORDEAUX": 1.7,
-         "TOULOUSE": 1.7, "MONTPELLIER": 1.5, "NANTES": 1.3, "STRASBOURG": 1.3}
+HEAVY = {
+    "ILE_DE_FRANCE": 6,
+    "LYON": 2.5,
+    "MARSEILLE": 2,
+    "LILLE": 2,
+    "BORDEAUX": 1.7,
+    "TOULOUSE": 1.7,
+    "MONTPELLIER": 1.5,
+    "NANTES": 1.3,
+    "STRASBOURG": 1.3,
+}
 
 HOSPITAL_DEPARTMENTS = [
-    "Cardiologie", "Pneumologie", "Néphrologie", "Gastro-entérologie", "Neurologie",
-    "Médecine interne", "Gériatrie", "Pédiatrie", "Psychiatrie adulte", "Urgences",
-    "Réanimation médicale", "Anesthésie-réanimation", "Chirurgie viscérale",
-    "Chirurgie orthopédique", "Gynécologie-obstétrique", "Radiologie", "Oncologie médicale",
-    "Hématologie clinique", "Maladies infectieuses", "Endocrinologie", "Dermatologie",
-    "Rhumatologie", "Ophtalmologie", "ORL", "Urologie", "Neurochirurgie", "Biologie médicale",
-    "Pharmacie hospitalière", "Santé publique", "Médecine polyvalente",
+    "Cardiologie",
+    "Pneumologie",
+    "Néphrologie",
+    "Gastro-entérologie",
+    "Neurologie",
+    "Médecine interne",
+    "Gériatrie",
+    "Pédiatrie",
+    "Psychiatrie adulte",
+    "Urgences",
+    "Réanimation médicale",
+    "Anesthésie-réanimation",
+    "Chirurgie viscérale",
+    "Chirurgie orthopédique",
+    "Gynécologie-obstétrique",
+    "Radiologie",
+    "Oncologie médicale",
+    "Hématologie clinique",
+    "Maladies infectieuses",
+    "Endocrinologie",
+    "Dermatologie",
+    "Rhumatologie",
+    "Ophtalmologie",
+    "ORL",
+    "Urologie",
+    "Neurochirurgie",
+    "Biologie médicale",
+    "Pharmacie hospitalière",
+    "Santé publique",
+    "Médecine polyvalente",
 ]
 ESTABLISHMENT_PATTERNS = [
-    "Centre hospitalier de {city}", "Clinique {name}", "Hôpital privé {name}",
-    "Centre hospitalier spécialisé de {city}", "Maison de santé pluriprofessionnelle de {city}",
-    "Centre de santé {name}", "Groupe hospitalier {name}",
+    "Centre hospitalier de {city}",
+    "Clinique {name}",
+    "Hôpital privé {name}",
+    "Centre hospitalier spécialisé de {city}",
+    "Maison de santé pluriprofessionnelle de {city}",
+    "Centre de santé {name}",
+    "Groupe hospitalier {name}",
 ]
 
 # Share of accreditations per state (the rest is granted).
 STATE_WEIGHTS = [
-    (AccreditationState.GRANTED, 70), (AccreditationState.PROVISIONAL, 14),
-    (AccreditationState.EXPIRED, 8), (AccreditationState.REFUSED, 5),
+    (AccreditationState.GRANTED, 70),
+    (AccreditationState.PROVISIONAL, 14),
+    (AccreditationState.EXPIRED, 8),
+    (AccreditationState.REFUSED, 5),
     (AccreditationState.DEFERRED, 3),
 ]
 BATCH = 2000
@@ -119,7 +199,9 @@ def ensure_semesters(first_year: int, last_year: int) -> list[Semester]:
         for season in (Season.SUMMER, Season.WINTER):
             start, end = semester_dates(season, year)
             semester, _ = Semester.objects.get_or_create(
-                season=season, year=year, defaults={"start_date": start, "end_date": end}
+                season=season,
+                year=year,
+                defaults={"start_date": start, "end_date": end},
             )
             semesters.append(semester)
     return semesters
@@ -153,7 +235,11 @@ class DemoBuilder:
 
     def postal_code(self, department: str) -> str:
         if department == "97":
-            return "97" + str(self.rng.choice([1, 2, 3, 4])) + f"{self.rng.randint(0, 99):02d}"
+            return (
+                "97"
+                + str(self.rng.choice([1, 2, 3, 4]))
+                + f"{self.rng.randint(0, 99):02d}"
+            )
         return department + f"{self.rng.randint(0, 99):03d}"
 
     # Build -------------------------------------------------------------------
@@ -177,13 +263,15 @@ class DemoBuilder:
         self.build_people()
         self.build_accreditations()
         self.build_posts()
-        self.build_functions()
         return self.counts
 
     def build_faculties(self) -> None:
         faculties = [
-            Faculty(name=f"UFR de santé de {s.chu_city or s.name}", subdivision=s,
-                    city=s.chu_city)
+            Faculty(
+                name=f"UFR de santé de {s.chu_city or s.name}",
+                subdivision=s,
+                city=s.chu_city,
+            )
             for s in self.subdivisions
             if not Faculty.objects.filter(subdivision=s).exists()
         ]
@@ -208,9 +296,13 @@ class DemoBuilder:
                 (f"Centre hospitalier universitaire de {subdivision.chu_city}", None),
             )
             chu = Establishment(
-                name=name, kind=EstablishmentKind.LEGAL_ENTITY, region=subdivision.region,
-                finess=finess or self.new_finess(department), siret=self.new_siret(),
-                city=subdivision.chu_city, postal_code=self.postal_code(department),
+                name=name,
+                kind=EstablishmentKind.LEGAL_ENTITY,
+                region=subdivision.region,
+                finess=finess or self.new_finess(department),
+                siret=self.new_siret(),
+                city=subdivision.chu_city,
+                postal_code=self.postal_code(department),
                 address=self.fake.street_address(),
             )
             self.finess_used.add(chu.finess)
@@ -221,16 +313,20 @@ class DemoBuilder:
                 is_legal = i % 4 == 3
                 establishment = Establishment(
                     name=pattern.format(city=city, name=self.fake.last_name()),
-                    kind=EstablishmentKind.LEGAL_ENTITY if is_legal else EstablishmentKind.SITE,
-                    region=subdivision.region, city=city,
+                    kind=EstablishmentKind.LEGAL_ENTITY
+                    if is_legal
+                    else EstablishmentKind.SITE,
+                    region=subdivision.region,
+                    city=city,
                     postal_code=self.postal_code(department),
                     address=self.fake.street_address(),
                 )
                 roll = self.rng.random()
-                if roll < 0.08:
+                if roll < 0.07:
                     pass  # IMOTEP left it without any identifier
-                elif roll < 0.13:
-                    establishment.siret = self.new_siret()[:-1] + "0"  # mistyped key
+                elif roll < 0.11:
+                    siret = self.new_siret()  # typed with a wrong check key
+                    establishment.siret = siret[:-1] + str((int(siret[-1]) + 1) % 10)
                     establishment.legacy_id = f"IMO-{self.rng.randint(10000, 99999)}"
                 else:
                     establishment.finess = self.new_finess(department)
@@ -239,19 +335,24 @@ class DemoBuilder:
                 if is_legal:
                     legal_entities.append((establishment, subdivision))
                 else:
-                    pending.append((establishment, subdivision, len(legal_entities) - 1))
+                    pending.append(
+                        (establishment, subdivision, len(legal_entities) - 1)
+                    )
         for establishment, _ in legal_entities:
-            establishment.data_quality = data_quality_for(establishment.finess,
-                                                          establishment.siret)
-        bulk_create_with_history([e for e, _ in legal_entities], Establishment,
-                                 batch_size=BATCH)
+            establishment.data_quality = data_quality_for(
+                establishment.finess, establishment.siret
+            )
+        bulk_create_with_history(
+            [e for e, _ in legal_entities], Establishment, batch_size=BATCH
+        )
         for establishment, subdivision, parent_index in pending:
             parent, parent_subdivision = legal_entities[parent_index]
             # Geographic sites hang under a legal entity of their subdivision.
             if parent_subdivision == subdivision:
                 establishment.parent = parent
-            establishment.data_quality = data_quality_for(establishment.finess,
-                                                          establishment.siret)
+            establishment.data_quality = data_quality_for(
+                establishment.finess, establishment.siret
+            )
             sites.append((establishment, subdivision))
         bulk_create_with_history([e for e, _ in sites], Establishment, batch_size=BATCH)
         ordered = legal_entities + sites
@@ -268,101 +369,262 @@ class DemoBuilder:
             subdivision = self.establishment_subdivision[establishment.pk]
             ambulatory = establishment.name.startswith(("Maison", "Centre de santé"))
             n = max(1, round(self.rng.gauss(self.scale.sites_per_establishment, 1.0)))
-            if establishment.kind == EstablishmentKind.LEGAL_ENTITY and "universitaire" in (
-                establishment.name + " " + " ".join(REAL_CHU.get(subdivision.code, ("",)))
+            if (
+                establishment.kind == EstablishmentKind.LEGAL_ENTITY
+                and "universitaire"
+                in (
+                    establishment.name
+                    + " "
+                    + " ".join(REAL_CHU.get(subdivision.code, ("",)))
+                )
             ):
                 n += 4
             departments = self.rng.sample(HOSPITAL_DEPARTMENTS, k=min(n, 30))
             for department in departments:
                 if ambulatory:
-                    name = f"Cabinet du Dr {self.fake.last_name()} — {establishment.city}"
+                    name = (
+                        f"Cabinet du Dr {self.fake.last_name()} — {establishment.city}"
+                    )
                     kind = TrainingSiteKind.AMBULATORY
                     department = "Médecine générale"
                 else:
                     name = f"{department} — {establishment.name}"
                     kind = TrainingSiteKind.HOSPITAL
-                sites.append(TrainingSite(
-                    establishment=establishment, subdivision=subdivision, name=name[:255],
-                    department=department, kind=kind, address=establishment.address,
-                    description=f"Service accueillant des internes en {department.lower()}.",
-                    legacy_id=f"TS-{len(sites) + 1:06d}",
-                    is_active=self.rng.random() > 0.03,
-                ))
+                sites.append(
+                    TrainingSite(
+                        establishment=establishment,
+                        subdivision=subdivision,
+                        name=name[:255],
+                        department=department,
+                        kind=kind,
+                        address=establishment.address,
+                        description=f"Service accueillant des internes en {department.lower()}.",
+                        legacy_id=f"TS-{len(sites) + 1:06d}",
+                        is_active=self.rng.random() > 0.03,
+                    )
+                )
         bulk_create_with_history(sites, TrainingSite, batch_size=BATCH)
         self.sites = sites
         self.counts["terrains de stage"] = len(self.sites)
 
-    def _person(self, *, email: str, civility: str | None = None, first_name: str = "",
-                last_name: str = "", password: str | None = None) -> tuple[User, Person, str]:
+    def _spec(
+        self,
+        email: str,
+        functions: list[tuple[str, dict]],
+        *,
+        civility: str | None = None,
+        first_name: str = "",
+        last_name: str = "",
+        password: str | None = None,
+    ) -> PersonSpec:
         civility = civility or self.rng.choice([Civility.MR, Civility.MRS])
         if not first_name:
-            first_name = (self.fake.first_name_male() if civility == Civility.MR
-                          else self.fake.first_name_female())
-        last_name = last_name or self.fake.last_name()
-        user = User(
-            username=email, email=email, first_name=first_name, last_name=last_name,
-            password=make_password(password) if password else self.unusable_password,
+            first_name = (
+                self.fake.first_name_male()
+                if civility == Civility.MR
+                else self.fake.first_name_female()
+            )
+        return PersonSpec(
+            email=email.lower(),
+            civility=civility,
+            first_name=first_name,
+            last_name=last_name or self.fake.last_name(),
+            password=password,
+            functions=functions,
         )
-        person = Person(
-            civility=civility, first_name=first_name, last_name=last_name,
-            birth_date=self.fake.date_of_birth(minimum_age=26, maximum_age=65),
-            phone=self.fake.phone_number(),
+
+    def people_specs(self) -> list[PersonSpec]:
+        """Somebody for every role and perimeter, then the named demo accounts."""
+        specs: list[PersonSpec] = []
+        lyon = next(s for s in self.subdivisions if s.code == "LYON")
+        hcl = next(e for e in self.establishments if e.finess == REAL_CHU["LYON"][1])
+        lyon_sites = [s for s in self.sites if s.subdivision_id == lyon.pk]
+        hcl_site = next(s for s in lyon_sites if s.establishment_id == hcl.pk)
+        lyon_ambulatory = next(
+            (s for s in lyon_sites if s.kind == TrainingSiteKind.AMBULATORY), hcl_site
         )
-        return user, person, email
+        des = [s for s in self.specialties if s.kind != SpecialtyKind.FST]
+        cardiology = next((s for s in des if s.code == "DES-CAR"), des[0])
+
+        def add(prefix: str, domain: str, role: str, count: int, **perimeter) -> None:
+            for i in range(count):
+                email = f"{prefix}.{i}@{domain}"
+                specs.append(self._spec(email, [(role, perimeter)]))
+
+        for site in self.sites:
+            # Every site has its supervisor; ambulatory ones are run by an MSU.
+            role = (
+                Role.PRACTITIONER
+                if site.kind == TrainingSiteKind.AMBULATORY
+                else Role.SITE_SUPERVISOR
+            )
+            spec = self._spec(
+                f"rts.{site.legacy_id}@terrains-demo.fr",
+                [(role, {"training_site": site})],
+            )
+            spec.supervises = site
+            specs.append(spec)
+            if self.rng.random() < 0.1:
+                add(
+                    f"assistant.{site.legacy_id}",
+                    "terrains-demo.fr",
+                    Role.SITE_ASSISTANT,
+                    1,
+                    training_site=site,
+                )
+        for establishment in self.establishments:
+            if establishment.kind == EstablishmentKind.LEGAL_ENTITY:
+                tag = f"etab{establishment.pk}"
+                add(
+                    f"dam.{tag}",
+                    "etablissements-demo.fr",
+                    Role.MEDICAL_AFFAIRS,
+                    1,
+                    establishment=establishment,
+                )
+                add(
+                    f"direction.{tag}",
+                    "etablissements-demo.fr",
+                    Role.ESTABLISHMENT_DIRECTOR,
+                    1,
+                    establishment=establishment,
+                )
+        for region in {s.region for s in self.subdivisions}:
+            add(f"ars.{region.code}", "ars-demo.fr", Role.ARS, 3, region=region)
+        for subdivision in self.subdivisions:
+            code = subdivision.code.lower()
+            add(
+                f"scolarite.{code}",
+                "univ-demo.fr",
+                Role.FACULTY_REGISTRY,
+                2,
+                subdivision=subdivision,
+            )
+            add(
+                f"representant.{code}",
+                "internes-demo.fr",
+                Role.RESIDENT_REPRESENTATIVE,
+                2,
+                subdivision=subdivision,
+            )
+            add(
+                f"support.{code}",
+                "uness-demo.fr",
+                Role.SUPPORT_L1,
+                1,
+                subdivision=subdivision,
+            )
+            for i in range(self.scale.coordinators_per_subdivision):
+                specs.append(
+                    self._spec(
+                        f"coord.{code}.{i}@univ-demo.fr",
+                        [
+                            (
+                                Role.COORDINATOR,
+                                {
+                                    "subdivision": subdivision,
+                                    "specialty": des[i % len(des)],
+                                },
+                            )
+                        ],
+                    )
+                )
+            add(
+                f"interne.{code}",
+                "internes-demo.fr",
+                Role.RESIDENT,
+                self.scale.residents_per_subdivision,
+            )
+        add("dgos", "sante-demo.fr", Role.DGOS, 2)
+        add("uness", "uness-demo.fr", Role.UNESS_ADMIN, 2)
+        add("support2", "uness-demo.fr", Role.SUPPORT_L2, 3)
+
+        demo_perimeters = {
+            Role.ARS: {"region": lyon.region},
+            Role.FACULTY_REGISTRY: {"subdivision": lyon},
+            Role.RESIDENT_REPRESENTATIVE: {"subdivision": lyon},
+            Role.SUPPORT_L1: {"subdivision": lyon},
+            Role.COORDINATOR: {"subdivision": lyon, "specialty": cardiology},
+            Role.SITE_SUPERVISOR: {"training_site": hcl_site},
+            Role.PRACTITIONER: {"training_site": lyon_ambulatory},
+            Role.SITE_ASSISTANT: {"training_site": hcl_site},
+            Role.MEDICAL_AFFAIRS: {"establishment": hcl},
+            Role.ESTABLISHMENT_DIRECTOR: {"establishment": hcl},
+        }
+        for role, (_local, civility, first, last) in DEMO_ACCOUNTS.items():
+            specs.append(
+                self._spec(
+                    demo_email(role),
+                    [(role, demo_perimeters.get(role, {}))],
+                    civility=civility,
+                    first_name=first,
+                    last_name=last,
+                    password=DEMO_PASSWORD,
+                )
+            )
+        return specs
 
     def build_people(self) -> None:
-        """Supervisors (one per site), coordinators, then the named demo accounts."""
-        rows = []
-        self.site_supervisor: dict[int, int] = {}
-        seen = set()
-        for index, site in enumerate(self.sites):
-            first = self.fake.first_name()
-            last = self.fake.last_name()
-            email = f"{first}.{last}.{index}@chu-demo.fr".lower().replace(" ", "-")
-            if email in seen:
-                continue
-            seen.add(email)
-            rows.append(("site", site, self._person(email=email, first_name=first,
-                                                    last_name=last)))
-        for subdivision in self.subdivisions:
-            for i in range(self.scale.coordinators_per_subdivision):
-                email = f"coord.{subdivision.code.lower()}.{i}@univ-demo.fr"
-                rows.append(("coordinator", (subdivision, i), self._person(email=email)))
-        for role, (local, civility, first, last) in DEMO_ACCOUNTS.items():
-            rows.append(("demo", role, self._person(
-                email=demo_email(role), civility=civility, first_name=first, last_name=last,
-                password=DEMO_PASSWORD,
-            )))
-        users = [user for _, _, (user, _, _) in rows]
-        for user in users:
-            if user.username == demo_email(Role.UNESS_ADMIN):
-                user.is_staff = user.is_superuser = True
+        specs = self.people_specs()
+        users = [
+            User(
+                username=spec.email,
+                email=spec.email,
+                first_name=spec.first_name,
+                last_name=spec.last_name,
+                password=make_password(spec.password)
+                if spec.password
+                else self.unusable_password,
+                is_staff=spec.email == demo_email(Role.UNESS_ADMIN),
+                is_superuser=spec.email == demo_email(Role.UNESS_ADMIN),
+            )
+            for spec in specs
+        ]
         User.objects.bulk_create(users, batch_size=BATCH)
-        by_username = dict(User.objects.values_list("username", "pk"))
-        persons = []
-        for _, _, (user, person, email) in rows:
-            person.user_id = by_username[user.username]
-            persons.append(person)
+        persons = [
+            Person(
+                user=user,
+                civility=spec.civility,
+                first_name=spec.first_name,
+                last_name=spec.last_name,
+                birth_date=self.fake.date_of_birth(minimum_age=26, maximum_age=65),
+                phone=self.fake.phone_number(),
+            )
+            for user, spec in zip(users, specs, strict=True)
+        ]
         bulk_create_with_history(persons, Person, batch_size=BATCH)
-        person_by_user = dict(Person.objects.values_list("user_id", "pk"))
-        emails = [
-            EmailAddress(person_id=person_by_user[by_username[email]], email=email,
-                         is_primary=True, is_verified=True)
-            for _, _, (_, _, email) in rows
+        bulk_create_with_history(
+            [
+                EmailAddress(
+                    person=person, email=spec.email, is_primary=True, is_verified=True
+                )
+                for person, spec in zip(persons, specs, strict=True)
+            ],
+            EmailAddress,
+            batch_size=BATCH,
+        )
+        start = date(self.today.year - 2, 9, 1)
+        functions = [
+            Function(person=person, role=role, start_date=start, **perimeter)
+            for person, spec in zip(persons, specs, strict=True)
+            for role, perimeter in spec.functions
         ]
-        bulk_create_with_history(emails, EmailAddress, batch_size=BATCH)
-        self.people_rows = [
-            (kind, target, person_by_user[by_username[user.username]])
-            for kind, target, (user, _, _) in rows
-        ]
-        for kind, target, person_id in self.people_rows:
-            if kind == "site":
-                self.site_supervisor[target.pk] = person_id
+        bulk_create_with_history(functions, Function, batch_size=BATCH)
+        user_ids = [user.pk for user in users]
+        for i in range(0, len(user_ids), BATCH):
+            permissions_sync_many(user_ids=user_ids[i : i + BATCH], day=self.today)
+        self.site_supervisor = {
+            spec.supervises.pk: person.pk
+            for person, spec in zip(persons, specs, strict=True)
+            if spec.supervises is not None
+        }
         self.counts["personnes"] = len(persons)
+        self.counts["fonctions"] = len(functions)
 
     def _random_state_and_dates(self) -> tuple[str, date, date]:
-        state = self.rng.choices([s for s, _ in STATE_WEIGHTS],
-                                 weights=[w for _, w in STATE_WEIGHTS])[0]
+        state = self.rng.choices(
+            [s for s, _ in STATE_WEIGHTS], weights=[w for _, w in STATE_WEIGHTS]
+        )[0]
         year = self.current.year
         if state == AccreditationState.GRANTED:
             start = date(self.rng.randint(year - 4, year), self.rng.choice([5, 11]), 1)
@@ -382,30 +644,45 @@ class DemoBuilder:
 
     def build_accreditations(self) -> None:
         accreditations, phase_sets = [], []
-        general_practice = next((s for s in self.specialties if s.code == "DES-MG"), None)
+        general_practice = next(
+            (s for s in self.specialties if s.code == "DES-MG"), None
+        )
         for site in self.sites:
             n = max(1, round(self.rng.gauss(self.scale.accreditations_per_site, 0.8)))
             if site.kind == TrainingSiteKind.AMBULATORY and general_practice:
                 chosen = [general_practice]
             else:
-                chosen = self.rng.sample(self.specialties, k=min(n, len(self.specialties)))
+                chosen = self.rng.sample(
+                    self.specialties, k=min(n, len(self.specialties))
+                )
             for rank, specialty in enumerate(chosen):
                 state, start, end = self._random_state_and_dates()
-                accreditations.append(Accreditation(
-                    training_site=site, specialty=specialty, start_date=start, end_date=end,
-                    state=state,
-                    type=AccreditationType.PRINCIPAL if rank == 0
-                    else AccreditationType.COMPLEMENTARY,
-                    supervisor_id=self.site_supervisor.get(site.pk),
-                    decision_reference=f"ARS-{start.year}-{len(accreditations) + 1:06d}",
-                ))
+                accreditations.append(
+                    Accreditation(
+                        training_site=site,
+                        specialty=specialty,
+                        start_date=start,
+                        end_date=end,
+                        state=state,
+                        type=AccreditationType.PRINCIPAL
+                        if rank == 0
+                        else AccreditationType.COMPLEMENTARY,
+                        supervisor_id=self.site_supervisor.get(site.pk),
+                        decision_reference=f"ARS-{start.year}-{len(accreditations) + 1:06d}",
+                    )
+                )
                 k = self.rng.choice([1, 1, 2, 3])
                 phase_sets.append(self.rng.sample(self.phases, k=k))
-        created = bulk_create_with_history(accreditations, Accreditation, batch_size=BATCH)
+        created = bulk_create_with_history(
+            accreditations, Accreditation, batch_size=BATCH
+        )
         Through = Accreditation.phases.through
         Through.objects.bulk_create(
-            (Through(accreditation_id=a.pk, phase_id=p.pk)
-             for a, phases in zip(created, phase_sets, strict=True) for p in phases),
+            (
+                Through(accreditation_id=a.pk, phase_id=p.pk)
+                for a, phases in zip(created, phase_sets, strict=True)
+                for p in phases
+            ),
             batch_size=BATCH * 2,
         )
         self.accreditations = list(zip(created, phase_sets, strict=True))
@@ -414,7 +691,8 @@ class DemoBuilder:
     def build_posts(self) -> None:
         semester = self.current
         open_here = [
-            (a, phases) for a, phases in self.accreditations
+            (a, phases)
+            for a, phases in self.accreditations
             if a.state in ACTIVE_ACCREDITATION_STATES
             and a.start_date <= semester.start_date <= a.end_date
             and self.sites_by_pk()[a.training_site_id].is_active
@@ -423,15 +701,25 @@ class DemoBuilder:
         posts, seen = [], set()
         for accreditation, phases in open_here:
             for phase in phases:
-                key = (accreditation.training_site_id, accreditation.specialty_id, phase.pk)
+                key = (
+                    accreditation.training_site_id,
+                    accreditation.specialty_id,
+                    phase.pk,
+                )
                 if key in seen:
                     continue
                 seen.add(key)
-                posts.append(Post(
-                    semester=semester, training_site_id=accreditation.training_site_id,
-                    specialty_id=accreditation.specialty_id, phase=phase,
-                    seats=self.rng.choices([1, 2, 3, 4], weights=[60, 25, 10, 5])[0],
-                ))
+                posts.append(
+                    Post(
+                        semester=semester,
+                        training_site_id=accreditation.training_site_id,
+                        specialty_id=accreditation.specialty_id,
+                        phase=phase,
+                        seats=self.rng.choices([1, 2, 3, 4], weights=[60, 25, 10, 5])[
+                            0
+                        ],
+                    )
+                )
                 if len(posts) >= self.scale.posts:
                     break
             if len(posts) >= self.scale.posts:
@@ -454,52 +742,3 @@ class DemoBuilder:
         if not hasattr(self, "_sites_by_pk"):
             self._sites_by_pk = {s.pk: s for s in self.sites}
         return self._sites_by_pk
-
-    def build_functions(self) -> None:
-        start = date(self.today.year - 2, 9, 1)
-        functions = []
-        lyon = next(s for s in self.subdivisions if s.code == "LYON")
-        lyon_sites = [s for s in self.sites if s.subdivision_id == lyon.pk]
-        hcl = next(e for e in self.establishments if e.finess == REAL_CHU["LYON"][1])
-        hospital_site = next(s for s in lyon_sites if s.establishment_id == hcl.pk)
-        ambulatory = next(
-            (s for s in lyon_sites if s.kind == TrainingSiteKind.AMBULATORY), hospital_site
-        )
-        coordinated = sorted(
-            {a.specialty_id for a, _ in self.accreditations if a.training_site.subdivision_id
-             == lyon.pk}
-        )
-        cardio = Specialty.objects.filter(code="DES-CAR").first()
-        coordinated_specialty = cardio.pk if cardio else coordinated[0]
-        des = [s for s in self.specialties if s.kind != SpecialtyKind.FST]
-        for kind, target, person_id in self.people_rows:
-            if kind == "site":
-                functions.append(Function(person_id=person_id, role=Role.SITE_SUPERVISOR,
-                                          training_site=target, start_date=start))
-            elif kind == "coordinator":
-                subdivision, i = target
-                functions.append(Function(
-                    person_id=person_id, role=Role.COORDINATOR, subdivision=subdivision,
-                    specialty_id=des[i % len(des)].pk, start_date=start,
-                ))
-            else:
-                perimeter = {
-                    Role.ARS: {"region_id": lyon.region_id},
-                    Role.FACULTY_REGISTRY: {"subdivision": lyon},
-                    Role.RESIDENT_REPRESENTATIVE: {"subdivision": lyon},
-                    Role.SUPPORT_L1: {"subdivision": lyon},
-                    Role.COORDINATOR: {"subdivision": lyon,
-                                       "specialty_id": coordinated_specialty},
-                    Role.SITE_SUPERVISOR: {"training_site": hospital_site},
-                    Role.PRACTITIONER: {"training_site": ambulatory},
-                    Role.SITE_ASSISTANT: {"training_site": hospital_site},
-                    Role.MEDICAL_AFFAIRS: {"establishment": hcl},
-                    Role.ESTABLISHMENT_DIRECTOR: {"establishment": hcl},
-                }.get(target, {})
-                functions.append(Function(person_id=person_id, role=target, start_date=start,
-                                          **perimeter))
-        bulk_create_with_history(functions, Function, batch_size=BATCH)
-        user_ids = list(Person.objects.values_list("user_id", flat=True))
-        for i in range(0, len(user_ids), BATCH):
-            permissions_sync_many(user_ids=user_ids[i:i + BATCH], day=self.today)
-        self.counts["fonctions"] = len(functions)

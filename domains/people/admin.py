@@ -10,7 +10,14 @@ from .services import function_validate_perimeter, permissions_sync
 
 @admin.register(User)
 class SiimopUserAdmin(UserAdmin):
-    list_display = ["username", "email", "first_name", "last_name", "is_staff", "is_active"]
+    list_display = [
+        "username",
+        "email",
+        "first_name",
+        "last_name",
+        "is_staff",
+        "is_active",
+    ]
 
 
 class EmailAddressInline(admin.TabularInline):
@@ -21,7 +28,13 @@ class EmailAddressInline(admin.TabularInline):
 @admin.register(Person)
 class PersonAdmin(SimpleHistoryAdmin):
     list_display = ["last_name", "first_name", "civility", "imotep_id", "sides_ng_id"]
-    search_fields = ["last_name", "first_name", "emails__email", "imotep_id", "sides_ng_id"]
+    search_fields = [
+        "last_name",
+        "first_name",
+        "emails__email",
+        "imotep_id",
+        "sides_ng_id",
+    ]
     inlines = [EmailAddressInline]
     raw_id_fields = ["user"]
 

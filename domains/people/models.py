@@ -47,7 +47,9 @@ class Person(models.Model):
         indexes = [models.Index(fields=["last_name", "first_name"])]
 
     def __str__(self) -> str:
-        return f"{self.get_civility_display()} {self.first_name} {self.last_name.upper()}"
+        return (
+            f"{self.get_civility_display()} {self.first_name} {self.last_name.upper()}"
+        )
 
     @property
     def full_name(self) -> str:
@@ -60,7 +62,10 @@ class Person(models.Model):
 
 class EmailAddress(models.Model):
     person = models.ForeignKey(
-        Person, on_delete=models.CASCADE, related_name="emails", verbose_name=_("personne")
+        Person,
+        on_delete=models.CASCADE,
+        related_name="emails",
+        verbose_name=_("personne"),
     )
     email = models.EmailField(_("adresse e-mail"), max_length=254)
     is_primary = models.BooleanField(_("principale"), default=False)
@@ -75,13 +80,17 @@ class EmailAddress(models.Model):
             models.UniqueConstraint(
                 Lower("email"),
                 name="people_email_unique_ci",
-                violation_error_message=_("Cette adresse e-mail appartient déjà à une personne."),
+                violation_error_message=_(
+                    "Cette adresse e-mail appartient déjà à une personne."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["person"],
                 condition=Q(is_primary=True),
                 name="people_one_primary_email",
-                violation_error_message=_("Une personne n'a qu'une adresse e-mail principale."),
+                violation_error_message=_(
+                    "Une personne n'a qu'une adresse e-mail principale."
+                ),
             ),
         ]
 
@@ -105,29 +114,52 @@ class Function(models.Model):
     """A person's role on a perimeter for a period (fonction)."""
 
     person = models.ForeignKey(
-        Person, on_delete=models.CASCADE, related_name="functions", verbose_name=_("personne")
+        Person,
+        on_delete=models.CASCADE,
+        related_name="functions",
+        verbose_name=_("personne"),
     )
     role = models.CharField(_("rôle"), max_length=32, choices=Role.choices)
     # Perimeter: which fields are set depends on the role (see roles.ROLE_PERIMETER).
     region = models.ForeignKey(
-        "referential.Region", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="functions", verbose_name=_("région"),
+        "referential.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="functions",
+        verbose_name=_("région"),
     )
     subdivision = models.ForeignKey(
-        "referential.Subdivision", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="functions", verbose_name=_("subdivision"),
+        "referential.Subdivision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="functions",
+        verbose_name=_("subdivision"),
     )
     specialty = models.ForeignKey(
-        "referential.Specialty", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="functions", verbose_name=_("spécialité"),
+        "referential.Specialty",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="functions",
+        verbose_name=_("spécialité"),
     )
     establishment = models.ForeignKey(
-        "referential.Establishment", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="functions", verbose_name=_("établissement"),
+        "referential.Establishment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="functions",
+        verbose_name=_("établissement"),
     )
     training_site = models.ForeignKey(
-        "referential.TrainingSite", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="functions", verbose_name=_("terrain de stage"),
+        "referential.TrainingSite",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="functions",
+        verbose_name=_("terrain de stage"),
     )
     start_date = models.DateField(_("date de début"))
     end_date = models.DateField(_("date de fin"), null=True, blank=True)
@@ -144,7 +176,8 @@ class Function(models.Model):
                 violation_error_message=_("Le périmètre ne correspond pas au rôle."),
             ),
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                condition=Q(end_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
                 name="people_function_end_after_start",
                 violation_error_message=_("La date de fin précède la date de début."),
             ),
@@ -169,4 +202,6 @@ class Function(models.Model):
         return ""
 
     def is_active_on(self, day) -> bool:
-        return self.start_date <= day and (self.end_date is None or self.end_date >= day)
+        return self.start_date <= day and (
+            self.end_date is None or self.end_date >= day
+        )

@@ -29,7 +29,10 @@ class PerimeterKind(models.TextChoices):
     NATIONAL = "national", _("National")
     REGION = "region", _("Région")
     SUBDIVISION = "subdivision", _("Subdivision")
-    SPECIALTY_IN_SUBDIVISION = "specialty_in_subdivision", _("Spécialité dans une subdivision")
+    SPECIALTY_IN_SUBDIVISION = (
+        "specialty_in_subdivision",
+        _("Spécialité dans une subdivision"),
+    )
     ESTABLISHMENT = "establishment", _("Établissement")
     TRAINING_SITE = "training_site", _("Terrain de stage")
     SELF = "self", _("Soi-même")
@@ -62,7 +65,13 @@ PERIMETER_FIELDS: dict[str, tuple[str, ...]] = {
     PerimeterKind.TRAINING_SITE: ("training_site",),
     PerimeterKind.SELF: (),
 }
-ALL_PERIMETER_FIELDS = ("region", "subdivision", "specialty", "establishment", "training_site")
+ALL_PERIMETER_FIELDS = (
+    "region",
+    "subdivision",
+    "specialty",
+    "establishment",
+    "training_site",
+)
 
 # The object a function's django-guardian permissions are put on, per perimeter kind
 # (the specialty of a coordinator narrows the subdivision in the selectors).

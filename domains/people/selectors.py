@@ -27,7 +27,9 @@ def active_functions(user, *, day: date | None = None) -> QuerySet[Function]:
     return (
         Function.objects.filter(person__user=user)
         .filter(active_on(day))
-        .select_related("region", "subdivision", "specialty", "establishment", "training_site")
+        .select_related(
+            "region", "subdivision", "specialty", "establishment", "training_site"
+        )
     )
 
 

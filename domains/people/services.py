@@ -58,13 +58,13 @@ def person_create(
     if not email:
         errors["email"] = _("L'adresse e-mail est obligatoire.")
     elif EmailAddress.objects.filter(email__iexact=email).exists():
-        errors["email"] = _("L'adresse e-mail %(email)s appartient déjà à une personne.") % {
-            "email": email
-        }
+        errors["email"] = _(
+            "L'adresse e-mail %(email)s appartient déjà à une personne."
+        ) % {"email": email}
     if imotep_id and Person.objects.filter(imotep_id=imotep_id).exists():
-        errors["imotep_id"] = _("Une personne porte déjà l'identifiant IMOTEP %(id)s.") % {
-            "id": imotep_id
-        }
+        errors["imotep_id"] = _(
+            "Une personne porte déjà l'identifiant IMOTEP %(id)s."
+        ) % {"id": imotep_id}
     if errors:
         raise ValidationError(errors)
 
@@ -88,7 +88,9 @@ def person_create(
     person.full_clean(exclude=["user"])
     _audit(person, by)
     person.save()
-    address = EmailAddress(person=person, email=email, is_primary=True, is_verified=email_verified)
+    address = EmailAddress(
+        person=person, email=email, is_primary=True, is_verified=email_verified
+    )
     _audit(address, by)
     address.save()
     return person
@@ -96,14 +98,20 @@ def person_create(
 
 @transaction.atomic
 def email_add(
-    *, person: Person, email: str, verified: bool = False, primary: bool = False,
+    *,
+    person: Person,
+    email: str,
+    verified: bool = False,
+    primary: bool = False,
     by: User | None = None,
 ) -> EmailAddress:
     email = normalise_email(email)
     if EmailAddress.objects.filter(email__iexact=email).exists():
         raise ValidationError(
-            {"email": _("L'adresse e-mail %(email)s appartient déjà à une personne.")
-             % {"email": email}}
+            {
+                "email": _("L'adresse e-mail %(email)s appartient déjà à une personne.")
+                % {"email": email}
+            }
         )
     address = EmailAddress(person=person, email=email, is_verified=verified)
     address.full_clean()
@@ -137,19 +145,29 @@ def function_validate_perimeter(role: str, perimeter: dict) -> None:
         value = perimeter.get(field)
         label = Function._meta.get_field(field).verbose_name
         if field in needed and value is None:
-            errors[field] = _("Le rôle « %(role)s » exige un périmètre : %(field)s manquant(e).") % {
-                "role": Role(role).label, "field": label,
+            errors[field] = _(
+                "Le rôle « %(role)s » exige un périmètre : %(field)s manquant(e)."
+            ) % {
+                "role": Role(role).label,
+                "field": label,
             }
         elif field not in needed and value is not None:
-            errors[field] = _("Le rôle « %(role)s » ne prend pas de %(field)s comme périmètre.") % {
-                "role": Role(role).label, "field": label,
+            errors[field] = _(
+                "Le rôle « %(role)s » ne prend pas de %(field)s comme périmètre."
+            ) % {
+                "role": Role(role).label,
+                "field": label,
             }
     if errors:
         raise ValidationError(errors)
     specialty = perimeter.get("specialty")
     if specialty is not None and specialty.kind == "OPTION":
         raise ValidationError(
-            {"specialty": _("Un coordonnateur l'est d'un DES ou d'une FST, pas d'une option.")}
+            {
+                "specialty": _(
+                    "Un coordonnateur l'est d'un DES ou d'une FST, pas d'une option."
+                )
+            }
         )
 
 
@@ -169,17 +187,28 @@ def function_grant(
 ) -> Function:
     """Give a person a role on a perimeter, and the permissions that come with it."""
     perimeter = {
-        "region": region, "subdivision": subdivision, "specialty": specialty,
-        "establishment": establishment, "training_site": training_site,
+        "region": region,
+        "subdivision": subdivision,
+        "specialty": specialty,
+        "establishment": establishment,
+        "training_site": training_site,
     }
     function_validate_perimeter(role, perimeter)
     if end_date is not None and end_date < start_date:
         raise ValidationError(
-            {"end_date": _("La date de fin (%(end)s) précède la date de début (%(start)s).") % {
-                "end": end_date.strftime("%d/%m/%Y"), "start": start_date.strftime("%d/%m/%Y")}}
+            {
+                "end_date": _(
+                    "La date de fin (%(end)s) précède la date de début (%(start)s)."
+                )
+                % {
+                    "end": end_date.strftime("%d/%m/%Y"),
+                    "start": start_date.strftime("%d/%m/%Y"),
+                }
+            }
         )
-    function = Function(person=person, role=role, start_date=start_date, end_date=end_date,
-                        **perimeter)
+    function = Function(
+        person=person, role=role, start_date=start_date, end_date=end_date, **perimeter
+    )
     _audit(function, by)
     function.save()
     permissions_sync(user=person.user)
@@ -187,15 +216,22 @@ def function_grant(
 
 
 @transaction.atomic
-def function_end(*, function: Function, end_date: date | None = None,
-                 by: User | None = None) -> Function:
+def function_end(
+    *, function: Function, end_date: date | None = None, by: User | None = None
+) -> Function:
     """End a function (today by default) and take back the permissions it gave."""
     end_date = end_date or timezone.localdate()
     if end_date < function.start_date:
         raise ValidationError(
-            {"end_date": _("La date de fin (%(end)s) précède le début de la fonction (%(start)s).")
-             % {"end": end_date.strftime("%d/%m/%Y"),
-                "start": function.start_date.strftime("%d/%m/%Y")}}
+            {
+                "end_date": _(
+                    "La date de fin (%(end)s) précède le début de la fonction (%(start)s)."
+                )
+                % {
+                    "end": end_date.strftime("%d/%m/%Y"),
+                    "start": function.start_date.strftime("%d/%m/%Y"),
+                }
+            }
         )
     function.end_date = end_date
     _audit(function, by)
@@ -206,7 +242,10 @@ def function_end(*, function: Function, end_date: date | None = None,
 
 def _role_groups() -> dict[str, Group]:
     """One group per role, created with its model-wide permissions on first use."""
-    groups = {g.name: g for g in Group.objects.filter(name__in=[role_group_name(r) for r in Role])}
+    groups = {
+        g.name: g
+        for g in Group.objects.filter(name__in=[role_group_name(r) for r in Role])
+    }
     missing = [r for r in Role if role_group_name(r) not in groups]
     if missing:
         permissions = {
@@ -215,7 +254,9 @@ def _role_groups() -> dict[str, Group]:
         }
         for role in missing:
             group = Group.objects.create(name=role_group_name(role))
-            group.permissions.set([permissions[d] for d in ROLE_MODEL_PERMISSIONS[role]])
+            group.permissions.set(
+                [permissions[d] for d in ROLE_MODEL_PERMISSIONS[role]]
+            )
             groups[group.name] = group
     return {role: groups[role_group_name(role)] for role in Role}
 
@@ -270,7 +311,8 @@ def permissions_sync_many(*, user_ids: list[int], day: date | None = None) -> No
     Membership.objects.filter(user_id__in=user_ids).delete()
     Membership.objects.bulk_create(
         Membership(user_id=uid, group_id=gid)
-        for uid, gids in wanted_groups.items() for gid in gids
+        for uid, gids in wanted_groups.items()
+        for gid in gids
     )
     existing = {}
     for p in UserObjectPermission.objects.filter(user_id__in=user_ids):
@@ -280,8 +322,12 @@ def permissions_sync_many(*, user_ids: list[int], day: date | None = None) -> No
         pk__in=[pk for key, pk in existing.items() if key not in wanted]
     ).delete()
     UserObjectPermission.objects.bulk_create(
-        (UserObjectPermission(user_id=uid, permission_id=perm, content_type_id=ct, object_pk=pk)
-         for uid, perm, ct, pk in wanted - existing.keys()),
+        (
+            UserObjectPermission(
+                user_id=uid, permission_id=perm, content_type_id=ct, object_pk=pk
+            )
+            for uid, perm, ct, pk in wanted - existing.keys()
+        ),
         batch_size=2000,
     )
 
@@ -292,7 +338,9 @@ def permissions_sync(*, user: User) -> None:
 
 def permissions_sync_all() -> int:
     """Daily: functions that start or end today change what people may do."""
-    user_ids = list(User.objects.filter(person__isnull=False).values_list("pk", flat=True))
+    user_ids = list(
+        User.objects.filter(person__isnull=False).values_list("pk", flat=True)
+    )
     for start in range(0, len(user_ids), 2000):
         permissions_sync_many(user_ids=user_ids[start : start + 2000])
     return len(user_ids)

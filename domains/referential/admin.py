@@ -50,7 +50,14 @@ class EstablishmentAdmin(ServiceValidatedAdmin):
 
 @admin.register(TrainingSite)
 class TrainingSiteAdmin(ServiceValidatedAdmin):
-    list_display = ["name", "department", "establishment", "subdivision", "kind", "is_active"]
+    list_display = [
+        "name",
+        "department",
+        "establishment",
+        "subdivision",
+        "kind",
+        "is_active",
+    ]
     list_filter = ["kind", "is_active", "subdivision"]
     search_fields = ["name", "department", "establishment__name", "legacy_id"]
     raw_id_fields = ["establishment"]
@@ -58,13 +65,22 @@ class TrainingSiteAdmin(ServiceValidatedAdmin):
 
 @admin.register(Accreditation)
 class AccreditationAdmin(ServiceValidatedAdmin):
-    list_display = ["training_site", "specialty", "type", "state", "start_date", "end_date"]
+    list_display = [
+        "training_site",
+        "specialty",
+        "type",
+        "state",
+        "start_date",
+        "end_date",
+    ]
     list_filter = ["state", "type", "training_site__subdivision"]
     search_fields = ["training_site__name", "specialty__label", "decision_reference"]
     raw_id_fields = ["training_site", "supervisor"]
 
     def validate(self, instance, cleaned_data):
-        services.accreditation_validate(instance, list(cleaned_data.get("phases") or []))
+        services.accreditation_validate(
+            instance, list(cleaned_data.get("phases") or [])
+        )
 
 
 @admin.register(Post)
@@ -75,4 +91,6 @@ class PostAdmin(ServiceValidatedAdmin):
     raw_id_fields = ["training_site", "coupled_with"]
 
     def validate(self, instance, cleaned_data):
-        services.post_validate(instance, list(cleaned_data.get("shared_specialties") or []))
+        services.post_validate(
+            instance, list(cleaned_data.get("shared_specialties") or [])
+        )

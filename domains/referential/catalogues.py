@@ -62,4 +62,6 @@ def load(Region, Subdivision, Specialty, Phase) -> None:
             },
         )
     for code, label, order in PHASES:
-        Phase.objects.update_or_create(code=code, defaults={"label": label, "order": order})
+        Phase.objects.update_or_create(
+            code=code, defaults={"label": label, "order": order}
+        )

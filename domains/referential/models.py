@@ -24,7 +24,10 @@ class Subdivision(models.Model):
     code = models.CharField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("nom"), max_length=100)
     region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="subdivisions", verbose_name=_("région")
+        Region,
+        on_delete=models.PROTECT,
+        related_name="subdivisions",
+        verbose_name=_("région"),
     )
     chu_city = models.CharField(_("ville du CHU"), max_length=100, blank=True)
     overseas = models.BooleanField(_("outre-mer"), default=False)
@@ -43,7 +46,9 @@ class Subdivision(models.Model):
 class Faculty(models.Model):
     name = models.CharField(_("nom"), max_length=200, unique=True)
     subdivision = models.ForeignKey(
-        Subdivision, on_delete=models.PROTECT, related_name="faculties",
+        Subdivision,
+        on_delete=models.PROTECT,
+        related_name="faculties",
         verbose_name=_("subdivision"),
     )
     city = models.CharField(_("ville"), max_length=100, blank=True)
@@ -77,17 +82,25 @@ class Specialty(models.Model):
     code = models.CharField(_("code"), max_length=30, unique=True)
     label = models.CharField(_("libellé"), max_length=200)
     kind = models.CharField(_("type"), max_length=10, choices=SpecialtyKind.choices)
-    discipline = models.CharField(_("discipline"), max_length=15, choices=Discipline.choices)
+    discipline = models.CharField(
+        _("discipline"), max_length=15, choices=Discipline.choices
+    )
     duration_semesters = models.PositiveSmallIntegerField(_("durée (semestres)"))
     surgical = models.BooleanField(_("chirurgicale"), default=False)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="options",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="options",
         verbose_name=_("DES de rattachement"),
     )
     national_code = models.CharField(
         _("code de la nomenclature nationale"), max_length=20, blank=True
     )
-    duration_basis = models.CharField(_("source de la durée"), max_length=200, blank=True)
+    duration_basis = models.CharField(
+        _("source de la durée"), max_length=200, blank=True
+    )
     notes = models.TextField(_("notes"), blank=True)
     is_open = models.BooleanField(_("ouverte aux nouveaux internes"), default=True)
     history = HistoricalRecords()
@@ -105,7 +118,9 @@ class Specialty(models.Model):
             models.CheckConstraint(
                 condition=Q(duration_semesters__gte=1, duration_semesters__lte=14),
                 name="referential_specialty_duration_range",
-                violation_error_message=_("La durée doit être comprise entre 1 et 14 semestres."),
+                violation_error_message=_(
+                    "La durée doit être comprise entre 1 et 14 semestres."
+                ),
             ),
         ]
 
@@ -152,7 +167,8 @@ class Semester(models.Model):
         ordering = ["-start_date"]
         constraints = [
             models.UniqueConstraint(
-                fields=["season", "year"], name="referential_semester_unique",
+                fields=["season", "year"],
+                name="referential_semester_unique",
                 violation_error_message=_("Ce semestre existe déjà."),
             ),
             models.CheckConstraint(
@@ -188,17 +204,25 @@ def data_quality_for(finess: str, siret: str) -> str:
 class Establishment(models.Model):
     name = models.CharField(_("raison sociale"), max_length=255)
     kind = models.CharField(
-        _("nature"), max_length=15, choices=EstablishmentKind.choices,
+        _("nature"),
+        max_length=15,
+        choices=EstablishmentKind.choices,
         default=EstablishmentKind.SITE,
     )
     finess = models.CharField(_("FINESS"), max_length=9, blank=True, db_index=True)
     siret = models.CharField(_("SIRET"), max_length=14, blank=True, db_index=True)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="sites",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sites",
         verbose_name=_("entité juridique de rattachement"),
     )
     region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="establishments",
+        Region,
+        on_delete=models.PROTECT,
+        related_name="establishments",
         verbose_name=_("région"),
     )
     address = models.CharField(_("adresse"), max_length=255, blank=True)
@@ -206,8 +230,12 @@ class Establishment(models.Model):
     city = models.CharField(_("commune"), max_length=100, blank=True)
     # Derived from the identifiers by the services; never typed by hand.
     data_quality = models.CharField(
-        _("qualité des données"), max_length=6, choices=DataQuality.choices,
-        default=DataQuality.TO_FIX, editable=False, db_index=True,
+        _("qualité des données"),
+        max_length=6,
+        choices=DataQuality.choices,
+        default=DataQuality.TO_FIX,
+        editable=False,
+        db_index=True,
     )
     legacy_id = models.CharField(_("identifiant IMOTEP"), max_length=50, blank=True)
     history = HistoricalRecords()
@@ -218,7 +246,9 @@ class Establishment(models.Model):
         ordering = ["name", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["finess"], condition=~Q(finess=""), name="referential_finess_unique",
+                fields=["finess"],
+                condition=~Q(finess=""),
+                name="referential_finess_unique",
                 violation_error_message=_("Un établissement porte déjà ce FINESS."),
             ),
         ]
@@ -241,17 +271,23 @@ class TrainingSite(models.Model):
     """A terrain de stage: a hospital department or an ambulatory practice."""
 
     establishment = models.ForeignKey(
-        Establishment, on_delete=models.PROTECT, related_name="training_sites",
+        Establishment,
+        on_delete=models.PROTECT,
+        related_name="training_sites",
         verbose_name=_("établissement"),
     )
     subdivision = models.ForeignKey(
-        Subdivision, on_delete=models.PROTECT, related_name="training_sites",
+        Subdivision,
+        on_delete=models.PROTECT,
+        related_name="training_sites",
         verbose_name=_("subdivision"),
     )
     name = models.CharField(_("nom"), max_length=255)
     department = models.CharField(_("service"), max_length=255, blank=True)
     kind = models.CharField(
-        _("type"), max_length=10, choices=TrainingSiteKind.choices,
+        _("type"),
+        max_length=10,
+        choices=TrainingSiteKind.choices,
         default=TrainingSiteKind.HOSPITAL,
     )
     address = models.CharField(_("adresse"), max_length=255, blank=True)
@@ -284,33 +320,52 @@ class AccreditationState(models.TextChoices):
 
 
 # States under which a site may receive residents.
-ACTIVE_ACCREDITATION_STATES = (AccreditationState.PROVISIONAL, AccreditationState.GRANTED)
+ACTIVE_ACCREDITATION_STATES = (
+    AccreditationState.PROVISIONAL,
+    AccreditationState.GRANTED,
+)
 
 
 class Accreditation(models.Model):
     """An agrément: a training site accredited for a specialty and some phases."""
 
     training_site = models.ForeignKey(
-        TrainingSite, on_delete=models.PROTECT, related_name="accreditations",
+        TrainingSite,
+        on_delete=models.PROTECT,
+        related_name="accreditations",
         verbose_name=_("terrain de stage"),
     )
     specialty = models.ForeignKey(
-        Specialty, on_delete=models.PROTECT, related_name="accreditations",
+        Specialty,
+        on_delete=models.PROTECT,
+        related_name="accreditations",
         verbose_name=_("spécialité"),
     )
-    phases = models.ManyToManyField(Phase, related_name="accreditations", verbose_name=_("phases"))
+    phases = models.ManyToManyField(
+        Phase, related_name="accreditations", verbose_name=_("phases")
+    )
     type = models.CharField(
-        _("type d'agrément"), max_length=15, choices=AccreditationType.choices,
+        _("type d'agrément"),
+        max_length=15,
+        choices=AccreditationType.choices,
         default=AccreditationType.PRINCIPAL,
     )
     start_date = models.DateField(_("début"))
     end_date = models.DateField(_("fin"))
-    state = models.CharField(_("état"), max_length=12, choices=AccreditationState.choices)
-    supervisor = models.ForeignKey(
-        "people.Person", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="accreditations", verbose_name=_("responsable (RTS)"),
+    state = models.CharField(
+        _("état"), max_length=12, choices=AccreditationState.choices
     )
-    decision_reference = models.CharField(_("référence de la décision"), max_length=100, blank=True)
+    supervisor = models.ForeignKey(
+        "people.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accreditations",
+        verbose_name=_("responsable (RTS)"),
+    )
+    decision_reference = models.CharField(
+        _("référence de la décision"), max_length=100, blank=True
+    )
     history = HistoricalRecords(m2m_fields=[phases])
 
     class Meta:
@@ -334,25 +389,39 @@ class Post(models.Model):
     """A seat opened for a semester on an accredited training site."""
 
     semester = models.ForeignKey(
-        Semester, on_delete=models.PROTECT, related_name="posts", verbose_name=_("semestre")
+        Semester,
+        on_delete=models.PROTECT,
+        related_name="posts",
+        verbose_name=_("semestre"),
     )
     training_site = models.ForeignKey(
-        TrainingSite, on_delete=models.PROTECT, related_name="posts",
+        TrainingSite,
+        on_delete=models.PROTECT,
+        related_name="posts",
         verbose_name=_("terrain de stage"),
     )
     specialty = models.ForeignKey(
-        Specialty, on_delete=models.PROTECT, related_name="posts", verbose_name=_("spécialité")
+        Specialty,
+        on_delete=models.PROTECT,
+        related_name="posts",
+        verbose_name=_("spécialité"),
     )
     phase = models.ForeignKey(
         Phase, on_delete=models.PROTECT, related_name="posts", verbose_name=_("phase")
     )
     seats = models.PositiveSmallIntegerField(_("nombre de postes"), default=1)
     coupled_with = models.OneToOneField(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="coupled_from",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="coupled_from",
         verbose_name=_("couplé avec"),
     )
     shared_specialties = models.ManyToManyField(
-        Specialty, blank=True, related_name="shared_posts",
+        Specialty,
+        blank=True,
+        related_name="shared_posts",
         verbose_name=_("spécialités partageant le poste (mixte)"),
     )
     history = HistoricalRecords(m2m_fields=[shared_specialties])
@@ -371,13 +440,16 @@ class Post(models.Model):
                 ),
             ),
             models.CheckConstraint(
-                condition=Q(seats__gte=1), name="referential_post_seats_positive",
+                condition=Q(seats__gte=1),
+                name="referential_post_seats_positive",
                 violation_error_message=_("Un poste compte au moins une place."),
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.training_site} — {self.specialty} — {self.phase} ({self.semester})"
+        return (
+            f"{self.training_site} — {self.specialty} — {self.phase} ({self.semester})"
+        )
 
     @property
     def is_mixed(self) -> bool:

@@ -45,16 +45,22 @@ def perimeter_q(user, rules: dict[str, Rule]) -> Q:
 def _site_rules(prefix: str = "") -> dict[str, Rule]:
     """Rules for anything reached through a training site (prefix = path to the site)."""
     return {
-        PerimeterKind.REGION: lambda f: Q(**{f"{prefix}subdivision__region_id": f.region_id}),
-        PerimeterKind.SUBDIVISION: lambda f: Q(**{f"{prefix}subdivision_id": f.subdivision_id}),
+        PerimeterKind.REGION: lambda f: Q(
+            **{f"{prefix}subdivision__region_id": f.region_id}
+        ),
+        PerimeterKind.SUBDIVISION: lambda f: Q(
+            **{f"{prefix}subdivision_id": f.subdivision_id}
+        ),
         PerimeterKind.SPECIALTY_IN_SUBDIVISION: lambda f: Q(
             **{
                 f"{prefix}subdivision_id": f.subdivision_id,
                 f"{prefix}accreditations__specialty_id": f.specialty_id,
             }
         ),
-        PerimeterKind.ESTABLISHMENT: lambda f: Q(**{f"{prefix}establishment_id": f.establishment_id})
-        | Q(**{f"{prefix}establishment__parent_id": f.establishment_id}),
+        PerimeterKind.ESTABLISHMENT: lambda f: (
+            Q(**{f"{prefix}establishment_id": f.establishment_id})
+            | Q(**{f"{prefix}establishment__parent_id": f.establishment_id})
+        ),
         PerimeterKind.TRAINING_SITE: lambda f: Q(**{f"{prefix}pk": f.training_site_id}),
         # Residents look for stages anywhere (interCHU included): active sites only.
         PerimeterKind.SELF: lambda f: Q(**{f"{prefix}is_active": True}),
@@ -72,13 +78,16 @@ def visible_training_sites(user) -> QuerySet[TrainingSite]:
 def visible_establishments(user) -> QuerySet[Establishment]:
     rules = {
         PerimeterKind.REGION: lambda f: Q(region_id=f.region_id),
-        PerimeterKind.SUBDIVISION: lambda f: Q(training_sites__subdivision_id=f.subdivision_id),
+        PerimeterKind.SUBDIVISION: lambda f: Q(
+            training_sites__subdivision_id=f.subdivision_id
+        ),
         PerimeterKind.SPECIALTY_IN_SUBDIVISION: lambda f: Q(
             training_sites__subdivision_id=f.subdivision_id,
             training_sites__accreditations__specialty_id=f.specialty_id,
         ),
-        PerimeterKind.ESTABLISHMENT: lambda f: Q(pk=f.establishment_id)
-        | Q(parent_id=f.establishment_id),
+        PerimeterKind.ESTABLISHMENT: lambda f: (
+            Q(pk=f.establishment_id) | Q(parent_id=f.establishment_id)
+        ),
         PerimeterKind.TRAINING_SITE: lambda f: Q(training_sites=f.training_site_id),
     }
     return (

@@ -25,12 +25,27 @@ from .selectors import site_is_accredited
 from .validators import compact, validate_finess, validate_siret
 
 ESTABLISHMENT_FIELDS = (
-    "name", "kind", "finess", "siret", "parent", "region", "address", "postal_code", "city",
+    "name",
+    "kind",
+    "finess",
+    "siret",
+    "parent",
+    "region",
+    "address",
+    "postal_code",
+    "city",
     "legacy_id",
 )
 TRAINING_SITE_FIELDS = (
-    "establishment", "subdivision", "name", "department", "kind", "address", "description",
-    "legacy_id", "is_active",
+    "establishment",
+    "subdivision",
+    "name",
+    "department",
+    "kind",
+    "address",
+    "description",
+    "legacy_id",
+    "is_active",
 )
 
 
@@ -66,12 +81,16 @@ def establishment_validate(establishment: Establishment) -> None:
         if parent.kind != EstablishmentKind.LEGAL_ENTITY:
             errors["parent"] = _("Le rattachement doit être une entité juridique (EJ).")
         elif establishment.pk and parent.pk == establishment.pk:
-            errors["parent"] = _("Un établissement ne peut pas être rattaché à lui-même.")
+            errors["parent"] = _(
+                "Un établissement ne peut pas être rattaché à lui-même."
+            )
     if establishment.kind == EstablishmentKind.LEGAL_ENTITY and parent is not None:
         errors["parent"] = _("Une entité juridique n'est rattachée à aucune autre.")
     if errors:
         raise ValidationError(errors)
-    establishment.data_quality = data_quality_for(establishment.finess, establishment.siret)
+    establishment.data_quality = data_quality_for(
+        establishment.finess, establishment.siret
+    )
     establishment.full_clean(validate_constraints=True)
 
 
@@ -86,7 +105,9 @@ def establishment_create(*, by=None, **fields) -> Establishment:
 
 
 @transaction.atomic
-def establishment_update(*, establishment: Establishment, by=None, **fields) -> Establishment:
+def establishment_update(
+    *, establishment: Establishment, by=None, **fields
+) -> Establishment:
     _apply(establishment, fields, ESTABLISHMENT_FIELDS)
     establishment_validate(establishment)
     _audit(establishment, by)
@@ -105,7 +126,9 @@ def training_site_create(*, by=None, **fields) -> TrainingSite:
 
 
 @transaction.atomic
-def training_site_update(*, training_site: TrainingSite, by=None, **fields) -> TrainingSite:
+def training_site_update(
+    *, training_site: TrainingSite, by=None, **fields
+) -> TrainingSite:
     _apply(training_site, fields, TRAINING_SITE_FIELDS)
     training_site.full_clean()
     _audit(training_site, by)
@@ -118,7 +141,10 @@ def accreditation_validate(accreditation: Accreditation, phases: list[Phase]) ->
     if accreditation.end_date < accreditation.start_date:
         errors["end_date"] = _(
             "La fin de l'agrément (%(end)s) précède son début (%(start)s)."
-        ) % {"end": _fmt(accreditation.end_date), "start": _fmt(accreditation.start_date)}
+        ) % {
+            "end": _fmt(accreditation.end_date),
+            "start": _fmt(accreditation.start_date),
+        }
     if not phases:
         errors["phases"] = _("Choisissez au moins une phase.")
     if accreditation.specialty.kind == SpecialtyKind.OPTION:
@@ -146,8 +172,13 @@ def accreditation_create(
 ) -> Accreditation:
     phases = list(phases)
     accreditation = Accreditation(
-        training_site=training_site, specialty=specialty, start_date=start_date,
-        end_date=end_date, state=state, type=type, supervisor=supervisor,
+        training_site=training_site,
+        specialty=specialty,
+        start_date=start_date,
+        end_date=end_date,
+        state=state,
+        type=type,
+        supervisor=supervisor,
         decision_reference=decision_reference,
     )
     accreditation_validate(accreditation, phases)
@@ -159,12 +190,25 @@ def accreditation_create(
 
 @transaction.atomic
 def accreditation_update(
-    *, accreditation: Accreditation, phases: Iterable[Phase] | None = None, by=None, **fields
+    *,
+    accreditation: Accreditation,
+    phases: Iterable[Phase] | None = None,
+    by=None,
+    **fields,
 ) -> Accreditation:
-    _apply(accreditation, fields, (
-        "specialty", "start_date", "end_date", "state", "type", "supervisor",
-        "decision_reference",
-    ))
+    _apply(
+        accreditation,
+        fields,
+        (
+            "specialty",
+            "start_date",
+            "end_date",
+            "state",
+            "type",
+            "supervisor",
+            "decision_reference",
+        ),
+    )
     phases = list(phases) if phases is not None else list(accreditation.phases.all())
     accreditation_validate(accreditation, phases)
     _audit(accreditation, by)
@@ -176,25 +220,40 @@ def accreditation_update(
 def post_validate(post: Post, shared: list[Specialty]) -> None:
     for specialty in [post.specialty, *shared]:
         if not site_is_accredited(
-            training_site=post.training_site, specialty=specialty, phase=post.phase,
+            training_site=post.training_site,
+            specialty=specialty,
+            phase=post.phase,
             semester=post.semester,
         ):
             field = "specialty" if specialty == post.specialty else "shared_specialties"
-            raise ValidationError({field: _(
-                "Poste refusé : le terrain « %(site)s » n'a pas d'agrément en cours pour "
-                "%(specialty)s en %(phase)s au début du semestre %(semester)s (%(start)s)."
-            ) % {
-                "site": post.training_site, "specialty": specialty,
-                "phase": post.phase.label.lower(), "semester": post.semester,
-                "start": _fmt(post.semester.start_date),
-            }})
+            raise ValidationError(
+                {
+                    field: _(
+                        "Poste refusé : le terrain « %(site)s » n'a pas d'agrément en cours pour "
+                        "%(specialty)s en %(phase)s au début du semestre %(semester)s (%(start)s)."
+                    )
+                    % {
+                        "site": post.training_site,
+                        "specialty": specialty,
+                        "phase": post.phase.label.lower(),
+                        "semester": post.semester,
+                        "start": _fmt(post.semester.start_date),
+                    }
+                }
+            )
     if post.coupled_with_id:
         other = post.coupled_with
         if other.pk == post.pk:
-            raise ValidationError({"coupled_with": _("Un poste ne peut être couplé à lui-même.")})
+            raise ValidationError(
+                {"coupled_with": _("Un poste ne peut être couplé à lui-même.")}
+            )
         if other.semester_id != post.semester_id:
             raise ValidationError(
-                {"coupled_with": _("Un poste couplé doit l'être avec un poste du même semestre.")}
+                {
+                    "coupled_with": _(
+                        "Un poste couplé doit l'être avec un poste du même semestre."
+                    )
+                }
             )
     post.full_clean(exclude=["shared_specialties"])
 
@@ -214,8 +273,12 @@ def post_open(
     """Open a post; only on a site accredited for the specialty and phase that semester."""
     shared = [s for s in shared_specialties if s != specialty]
     post = Post(
-        semester=semester, training_site=training_site, specialty=specialty, phase=phase,
-        seats=seats, coupled_with=coupled_with,
+        semester=semester,
+        training_site=training_site,
+        specialty=specialty,
+        phase=phase,
+        seats=seats,
+        coupled_with=coupled_with,
     )
     post_validate(post, shared)
     _audit(post, by)
@@ -225,14 +288,22 @@ def post_open(
 
 
 @transaction.atomic
-def post_update(*, post: Post, seats: int | None = None,
-                shared_specialties: Iterable[Specialty] | None = None,
-                coupled_with: Post | None = None, by=None) -> Post:
+def post_update(
+    *,
+    post: Post,
+    seats: int | None = None,
+    shared_specialties: Iterable[Specialty] | None = None,
+    coupled_with: Post | None = None,
+    by=None,
+) -> Post:
     if seats is not None:
         post.seats = seats
     post.coupled_with = coupled_with
-    shared = (list(shared_specialties) if shared_specialties is not None
-              else list(post.shared_specialties.all()))
+    shared = (
+        list(shared_specialties)
+        if shared_specialties is not None
+        else list(post.shared_specialties.all())
+    )
     post_validate(post, shared)
     _audit(post, by)
     post.save()
@@ -249,7 +320,9 @@ def post_close(*, post: Post, by=None) -> None:
 @transaction.atomic
 def accreditation_expire_past(*, today: date, by=None) -> int:
     """Mark as expired the active accreditations whose end date has passed."""
-    stale = Accreditation.objects.filter(state__in=ACTIVE_ACCREDITATION_STATES, end_date__lt=today)
+    stale = Accreditation.objects.filter(
+        state__in=ACTIVE_ACCREDITATION_STATES, end_date__lt=today
+    )
     count = 0
     for accreditation in stale:
         accreditation.state = AccreditationState.EXPIRED

@@ -14,8 +14,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siret as stdnum_siret
-from stdnum.luhn import checksum as luhn_checksum
 from stdnum.luhn import calc_check_digit
+from stdnum.luhn import checksum as luhn_checksum
 
 _FINESS_RE = re.compile(r"^(\d{2}|2A|2B)\d{7}$")
 
@@ -42,14 +42,18 @@ def validate_finess(value: str) -> None:
     number = compact(value)
     if not _FINESS_RE.match(number):
         raise ValidationError(
-            _("FINESS invalide : 9 caractères attendus (département sur 2 caractères, "
-              "dont 2A/2B pour la Corse, puis 7 chiffres), « %(value)s » reçu."),
-            code="finess_format", params={"value": value},
+            _(
+                "FINESS invalide : 9 caractères attendus (département sur 2 caractères, "
+                "dont 2A/2B pour la Corse, puis 7 chiffres), « %(value)s » reçu."
+            ),
+            code="finess_format",
+            params={"value": value},
         )
     if luhn_checksum(_finess_digits(number)) != 0:
         raise ValidationError(
             _("FINESS invalide : la clé de contrôle de « %(value)s » est fausse."),
-            code="finess_key", params={"value": value},
+            code="finess_key",
+            params={"value": value},
         )
 
 
@@ -62,14 +66,16 @@ def validate_siret(value: str) -> None:
     if not re.fullmatch(r"\d{14}", number):
         raise ValidationError(
             _("SIRET invalide : 14 chiffres attendus, « %(value)s » reçu."),
-            code="siret_format", params={"value": value},
+            code="siret_format",
+            params={"value": value},
         )
     try:
         stdnum_siret.validate(number)
     except StdnumError:
         raise ValidationError(
             _("SIRET invalide : la clé de contrôle de « %(value)s » est fausse."),
-            code="siret_key", params={"value": value},
+            code="siret_key",
+            params={"value": value},
         ) from None
 
 

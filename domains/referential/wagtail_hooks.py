@@ -54,14 +54,42 @@ class SpecialtyViewSet(CatalogueViewSet):
     model = Specialty
     icon = "list-ul"
     menu_label = _("Spécialités (DES, options, FST)")
-    list_display = ["label", "code", "kind", "discipline", "duration_semesters", "surgical",
-                    "is_open"]
+    list_display = [
+        "label",
+        "code",
+        "kind",
+        "discipline",
+        "duration_semesters",
+        "surgical",
+        "is_open",
+    ]
     list_filter = ["kind", "discipline", "surgical", "is_open"]
-    list_export = ["code", "national_code", "label", "kind", "discipline",
-                   "duration_semesters", "surgical", "parent", "is_open", "duration_basis"]
+    list_export = [
+        "code",
+        "national_code",
+        "label",
+        "kind",
+        "discipline",
+        "duration_semesters",
+        "surgical",
+        "parent",
+        "is_open",
+        "duration_basis",
+    ]
     search_fields = ["label", "code", "national_code"]
-    form_fields = ["code", "label", "kind", "discipline", "duration_semesters", "surgical",
-                   "parent", "national_code", "duration_basis", "notes", "is_open"]
+    form_fields = [
+        "code",
+        "label",
+        "kind",
+        "discipline",
+        "duration_semesters",
+        "surgical",
+        "parent",
+        "national_code",
+        "duration_basis",
+        "notes",
+        "is_open",
+    ]
     export_filename = "specialites"
 
 
@@ -81,8 +109,13 @@ class ReferentialViewSetGroup(ModelViewSetGroup):
     menu_label = _("Référentiel national")
     menu_icon = "folder-open-inverse"
     menu_order = 200
-    items = (RegionViewSet, SubdivisionViewSet, FacultyViewSet, SpecialtyViewSet,
-             SemesterViewSet)
+    items = (
+        RegionViewSet,
+        SubdivisionViewSet,
+        FacultyViewSet,
+        SpecialtyViewSet,
+        SemesterViewSet,
+    )
 
 
 @hooks.register("register_admin_viewset")

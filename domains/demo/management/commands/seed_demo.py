@@ -15,16 +15,25 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", choices=sorted(SCALES), default="small")
-        parser.add_argument("--seed", type=int, default=2026,
-                            help="Graine du générateur : même graine, mêmes données.")
-        parser.add_argument("--if-empty", action="store_true",
-                            help="Ne rien faire (sans erreur) si la base contient déjà "
-                                 "des établissements.")
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=2026,
+            help="Graine du générateur : même graine, mêmes données.",
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Ne rien faire (sans erreur) si la base contient déjà "
+            "des établissements.",
+        )
 
     def handle(self, *args, scale, seed, if_empty, **options):
         if Establishment.objects.exists():
             if if_empty:
-                self.stdout.write("Base déjà remplie : données de démonstration non chargées.")
+                self.stdout.write(
+                    "Base déjà remplie : données de démonstration non chargées."
+                )
                 return
             raise CommandError(
                 "La base contient déjà des établissements : les données de démonstration "
@@ -37,9 +46,13 @@ class Command(BaseCommand):
         elapsed = time.perf_counter() - started
         for label, value in counts.items():
             self.stdout.write(f"  {label:<32} {value:>8}")
-        self.stdout.write(self.style.SUCCESS(
-            f"Données de démonstration « {scale} » chargées en {elapsed:.1f} s."
-        ))
-        self.stdout.write(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD}) :")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Données de démonstration « {scale} » chargées en {elapsed:.1f} s."
+            )
+        )
+        self.stdout.write(
+            f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD}) :"
+        )
         for role in DEMO_ACCOUNTS:
             self.stdout.write(f"  {Role(role).label:<45} {demo_email(role)}")
