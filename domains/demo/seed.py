@@ -444,7 +444,7 @@ class DemoBuilder:
             (s for s in lyon_sites if s.kind == TrainingSiteKind.AMBULATORY), hcl_site
         )
         des = [s for s in self.specialties if s.kind != SpecialtyKind.FST]
-        cardiology = next((s for s in des if s.code == "DES-CAR"), des[0])
+        cardiology = next((s for s in des if s.code == "DES-MCA"), des[0])
 
         def add(prefix: str, domain: str, role: str, count: int, **perimeter) -> None:
             for i in range(count):
@@ -645,7 +645,7 @@ class DemoBuilder:
     def build_accreditations(self) -> None:
         accreditations, phase_sets = [], []
         general_practice = next(
-            (s for s in self.specialties if s.code == "DES-MG"), None
+            (s for s in self.specialties if s.code == "DES-MGE"), None
         )
         for site in self.sites:
             n = max(1, round(self.rng.gauss(self.scale.accreditations_per_site, 0.8)))

@@ -34,6 +34,7 @@ class Command(BaseCommand):
                 self.stdout.write(
                     "Base déjà remplie : données de démonstration non chargées."
                 )
+                self.print_accounts()
                 return
             raise CommandError(
                 "La base contient déjà des établissements : les données de démonstration "
@@ -51,6 +52,9 @@ class Command(BaseCommand):
                 f"Données de démonstration « {scale} » chargées en {elapsed:.1f} s."
             )
         )
+        self.print_accounts()
+
+    def print_accounts(self) -> None:
         self.stdout.write(
             f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD}) :"
         )

@@ -1,0 +1,41 @@
+"""People for tests, created through the services so permissions follow functions."""
+
+import itertools
+from datetime import date
+
+from domains.people.models import Person
+from domains.people.roles import Role
+from domains.people.services import function_grant, person_create
+
+PASSWORD = "Mot-de-passe-de-test-2026"
+_counter = itertools.count(1)
+
+
+def make_person(
+    *,
+    email: str | None = None,
+    first_name: str = "Alice",
+    last_name: str = "Martin",
+    password: str | None = PASSWORD,
+    **extra,
+) -> Person:
+    n = next(_counter)
+    return person_create(
+        civility="MME",
+        first_name=first_name,
+        last_name=f"{last_name}{n}" if last_name == "Martin" else last_name,
+        email=email or f"personne{n}@exemple.fr",
+        email_verified=True,
+        password=password,
+        **extra,
+    )
+
+
+def make_user_with_role(role: str, start_date: date = date(2024, 9, 1), **perimeter):
+    """A user holding one active function; returns the Django user."""
+    person = make_person()
+    function_grant(person=person, role=role, start_date=start_date, **perimeter)
+    return person.user
+
+
+__all__ = ["PASSWORD", "Role", "make_person", "make_user_with_role"]
