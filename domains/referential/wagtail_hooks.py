@@ -13,9 +13,11 @@ class CatalogueViewSet(ModelViewSet):
     add_to_admin_menu = False
     copy_view_enabled = False
     inspect_view_enabled = True
+    list_per_page = 50
 
 
 class RegionViewSet(CatalogueViewSet):
+    name = "regions"
     model = Region
     icon = "site"
     menu_label = _("Régions (ARS)")
@@ -27,6 +29,7 @@ class RegionViewSet(CatalogueViewSet):
 
 
 class SubdivisionViewSet(CatalogueViewSet):
+    name = "subdivisions"
     model = Subdivision
     icon = "group"
     menu_label = _("Subdivisions")
@@ -39,6 +42,7 @@ class SubdivisionViewSet(CatalogueViewSet):
 
 
 class FacultyViewSet(CatalogueViewSet):
+    name = "facultes"
     model = Faculty
     icon = "doc-full"
     menu_label = _("Facultés (UFR)")
@@ -51,6 +55,7 @@ class FacultyViewSet(CatalogueViewSet):
 
 
 class SpecialtyViewSet(CatalogueViewSet):
+    name = "specialites"
     model = Specialty
     icon = "list-ul"
     menu_label = _("Spécialités (DES, options, FST)")
@@ -94,6 +99,7 @@ class SpecialtyViewSet(CatalogueViewSet):
 
 
 class SemesterViewSet(CatalogueViewSet):
+    name = "semestres"
     model = Semester
     icon = "date"
     menu_label = _("Semestres")

@@ -1,0 +1,123 @@
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.db.models import F
+
+from domains.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_email
+from domains.people.models import Function
+from domains.people.roles import ROLE_PERIMETER, Role
+from domains.referential.models import (
+    Accreditation,
+    DataQuality,
+    Establishment,
+    Post,
+    TrainingSite,
+    data_quality_for,
+)
+from domains.referential.selectors import (
+    current_semester,
+    site_is_accredited,
+    visible_training_sites,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(**options) -> str:
+    out = io.StringIO()
+    call_command("seed_demo", scale="small", stdout=out, **options)
+    return out.getvalue()
+
+
+class Rollback(Exception):
+    pass
+
+
+def fingerprint(seed_value: int) -> list:
+    try:
+        with transaction.atomic():
+            seed(seed=seed_value)
+            result = list(
+                Establishment.objects.order_by("pk").values_list(
+                    "name", "finess", "siret"
+                )
+            ) + list(
+                Post.objects.order_by("pk").values_list("training_site__name", "seats")
+            )
+            raise Rollback
+    except Rollback:
+        return result
+
+
+def test_same_seed_gives_the_same_data_and_another_seed_other_data():
+    first = fingerprint(7)
+    assert first == fingerprint(7)
+    assert first != fingerprint(8)
+
+
+def test_small_demo_data_are_consistent_and_realistic(django_user_model):
+    output = seed()
+    assert "Données de démonstration « small » chargées" in output
+    for role in DEMO_ACCOUNTS:
+        assert demo_email(role) in output
+    assert DEMO_PASSWORD in output
+
+    establishments = list(Establishment.objects.all())
+    to_fix = [e for e in establishments if e.data_quality == DataQuality.TO_FIX]
+    assert 0.05 <= len(to_fix) / len(establishments) <= 0.15
+    assert all(
+        e.data_quality == data_quality_for(e.finess, e.siret) for e in establishments
+    )
+    assert Establishment.objects.filter(
+        finess="690781810", name="Hospices Civils de Lyon"
+    )
+
+    # Every subdivision has training sites, and sites belong to their subdivision's region.
+    assert TrainingSite.objects.values("subdivision").distinct().count() == 28
+    assert not TrainingSite.objects.exclude(
+        establishment__region=F("subdivision__region")
+    ).exists()
+
+    # Posts: current semester, only where the services would have allowed them.
+    semester = current_semester()
+    posts = Post.objects.select_related(
+        "training_site", "specialty", "phase", "semester"
+    )
+    assert posts.count() == 250
+    assert {p.semester for p in posts} == {semester}
+    assert all(
+        site_is_accredited(
+            training_site=p.training_site,
+            specialty=p.specialty,
+            phase=p.phase,
+            semester=p.semester,
+        )
+        for p in posts
+    )
+    assert not Accreditation.objects.filter(end_date__lt=F("start_date")).exists()
+
+    # Somebody for every role, with the right perimeter.
+    assert set(Function.objects.values_list("role", flat=True)) == set(Role.values)
+    for function in Function.objects.filter(
+        person__user__username__endswith="demo.siimop.fr"
+    ):
+        assert ROLE_PERIMETER[function.role]
+
+    # The demo accounts sign in and see their perimeter.
+    ars = django_user_model.objects.get(username=demo_email(Role.ARS))
+    assert ars.check_password(DEMO_PASSWORD)
+    regions = set(
+        visible_training_sites(ars).values_list("subdivision__region__name", flat=True)
+    )
+    assert regions == {"Auvergne-Rhône-Alpes"}
+    rts = django_user_model.objects.get(username=demo_email(Role.SITE_SUPERVISOR))
+    assert visible_training_sites(rts).count() == 1
+
+
+def test_seed_refuses_a_database_that_already_has_data_unless_asked_to_skip():
+    seed()
+    with pytest.raises(CommandError, match="base vide"):
+        seed()
+    assert "Base déjà remplie" in seed(if_empty=True)
