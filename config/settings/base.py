@@ -75,7 +75,7 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [BASE_DIR / "templates", BASE_DIR / "helpdesk" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

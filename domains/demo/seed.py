@@ -78,7 +78,7 @@ SCALES = {
     "national": Scale(
         establishments=4000,
         sites_per_establishment=3.0,
-        accreditations_per_site=2.5,
+        accreditations_per_site=3.0,
         posts=20000,
         coordinators_per_subdivision=30,
         residents_per_subdivision=20,
