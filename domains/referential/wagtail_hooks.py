@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from .models import Faculty, Region, Semester, Specialty, Subdivision
@@ -33,7 +34,13 @@ class SubdivisionViewSet(CatalogueViewSet):
     model = Subdivision
     icon = "group"
     menu_label = _("Subdivisions")
-    list_display = ["name", "code", "region", "chu_city", "overseas"]
+    list_display = [
+        "name",
+        "code",
+        "region",
+        "chu_city",
+        BooleanColumn("overseas", label=_("Outre-mer")),
+    ]
     list_filter = ["region", "overseas"]
     list_export = ["code", "name", "region", "chu_city", "overseas"]
     search_fields = ["name", "code", "chu_city"]
@@ -65,8 +72,8 @@ class SpecialtyViewSet(CatalogueViewSet):
         "kind",
         "discipline",
         "duration_semesters",
-        "surgical",
-        "is_open",
+        BooleanColumn("surgical", label=_("Chirurgicale")),
+        BooleanColumn("is_open", label=_("Ouverte")),
     ]
     list_filter = ["kind", "discipline", "surgical", "is_open"]
     list_export = [
