@@ -1,7 +1,17 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 
 
 class CockpitConfig(AppConfig):
     name = "domains.cockpit"
     label = "cockpit"
     verbose_name = "Cockpit"
+
+    def ready(self):
+        from .registry import MenuEntry, registry
+
+        registry.register_menu(
+            MenuEntry(section="ACCUEIL", label="Accueil", url_name="home", order=0)
+        )
+        # Each domain declares its screens, menu entries and cards in screens.py.
+        autodiscover_modules("screens")

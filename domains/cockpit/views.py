@@ -1,17 +1,424 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
-from django.utils import timezone
+"""Generic cockpit views: one implementation for every registered screen.
 
-from domains.people.selectors import active_functions
+Every view starts from the screen's selector (`visible_<things>(user)`), so a record
+outside the person's perimeter is never found (404); changes also need the role's model
+permission and a django-guardian permission on the record's perimeter (403 otherwise).
+"""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import ProtectedError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from . import history
+from .actor import SESSION_KEY
+from .export import csv_response, resolve, rows, xlsx_response
+from .registry import SECTIONS, Screen, registry
+from .selectors import list_preference, visible_saved_filters
+from .services import (
+    clean_query,
+    list_preference_save,
+    saved_filter_create,
+    saved_filter_delete,
+)
+from .tables import PER_PAGE_CHOICES, SelectionColumn
+
+EXPORT_FORMATS = ("xlsx", "csv")
+
+
+def get_screen(slug: str) -> Screen:
+    try:
+        return registry.screens[slug]
+    except KeyError:
+        raise Http404 from None
+
+
+def require(request, screen: Screen, action: str, obj=None) -> None:
+    if not request.actor.can(screen, action, obj):
+        raise PermissionDenied(
+            _("Votre fonction ne permet pas cette action sur ce dossier.")
+        )
+
+
+def screen_url(screen: Screen, view: str, **kwargs) -> str:
+    return reverse(f"cockpit:{screen.url_name}_{view}", kwargs=kwargs or None)
+
+
+def get_record(request, screen: Screen, pk: int, action: str):
+    """The record if it lies in the perimeter (else 404) and the action is allowed."""
+    obj = get_object_or_404(screen.selector(request.user), pk=pk)
+    require(request, screen, action, obj)
+    return obj
+
+
+def _filtered(request, screen: Screen, data=None):
+    queryset = screen.selector(request.user)
+    return screen.filterset_class(
+        data if data is not None else request.GET, queryset=queryset, request=request
+    )
+
+
+def _back(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return target
+    return default
+
+
+def _column_names(screen: Screen) -> list[tuple[str, str]]:
+    table = screen.table_class([])
+    return [(c.name, str(c.header)) for c in table.columns if c.name != "selection"]
 
 
 @login_required
 def home(request):
-    """ACCUEIL: who I am and the functions I hold today."""
-    person = getattr(request.user, "person", None)
-    functions = active_functions(request.user) if person else []
+    """ACCUEIL: the active function and the counts that matter to it."""
+    cards = []
+    if request.actor.function is not None or request.actor.is_superuser:
+        for provider in registry.dashboard:
+            cards.extend(provider(request))
     return render(
         request,
         "cockpit/home.html",
-        {"person": person, "functions": functions, "today": timezone.localdate()},
+        {
+            "person": getattr(request.user, "person", None),
+            "functions": request.actor.functions,
+            "active": request.actor.function,
+            "cards": cards,
+        },
     )
+
+
+@login_required
+@require_POST
+def switch_function(request):
+    wanted = request.POST.get("function")
+    match = next((f for f in request.actor.functions if str(f.pk) == wanted), None)
+    if match is None:
+        messages.error(request, _("Cette fonction n'est pas l'une des vôtres."))
+    else:
+        request.session[SESSION_KEY] = match.pk
+        messages.success(
+            request, _("Vous travaillez maintenant en tant que %s.") % match.label
+        )
+    return redirect(_back(request, reverse("cockpit:home")))
+
+
+@login_required
+def screen_list(request, screen: str):
+    screen = get_screen(screen)
+    require(request, screen, "view")
+    preference = list_preference(request.user, screen.slug)
+    filterset = _filtered(request, screen)
+    bulk_actions = [
+        a for a in screen.bulk_actions if request.actor.can(screen, a.permission)
+    ]
+    extra = [("selection", SelectionColumn())] if bulk_actions else []
+    table = screen.table_class(
+        filterset.qs,
+        request=request,
+        exclude=preference.hidden_columns,
+        extra_columns=extra,
+        sequence=["selection", "..."] if extra else ("...",),
+        caption=screen.label,
+    )
+    per_page = request.GET.get("per_page")
+    per_page = int(per_page) if per_page and per_page.isdigit() else preference.per_page
+    RequestConfig(request, paginate={"per_page": min(per_page, 100)}).configure(table)
+    query = request.GET.urlencode()
+    criteria = clean_query(query)
+    return render(
+        request,
+        screen.list_template,
+        {
+            "screen": screen,
+            "table": table,
+            "filterset": filterset,
+            "query": query,
+            "criteria": criteria,
+            "bulk_actions": bulk_actions,
+            "can_create": screen.create_form_class is not None
+            and request.actor.can(screen, "add"),
+            "saved_filters": visible_saved_filters(request.actor, screen.slug),
+            "columns": [
+                (name, header, name not in preference.hidden_columns)
+                for name, header in _column_names(screen)
+            ],
+            "per_page": per_page,
+            "per_page_choices": PER_PAGE_CHOICES,
+            "export_formats": EXPORT_FORMATS,
+        },
+    )
+
+
+@login_required
+def screen_detail(request, screen: str, pk: int):
+    screen = get_screen(screen)
+    obj = get_record(request, screen, pk, "view")
+    context = {
+        "screen": screen,
+        "object": obj,
+        "fields": _fields(obj, screen),
+        "history": history.entries(obj.history.all())
+        if hasattr(obj, "history")
+        else [],
+        "can_edit": screen.form_class is not None
+        and request.actor.can(screen, "change", obj),
+        "can_delete": screen.delete is not None
+        and request.actor.can(screen, "delete", obj),
+    }
+    if screen.detail_context is not None:
+        context.update(screen.detail_context(request, obj))
+    return render(request, screen.detail_template, context)
+
+
+def _fields(obj, screen: Screen) -> list[tuple[str, object]]:
+    """Label and value of each column of the screen's table, for the detail page."""
+    table = screen.table_class([])
+    result = []
+    for column in table.columns:
+        if column.name in ("selection", "actions"):
+            continue
+        accessor = str(column.accessor) if column.accessor else column.name
+        try:
+            value = resolve(obj, accessor)
+        except AttributeError:
+            continue
+        result.append((str(column.header), value))
+    return result
+
+
+def form_page(request, screen: Screen, form, *, obj=None, title: str):
+    return render(
+        request,
+        "cockpit/form.html",
+        {"screen": screen, "form": form, "object": obj, "title": title},
+    )
+
+
+def save_form(form, write: Callable[[], object]) -> object | None:
+    """Run a service for a valid form; its refusals become the form's errors."""
+    try:
+        return write()
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+        return None
+
+
+@login_required
+def screen_edit(request, screen: str, pk: int):
+    screen = get_screen(screen)
+    if screen.form_class is None:
+        raise Http404
+    obj = get_record(request, screen, pk, "change")
+    form = screen.form_class(request.POST or None, instance=obj, request=request)
+    if request.method == "POST" and form.is_valid():
+        saved = save_form(form, lambda: form.save_with(request.user))
+        if saved is not None:
+            messages.success(request, _("Modifications enregistrées."))
+            return redirect(screen_url(screen, "detail", pk=saved.pk))
+    return form_page(request, screen, form, obj=obj, title=_("Modifier : %s") % obj)
+
+
+@login_required
+def screen_create(request, screen: str):
+    screen = get_screen(screen)
+    if screen.create_form_class is None:
+        raise Http404
+    require(request, screen, "add")
+    form = screen.create_form_class(request.POST or None, request=request)
+    if request.method == "POST" and form.is_valid():
+        saved = save_form(form, lambda: form.save_with(request.user))
+        if saved is not None:
+            messages.success(request, _("« %s » a été créé.") % saved)
+            return redirect(screen_url(screen, "detail", pk=saved.pk))
+    return form_page(
+        request, screen, form, title=_("Nouveau : %s") % screen.label.lower()
+    )
+
+
+@login_required
+def screen_delete(request, screen: str, pk: int):
+    screen = get_screen(screen)
+    if screen.delete is None:
+        raise Http404
+    obj = get_record(request, screen, pk, "delete")
+    if request.method == "POST":
+        label = str(obj)
+        try:
+            screen.delete(request.user, obj)
+        except (ValidationError, ProtectedError) as error:
+            messages.error(request, _deletion_refusal(error))
+            return redirect(screen_url(screen, "detail", pk=pk))
+        messages.success(request, _("« %s » a été supprimé.") % label)
+        return redirect(screen_url(screen, "list"))
+    return render(
+        request, "cockpit/confirm_delete.html", {"screen": screen, "object": obj}
+    )
+
+
+def _deletion_refusal(error) -> str:
+    if isinstance(error, ProtectedError):
+        return _(
+            "Suppression impossible : %(count)s enregistrement(s) en dépendent "
+            "(par exemple « %(example)s »)."
+        ) % {
+            "count": len(error.protected_objects),
+            "example": next(iter(error.protected_objects)),
+        }
+    return " ".join(error.messages)
+
+
+@login_required
+@require_POST
+def screen_bulk(request, screen: str):
+    screen = get_screen(screen)
+    action = next(
+        (a for a in screen.bulk_actions if a.name == request.POST.get("action")), None
+    )
+    if action is None:
+        raise Http404
+    require(request, screen, action.permission)
+    wanted = {int(pk) for pk in request.POST.getlist("selection") if pk.isdigit()}
+    back = _back(request, screen_url(screen, "list"))
+    if not wanted:
+        messages.warning(request, _("Sélectionnez au moins une ligne."))
+        return HttpResponseRedirect(back)
+    records = screen.selector(request.user).filter(pk__in=wanted)
+    found = list(records)
+    if len(found) != len(wanted):
+        raise Http404  # a selected id lies outside the perimeter
+    for obj in found:
+        require(request, screen, action.permission, obj)
+    if action.confirm and request.POST.get("confirmed") != "1":
+        return render(
+            request,
+            "cockpit/bulk_confirm.html",
+            {"screen": screen, "action": action, "records": found, "back": back},
+        )
+    try:
+        count = action.run(request.user, records)
+    except (ValidationError, ProtectedError) as error:
+        messages.error(request, _deletion_refusal(error))
+    else:
+        messages.success(
+            request,
+            _("%(action)s : %(count)s ligne(s) traitée(s).")
+            % {"action": action.label, "count": count},
+        )
+    return HttpResponseRedirect(back)
+
+
+def export_columns(screen: Screen) -> list[tuple[str, object]]:
+    if screen.export_columns is not None:
+        return screen.export_columns
+    table = screen.table_class([])
+    return [
+        (str(c.header), str(c.accessor) if c.accessor else c.name)
+        for c in table.columns
+        if c.name not in ("selection", "actions")
+    ]
+
+
+@login_required
+def screen_export(request, screen: str, fmt: str):
+    screen = get_screen(screen)
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    require(request, screen, "view")
+    filterset = _filtered(request, screen)
+    queryset = filterset.qs
+    sort = request.GET.get("sort")
+    if sort:
+        table = screen.table_class(queryset, order_by=sort)
+        queryset = table.data.data  # ordered as on screen
+    columns = export_columns(screen)
+    headers = [header for header, _path in columns]
+    data = rows(queryset, columns)
+    filename = f"{screen.slug}"
+    if fmt == "csv":
+        return csv_response(filename, headers, data)
+    return xlsx_response(filename, screen.label, headers, data)
+
+
+@login_required
+@require_POST
+def screen_columns(request, screen: str):
+    screen = get_screen(screen)
+    require(request, screen, "view")
+    shown = set(request.POST.getlist("columns"))
+    names = [name for name, _header in _column_names(screen)]
+    per_page = request.POST.get("per_page", "")
+    try:
+        list_preference_save(
+            user=request.user,
+            screen=screen.slug,
+            hidden_columns=[n for n in names if n not in shown],
+            per_page=int(per_page) if per_page.isdigit() else 0,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Affichage enregistré."))
+    return HttpResponseRedirect(_back(request, screen_url(screen, "list")))
+
+
+@login_required
+@require_POST
+def saved_filter_save(request, screen: str):
+    screen = get_screen(screen)
+    require(request, screen, "view")
+    query = request.POST.get("query", "")
+    try:
+        saved = saved_filter_create(
+            actor=request.actor,
+            screen=screen.slug,
+            name=request.POST.get("name", ""),
+            query=query,
+            shared=request.POST.get("shared") == "on",
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return HttpResponseRedirect(f"{screen_url(screen, 'list')}?{query}")
+    messages.success(request, _("Filtre « %s » enregistré.") % saved.name)
+    return HttpResponseRedirect(f"{screen_url(screen, 'list')}?{saved.query}")
+
+
+@login_required
+@require_POST
+def saved_filter_remove(request, screen: str, filter_pk: int):
+    screen = get_screen(screen)
+    saved = get_object_or_404(
+        visible_saved_filters(request.actor, screen.slug), pk=filter_pk
+    )
+    saved_filter_delete(actor=request.actor, saved_filter=saved)
+    messages.success(request, _("Filtre « %s » supprimé.") % saved.name)
+    return redirect(screen_url(screen, "list"))
+
+
+def menu(request) -> list[tuple[str, list]]:
+    """The sections and entries the active function may open, in the production order."""
+    actor = getattr(request, "actor", None)
+    if actor is None or not request.user.is_authenticated:
+        return []
+    by_section: dict[str, list] = {}
+    for entry in sorted(registry.menu, key=lambda e: (e.order, e.label)):
+        if actor.has_perm(entry.permission):
+            by_section.setdefault(entry.section, []).append(
+                (entry.label, reverse(f"cockpit:{entry.url_name}"))
+            )
+    order = {name: i for i, name in enumerate(SECTIONS)}
+    return sorted(by_section.items(), key=lambda item: order.get(item[0], len(order)))

@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -45,6 +46,9 @@ class Person(models.Model):
         verbose_name_plural = _("personnes")
         ordering = ["last_name", "first_name", "pk"]
         indexes = [models.Index(fields=["last_name", "first_name"])]
+
+    def get_absolute_url(self) -> str:
+        return reverse("cockpit:personnes_detail", args=[self.pk])
 
     def __str__(self) -> str:
         return (

@@ -104,6 +104,15 @@ _READ_REFERENTIAL = [
     "referential.view_post",
 ]
 
+_MANAGE_PEOPLE = [
+    "people.view_person",
+    "people.add_person",
+    "people.change_person",
+    "people.view_function",
+    "people.add_function",
+    "people.change_function",
+]
+
 # Model-wide permissions each role's group carries; the perimeter narrows them.
 ROLE_MODEL_PERMISSIONS: dict[str, list[str]] = {
     Role.DGOS: [*_READ_REFERENTIAL, "people.view_person", "people.view_function"],
@@ -117,12 +126,7 @@ ROLE_MODEL_PERMISSIONS: dict[str, list[str]] = {
         ],
         "referential.change_establishment",
         "referential.change_trainingsite",
-        "people.view_person",
-        "people.add_person",
-        "people.change_person",
-        "people.view_function",
-        "people.add_function",
-        "people.change_function",
+        *_MANAGE_PEOPLE,
     ],
     Role.ARS: [
         *_READ_REFERENTIAL,
@@ -135,12 +139,17 @@ ROLE_MODEL_PERMISSIONS: dict[str, list[str]] = {
         "referential.add_post",
         "referential.change_post",
         "referential.delete_post",
+        *_MANAGE_PEOPLE,
+    ],
+    Role.FACULTY_REGISTRY: [*_READ_REFERENTIAL, *_MANAGE_PEOPLE],
+    Role.COORDINATOR: [*_READ_REFERENTIAL, "people.view_person"],
+    Role.SITE_SUPERVISOR: [
+        *_READ_REFERENTIAL,
+        "referential.change_trainingsite",
         "people.view_person",
         "people.view_function",
+        "people.add_function",
     ],
-    Role.FACULTY_REGISTRY: [*_READ_REFERENTIAL, "people.view_person"],
-    Role.COORDINATOR: [*_READ_REFERENTIAL, "people.view_person"],
-    Role.SITE_SUPERVISOR: [*_READ_REFERENTIAL, "referential.change_trainingsite"],
     Role.PRACTITIONER: [*_READ_REFERENTIAL],
     Role.SITE_ASSISTANT: [*_READ_REFERENTIAL],
     Role.MEDICAL_AFFAIRS: [*_READ_REFERENTIAL, "referential.change_establishment"],

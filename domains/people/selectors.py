@@ -2,8 +2,12 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import EmailAddress, Function, Person, User
+from .roles import ROLE_PERIMETER, PerimeterKind, Role
+
+SITE_ROLES = (Role.SITE_SUPERVISOR, Role.PRACTITIONER, Role.SITE_ASSISTANT)
 
 
 def active_on(day: date) -> Q:
@@ -20,16 +24,33 @@ def user_for_email(email: str) -> User | None:
     return address.person.user if address else None
 
 
-def active_functions(user, *, day: date | None = None) -> QuerySet[Function]:
+def person_for_email(email: str) -> Person | None:
+    address = (
+        EmailAddress.objects.select_related("person")
+        .filter(email__iexact=email.strip())
+        .first()
+    )
+    return address.person if address else None
+
+
+def active_functions(
+    user, *, day: date | None = None, all_functions: bool = False
+) -> QuerySet[Function]:
+    """The functions a user holds today.
+
+    In the cockpit a person with several functions works under one at a time: the
+    cockpit puts its id on `user.active_function_id`, and reads narrow to it unless
+    `all_functions` is asked for.
+    """
     if not user.is_authenticated:
         return Function.objects.none()
     day = day or timezone.localdate()
-    return (
-        Function.objects.filter(person__user=user)
-        .filter(active_on(day))
-        .select_related(
-            "region", "subdivision", "specialty", "establishment", "training_site"
-        )
+    functions = Function.objects.filter(person__user=user).filter(active_on(day))
+    active_id = getattr(user, "active_function_id", None)
+    if active_id and not all_functions:
+        functions = functions.filter(pk=active_id)
+    return functions.order_by("start_date", "pk").select_related(
+        "region", "subdivision", "specialty", "establishment", "training_site"
     )
 
 
@@ -37,3 +58,121 @@ def person_functions(person: Person) -> QuerySet[Function]:
     return person.functions.select_related(
         "region", "subdivision", "specialty", "establishment", "training_site"
     ).order_by("-start_date")
+
+
+def _function_perimeter_q(function: Function) -> Q | None:
+    """Functions (of anyone) that lie inside this function's perimeter."""
+    kind = ROLE_PERIMETER[function.role]
+    if kind == PerimeterKind.REGION:
+        r = function.region_id
+        return (
+            Q(region_id=r)
+            | Q(subdivision__region_id=r)
+            | Q(establishment__region_id=r)
+            | Q(training_site__subdivision__region_id=r)
+        )
+    if kind == PerimeterKind.SUBDIVISION:
+        s = function.subdivision_id
+        return Q(subdivision_id=s) | Q(training_site__subdivision_id=s)
+    if kind == PerimeterKind.SPECIALTY_IN_SUBDIVISION:
+        s, x = function.subdivision_id, function.specialty_id
+        # Used inside a person_id subquery, where the join's repeats do not matter.
+        return Q(subdivision_id=s, specialty_id=x) | Q(
+            training_site__subdivision_id=s,
+            training_site__accreditations__specialty_id=x,
+        )
+    if kind == PerimeterKind.ESTABLISHMENT:
+        e = function.establishment_id
+        return (
+            Q(establishment_id=e)
+            | Q(establishment__parent_id=e)
+            | Q(training_site__establishment_id=e)
+            | Q(training_site__establishment__parent_id=e)
+        )
+    if kind == PerimeterKind.TRAINING_SITE:
+        return Q(training_site_id=function.training_site_id)
+    return None
+
+
+def visible_persons(user) -> QuerySet[Person]:
+    """Oneself, and whoever holds (or held) a function inside one's perimeter."""
+    if not user.is_authenticated:
+        return Person.objects.none()
+    persons = Person.objects.select_related("user")
+    if user.is_superuser:
+        return persons
+    condition = Q(user=user)
+    for function in active_functions(user):
+        if ROLE_PERIMETER[function.role] == PerimeterKind.NATIONAL:
+            return persons
+        inside = _function_perimeter_q(function)
+        if inside is not None:
+            condition |= Q(pk__in=Function.objects.filter(inside).values("person_id"))
+    return persons.filter(condition)
+
+
+def grant_refusal(granter, role: str, perimeter: dict) -> str | None:
+    """Why this granter may not give this role on this perimeter (None: she may).
+
+    UNESS administrators grant anything; an ARS agent grants within her region; a
+    faculty registry within its subdivision; a site supervisor the site roles of his site.
+    """
+    if granter is None or granter.is_superuser:
+        return None
+    target_kind = ROLE_PERIMETER[role]
+    for function in active_functions(granter):
+        if _may_grant(function, role, target_kind, perimeter):
+            return None
+    return _(
+        "Votre fonction ne vous permet pas d'attribuer le rôle « %(role)s » sur ce "
+        "périmètre."
+    ) % {"role": Role(role).label}
+
+
+def _region_of(perimeter: dict) -> int | None:
+    if perimeter.get("region") is not None:
+        return perimeter["region"].pk
+    if perimeter.get("subdivision") is not None:
+        return perimeter["subdivision"].region_id
+    if perimeter.get("establishment") is not None:
+        return perimeter["establishment"].region_id
+    if perimeter.get("training_site") is not None:
+        return perimeter["training_site"].subdivision.region_id
+    return None
+
+
+def _subdivision_of(perimeter: dict) -> int | None:
+    if perimeter.get("subdivision") is not None:
+        return perimeter["subdivision"].pk
+    if perimeter.get("training_site") is not None:
+        return perimeter["training_site"].subdivision_id
+    return None
+
+
+def _may_grant(
+    function: Function, role: str, target_kind: str, perimeter: dict
+) -> bool:
+    if function.role == Role.UNESS_ADMIN:
+        return True
+    if target_kind == PerimeterKind.NATIONAL:
+        return False
+    if function.role == Role.ARS:
+        return (
+            target_kind == PerimeterKind.SELF
+            or _region_of(perimeter) == function.region_id
+        )
+    if function.role == Role.FACULTY_REGISTRY:
+        if target_kind == PerimeterKind.SELF:
+            return True
+        return (
+            target_kind != PerimeterKind.REGION
+            and _subdivision_of(perimeter) == function.subdivision_id
+        )
+    if function.role == Role.SITE_SUPERVISOR:
+        site = perimeter.get("training_site")
+        return (
+            role in SITE_ROLES
+            and site is not None
+            and site.pk == function.training_site_id
+        )
+    return False

@@ -4,10 +4,12 @@ from datetime import date
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_q.tasks import async_task
 from guardian.models import UserObjectPermission
 
 from .models import EmailAddress, Function, Person, User
@@ -21,7 +23,7 @@ from .roles import (
     Role,
     role_group_name,
 )
-from .selectors import active_on
+from .selectors import active_on, grant_refusal
 
 
 def _audit(instance, by: User | None) -> None:
@@ -123,7 +125,19 @@ def email_add(
 
 
 @transaction.atomic
-def email_set_primary(*, address: EmailAddress, by: User | None = None) -> None:
+def email_set_primary(
+    *, address: EmailAddress, by: User | None = None, require_verified: bool = False
+) -> None:
+    if require_verified and not address.is_verified:
+        raise ValidationError(
+            {
+                "email": _(
+                    "Vérifiez d'abord l'adresse %(email)s (lien envoyé par e-mail) "
+                    "avant d'en faire votre adresse principale."
+                )
+                % {"email": address.email}
+            }
+        )
     for other in address.person.emails.filter(is_primary=True).exclude(pk=address.pk):
         other.is_primary = False
         _audit(other, by)
@@ -194,6 +208,9 @@ def function_grant(
         "training_site": training_site,
     }
     function_validate_perimeter(role, perimeter)
+    refusal = grant_refusal(by, role, perimeter)
+    if refusal:
+        raise ValidationError({"role": refusal})
     if end_date is not None and end_date < start_date:
         raise ValidationError(
             {
@@ -220,6 +237,10 @@ def function_end(
     *, function: Function, end_date: date | None = None, by: User | None = None
 ) -> Function:
     """End a function (today by default) and take back the permissions it gave."""
+    perimeter = {f: getattr(function, f) for f in ALL_PERIMETER_FIELDS}
+    refusal = grant_refusal(by, function.role, perimeter)
+    if refusal:
+        raise ValidationError({"role": refusal})
     end_date = end_date or timezone.localdate()
     if end_date < function.start_date:
         raise ValidationError(
@@ -344,3 +365,118 @@ def permissions_sync_all() -> int:
     for start in range(0, len(user_ids), 2000):
         permissions_sync_many(user_ids=user_ids[start : start + 2000])
     return len(user_ids)
+
+
+@transaction.atomic
+def person_contact_update(
+    *, person: Person, email: str, phone: str, by: User | None = None
+) -> Person:
+    """Change how to reach a person: her primary address and her phone.
+
+    A new address becomes the primary one (unverified until she confirms it); the old
+    one stays on her record, so she can still sign in with it.
+    """
+    email = normalise_email(email)
+    if not email:
+        raise ValidationError({"email": _("L'adresse e-mail est obligatoire.")})
+    if email != (person.primary_email or ""):
+        existing = EmailAddress.objects.filter(email__iexact=email).first()
+        if existing is not None and existing.person_id != person.pk:
+            raise ValidationError(
+                {
+                    "email": _(
+                        "L'adresse e-mail %(email)s appartient déjà à une autre personne."
+                    )
+                    % {"email": email}
+                }
+            )
+        address = existing or email_add(person=person, email=email, by=by)
+        email_set_primary(address=address, by=by)
+    if phone != person.phone:
+        person.phone = phone
+        _audit(person, by)
+        person.save(update_fields=["phone"])
+    return person
+
+
+PERSON_FIELDS = (
+    "civility",
+    "first_name",
+    "last_name",
+    "birth_name",
+    "birth_date",
+    "phone",
+)
+
+
+@transaction.atomic
+def person_update(*, person: Person, by: User | None = None, **fields) -> Person:
+    unknown = set(fields) - set(PERSON_FIELDS)
+    if unknown:
+        raise TypeError(f"Champs inconnus : {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        setattr(person, name, value.strip() if isinstance(value, str) else value)
+    person.full_clean(exclude=["user"])
+    _audit(person, by)
+    person.save()
+    user = person.user
+    user.first_name, user.last_name = person.first_name, person.last_name
+    user.save(update_fields=["first_name", "last_name"])
+    return person
+
+
+VERIFICATION_SALT = "siimop.email-verification"
+VERIFICATION_MAX_AGE = 3 * 24 * 3600
+
+
+def email_verification_token(address: EmailAddress) -> str:
+    return signing.dumps(
+        {"id": address.pk, "email": address.email}, salt=VERIFICATION_SALT
+    )
+
+
+@transaction.atomic
+def email_request_verification(*, address: EmailAddress) -> None:
+    """Send the person a link proving the address is hers (after the commit)."""
+    if address.is_verified:
+        raise ValidationError({"email": _("Cette adresse est déjà vérifiée.")})
+    transaction.on_commit(
+        lambda: async_task("domains.people.tasks.send_email_verification", address.pk)
+    )
+
+
+@transaction.atomic
+def email_verify(*, token: str) -> EmailAddress:
+    try:
+        data = signing.loads(
+            token, salt=VERIFICATION_SALT, max_age=VERIFICATION_MAX_AGE
+        )
+    except signing.SignatureExpired:
+        raise ValidationError(
+            _("Ce lien de vérification a expiré (3 jours) : demandez-en un nouveau.")
+        )
+    except signing.BadSignature:
+        raise ValidationError(_("Ce lien de vérification n'est pas valide."))
+    address = EmailAddress.objects.filter(pk=data["id"], email=data["email"]).first()
+    if address is None:
+        raise ValidationError(_("Cette adresse n'existe plus sur votre compte."))
+    if not address.is_verified:
+        address.is_verified = True
+        _audit(address, address.person.user)
+        address.save(update_fields=["is_verified"])
+    return address
+
+
+@transaction.atomic
+def email_remove(*, address: EmailAddress, by: User | None = None) -> None:
+    if address.is_primary:
+        raise ValidationError(
+            {
+                "email": _(
+                    "L'adresse principale ne peut pas être supprimée : choisissez "
+                    "d'abord une autre adresse principale."
+                )
+            }
+        )
+    _audit(address, by)
+    address.delete()

@@ -2,7 +2,13 @@
 
 import logging
 
-from .services import permissions_sync_all
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from .models import EmailAddress
+from .services import email_verification_token, permissions_sync_all
 
 logger = logging.getLogger("siimop")
 
@@ -12,3 +18,22 @@ def sync_function_permissions() -> int:
     count = permissions_sync_all()
     logger.info("Permissions resynchronised for %s accounts", count)
     return count
+
+
+def send_email_verification(address_id: int) -> None:
+    """E-mail the link that proves an address belongs to the person."""
+    address = (
+        EmailAddress.objects.select_related("person").filter(pk=address_id).first()
+    )
+    if address is None or address.is_verified:
+        return
+    link = settings.WAGTAILADMIN_BASE_URL + reverse(
+        "cockpit:email_verify", args=[email_verification_token(address)]
+    )
+    context = {"person": address.person, "address": address, "link": link}
+    send_mail(
+        subject="SIIMOP — vérifiez votre adresse e-mail",
+        message=render_to_string("people/email_verification.txt", context),
+        from_email=None,
+        recipient_list=[address.email],
+    )

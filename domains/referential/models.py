@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -253,6 +254,9 @@ class Establishment(models.Model):
             ),
         ]
 
+    def get_absolute_url(self) -> str:
+        return reverse("cockpit:etablissements_detail", args=[self.pk])
+
     def __str__(self) -> str:
         return f"{self.name} ({self.city})" if self.city else self.name
 
@@ -301,6 +305,9 @@ class TrainingSite(models.Model):
         verbose_name_plural = _("terrains de stage")
         ordering = ["name", "pk"]
         indexes = [models.Index(fields=["subdivision", "is_active"])]
+
+    def get_absolute_url(self) -> str:
+        return reverse("cockpit:terrains_de_stage_detail", args=[self.pk])
 
     def __str__(self) -> str:
         return self.name
@@ -381,6 +388,9 @@ class Accreditation(models.Model):
         ]
         indexes = [models.Index(fields=["training_site", "specialty", "state"])]
 
+    def get_absolute_url(self) -> str:
+        return reverse("cockpit:agrements_detail", args=[self.pk])
+
     def __str__(self) -> str:
         return f"{self.training_site} — {self.specialty} ({self.get_state_display()})"
 
@@ -445,6 +455,9 @@ class Post(models.Model):
                 violation_error_message=_("Un poste compte au moins une place."),
             ),
         ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("cockpit:postes_detail", args=[self.pk])
 
     def __str__(self) -> str:
         return (

@@ -1,6 +1,11 @@
-"""Reads of the referential, scoped to the perimeters of the person asking."""
+"""Reads of the referential, scoped to the perimeter of the person asking.
+
+Perimeter rules are written with subqueries rather than joins on multi-valued relations,
+so no `.distinct()` is needed and counts stay cheap at national scale.
+"""
 
 from collections.abc import Callable
+from datetime import date, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -13,7 +18,9 @@ from .models import (
     Accreditation,
     Establishment,
     Post,
+    Region,
     Semester,
+    Subdivision,
     TrainingSite,
 )
 
@@ -42,89 +49,95 @@ def perimeter_q(user, rules: dict[str, Rule]) -> Q:
     return condition
 
 
-def _site_rules(prefix: str = "") -> dict[str, Rule]:
-    """Rules for anything reached through a training site (prefix = path to the site)."""
+def _sites_of_specialty(function) -> QuerySet:
+    return Accreditation.objects.filter(specialty_id=function.specialty_id).values(
+        "training_site_id"
+    )
+
+
+def site_rules(prefix: str = "") -> dict[str, Rule]:
+    """Rules for a training site, or for a record reached through one (`prefix`)."""
+    p = prefix
     return {
         PerimeterKind.REGION: lambda f: Q(
-            **{f"{prefix}subdivision__region_id": f.region_id}
+            **{f"{p}subdivision__region_id": f.region_id}
         ),
         PerimeterKind.SUBDIVISION: lambda f: Q(
-            **{f"{prefix}subdivision_id": f.subdivision_id}
+            **{f"{p}subdivision_id": f.subdivision_id}
         ),
         PerimeterKind.SPECIALTY_IN_SUBDIVISION: lambda f: Q(
             **{
-                f"{prefix}subdivision_id": f.subdivision_id,
-                f"{prefix}accreditations__specialty_id": f.specialty_id,
+                f"{p}subdivision_id": f.subdivision_id,
+                f"{p}pk__in": _sites_of_specialty(f),
             }
         ),
         PerimeterKind.ESTABLISHMENT: lambda f: (
-            Q(**{f"{prefix}establishment_id": f.establishment_id})
-            | Q(**{f"{prefix}establishment__parent_id": f.establishment_id})
+            Q(**{f"{p}establishment_id": f.establishment_id})
+            | Q(**{f"{p}establishment__parent_id": f.establishment_id})
         ),
-        PerimeterKind.TRAINING_SITE: lambda f: Q(**{f"{prefix}pk": f.training_site_id}),
+        PerimeterKind.TRAINING_SITE: lambda f: Q(**{f"{p}pk": f.training_site_id}),
         # Residents look for stages anywhere (interCHU included): active sites only.
-        PerimeterKind.SELF: lambda f: Q(**{f"{prefix}is_active": True}),
+        PerimeterKind.SELF: lambda f: Q(**{f"{p}is_active": True}),
     }
 
 
 def visible_training_sites(user) -> QuerySet[TrainingSite]:
-    return (
-        TrainingSite.objects.filter(perimeter_q(user, _site_rules()))
-        .distinct()
-        .select_related("establishment", "subdivision")
+    return TrainingSite.objects.filter(perimeter_q(user, site_rules())).select_related(
+        "establishment", "subdivision"
     )
 
 
 def visible_establishments(user) -> QuerySet[Establishment]:
+    def having_sites(**lookups) -> QuerySet:
+        return TrainingSite.objects.filter(**lookups).values("establishment_id")
+
     rules = {
         PerimeterKind.REGION: lambda f: Q(region_id=f.region_id),
         PerimeterKind.SUBDIVISION: lambda f: Q(
-            training_sites__subdivision_id=f.subdivision_id
+            pk__in=having_sites(subdivision_id=f.subdivision_id)
         ),
         PerimeterKind.SPECIALTY_IN_SUBDIVISION: lambda f: Q(
-            training_sites__subdivision_id=f.subdivision_id,
-            training_sites__accreditations__specialty_id=f.specialty_id,
+            pk__in=having_sites(
+                subdivision_id=f.subdivision_id, pk__in=_sites_of_specialty(f)
+            )
         ),
         PerimeterKind.ESTABLISHMENT: lambda f: (
             Q(pk=f.establishment_id) | Q(parent_id=f.establishment_id)
         ),
-        PerimeterKind.TRAINING_SITE: lambda f: Q(training_sites=f.training_site_id),
+        PerimeterKind.TRAINING_SITE: lambda f: Q(
+            pk__in=having_sites(pk=f.training_site_id)
+        ),
     }
-    return (
-        Establishment.objects.filter(perimeter_q(user, rules))
-        .distinct()
-        .select_related("region", "parent")
+    return Establishment.objects.filter(perimeter_q(user, rules)).select_related(
+        "region", "parent"
     )
 
 
-def _narrow_to_specialty(rules: dict[str, Rule]) -> dict[str, Rule]:
-    """A coordinator sees the accreditations and posts of his own specialty only."""
-    return {
-        **rules,
-        PerimeterKind.SPECIALTY_IN_SUBDIVISION: lambda f: Q(
-            training_site__subdivision_id=f.subdivision_id, specialty_id=f.specialty_id
-        ),
-    }
+def _through_site_rules(*, residents: bool) -> dict[str, Rule]:
+    """Accreditations and posts: by their site; a coordinator sees his specialty only."""
+    rules = site_rules("training_site__")
+    rules[PerimeterKind.SPECIALTY_IN_SUBDIVISION] = lambda f: Q(
+        training_site__subdivision_id=f.subdivision_id, specialty_id=f.specialty_id
+    )
+    if not residents:
+        rules.pop(PerimeterKind.SELF)
+    return rules
 
 
 def visible_accreditations(user) -> QuerySet[Accreditation]:
-    rules = _narrow_to_specialty(_site_rules("training_site__"))
-    rules.pop(PerimeterKind.SELF)
     return (
-        Accreditation.objects.filter(perimeter_q(user, rules))
-        .distinct()
-        .select_related("training_site", "specialty", "supervisor")
+        Accreditation.objects.filter(
+            perimeter_q(user, _through_site_rules(residents=False))
+        )
+        .select_related("training_site__subdivision", "specialty", "supervisor")
         .prefetch_related("phases")
     )
 
 
 def visible_posts(user) -> QuerySet[Post]:
-    rules = _narrow_to_specialty(_site_rules("training_site__"))
-    return (
-        Post.objects.filter(perimeter_q(user, rules))
-        .distinct()
-        .select_related("semester", "training_site", "specialty", "phase")
-    )
+    return Post.objects.filter(
+        perimeter_q(user, _through_site_rules(residents=True))
+    ).select_related("semester", "training_site__subdivision", "specialty", "phase")
 
 
 def site_is_accredited(*, training_site, specialty, phase, semester: Semester) -> bool:
@@ -142,3 +155,42 @@ def site_is_accredited(*, training_site, specialty, phase, semester: Semester) -
 def current_semester(day=None) -> Semester | None:
     day = day or timezone.localdate()
     return Semester.objects.filter(start_date__lte=day, end_date__gte=day).first()
+
+
+def renewal_horizon(today: date | None = None) -> date:
+    """Accreditations ending before this day are to renew (within 12 months)."""
+    today = today or timezone.localdate()
+    return today + timedelta(days=365)
+
+
+def accreditations_to_renew(
+    queryset: QuerySet[Accreditation],
+) -> QuerySet[Accreditation]:
+    today = timezone.localdate()
+    return queryset.filter(
+        state__in=ACTIVE_ACCREDITATION_STATES,
+        end_date__gte=today,
+        end_date__lte=renewal_horizon(today),
+    )
+
+
+def perimeter_regions(user) -> QuerySet[Region]:
+    """Regions in which the user may create records (national roles: all)."""
+    return Region.objects.filter(
+        perimeter_q(user, {PerimeterKind.REGION: lambda f: Q(pk=f.region_id)})
+    )
+
+
+def perimeter_subdivisions(user) -> QuerySet[Subdivision]:
+    return Subdivision.objects.filter(
+        perimeter_q(
+            user,
+            {
+                PerimeterKind.REGION: lambda f: Q(region_id=f.region_id),
+                PerimeterKind.SUBDIVISION: lambda f: Q(pk=f.subdivision_id),
+                PerimeterKind.SPECIALTY_IN_SUBDIVISION: lambda f: Q(
+                    pk=f.subdivision_id
+                ),
+            },
+        )
+    )

@@ -7,6 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from domains.people.models import Function
+from domains.people.services import permissions_sync_many
+
 from .models import (
     ACTIVE_ACCREDITATION_STATES,
     Accreditation,
@@ -330,3 +333,65 @@ def accreditation_expire_past(*, today: date, by=None) -> int:
         accreditation.save(update_fields=["state"])
         count += 1
     return count
+
+
+@transaction.atomic
+def establishment_merge(
+    *, kept: Establishment, duplicate: Establishment, by=None
+) -> Establishment:
+    """Merge a duplicate into the kept establishment, then delete the duplicate.
+
+    Its training sites, geographic sites and functions move to the kept one; identifiers
+    the kept one lacks are taken from the duplicate; the duplicate's history is re-attached
+    to the kept one so nothing of the audit trail is lost.
+    """
+    if kept.pk == duplicate.pk:
+        raise ValidationError({"duplicate": _("Choisissez un autre établissement.")})
+    if kept.region_id != duplicate.region_id:
+        raise ValidationError(
+            {
+                "duplicate": _(
+                    "Les deux établissements doivent être dans la même région."
+                )
+            }
+        )
+    sites = list(TrainingSite.objects.filter(establishment=duplicate))
+    for site in sites:
+        site.establishment = kept
+        _audit(site, by)
+        site.save(update_fields=["establishment"])
+    for child in Establishment.objects.filter(parent=duplicate).exclude(pk=kept.pk):
+        child.parent = kept
+        _audit(child, by)
+        child.save(update_fields=["parent"])
+    functions = list(Function.objects.filter(establishment=duplicate))
+    for function in functions:
+        function.establishment = kept
+        _audit(function, by)
+        function.save(update_fields=["establishment"])
+
+    taken = {
+        field: getattr(duplicate, field)
+        for field in ("finess", "siret", "address", "postal_code", "city", "legacy_id")
+        if not getattr(kept, field) and getattr(duplicate, field)
+    }
+    duplicate.finess = ""  # frees the unique FINESS before the kept one takes it
+    duplicate.save(update_fields=["finess"])
+    for field, value in taken.items():
+        setattr(kept, field, value)
+    establishment_validate(kept)
+    kept._change_reason = _(
+        "Fusion avec %(dup)s (n° %(pk)s) : %(n)s terrain(s) repris."
+    ) % {
+        "dup": duplicate.name,
+        "pk": duplicate.pk,
+        "n": len(sites),
+    }
+    _audit(kept, by)
+    kept.save()
+    duplicate_id = duplicate.pk
+    _audit(duplicate, by)
+    duplicate.delete()
+    Establishment.history.filter(id=duplicate_id).update(id=kept.pk)
+    permissions_sync_many(user_ids=sorted({f.person.user_id for f in functions}))
+    return kept

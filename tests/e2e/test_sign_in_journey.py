@@ -39,8 +39,8 @@ def test_ars_agent_signs_in_and_sees_her_region(live_server, page, screenshot):
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url(live_server.url + "/cockpit/")
-    assert page.get_by_role("cell", name="Agent ARS").is_visible()
-    assert page.get_by_role("cell", name="Auvergne-Rhône-Alpes").is_visible()
+    assert page.get_by_text("Agent ARS — Auvergne-Rhône-Alpes").is_visible()
+    assert page.get_by_role("heading", name="Tableau de bord").is_visible()
     assert page.get_by_text("Claire DUMONT").first.is_visible()
     screenshot("03-accueil-fonctions")
 

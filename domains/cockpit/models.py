@@ -1,0 +1,68 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SavedFilter(models.Model):
+    """A named set of list filters, private or shared with the owner's team.
+
+    The team is everyone holding the same role on the same perimeter as the function
+    the owner was working under when she saved it.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="saved_filters",
+        verbose_name=_("propriétaire"),
+    )
+    screen = models.CharField(_("écran"), max_length=60)
+    name = models.CharField(_("nom"), max_length=100)
+    query = models.TextField(_("critères"))
+    shared = models.BooleanField(_("partagé avec mon équipe"), default=False)
+    team_role = models.CharField(_("rôle de l'équipe"), max_length=32, blank=True)
+    team_key = models.CharField(_("périmètre de l'équipe"), max_length=60, blank=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("filtre enregistré")
+        verbose_name_plural = _("filtres enregistrés")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "screen", "name"],
+                name="cockpit_saved_filter_unique_name",
+                violation_error_message=_(
+                    "Vous avez déjà un filtre de ce nom sur cet écran."
+                ),
+            )
+        ]
+        indexes = [models.Index(fields=["screen", "team_role", "team_key"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ListPreference(models.Model):
+    """The columns and page size a person chose for a list, remembered."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="list_preferences",
+    )
+    screen = models.CharField(max_length=60)
+    hidden_columns = models.JSONField(default=list)
+    per_page = models.PositiveSmallIntegerField(default=25)
+
+    class Meta:
+        verbose_name = _("préférence d'affichage")
+        verbose_name_plural = _("préférences d'affichage")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "screen"], name="cockpit_preference_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.screen}"

@@ -1,0 +1,145 @@
+"""What the domains register with the cockpit: screens, menu entries, dashboard cards.
+
+The cockpit is machinery only: it imports no domain. Each domain declares its screens in
+its own `screens.py` (discovered at start-up, in the spirit of `wagtail_hooks.py`), and the
+people domain tells the cockpit who the person is and which functions she holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Model, QuerySet
+
+
+@dataclass(frozen=True)
+class FunctionInfo:
+    """One function of the signed-in person, as the cockpit needs it."""
+
+    pk: int
+    role: str
+    label: str  # "Agent ARS — Auvergne-Rhône-Alpes"
+    perimeter_key: str  # same role + same key = same team (saved filters)
+    permissions: frozenset[str]  # model permissions of the role, "app.codename"
+    national: bool
+
+
+@dataclass(frozen=True)
+class BulkAction:
+    name: str
+    label: str
+    permission: str  # "change" or "delete": checked on every selected record
+    run: Callable[[Any, QuerySet], int]  # (user, records) -> count; uses services
+    confirm: str = ""  # question asked before running
+
+
+@dataclass
+class Screen:
+    """A cockpit screen: list, detail, forms, delete, bulk actions and exports.
+
+    Everything reads through `selector(user)`, the domain's `visible_<things>`; edits,
+    deletions and bulk actions also need the role's model permission and a
+    django-guardian object permission on one of `perimeter_objects(record)`.
+    """
+
+    slug: str  # URL segment, in French: "terrains-de-stage"
+    model: type[Model]
+    label: str
+    section: str  # menu section, e.g. "STAGES 3e CYCLE"
+    table_class: type
+    filterset_class: type
+    selector: Callable[[Any], QuerySet]
+    perimeter_objects: Callable[[Model], Iterable[Model | None]]
+    detail_template: str = "cockpit/detail.html"
+    detail_context: Callable[[Any, Model], dict] | None = None
+    form_class: type | None = (
+        None  # ModelForm subclass; its save_with(user) calls services
+    )
+    create_form_class: type | None = None
+    delete: Callable[[Any, Model], None] | None = None  # (user, record), a service
+    bulk_actions: list[BulkAction] = field(default_factory=list)
+    export_columns: list[tuple[str, str | Callable]] | None = None
+    order: int = 100
+    extra_urls: list = field(default_factory=list)  # more paths under the screen's slug
+    list_template: str = "cockpit/list.html"
+
+    @property
+    def app_label(self) -> str:
+        return self.model._meta.app_label
+
+    @property
+    def model_name(self) -> str:
+        return self.model._meta.model_name
+
+    def permission(self, action: str) -> str:
+        return f"{self.app_label}.{action}_{self.model_name}"
+
+    @property
+    def url_name(self) -> str:
+        return self.slug.replace("-", "_")
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    section: str
+    label: str
+    url_name: str  # cockpit URL name
+    permission: str | None = (
+        None  # model permission of the active role; None = everyone
+    )
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Card:
+    title: str
+    value: int | str
+    description: str = ""
+    url: str = ""
+    level: str = "info"  # info, warning, success
+
+
+class Registry:
+    def __init__(self) -> None:
+        self.screens: dict[str, Screen] = {}
+        self.menu: list[MenuEntry] = []
+        self.dashboard: list[Callable[[Any], Iterable[Card]]] = []
+        self.urls: list = []
+        self.functions_provider: Callable[[Any], list[FunctionInfo]] = lambda user: []
+
+    def register_screen(self, screen: Screen) -> Screen:
+        if screen.slug in self.screens:
+            raise ValueError(f"Écran déjà enregistré : {screen.slug}")
+        self.screens[screen.slug] = screen
+        self.menu.append(
+            MenuEntry(
+                section=screen.section,
+                label=screen.label,
+                url_name=f"{screen.url_name}_list",
+                permission=screen.permission("view"),
+                order=screen.order,
+            )
+        )
+        return screen
+
+    def register_menu(self, entry: MenuEntry) -> None:
+        self.menu.append(entry)
+
+    def register_urls(self, patterns: list) -> None:
+        self.urls.extend(patterns)
+
+    def register_dashboard(self, provider: Callable[[Any], Iterable[Card]]) -> None:
+        self.dashboard.append(provider)
+
+    def set_functions_provider(
+        self, provider: Callable[[Any], list[FunctionInfo]]
+    ) -> None:
+        self.functions_provider = provider
+
+
+registry = Registry()
+
+# The order and titles of the menu sections, as in the production cockpit.
+SECTIONS = ["ACCUEIL", "MES INFORMATIONS", "STAGES 3e CYCLE", "PERSONNES"]
