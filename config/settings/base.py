@@ -84,7 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "dsfr.context_processors.site_config",
+                "config.context_processors.site_config",
                 "domains.people.context_processors.current_person",
                 "domains.cockpit.context_processors.cockpit",
             ],

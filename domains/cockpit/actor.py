@@ -37,6 +37,11 @@ class Actor:
             return True
         return bool(self.function) and permission in self.function.permissions
 
+    @property
+    def has_perm_admin(self) -> bool:
+        """May open the Wagtail admin (for the header link, without loading all perms)."""
+        return self.has_perm("wagtailadmin.access_admin")
+
     @cached_property
     def object_permissions(self) -> set[tuple[str, int, str]]:
         """The person's django-guardian rows, loaded once: (codename, content type, pk)."""

@@ -154,7 +154,9 @@ ROLE_MODEL_PERMISSIONS: dict[str, list[str]] = {
     Role.SITE_ASSISTANT: [*_READ_REFERENTIAL],
     Role.MEDICAL_AFFAIRS: [*_READ_REFERENTIAL, "referential.change_establishment"],
     Role.ESTABLISHMENT_DIRECTOR: [*_READ_REFERENTIAL],
-    Role.RESIDENT: ["referential.view_trainingsite", "referential.view_post"],
+    # A resident's cockpit perimeter is herself (MES INFORMATIONS); her path, choices
+    # and posts come with the residents and choices domains.
+    Role.RESIDENT: [],
     Role.RESIDENT_REPRESENTATIVE: [*_READ_REFERENTIAL],
     Role.SUPPORT_L1: [*_READ_REFERENTIAL, "people.view_person"],
     Role.SUPPORT_L2: [*_READ_REFERENTIAL, "people.view_person", "people.view_function"],

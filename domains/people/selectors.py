@@ -35,23 +35,36 @@ def person_for_email(email: str) -> Person | None:
 
 def active_functions(
     user, *, day: date | None = None, all_functions: bool = False
-) -> QuerySet[Function]:
-    """The functions a user holds today.
+) -> list[Function]:
+    """The functions a user holds today, read once per request.
 
     In the cockpit a person with several functions works under one at a time: the
     cockpit puts its id on `user.active_function_id`, and reads narrow to it unless
     `all_functions` is asked for.
     """
     if not user.is_authenticated:
-        return Function.objects.none()
+        return []
     day = day or timezone.localdate()
-    functions = Function.objects.filter(person__user=user).filter(active_on(day))
+    cache = user.__dict__.setdefault("_siimop_functions", {})
+    if day not in cache:
+        cache[day] = list(
+            Function.objects.filter(person__user=user)
+            .filter(active_on(day))
+            .order_by("start_date", "pk")
+            .select_related(
+                "region", "subdivision", "specialty", "establishment", "training_site"
+            )
+        )
+    functions = cache[day]
     active_id = getattr(user, "active_function_id", None)
     if active_id and not all_functions:
-        functions = functions.filter(pk=active_id)
-    return functions.order_by("start_date", "pk").select_related(
-        "region", "subdivision", "specialty", "establishment", "training_site"
-    )
+        return [f for f in functions if f.pk == active_id]
+    return functions
+
+
+def forget_functions(user) -> None:
+    """After granting or ending a function, the next read sees it."""
+    user.__dict__.pop("_siimop_functions", None)
 
 
 def person_functions(person: Person) -> QuerySet[Function]:

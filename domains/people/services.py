@@ -23,7 +23,7 @@ from .roles import (
     Role,
     role_group_name,
 )
-from .selectors import active_on, grant_refusal
+from .selectors import active_on, forget_functions, grant_refusal
 
 
 def _audit(instance, by: User | None) -> None:
@@ -229,6 +229,7 @@ def function_grant(
     _audit(function, by)
     function.save()
     permissions_sync(user=person.user)
+    forget_functions(person.user)
     return function
 
 
@@ -258,6 +259,7 @@ def function_end(
     _audit(function, by)
     function.save(update_fields=["end_date"])
     permissions_sync(user=function.person.user)
+    forget_functions(function.person.user)
     return function
 
 

@@ -76,8 +76,6 @@ def site_rules(prefix: str = "") -> dict[str, Rule]:
             | Q(**{f"{p}establishment__parent_id": f.establishment_id})
         ),
         PerimeterKind.TRAINING_SITE: lambda f: Q(**{f"{p}pk": f.training_site_id}),
-        # Residents look for stages anywhere (interCHU included): active sites only.
-        PerimeterKind.SELF: lambda f: Q(**{f"{p}is_active": True}),
     }
 
 
@@ -113,31 +111,27 @@ def visible_establishments(user) -> QuerySet[Establishment]:
     )
 
 
-def _through_site_rules(*, residents: bool) -> dict[str, Rule]:
+def _through_site_rules() -> dict[str, Rule]:
     """Accreditations and posts: by their site; a coordinator sees his specialty only."""
     rules = site_rules("training_site__")
     rules[PerimeterKind.SPECIALTY_IN_SUBDIVISION] = lambda f: Q(
         training_site__subdivision_id=f.subdivision_id, specialty_id=f.specialty_id
     )
-    if not residents:
-        rules.pop(PerimeterKind.SELF)
     return rules
 
 
 def visible_accreditations(user) -> QuerySet[Accreditation]:
     return (
-        Accreditation.objects.filter(
-            perimeter_q(user, _through_site_rules(residents=False))
-        )
+        Accreditation.objects.filter(perimeter_q(user, _through_site_rules()))
         .select_related("training_site__subdivision", "specialty", "supervisor")
         .prefetch_related("phases")
     )
 
 
 def visible_posts(user) -> QuerySet[Post]:
-    return Post.objects.filter(
-        perimeter_q(user, _through_site_rules(residents=True))
-    ).select_related("semester", "training_site__subdivision", "specialty", "phase")
+    return Post.objects.filter(perimeter_q(user, _through_site_rules())).select_related(
+        "semester", "training_site__subdivision", "specialty", "phase"
+    )
 
 
 def site_is_accredited(*, training_site, specialty, phase, semester: Semester) -> bool:

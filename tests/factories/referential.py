@@ -53,6 +53,12 @@ def phase(code: str = "socle") -> Phase:
     return Phase.objects.get(code=code)
 
 
+def _semester_dates(season: str, year: int) -> tuple[date, date]:
+    if season == "winter":
+        return date(year, 11, 1), date(year + 1, 4, 30)
+    return date(year, 5, 1), date(year, 10, 31)
+
+
 class SemesterFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Semester
@@ -60,8 +66,18 @@ class SemesterFactory(factory.django.DjangoModelFactory):
 
     season = "winter"
     year = 2026
-    start_date = factory.LazyAttribute(lambda o: date(o.year, 11, 1))
-    end_date = factory.LazyAttribute(lambda o: date(o.year + 1, 4, 30))
+    start_date = factory.LazyAttribute(lambda o: _semester_dates(o.season, o.year)[0])
+    end_date = factory.LazyAttribute(lambda o: _semester_dates(o.season, o.year)[1])
+
+
+def current_semester() -> Semester:
+    """The semester running today, whenever the suite runs."""
+    today = date.today()
+    if today.month >= 11:
+        return SemesterFactory(season="winter", year=today.year)
+    if today.month <= 4:
+        return SemesterFactory(season="winter", year=today.year - 1)
+    return SemesterFactory(season="summer", year=today.year)
 
 
 class EstablishmentFactory(factory.django.DjangoModelFactory):

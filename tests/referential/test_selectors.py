@@ -141,11 +141,10 @@ def test_site_supervisor_sees_his_own_site_only(world):
     assert list(visible_posts(rts)) == [world["posts"]["nephro"]]
 
 
-def test_resident_sees_active_sites_and_posts_but_no_accreditation_file(world):
-    world["rennes"].is_active = False
-    world["rennes"].save()
+def test_a_resident_sees_none_of_the_referential_in_the_cockpit(world):
     resident = make_user_with_role(Role.RESIDENT)
-    assert names(visible_training_sites(resident)) == ["Cardio Lyon", "Néphro Lyon"]
+    assert not visible_training_sites(resident).exists()
+    assert not visible_posts(resident).exists()
     assert not visible_accreditations(resident).exists()
     assert not visible_establishments(resident).exists()
 

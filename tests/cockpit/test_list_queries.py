@@ -1,0 +1,71 @@
+"""Lists run a bounded number of queries, whatever the page size and the data volume."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from domains.cockpit.registry import registry
+from domains.people.roles import Role
+from domains.people.services import function_grant
+from tests.factories.people import make_person, make_user_with_role
+from tests.factories.referential import (
+    AccreditationFactory,
+    EstablishmentFactory,
+    PostFactory,
+    TrainingSiteFactory,
+    current_semester,
+    phase,
+    region,
+    specialty,
+)
+
+pytestmark = pytest.mark.django_db
+MAX_QUERIES = 15
+SPECIALTIES = ["DES-MCA", "DES-NEP", "DES-PNE", "DES-GEN", "DES-DVE"]
+
+
+def add_rows(count: int, semester) -> None:
+    establishment = EstablishmentFactory(region=region("84"))
+    for i in range(count):
+        site = TrainingSiteFactory(establishment=establishment)
+        for code in SPECIALTIES[:1]:
+            AccreditationFactory(
+                training_site=site,
+                specialty=specialty(code),
+                phases=[phase("socle"), phase("approfondissement")],
+            )
+            PostFactory(
+                training_site=site, specialty=specialty(code), semester=semester
+            )
+        person = make_person(password=None)
+        function_grant(
+            person=person,
+            role=Role.SITE_SUPERVISOR,
+            start_date=person.created_at.date(),
+            training_site=site,
+        )
+        EstablishmentFactory(region=region("84"), name=f"Clinique {i}")
+
+
+def count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, {"per_page": 100})
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("slug", sorted(registry.screens))
+def test_list_queries_do_not_grow_with_rows(client, slug):
+    semester = current_semester()
+    ars = make_user_with_role(Role.ARS, region=region("84"))
+    client.force_login(ars)
+    url = reverse(f"cockpit:{registry.screens[slug].url_name}_list")
+    add_rows(10, semester)
+    with_10 = count_queries(client, url)
+    add_rows(90, semester)
+    with_100 = count_queries(client, url)
+    assert with_100 == with_10, (
+        f"{slug}: {with_10} queries for 10 rows, {with_100} for 100"
+    )
+    assert with_100 <= MAX_QUERIES, f"{slug}: {with_100} queries"

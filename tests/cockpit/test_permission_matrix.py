@@ -1,0 +1,224 @@
+"""Every cockpit URL × five people: the perimeter holds everywhere.
+
+Built from the URL configuration: a new cockpit URL is covered without touching this file
+(an unknown URL parameter makes the test fail, asking to extend `_kwargs`).
+
+- anonymous: sent to the sign-in page;
+- a resident, the RTS of a site in Rennes, the ARS agent of Brittany: 403 or 404 on any
+  URL that names a record of Lyon; on lists and exports, the record is absent;
+- the ARS agent of Auvergne-Rhône-Alpes (the rightful user): succeeds.
+"""
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from domains.cockpit.models import SavedFilter
+from domains.cockpit.registry import registry
+from domains.people.roles import Role
+from domains.people.services import email_add, function_grant
+from tests.factories.people import make_person, make_user_with_role
+from tests.factories.referential import (
+    AccreditationFactory,
+    EstablishmentFactory,
+    PostFactory,
+    TrainingSiteFactory,
+    current_semester,
+    region,
+    subdivision,
+)
+
+pytestmark = pytest.mark.django_db
+LOGIN = "/compte/connexion/"
+PUBLIC = {"email_verify"}  # the link sent by e-mail: signed, works signed out
+
+
+def cockpit_urls() -> list[tuple[str, str]]:
+    """(name, route) of every cockpit URL, read from the URL configuration."""
+    found = []
+
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                found.append((pattern.name, prefix + str(pattern.pattern)))
+
+    cockpit = get_resolver().namespace_dict["cockpit"][1]
+    walk(cockpit.url_patterns)
+    return sorted(found)
+
+
+URLS = [u for u in cockpit_urls() if u[0] not in PUBLIC]
+
+
+@pytest.fixture
+def world():
+    lyon_establishment = EstablishmentFactory(
+        name="Hôpital Lyonnais Témoin", region=region("84")
+    )
+    site = TrainingSiteFactory(
+        name="Réanimation Témoin Lyon",
+        establishment=lyon_establishment,
+        subdivision=subdivision("LYON"),
+    )
+    accreditation = AccreditationFactory(
+        training_site=site, decision_reference="DECISION-TEMOIN"
+    )
+    post = PostFactory(
+        training_site=site,
+        specialty=accreditation.specialty,
+        semester=current_semester(),
+    )
+    supervisor = make_person(first_name="Témoin", last_name="Superviseur")
+    site_function = function_grant(
+        person=supervisor,
+        role=Role.SITE_SUPERVISOR,
+        start_date=date(2024, 1, 1),
+        training_site=site,
+    )
+    rennes_site = TrainingSiteFactory(
+        name="Site de Rennes",
+        establishment=EstablishmentFactory(name="CHU Rennes", region=region("53")),
+        subdivision=subdivision("RENNES"),
+    )
+    rightful = make_user_with_role(Role.ARS, region=region("84"))
+    secondary = email_add(person=rightful.person, email="secondaire@ars-ara.fr")
+    users = {
+        "resident": make_user_with_role(Role.RESIDENT),
+        "rts_other": make_user_with_role(
+            Role.SITE_SUPERVISOR, training_site=rennes_site
+        ),
+        "ars_other": make_user_with_role(Role.ARS, region=region("53")),
+        "rightful": rightful,
+    }
+    records = {
+        "etablissements": lyon_establishment,
+        "terrains-de-stage": site,
+        "agrements": accreditation,
+        "postes": post,
+        "personnes": supervisor,
+        "mes-informations": secondary,
+    }
+    labels = {
+        "etablissements": "Hôpital Lyonnais Témoin",
+        "terrains-de-stage": "Réanimation Témoin Lyon",
+        "agrements": "Réanimation Témoin Lyon",
+        "postes": "Réanimation Témoin Lyon",
+        "personnes": "Superviseur",
+    }
+    filters = {
+        slug: SavedFilter.objects.create(
+            owner=rightful, screen=slug, name="Témoin", query="q=Témoin"
+        )
+        for slug in registry.screens
+    }
+    return {
+        "users": users,
+        "records": records,
+        "labels": labels,
+        "site_function": site_function,
+        "filters": filters,
+    }
+
+
+def _slug(route: str) -> str:
+    return route.split("/")[0]
+
+
+def _kwargs(route: str, world) -> dict:
+    slug = _slug(route)
+    kwargs = {}
+    for param in ("pk", "function_pk", "filter_pk", "fmt"):
+        if f"<int:{param}>" in route or f"<str:{param}>" in route:
+            if param == "pk":
+                kwargs["pk"] = world["records"][slug].pk
+            elif param == "function_pk":
+                kwargs["function_pk"] = world["site_function"].pk
+            elif param == "filter_pk":
+                kwargs["filter_pk"] = world["filters"][slug].pk
+            else:
+                kwargs["fmt"] = "csv"
+    unknown = route.count("<") - len(kwargs)
+    assert unknown == 0, f"{route}: URL parameter unknown to the matrix, extend _kwargs"
+    return kwargs
+
+
+def _post_data(name: str, route: str, world) -> dict:
+    screen = registry.screens.get(_slug(route))
+    if name.endswith("_bulk"):
+        return {
+            "action": screen.bulk_actions[0].name,
+            "selection": [world["records"][screen.slug].pk],
+        }
+    if name.endswith("_columns"):
+        return {"columns": ["name"], "per_page": "25"}
+    if name.endswith("_filter_save"):
+        return {"name": "Nouveau", "query": "q=x"}
+    if name == "switch_function":
+        return {"function": "0"}
+    return {}
+
+
+def _request(client, name, route, world):
+    url = reverse(f"cockpit:{name}", kwargs=_kwargs(route, world))
+    response = client.get(url)
+    if response.status_code == 405:
+        response = client.post(url, _post_data(name, route, world))
+    return response
+
+
+def _names_a_record(route: str) -> bool:
+    return "<int:" in route
+
+
+def _shows(response, label: str) -> bool:
+    if response.get("Content-Type", "").startswith("text/csv"):
+        content = b"".join(response.streaming_content).decode("utf-8-sig")
+        return any(
+            label in cell
+            for row in csv.reader(io.StringIO(content), delimiter=";")
+            for cell in row
+        )
+    return label in response.content.decode()
+
+
+@pytest.mark.parametrize(("name", "route"), URLS, ids=[u[0] for u in URLS])
+def test_cockpit_url_respects_perimeters(client, world, name, route):
+    # Anonymous: to the sign-in page.
+    response = _request(client, name, route, world)
+    assert response.status_code == 302, name
+    assert response.url.startswith(LOGIN), name
+
+    label = world["labels"].get(_slug(route))
+    for who in ("resident", "rts_other", "ars_other"):
+        client.force_login(world["users"][who])
+        response = _request(client, name, route, world)
+        assert response.status_code != 500
+        if _names_a_record(route):
+            assert response.status_code in (403, 404), f"{who} reached {name}"
+        elif label and response.status_code == 200:
+            assert not _shows(response, label), f"{who} saw the record on {name}"
+
+    client.force_login(world["users"]["rightful"])
+    response = _request(client, name, route, world)
+    assert response.status_code in (200, 302), f"rightful user refused on {name}"
+    if response.status_code == 302:
+        assert not response.url.startswith(LOGIN)
+    elif name.endswith(("_list", "_export")) and label:
+        assert _shows(response, label), (
+            f"rightful user does not see the record on {name}"
+        )
+
+
+def test_the_matrix_covers_every_screen_action():
+    names = {name for name, _route in URLS}
+    for screen in registry.screens.values():
+        assert f"{screen.url_name}_list" in names
+        assert f"{screen.url_name}_detail" in names
+        assert f"{screen.url_name}_export" in names
+    assert {"postes_delete", "postes_bulk", "terrains_de_stage_bulk"} <= names
+    assert len(URLS) >= 40
