@@ -51,15 +51,16 @@ def entries(history: QuerySet, *, subject: str = "") -> list[HistoryEntry]:
             break
         changes = []
         if previous is not None and record.history_type == "~":
-            delta = record.diff_against(previous)
+            # Every tracked field, derived ones (not editable by hand) included.
             changes = [
                 (
-                    _label(type(record.instance), c.field),
-                    _display(record, c.field, c.old),
-                    _display(record, c.field, c.new),
+                    _label(type(record.instance), field.name),
+                    _display(record, field.name, getattr(previous, field.attname)),
+                    _display(record, field.name, getattr(record, field.attname)),
                 )
-                for c in delta.changes
-                if not isinstance(c.old, list)  # m2m: shown by their own record
+                for field in record.tracked_fields
+                if field.name != "id"
+                and getattr(previous, field.attname) != getattr(record, field.attname)
             ]
         user = record.history_user
         author = getattr(user, "get_full_name", lambda: "")() or getattr(

@@ -75,7 +75,7 @@ def _back(request, default: str) -> str:
 
 
 def _column_names(screen: Screen) -> list[tuple[str, str]]:
-    table = screen.table_class([])
+    table = screen.table_class(screen.model.objects.none())
     return [(c.name, str(c.header)) for c in table.columns if c.name != "selection"]
 
 
@@ -183,7 +183,7 @@ def screen_detail(request, screen: str, pk: int):
 
 def _fields(obj, screen: Screen) -> list[tuple[str, object]]:
     """Label and value of each column of the screen's table, for the detail page."""
-    table = screen.table_class([])
+    table = screen.table_class(screen.model.objects.none())
     result = []
     for column in table.columns:
         if column.name in ("selection", "actions"):
@@ -325,7 +325,7 @@ def screen_bulk(request, screen: str):
 def export_columns(screen: Screen) -> list[tuple[str, object]]:
     if screen.export_columns is not None:
         return screen.export_columns
-    table = screen.table_class([])
+    table = screen.table_class(screen.model.objects.none())
     return [
         (str(c.header), str(c.accessor) if c.accessor else c.name)
         for c in table.columns

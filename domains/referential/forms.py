@@ -23,6 +23,7 @@ from .selectors import (
     visible_establishments,
     visible_training_sites,
 )
+from .validators import compact
 
 ESTABLISHMENT_FIELDS = [
     "name",
@@ -37,19 +38,35 @@ ESTABLISHMENT_FIELDS = [
 
 
 class EstablishmentForm(CockpitModelForm):
+    # People paste identifiers with spaces or dots: accepted, then compacted.
+    finess = forms.CharField(
+        label=_("FINESS"),
+        required=False,
+        max_length=20,
+        help_text=_("9 caractères, clé de contrôle comprise (ex. 750712184)."),
+    )
+    siret = forms.CharField(
+        label=_("SIRET"),
+        required=False,
+        max_length=24,
+        help_text=_("14 chiffres (SIREN + NIC)."),
+    )
+
     class Meta:
         model = Establishment
         fields = ESTABLISHMENT_FIELDS
-        help_texts = {
-            "finess": _("9 caractères, clé de contrôle comprise (ex. 750712184)."),
-            "siret": _("14 chiffres (SIREN + NIC)."),
-        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = visible_establishments(
             self.request.user
         ).filter(kind=EstablishmentKind.LEGAL_ENTITY)
+
+    def clean_finess(self):
+        return compact(self.cleaned_data["finess"])
+
+    def clean_siret(self):
+        return compact(self.cleaned_data["siret"])
 
     def save_with(self, user):
         data = {f: self.cleaned_data[f] for f in ESTABLISHMENT_FIELDS}
