@@ -30,3 +30,40 @@ def client_fr(client):
     """A test client whose browser speaks English: the platform must answer in French."""
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en-US,en;q=0.9"
     return client
+
+
+@pytest.fixture(scope="session")
+def _serialized_database(django_db_setup, django_db_blocker) -> str:
+    """A serialised copy of the freshly migrated test database (as Django's
+    serialized_rollback makes, which does not survive Playwright's event loop)."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        return connection.creation.serialize_db_to_string()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """What migrations load (catalogues, Wagtail home page, DSFR settings), for every
+    database test.
+
+    Browser tests commit their data, so the database is emptied after each of them,
+    migrated data included: the next database test restores it from the serialised copy.
+    """
+    if request.node.get_closest_marker("django_db") is None:
+        yield
+        return
+    contents = request.getfixturevalue("_serialized_database")
+    request.getfixturevalue("_django_db_helper")
+    from django.core.management import call_command
+    from django.db import connection
+
+    from domains.referential.models import Phase
+
+    if not Phase.objects.exists():
+        assert contents, "no serialised copy of the test database to restore from"
+        # The flush after a browser test re-created content types and permissions:
+        # empty the base again so the copy comes back with its own ids.
+        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+        connection.creation.deserialize_db_from_string(contents)
+    yield

@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import pairwise
 
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -23,15 +22,11 @@ class HistoryEntry:
 
 
 def _label(model: type[Model], field: str) -> str:
-    try:
-        return str(model._meta.get_field(field).verbose_name)
-    except Exception:
-        return field
+    return str(model._meta.get_field(field).verbose_name)
 
 
 def _display(record, field: str, value) -> str:
-    instance = record.instance
-    model_field = type(instance)._meta.get_field(field)
+    model_field = type(record.instance)._meta.get_field(field)
     if model_field.choices:
         value = dict(model_field.flatchoices).get(value, value)
     elif model_field.is_relation and value is not None:
@@ -40,39 +35,49 @@ def _display(record, field: str, value) -> str:
     return str(plain(value)) if value not in (None, "") else "—"
 
 
-def entries(history: QuerySet, *, subject: str = "") -> list[HistoryEntry]:
-    """Newest first; each change compared with the version before it."""
-    records = list(
-        history.select_related("history_user").order_by("-history_date")[: LIMIT + 1]
-    )
-    result = []
-    for record, previous in pairwise([*records, None]):
-        if record is None or len(result) == LIMIT:
-            break
-        changes = []
-        if previous is not None and record.history_type == "~":
-            # Every tracked field, derived ones (not editable by hand) included.
-            changes = [
-                (
-                    _label(type(record.instance), field.name),
-                    _display(record, field.name, getattr(previous, field.attname)),
-                    _display(record, field.name, getattr(record, field.attname)),
-                )
-                for field in record.tracked_fields
-                if field.name != "id"
-                and getattr(previous, field.attname) != getattr(record, field.attname)
-            ]
-        user = record.history_user
-        author = getattr(user, "get_full_name", lambda: "")() or getattr(
-            user, "email", ""
+def _changes(record, previous) -> list[tuple[str, str, str]]:
+    """Every tracked field that differs, derived ones (not editable by hand) included."""
+    return [
+        (
+            _label(type(record.instance), field.name),
+            _display(record, field.name, getattr(previous, field.attname)),
+            _display(record, field.name, getattr(record, field.attname)),
         )
+        for field in record.tracked_fields
+        if field.name != "id"
+        and getattr(previous, field.attname) != getattr(record, field.attname)
+    ]
+
+
+def entries(history: QuerySet, *, subject: str = "") -> list[HistoryEntry]:
+    """Newest first; each version compared with the previous version of its record.
+
+    A queryset may hold the trails of several records (a person's addresses);
+    `subject` then names them on the page ("Adresse e-mail « … »").
+    """
+    records = list(
+        history.select_related("history_user").order_by("-history_date")[:LIMIT]
+    )
+    previous_of, last_seen = {}, {}
+    for record in reversed(records):
+        previous_of[record.history_id] = last_seen.get(record.id)
+        last_seen[record.id] = record
+    result = []
+    for record in records:
+        previous = previous_of[record.history_id]
+        user = record.history_user
+        author = (user.get_full_name() or user.email) if user else ""
         result.append(
             HistoryEntry(
                 date=record.history_date,
                 author=author or str(_("Système")),
                 action=str(ACTIONS.get(record.history_type, record.history_type)),
-                subject=subject or str(record.instance),
-                changes=changes,
+                subject=f"{subject} « {record.instance} »"
+                if subject
+                else str(record.instance),
+                changes=_changes(record, previous)
+                if previous is not None and record.history_type == "~"
+                else [],
             )
         )
     return result
@@ -80,6 +85,5 @@ def entries(history: QuerySet, *, subject: str = "") -> list[HistoryEntry]:
 
 def merged(*groups: list[HistoryEntry]) -> list[HistoryEntry]:
     """Several records' histories on one page, newest first."""
-    return sorted(
-        (e for group in groups for e in group), key=lambda e: e.date, reverse=True
-    )[:LIMIT]
+    every = (entry for group in groups for entry in group)
+    return sorted(every, key=lambda e: e.date, reverse=True)[:LIMIT]

@@ -21,7 +21,7 @@ from django_tables2 import RequestConfig
 
 from . import history
 from .actor import SESSION_KEY
-from .export import csv_response, resolve, rows, xlsx_response
+from .export import csv_response, plain, resolve, rows, xlsx_response
 from .registry import SECTIONS, Screen, registry
 from .selectors import list_preference, visible_saved_filters
 from .services import (
@@ -193,7 +193,7 @@ def _fields(obj, screen: Screen) -> list[tuple[str, object]]:
             value = resolve(obj, accessor)
         except AttributeError:
             continue
-        result.append((str(column.header), value))
+        result.append((str(column.header), plain(value) if value is not None else ""))
     return result
 
 

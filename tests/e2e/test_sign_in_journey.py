@@ -9,8 +9,7 @@ from tests.factories.referential import region
 
 pytestmark = [
     pytest.mark.e2e,
-    # Catalogues come from migrations: restore them after this committed-data test.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 
