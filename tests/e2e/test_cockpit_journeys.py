@@ -1,6 +1,5 @@
 """The cockpit as an ARS agent and as a resident use it, in a real browser."""
 
-
 import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
