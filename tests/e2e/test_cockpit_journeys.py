@@ -1,3 +1,5 @@
+import io
+
 """The cockpit as an ARS agent and as a resident use it, in a real browser."""
 
 import pytest
@@ -69,7 +71,8 @@ def test_ars_filters_exports_and_updates_a_supervisor(live_server, page, screens
         page.get_by_role("link", name="Exporter (XLSX)").click()
     download = download_info.value
     assert download.suggested_filename == "terrains-de-stage.xlsx"
-    workbook = load_workbook(download.path())
+    with open(download.path(), "rb") as handle:
+        workbook = load_workbook(io.BytesIO(handle.read()))
     rows = list(workbook.active.iter_rows(values_only=True))
     assert rows[0][0] == "Nom"
     assert [r[0] for r in rows[1:]] == ["Cardiologie — Croix-Rousse"]
