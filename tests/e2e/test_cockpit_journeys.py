@@ -1,6 +1,6 @@
-import io
-
 """The cockpit as an ARS agent and as a resident use it, in a real browser."""
+
+import io
 
 import pytest
 from django.utils import timezone
