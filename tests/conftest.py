@@ -55,7 +55,9 @@ def _reference_data(request):
         return
     contents = request.getfixturevalue("_serialized_database")
     request.getfixturevalue("_django_db_helper")
+    from django.apps import apps
     from django.core.management import call_command
+    from django.core.management.color import no_style
     from django.db import connection
 
     from domains.referential.models import Phase
@@ -66,4 +68,9 @@ def _reference_data(request):
         # empty the base again so the copy comes back with its own ids.
         call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
         connection.creation.deserialize_db_from_string(contents)
+        # Rows came back with their ids: move PostgreSQL's sequences past them.
+        statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
     yield

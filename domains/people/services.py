@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
@@ -263,25 +264,39 @@ def function_end(
     return function
 
 
-def _role_groups() -> dict[str, Group]:
-    """One group per role, created with its model-wide permissions on first use."""
+def _role_groups(*, refresh: bool = False) -> dict[str, Group]:
+    """One group per role with the model-wide permissions of roles.py.
+
+    Created on first use; `refresh` (after each migrate) realigns existing groups when
+    the roles table changed.
+    """
     groups = {
         g.name: g
         for g in Group.objects.filter(name__in=[role_group_name(r) for r in Role])
     }
-    missing = [r for r in Role if role_group_name(r) not in groups]
-    if missing:
+    stale = [r for r in Role if refresh or role_group_name(r) not in groups]
+    if stale:
         permissions = {
             f"{p.content_type.app_label}.{p.codename}": p
             for p in Permission.objects.select_related("content_type")
         }
-        for role in missing:
-            group = Group.objects.create(name=role_group_name(role))
+        for role in stale:
+            group, _created = Group.objects.get_or_create(name=role_group_name(role))
             group.permissions.set(
                 [permissions[d] for d in ROLE_MODEL_PERMISSIONS[role]]
             )
             groups[group.name] = group
     return {role: groups[role_group_name(role)] for role in Role}
+
+
+def role_groups_sync(app_config=None, **kwargs) -> None:
+    """post_migrate: role groups follow roles.py.
+
+    Runs once, after the last app: only then do all the permissions it names exist.
+    """
+    last = [a for a in django_apps.get_app_configs() if a.models_module][-1]
+    if app_config is None or app_config.label == last.label:
+        _role_groups(refresh=True)
 
 
 def _perimeter_object_permissions(
