@@ -1,3 +1,4 @@
+import html
 import os
 
 import pytest
@@ -74,3 +75,20 @@ def _reference_data(request):
             for statement in statements:
                 cursor.execute(statement)
     yield
+
+
+def page_text(response) -> str:
+    """The page as a person reads it (entities such as &#x27; decoded)."""
+    return html.unescape(response.content.decode())
+
+
+@pytest.fixture
+def ars(client):
+    """An ARS agent of Auvergne-Rhône-Alpes, signed in."""
+    from domains.people.roles import Role
+    from tests.factories.people import make_user_with_role
+    from tests.factories.referential import region
+
+    user = make_user_with_role(Role.ARS, region=region("84"))
+    client.force_login(user)
+    return user

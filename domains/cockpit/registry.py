@@ -26,6 +26,19 @@ class FunctionInfo:
     national: bool
 
 
+def each(write: Callable[[Any, Model], object]) -> Callable[[Any, QuerySet], int]:
+    """A bulk action that calls a service once per selected record (each one audited)."""
+
+    def run(user, records: QuerySet) -> int:
+        count = 0
+        for record in records:
+            write(user, record)
+            count += 1
+        return count
+
+    return run
+
+
 @dataclass(frozen=True)
 class BulkAction:
     name: str

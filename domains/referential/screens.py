@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from domains.cockpit import history
-from domains.cockpit.registry import BulkAction, Card, MenuEntry, Screen, registry
+from domains.cockpit.registry import BulkAction, Card, MenuEntry, Screen, each, registry
 from domains.people.models import EmailAddress, Function
 from domains.people.perimeters import register_perimeter_queryset
 
@@ -93,32 +93,6 @@ def site_context(request, site):
     }
 
 
-def _close_posts(user, posts) -> int:
-    count = 0
-    for post in posts:
-        services.post_close(post=post, by=user)
-        count += 1
-    return count
-
-
-def _add_seat(user, posts) -> int:
-    count = 0
-    for post in posts:
-        services.post_update(
-            post=post, seats=post.seats + 1, coupled_with=post.coupled_with, by=user
-        )
-        count += 1
-    return count
-
-
-def _deactivate_sites(user, sites) -> int:
-    count = 0
-    for site in sites:
-        services.training_site_update(training_site=site, is_active=False, by=user)
-        count += 1
-    return count
-
-
 establishments = registry.register_screen(
     Screen(
         slug="etablissements",
@@ -164,7 +138,11 @@ training_sites = registry.register_screen(
                 name="deactivate",
                 label=_("Désactiver"),
                 permission="change",
-                run=_deactivate_sites,
+                run=each(
+                    lambda user, site: services.training_site_update(
+                        training_site=site, is_active=False, by=user
+                    )
+                ),
                 confirm=_(
                     "Désactiver ces terrains de stage ? Ils ne recevront plus de postes."
                 ),
@@ -237,14 +215,21 @@ posts = registry.register_screen(
                 name="close",
                 label=_("Fermer les postes"),
                 permission="delete",
-                run=_close_posts,
+                run=each(lambda user, post: services.post_close(post=post, by=user)),
                 confirm=_("Fermer ces postes ? Ils disparaîtront du semestre."),
             ),
             BulkAction(
                 name="add_seat",
                 label=_("Ajouter une place"),
                 permission="change",
-                run=_add_seat,
+                run=each(
+                    lambda user, post: services.post_update(
+                        post=post,
+                        seats=post.seats + 1,
+                        coupled_with=post.coupled_with,
+                        by=user,
+                    )
+                ),
             ),
         ],
         extra_urls=[path("synthese/", views.posts_summary, name="postes_summary")],

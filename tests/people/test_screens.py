@@ -1,6 +1,5 @@
 """PERSONNES ET FONCTIONS and MES INFORMATIONS."""
 
-import html
 import re
 
 import pytest
@@ -10,7 +9,8 @@ from django.utils import timezone
 from domains.people.models import EmailAddress, Person
 from domains.people.roles import Role
 from domains.people.services import email_add, function_grant
-from tests.factories.people import make_person, make_user_with_role
+from tests.conftest import page_text
+from tests.factories.people import make_person
 from tests.factories.referential import (
     EstablishmentFactory,
     TrainingSiteFactory,
@@ -20,17 +20,6 @@ from tests.factories.referential import (
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
-
-
-def text(response) -> str:
-    return html.unescape(response.content.decode())
-
-
-@pytest.fixture
-def ars(client):
-    user = make_user_with_role(Role.ARS, region=region("84"))
-    client.force_login(user)
-    return user
 
 
 def lyon_rts(name="Garnier"):
@@ -62,7 +51,7 @@ class TestPeopleList:
     def test_ars_sees_the_people_of_her_region_with_their_functions(self, client, ars):
         lyon_rts("Garnier")
         rennes_rts()
-        page = text(client.get("/cockpit/personnes/"))
+        page = page_text(client.get("/cockpit/personnes/"))
         assert "GARNIER" in page.upper() and "garnier@chu-lyon.fr" in page
         assert "Le Gall" not in page
         assert "Responsable de terrain de stage (RTS)" in page
@@ -70,9 +59,9 @@ class TestPeopleList:
     def test_search_by_email_and_filter_by_role(self, client, ars):
         lyon_rts("Garnier")
         lyon_rts("Perrin")
-        page = text(client.get("/cockpit/personnes/", {"q": "perrin@chu"}))
+        page = page_text(client.get("/cockpit/personnes/", {"q": "perrin@chu"}))
         assert "perrin@chu-lyon.fr" in page and "garnier@chu-lyon.fr" not in page
-        page = text(client.get("/cockpit/personnes/", {"role": Role.ARS}))
+        page = page_text(client.get("/cockpit/personnes/", {"role": Role.ARS}))
         assert "garnier@chu-lyon.fr" not in page
 
 
@@ -106,8 +95,9 @@ class TestGrantingFunctions:
             f"/cockpit/personnes/{person.pk}/fonctions/ajouter/",
             {"role": Role.DGOS, "start_date": TODAY().isoformat()},
         )
-        assert "ne vous permet pas d'attribuer le rôle « DGOS (ministère) »" in text(
-            response
+        assert (
+            "ne vous permet pas d'attribuer le rôle « DGOS (ministère) »"
+            in page_text(response)
         )
         assert not person.functions.filter(role=Role.DGOS).exists()
 
@@ -117,7 +107,7 @@ class TestGrantingFunctions:
             f"/cockpit/personnes/{person.pk}/fonctions/ajouter/",
             {"role": Role.ARS, "start_date": TODAY().isoformat()},
         )
-        assert "exige un périmètre : région manquant(e)" in text(response)
+        assert "exige un périmètre : région manquant(e)" in page_text(response)
 
     def test_ending_a_function_from_the_person_page(self, client, ars):
         person = lyon_rts()
@@ -200,7 +190,7 @@ class TestMyInformation:
         link = re.search(r"https?://\S+", message.body).group(0)
         path = "/" + link.split("/", 3)[3]
         client.logout()
-        page = text(client.get(path))
+        page = page_text(client.get(path))
         assert "L'adresse alice@univ-lyon1.fr est vérifiée." in page
         address.refresh_from_db()
         assert address.is_verified
@@ -208,7 +198,7 @@ class TestMyInformation:
     def test_a_tampered_link_verifies_nothing(self, client):
         response = client.get("/cockpit/verifier-adresse/pas-un-jeton/")
         assert response.status_code == 400
-        assert "n'est pas valide" in text(response)
+        assert "n'est pas valide" in page_text(response)
 
     def test_only_a_verified_address_becomes_primary(self, client):
         person = make_person(email="alice@chu-lyon.fr")
@@ -217,7 +207,7 @@ class TestMyInformation:
         response = client.post(
             f"/cockpit/mes-informations/adresses/{pending.pk}/principale/", follow=True
         )
-        assert "Vérifiez d'abord l'adresse alice@gmail.com" in text(response)
+        assert "Vérifiez d'abord l'adresse alice@gmail.com" in page_text(response)
         pending.is_verified = True
         pending.save()
         client.post(f"/cockpit/mes-informations/adresses/{pending.pk}/principale/")
@@ -228,7 +218,7 @@ class TestMyInformation:
         person = make_person(email="alice@chu-lyon.fr")
         extra = email_add(person=person, email="alice@gmail.com")
         client.force_login(person.user)
-        page = text(
+        page = page_text(
             client.get(f"/cockpit/mes-informations/adresses/{extra.pk}/retirer/")
         )
         assert "Retirer alice@gmail.com de votre compte ?" in page
@@ -238,7 +228,7 @@ class TestMyInformation:
         response = client.post(
             f"/cockpit/mes-informations/adresses/{primary.pk}/retirer/", follow=True
         )
-        assert "L'adresse principale ne peut pas être supprimée" in text(response)
+        assert "L'adresse principale ne peut pas être supprimée" in page_text(response)
         assert EmailAddress.objects.filter(pk=primary.pk).exists()
 
     def test_someone_else_address_is_not_found(self, client):

@@ -1,6 +1,5 @@
 """The STAGES 3e CYCLE screens, used as an ARS agent or a site supervisor would."""
 
-import html
 from datetime import timedelta
 
 import pytest
@@ -15,6 +14,7 @@ from domains.referential.models import (
     Post,
     TrainingSite,
 )
+from tests.conftest import page_text
 from tests.factories.people import make_person, make_user_with_role
 from tests.factories.referential import (
     AccreditationFactory,
@@ -32,24 +32,15 @@ from tests.factories.referential import (
 pytestmark = pytest.mark.django_db
 
 
-def text(response) -> str:
-    return html.unescape(response.content.decode())
-
-
-@pytest.fixture
-def ars(client):
-    user = make_user_with_role(Role.ARS, region=region("84"))
-    client.force_login(user)
-    return user
-
-
 class TestEstablishments:
     def test_to_fix_filter_lists_only_establishments_without_valid_identifier(
         self, client, ars
     ):
         EstablishmentFactory(name="Clinique propre")
         EstablishmentFactory(name="Clinique à corriger", finess="")
-        page = text(client.get("/cockpit/etablissements/", {"data_quality": "to_fix"}))
+        page = page_text(
+            client.get("/cockpit/etablissements/", {"data_quality": "to_fix"})
+        )
         assert "Clinique à corriger" in page and "Clinique propre" not in page
 
     def test_edit_with_a_wrong_finess_key_shows_the_error_and_changes_nothing(
@@ -69,7 +60,7 @@ class TestEstablishments:
             },
         )
         assert response.status_code == 200
-        assert "la clé de contrôle de « 380780081 » est fausse" in text(response)
+        assert "la clé de contrôle de « 380780081 » est fausse" in page_text(response)
         establishment.refresh_from_db()
         assert establishment.finess == ""
 
@@ -90,7 +81,7 @@ class TestEstablishments:
         assert response.status_code == 302
         establishment.refresh_from_db()
         assert establishment.data_quality == "clean"
-        page = text(client.get(f"/cockpit/etablissements/{establishment.pk}/"))
+        page = page_text(client.get(f"/cockpit/etablissements/{establishment.pk}/"))
         assert "73282932000074" in page
         assert "À corriger → Propre" in page  # the history shows the derived change
 
@@ -122,7 +113,7 @@ class TestEstablishments:
         assert Establishment.objects.filter(pk=elsewhere.pk).exists()
 
     def test_create_in_her_region_only(self, client, ars):
-        page = text(client.get("/cockpit/etablissements/nouveau/"))
+        page = page_text(client.get("/cockpit/etablissements/nouveau/"))
         assert "Auvergne-Rhône-Alpes" in page and "Bretagne" not in page
         response = client.post(
             "/cockpit/etablissements/nouveau/",
@@ -149,7 +140,7 @@ class TestTrainingSites:
         AccreditationFactory(
             training_site__name="Néphro B", specialty=specialty("DES-NEP")
         )
-        page = text(
+        page = page_text(
             client.get(
                 "/cockpit/terrains-de-stage/", {"specialty": specialty("DES-NEP").pk}
             )
@@ -169,7 +160,7 @@ class TestTrainingSites:
             start_date=timezone.localdate(),
             training_site=site,
         )
-        page = text(client.get(f"/cockpit/terrains-de-stage/{site.pk}/"))
+        page = page_text(client.get(f"/cockpit/terrains-de-stage/{site.pk}/"))
         assert "Sophie MOREAU" in page and "sophie.moreau@chu-lyon.fr" in page
         assert "Médecine cardiovasculaire" in page
         assert "3 places" in page
@@ -193,7 +184,7 @@ class TestTrainingSites:
         assert response.status_code == 302
         rts.refresh_from_db()
         assert rts.primary_email == "sophie.moreau@chu-lyon.fr"
-        page = text(client.get(f"/cockpit/terrains-de-stage/{site.pk}/"))
+        page = page_text(client.get(f"/cockpit/terrains-de-stage/{site.pk}/"))
         assert "Adresse e-mail" in page and "sophie.moreau@chu-lyon.fr" in page
         assert "Principale" in page or "principale" in page
 
@@ -229,7 +220,7 @@ class TestTrainingSites:
                 "start_date": timezone.localdate().isoformat(),
             },
         )
-        assert "Aucune personne n'a l'adresse inconnu@exemple.fr" in text(response)
+        assert "Aucune personne n'a l'adresse inconnu@exemple.fr" in page_text(response)
 
     def test_the_supervisor_edits_his_site_description_but_not_another_site(
         self, client
@@ -269,10 +260,10 @@ class TestAccreditations:
             training_site__name="Tranquille",
             end_date=timezone.localdate() + timedelta(days=900),
         )
-        page = text(client.get("/cockpit/agrements/"))
+        page = page_text(client.get("/cockpit/agrements/"))
         assert page.count('data-to-renew="1"') == 1
         assert "à renouveler" in page
-        page = text(client.get("/cockpit/agrements/", {"to_renew": "true"}))
+        page = page_text(client.get("/cockpit/agrements/", {"to_renew": "true"}))
         assert "Bientôt" in page and "Tranquille" not in page
 
     def test_edit_ending_before_start_is_refused_with_the_dates(self, client, ars):
@@ -290,7 +281,7 @@ class TestAccreditations:
             },
         )
         assert response.status_code == 200
-        assert "précède son début" in text(response)
+        assert "précède son début" in page_text(response)
         accreditation.refresh_from_db()
         assert accreditation.end_date.year == 2029
 
@@ -311,7 +302,7 @@ class TestPosts:
             },
         )
         assert response.status_code == 200
-        assert "n'a pas d'agrément en cours" in text(response)
+        assert "n'a pas d'agrément en cours" in page_text(response)
         assert not Post.objects.exists()
 
     def test_opening_closing_and_adding_seats(self, client, ars):
@@ -335,7 +326,7 @@ class TestPosts:
         )
         post.refresh_from_db()
         assert post.seats == 3
-        page = text(client.get(f"/cockpit/postes/{post.pk}/supprimer/"))
+        page = page_text(client.get(f"/cockpit/postes/{post.pk}/supprimer/"))
         assert "Vous allez supprimer" in page
         client.post(f"/cockpit/postes/{post.pk}/supprimer/")
         assert not Post.objects.exists()
@@ -346,7 +337,7 @@ class TestPosts:
             training_site__name="Autrefois",
             semester=SemesterFactory(season="summer", year=2020),
         )
-        page = text(client.get("/cockpit/postes/"))
+        page = page_text(client.get("/cockpit/postes/"))
         assert "Maintenant" in page and "Autrefois" not in page
 
     def test_summary_adds_up_seats_per_specialty_and_phase(self, client, ars):
@@ -362,7 +353,7 @@ class TestPosts:
                 subdivision=subdivision("RENNES"),
             ),
         )
-        page = text(client.get("/cockpit/postes/synthese/"))
+        page = page_text(client.get("/cockpit/postes/synthese/"))
         assert (
             '<th scope="row">Médecine cardiovasculaire</th><td>5</td><td>1</td><td>0</td><td><strong>6</strong>'
             in page
@@ -374,6 +365,6 @@ def test_accreditation_detail_lists_its_phases(client, ars):
     accreditation = AccreditationFactory(
         phases=[phase("socle"), phase("consolidation")]
     )
-    page = text(client.get(f"/cockpit/agrements/{accreditation.pk}/"))
+    page = page_text(client.get(f"/cockpit/agrements/{accreditation.pk}/"))
     assert "Phase socle, Phase de consolidation" in page
     assert Accreditation.objects.count() == 1
