@@ -30,3 +30,31 @@ class SelectionColumn(tables.Column):
 class DateColumn(tables.DateColumn):
     def __init__(self, **kwargs):
         super().__init__(format="d/m/Y", **kwargs)
+
+
+def _cache_tables2_signatures() -> None:
+    """django-tables2 inspects the signature of a render function for every cell it
+    draws; on a 25-row page that is hundreds of `inspect.signature` calls. The answer
+    depends only on the function, so remember it (per function, bound or not)."""
+    from functools import lru_cache
+
+    from django_tables2 import utils
+
+    original = utils.signature
+
+    @lru_cache(maxsize=4096)
+    def cached(function, bound: bool):
+        return original(function.__get__(object()) if bound else function)
+
+    def signature(fn):
+        function = getattr(fn, "__func__", None)
+        if function is not None:
+            return cached(function, True)
+        return cached(fn, False)
+
+    if not getattr(utils.signature, "siimop_cached", False):
+        signature.siimop_cached = True
+        utils.signature = signature
+
+
+_cache_tables2_signatures()

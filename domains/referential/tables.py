@@ -63,7 +63,7 @@ class TrainingSiteTable(CockpitTable):
 
 class AccreditationTable(CockpitTable):
     training_site = tables.Column(
-        linkify=lambda record: record.get_absolute_url(),
+        linkify=("cockpit:agrements_detail", [tables.A("pk")]),
         order_by=("training_site__name",),
     )
     specialty = tables.Column(order_by=("specialty__label",))
@@ -87,8 +87,7 @@ class AccreditationTable(CockpitTable):
             "supervisor",
         )
         row_attrs = {
-            "class": lambda record: "siimop-row--warning" if _to_renew(record) else "",
-            "data-to-renew": lambda record: "1" if _to_renew(record) else "",
+            "class": lambda record: "siimop-row--warning" if _to_renew(record) else ""
         }
 
     def render_end_date(self, record, value):
@@ -103,16 +102,19 @@ class AccreditationTable(CockpitTable):
 
 
 def _to_renew(record: Accreditation) -> bool:
-    today = timezone.localdate()
-    return (
-        record.state in ACTIVE_ACCREDITATION_STATES
-        and today <= record.end_date <= renewal_horizon(today)
-    )
+    """Active and ending within 12 months (computed once per row: two columns ask)."""
+    if not hasattr(record, "_to_renew"):
+        today = timezone.localdate()
+        record._to_renew = (
+            record.state in ACTIVE_ACCREDITATION_STATES
+            and today <= record.end_date <= renewal_horizon(today)
+        )
+    return record._to_renew
 
 
 class PostTable(CockpitTable):
     training_site = tables.Column(
-        linkify=lambda record: record.get_absolute_url(),
+        linkify=("cockpit:postes_detail", [tables.A("pk")]),
         order_by=("training_site__name",),
     )
     subdivision = tables.Column(
