@@ -261,7 +261,7 @@ class TestAccreditations:
             end_date=timezone.localdate() + timedelta(days=900),
         )
         page = page_text(client.get("/cockpit/agrements/"))
-        assert page.count('class="siimop-row--warning"') == 1
+        assert page.count('<tr class="siimop-row--warning') == 1
         assert "à renouveler" in page
         page = page_text(client.get("/cockpit/agrements/", {"to_renew": "true"}))
         assert "Bientôt" in page and "Tranquille" not in page
