@@ -50,6 +50,8 @@ def plain(value):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, int | float):
         return value
+    if isinstance(value, list | tuple):
+        return neutralise(", ".join(str(item) for item in value))
     return neutralise(str(value))
 
 

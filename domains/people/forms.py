@@ -9,6 +9,7 @@ from . import services
 from .models import Function, Person
 from .perimeters import PERIMETER_QUERYSETS
 from .roles import ALL_PERIMETER_FIELDS, PERIMETER_FIELDS, ROLE_PERIMETER, Role
+from .selectors import grantable_roles
 
 PERSON_FIELDS = [
     "civility",
@@ -38,7 +39,10 @@ class FunctionFieldsMixin:
     """Role, dates and the perimeter fields the role needs, limited to one's perimeter."""
 
     def add_function_fields(self, user) -> None:
-        self.fields["role"] = forms.ChoiceField(label=_("Rôle"), choices=Role.choices)
+        self.fields["role"] = forms.ChoiceField(
+            label=_("Rôle"),
+            choices=[(r, Role(r).label) for r in grantable_roles(user)],
+        )
         self.fields["start_date"] = forms.DateField(
             label=_("Date de début"), widget=DateInput(), initial=timezone.localdate
         )

@@ -189,3 +189,26 @@ def _may_grant(
             and site.pk == function.training_site_id
         )
     return False
+
+
+def grantable_roles(granter) -> list[str]:
+    """The roles this person may give to others (the perimeter is checked on grant)."""
+    if granter.is_superuser:
+        return list(Role)
+    allowed: set[str] = set()
+    for function in active_functions(granter):
+        if function.role == Role.UNESS_ADMIN:
+            return list(Role)
+        if function.role == Role.ARS:
+            excluded = {PerimeterKind.NATIONAL}
+        elif function.role == Role.FACULTY_REGISTRY:
+            excluded = {PerimeterKind.NATIONAL, PerimeterKind.REGION}
+        elif function.role == Role.SITE_SUPERVISOR:
+            allowed |= set(SITE_ROLES)
+            continue
+        else:
+            continue
+        allowed |= {
+            role for role, kind in ROLE_PERIMETER.items() if kind not in excluded
+        }
+    return [role for role in Role if role in allowed]

@@ -239,3 +239,62 @@ def test_role_groups_carry_model_permissions_from_the_roles_table():
     )
     assert user.has_perm("referential.add_post")
     assert not user.has_perm("referential.delete_establishment")
+
+
+def test_an_ars_agent_may_not_grant_a_national_role_nor_outside_her_region():
+    ars = make_person()
+    function_grant(person=ars, role=Role.ARS, start_date=START, region=region("84"))
+    person = make_person()
+    with pytest.raises(ValidationError) as error:
+        function_grant(person=person, role=Role.DGOS, start_date=START, by=ars.user)
+    assert "ne vous permet pas d'attribuer le rôle « DGOS (ministère) »" in str(
+        error.value
+    )
+    with pytest.raises(ValidationError):
+        function_grant(
+            person=person,
+            role=Role.FACULTY_REGISTRY,
+            start_date=START,
+            subdivision=subdivision("RENNES"),
+            by=ars.user,
+        )
+    function_grant(
+        person=person,
+        role=Role.FACULTY_REGISTRY,
+        start_date=START,
+        subdivision=subdivision("LYON"),
+        by=ars.user,
+    )
+    assert person.functions.count() == 1
+
+
+def test_a_site_supervisor_grants_site_roles_on_his_site_only():
+    site, other = TrainingSiteFactory(), TrainingSiteFactory()
+    rts = make_person()
+    function_grant(
+        person=rts, role=Role.SITE_SUPERVISOR, start_date=START, training_site=site
+    )
+    helper = make_person()
+    function_grant(
+        person=helper,
+        role=Role.SITE_ASSISTANT,
+        start_date=START,
+        training_site=site,
+        by=rts.user,
+    )
+    with pytest.raises(ValidationError):
+        function_grant(
+            person=helper,
+            role=Role.SITE_ASSISTANT,
+            start_date=START,
+            training_site=other,
+            by=rts.user,
+        )
+    with pytest.raises(ValidationError):
+        function_grant(
+            person=helper,
+            role=Role.ARS,
+            start_date=START,
+            region=region("84"),
+            by=rts.user,
+        )
