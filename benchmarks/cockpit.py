@@ -14,6 +14,7 @@ the export under 15 s and 300 MB.
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -179,9 +180,13 @@ def measure_export(database: Path) -> dict:
 
 def main() -> int:
     database = prepare_database()
-    setup_django(database)
-    lists = measure_lists()
-    export = measure_export(database)
+    try:
+        setup_django(database)
+        lists = measure_lists()
+        export = measure_export(database)
+    finally:
+        if not os.environ.get("BENCH_DB"):
+            shutil.rmtree(database.parent, ignore_errors=True)
 
     print(
         f"Cockpit at national scale (SQLite), median of {RUNS} requests, national user;"
