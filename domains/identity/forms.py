@@ -22,3 +22,10 @@ class LoginForm(DsfrBaseForm, AuthenticationForm):
         ),
         "inactive": _("Ce compte est désactivé. Contactez l'assistance UNESS."),
     }
+
+
+class MagicLinkForm(DsfrBaseForm):
+    email = forms.EmailField(
+        label=_("Adresse e-mail"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, reverse_lazy
 
+from . import views
 from .forms import LoginForm
 
 app_name = "identity"
@@ -16,4 +17,38 @@ urlpatterns = [
         name="login",
     ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("lien/", views.magic_link_ask, name="magic_link_ask"),
+    path("lien/<str:token>/", views.magic_link_open, name="magic_link"),
+    path(
+        "mot-de-passe/",
+        auth_views.PasswordResetView.as_view(
+            template_name="identity/password_reset.html",
+            email_template_name="identity/password_reset_email.txt",
+            subject_template_name="identity/password_reset_subject.txt",
+            success_url=reverse_lazy("identity:password_reset_done"),
+        ),
+        name="password_reset",
+    ),
+    path(
+        "mot-de-passe/envoye/",
+        auth_views.PasswordResetDoneView.as_view(
+            template_name="identity/password_reset_done.html"
+        ),
+        name="password_reset_done",
+    ),
+    path(
+        "mot-de-passe/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="identity/password_reset_confirm.html",
+            success_url=reverse_lazy("identity:password_reset_complete"),
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "mot-de-passe/termine/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="identity/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
 ]

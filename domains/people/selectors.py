@@ -212,3 +212,12 @@ def grantable_roles(granter) -> list[str]:
             role for role, kind in ROLE_PERIMETER.items() if kind not in excluded
         }
     return [role for role in Role if role in allowed]
+
+
+def email_address_for(email: str) -> EmailAddress | None:
+    """The address (any of a person's, whatever its case), with its person and account."""
+    return (
+        EmailAddress.objects.select_related("person__user")
+        .filter(email__iexact=(email or "").strip())
+        .first()
+    )

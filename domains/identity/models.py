@@ -1,0 +1,67 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SignInMethod(models.TextChoices):
+    PASSWORD = "password", _("Mot de passe")
+    MAGIC_LINK = "magic_link", _("Lien par e-mail")
+    SAML = "saml", _("Identité universitaire")
+
+
+class SignInEvent(models.Model):
+    """The audit log of sign-ins: successes, failures, links sent and refused."""
+
+    class Kind(models.TextChoices):
+        SUCCESS = "success", _("Connexion")
+        FAILURE = "failure", _("Échec")
+        LINK_SENT = "link_sent", _("Lien envoyé")
+        LINK_REFUSED = "link_refused", _("Lien refusé")
+        SIGN_OUT = "sign_out", _("Déconnexion")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sign_in_events",
+        verbose_name=_("compte"),
+    )
+    login = models.CharField(_("identifiant saisi"), max_length=254, blank=True)
+    method = models.CharField(_("méthode"), max_length=12, choices=SignInMethod.choices)
+    kind = models.CharField(_("événement"), max_length=12, choices=Kind.choices)
+    reason = models.CharField(_("motif"), max_length=200, blank=True)
+    ip = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
+    user_agent = models.CharField(_("navigateur"), max_length=300, blank=True)
+    at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("événement de connexion")
+        verbose_name_plural = _("journal des connexions")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.login or self.user} ({self.at:%d/%m/%Y %H:%M})"
+
+
+class MagicLink(models.Model):
+    """A single-use sign-in link, bound to the address it was sent to.
+
+    The token in the e-mail is this row's id signed with the secret key: nothing secret
+    is stored, so a copy of the database signs nobody in.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="magic_links"
+    )
+    email = models.EmailField(_("adresse"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lien de connexion")
+        verbose_name_plural = _("liens de connexion")
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.created_at:%d/%m/%Y %H:%M})"

@@ -1,0 +1,155 @@
+"""Sign-in: magic links and the audit log of every sign-in event."""
+
+from datetime import timedelta
+
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_q.tasks import async_task
+
+from domains.people.models import User
+from domains.people.selectors import email_address_for
+
+from .models import MagicLink, SignInEvent, SignInMethod
+
+MAGIC_LINK_SALT = "siimop.magic-link"
+MAGIC_LINK_VALIDITY = timedelta(minutes=15)
+
+
+def client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") if request is not None else None
+
+
+def sign_in_event_record(
+    *,
+    kind: str,
+    method: str,
+    request=None,
+    user=None,
+    login: str = "",
+    reason: str = "",
+) -> SignInEvent:
+    return SignInEvent.objects.create(
+        user=user,
+        login=(login or "")[:254],
+        method=method,
+        kind=kind,
+        reason=reason[:200],
+        ip=client_ip(request),
+        user_agent=(request.META.get("HTTP_USER_AGENT", "") if request else "")[:300],
+    )
+
+
+def magic_link_token(link: MagicLink) -> str:
+    return signing.dumps({"l": link.pk, "e": link.email}, salt=MAGIC_LINK_SALT)
+
+
+@transaction.atomic
+def magic_link_request(*, email: str, request=None) -> None:
+    """Send a sign-in link if the address belongs to an active account.
+
+    The caller says the same thing whatever happened, and the e-mail leaves through the
+    background worker, so neither the answer nor its timing tells whether the address
+    is known.
+    """
+    address = email_address_for(email)
+    user = address.person.user if address is not None else None
+    if user is None or not user.is_active:
+        sign_in_event_record(
+            kind=SignInEvent.Kind.LINK_REFUSED,
+            method=SignInMethod.MAGIC_LINK,
+            request=request,
+            login=email,
+            reason="adresse inconnue ou compte inactif",
+        )
+        return
+    link = MagicLink.objects.create(
+        user=user, email=address.email, expires_at=timezone.now() + MAGIC_LINK_VALIDITY
+    )
+    sign_in_event_record(
+        kind=SignInEvent.Kind.LINK_SENT,
+        method=SignInMethod.MAGIC_LINK,
+        request=request,
+        user=user,
+        login=address.email,
+    )
+    transaction.on_commit(
+        lambda: async_task("domains.identity.tasks.send_magic_link", link.pk)
+    )
+
+
+def _refuse(reason: str, message: str, request, user=None, login: str = ""):
+    sign_in_event_record(
+        kind=SignInEvent.Kind.LINK_REFUSED,
+        method=SignInMethod.MAGIC_LINK,
+        request=request,
+        user=user,
+        login=login,
+        reason=reason,
+    )
+    return ValidationError(message)
+
+
+def magic_link_consume(*, token: str, request=None) -> User:
+    """The account a link signs in, once: refused if expired, used, outdated or foreign."""
+    max_age = MAGIC_LINK_VALIDITY.total_seconds()
+    try:
+        data = signing.loads(token, salt=MAGIC_LINK_SALT, max_age=max_age)
+    except signing.SignatureExpired:
+        raise _refuse(
+            "lien expiré",
+            _("Ce lien de connexion a expiré (15 minutes) : demandez-en un nouveau."),
+            request,
+        )
+    except signing.BadSignature:
+        raise _refuse(
+            "lien falsifié", _("Ce lien de connexion n'est pas valide."), request
+        )
+    with transaction.atomic():
+        link = (
+            MagicLink.objects.select_for_update()
+            .select_related("user")
+            .filter(pk=data.get("l"), email=data.get("e"))
+            .first()
+        )
+        if link is None:
+            raise _refuse(
+                "lien inconnu", _("Ce lien de connexion n'est pas valide."), request
+            )
+        user = link.user
+        if link.used_at is not None:
+            raise _refuse(
+                "lien déjà utilisé",
+                _("Ce lien de connexion a déjà servi : demandez-en un nouveau."),
+                request,
+                user,
+                link.email,
+            )
+        if user.last_login is not None and user.last_login > link.created_at:
+            raise _refuse(
+                "connexion par un autre moyen depuis l'envoi",
+                _(
+                    "Vous vous êtes connecté autrement depuis l'envoi de ce lien : il n'est "
+                    "plus valable."
+                ),
+                request,
+                user,
+                link.email,
+            )
+        address = email_address_for(link.email)
+        if address is None or address.person.user_id != user.pk or not user.is_active:
+            raise _refuse(
+                "adresse retirée du compte",
+                _(
+                    "Cette adresse n'est plus rattachée à votre compte : le lien n'est plus "
+                    "valable."
+                ),
+                request,
+                user,
+                link.email,
+            )
+        link.used_at = timezone.now()
+        link.save(update_fields=["used_at"])
+    return user

@@ -1,0 +1,46 @@
+"""Every sign-in, failure and sign-out goes to the audit log."""
+
+from django.contrib.auth.signals import (
+    user_logged_in,
+    user_logged_out,
+    user_login_failed,
+)
+from django.dispatch import receiver
+
+from .models import SignInEvent, SignInMethod
+from .services import sign_in_event_record
+
+
+@receiver(user_logged_in, dispatch_uid="identity.signed_in")
+def signed_in(sender, request, user, **kwargs):
+    method = getattr(request, "sign_in_method", SignInMethod.PASSWORD)
+    sign_in_event_record(
+        kind=SignInEvent.Kind.SUCCESS,
+        method=method,
+        request=request,
+        user=user,
+        login=user.email,
+    )
+
+
+@receiver(user_login_failed, dispatch_uid="identity.sign_in_failed")
+def sign_in_failed(sender, credentials, request=None, **kwargs):
+    sign_in_event_record(
+        kind=SignInEvent.Kind.FAILURE,
+        method=SignInMethod.PASSWORD,
+        request=request,
+        login=credentials.get("username") or credentials.get("email") or "",
+        reason="identifiant ou mot de passe incorrect",
+    )
+
+
+@receiver(user_logged_out, dispatch_uid="identity.signed_out")
+def signed_out(sender, request, user, **kwargs):
+    if user is not None:
+        sign_in_event_record(
+            kind=SignInEvent.Kind.SIGN_OUT,
+            method=getattr(request, "sign_in_method", SignInMethod.PASSWORD),
+            request=request,
+            user=user,
+            login=user.email,
+        )
