@@ -16,8 +16,10 @@ class SignInEvent(models.Model):
         SUCCESS = "success", _("Connexion")
         FAILURE = "failure", _("Échec")
         LINK_SENT = "link_sent", _("Lien envoyé")
+        NO_ACCOUNT = "no_account", _("Lien demandé pour une adresse inconnue")
         LINK_REFUSED = "link_refused", _("Lien refusé")
         SIGN_OUT = "sign_out", _("Déconnexion")
+        UNLOCK = "unlock", _("Déblocage")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -39,6 +41,10 @@ class SignInEvent(models.Model):
         verbose_name = _("événement de connexion")
         verbose_name_plural = _("journal des connexions")
         ordering = ["-at"]
+        indexes = [
+            models.Index(fields=["login", "kind", "at"]),
+            models.Index(fields=["ip", "kind", "at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.login or self.user} ({self.at:%d/%m/%Y %H:%M})"

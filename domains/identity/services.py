@@ -22,6 +22,18 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") if request is not None else None
 
 
+def sign_in_unlock(*, login: str = "", ip: str | None = None, by=None) -> SignInEvent:
+    """An administrator lifts the throttling of a login or of an IP address."""
+    return SignInEvent.objects.create(
+        user=None,
+        login=(login or "").strip().lower(),
+        ip=ip,
+        method=SignInMethod.PASSWORD,
+        kind=SignInEvent.Kind.UNLOCK,
+        reason=f"débloqué par {by.email}" if by is not None else "débloqué",
+    )
+
+
 def sign_in_event_record(
     *,
     kind: str,
@@ -33,7 +45,7 @@ def sign_in_event_record(
 ) -> SignInEvent:
     return SignInEvent.objects.create(
         user=user,
-        login=(login or "")[:254],
+        login=(login or "").strip().lower()[:254],
         method=method,
         kind=kind,
         reason=reason[:200],
@@ -58,7 +70,7 @@ def magic_link_request(*, email: str, request=None) -> None:
     user = address.person.user if address is not None else None
     if user is None or not user.is_active:
         sign_in_event_record(
-            kind=SignInEvent.Kind.LINK_REFUSED,
+            kind=SignInEvent.Kind.NO_ACCOUNT,
             method=SignInMethod.MAGIC_LINK,
             request=request,
             login=email,

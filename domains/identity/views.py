@@ -3,11 +3,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from .forms import MagicLinkForm
 from .models import SignInEvent, SignInMethod
-from .services import magic_link_consume, magic_link_request
+from .services import client_ip, magic_link_consume, magic_link_request
+from .throttling import LINK_REQUEST, is_locked
 
 BACKEND = "domains.identity.backends.EmailPasswordBackend"
 
@@ -16,7 +18,18 @@ BACKEND = "domains.identity.backends.EmailPasswordBackend"
 def magic_link_ask(request):
     form = MagicLinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        magic_link_request(email=form.cleaned_data["email"], request=request)
+        email = form.cleaned_data["email"]
+        if is_locked(login=email, ip=client_ip(request), attempts=LINK_REQUEST):
+            form.add_error(
+                None,
+                _(
+                    "Trop de demandes de lien en peu de temps : réessayez dans 15 minutes."
+                ),
+            )
+            return render(
+                request, "identity/magic_link_ask.html", {"form": form}, status=429
+            )
+        magic_link_request(email=email, request=request)
         # The same page for known and unknown addresses: no one learns who has an account.
         return render(
             request,

@@ -41,9 +41,7 @@ def test_known_and_unknown_addresses_get_the_same_answer(ask):
     )
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["sophie.moreau@chu-lyon.fr"]
-    assert SignInEvent.objects.filter(
-        kind="link_refused", login="personne@nulle-part.fr"
-    )
+    assert SignInEvent.objects.filter(kind="no_account", login="personne@nulle-part.fr")
 
 
 def test_the_link_signs_in_after_a_click_and_is_logged(client, ask):
@@ -153,3 +151,55 @@ def test_password_reset_sends_a_french_link_that_sets_a_new_password(
     assert response.status_code == 302
     person.user.refresh_from_db()
     assert person.user.check_password("Une-phrase-de-passe-2026")
+
+
+def test_five_failed_passwords_lock_the_login_until_an_admin_unlocks(client):
+    from domains.identity.services import sign_in_unlock
+
+    make_person(email="claire@exemple.fr")
+    for _ in range(5):
+        client.post(
+            "/compte/connexion/", {"username": "claire@exemple.fr", "password": "x"}
+        )
+    response = client.post(
+        "/compte/connexion/", {"username": "claire@exemple.fr", "password": PASSWORD}
+    )
+    assert "Trop de tentatives infructueuses" in page_text(response)
+    assert not response.wsgi_request.user.is_authenticated
+    # An unknown login is locked the same way: the lock reveals nothing.
+    for _ in range(5):
+        client.post(
+            "/compte/connexion/", {"username": "inconnu@exemple.fr", "password": "x"}
+        )
+    response = client.post(
+        "/compte/connexion/", {"username": "inconnu@exemple.fr", "password": "x"}
+    )
+    assert "Trop de tentatives infructueuses" in page_text(response)
+    sign_in_unlock(login="claire@exemple.fr")
+    response = client.post(
+        "/compte/connexion/", {"username": "claire@exemple.fr", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+
+
+def test_one_ip_trying_many_logins_is_locked(client):
+    for i in range(20):
+        client.post(
+            "/compte/connexion/", {"username": f"u{i}@exemple.fr", "password": "x"}
+        )
+    make_person(email="claire@exemple.fr")
+    response = client.post(
+        "/compte/connexion/", {"username": "claire@exemple.fr", "password": PASSWORD}
+    )
+    assert "Trop de tentatives infructueuses" in page_text(response)
+
+
+def test_link_requests_are_throttled_alike_for_known_and_unknown_addresses(ask):
+    make_person(email="sophie.moreau@chu-lyon.fr")
+    for email in ("sophie.moreau@chu-lyon.fr", "personne@nulle-part.fr"):
+        for _ in range(5):
+            assert ask(email).status_code == 200
+        response = ask(email)
+        assert response.status_code == 429
+        assert "Trop de demandes de lien" in page_text(response)
+    assert len(mail.outbox) == 5
