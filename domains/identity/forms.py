@@ -3,7 +3,10 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
-from .services import client_ip
+from domains.people.roles import Role
+from domains.referential.models import Region, TrainingSite
+
+from .services import REQUESTABLE_ROLES, client_ip
 from .throttling import is_locked
 
 
@@ -42,4 +45,64 @@ class MagicLinkForm(DsfrBaseForm):
     email = forms.EmailField(
         label=_("Adresse e-mail"),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+
+
+class AccountRequestForm(DsfrBaseForm):
+    """The public "Demande de compte"; the site list comes from the search above it."""
+
+    civility = forms.ChoiceField(
+        label=_("Civilité"), choices=[("MME", _("Mme")), ("M", _("M."))]
+    )
+    first_name = forms.CharField(label=_("Prénom"), max_length=150)
+    last_name = forms.CharField(label=_("Nom"), max_length=150)
+    email = forms.EmailField(label=_("Adresse e-mail professionnelle"))
+    phone = forms.CharField(label=_("Téléphone"), max_length=30, required=False)
+    role = forms.ChoiceField(
+        label=_("Fonction demandée"),
+        choices=[(r, Role(r).label) for r in REQUESTABLE_ROLES],
+    )
+    region = forms.ModelChoiceField(
+        label=_("Région de votre terrain de stage"), queryset=Region.objects.all()
+    )
+    training_site = forms.ModelChoiceField(
+        label=_("Votre terrain de stage"),
+        queryset=TrainingSite.objects.none(),
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    site_not_listed = forms.CharField(
+        label=_("Mon terrain n'est pas dans la liste : établissement, service, ville"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    message = forms.CharField(
+        label=_("Message (facultatif)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, sites=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if sites is not None:
+            self.fields["training_site"].queryset = sites
+
+
+class ApproveForm(DsfrBaseForm):
+    training_site = forms.ModelChoiceField(
+        label=_("Terrain de stage à rattacher"),
+        queryset=TrainingSite.objects.none(),
+        required=False,
+    )
+
+    def __init__(self, *args, sites=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if sites is not None:
+            self.fields["training_site"].queryset = sites
+
+
+class RefuseForm(DsfrBaseForm):
+    reason = forms.CharField(
+        label=_("Motif du refus (envoyé au demandeur)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -1,11 +1,17 @@
-"""MES INFORMATIONS > Connexions, in the cockpit."""
+"""Identity in the cockpit: MES INFORMATIONS > Connexions, PERSONNES > Demandes de compte."""
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from domains.cockpit.registry import MenuEntry, registry
+from domains.cockpit.registry import MenuEntry, Screen, registry
+from domains.referential.selectors import visible_training_sites
 
 from . import views
+from .filters import AccountRequestFilter
+from .forms import ApproveForm, RefuseForm
+from .models import AccountRequest
+from .selectors import visible_account_requests
+from .tables import AccountRequestTable
 
 registry.register_urls(
     [path("mes-informations/connexions/", views.connections, name="connections")]
@@ -16,5 +22,50 @@ registry.register_menu(
         label=_("Connexions"),
         url_name="connections",
         order=2,
+    )
+)
+
+
+def _perimeter(account_request):
+    site = account_request.training_site
+    if site is not None:
+        return [site.subdivision, site.subdivision.region]
+    return [account_request.region]
+
+
+def _context(request, account_request):
+    pending = account_request.status == AccountRequest.Status.PENDING
+    may_decide = pending and request.actor.can(
+        account_requests, "change", account_request
+    )
+    return {
+        "may_decide": may_decide,
+        "approve_form": ApproveForm(sites=visible_training_sites(request.user))
+        if may_decide and account_request.training_site is None
+        else None,
+        "refuse_form": RefuseForm() if may_decide else None,
+    }
+
+
+account_requests = registry.register_screen(
+    Screen(
+        slug="demandes-de-compte",
+        model=AccountRequest,
+        label=_("Demandes de compte"),
+        section="PERSONNES",
+        order=60,
+        table_class=AccountRequestTable,
+        filterset_class=AccountRequestFilter,
+        selector=visible_account_requests,
+        perimeter_objects=_perimeter,
+        detail_template="identity/account_request_detail.html",
+        detail_context=_context,
+        extra_urls=[
+            path(
+                "<int:pk>/<str:decision>/",
+                views.account_request_decide,
+                name="demandes_de_compte_decide",
+            ),
+        ],
     )
 )

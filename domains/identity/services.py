@@ -10,9 +10,11 @@ from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
 from domains.people.models import User
-from domains.people.selectors import email_address_for
+from domains.people.roles import Role
+from domains.people.selectors import email_address_for, person_for_email
+from domains.people.services import function_grant, person_create
 
-from .models import MagicLink, SignInEvent, SignInMethod
+from .models import AccountRequest, MagicLink, SignInEvent, SignInMethod
 
 MAGIC_LINK_SALT = "siimop.magic-link"
 MAGIC_LINK_VALIDITY = timedelta(minutes=15)
@@ -165,3 +167,150 @@ def magic_link_consume(*, token: str, request=None) -> User:
         link.used_at = timezone.now()
         link.save(update_fields=["used_at"])
     return user
+
+
+# Account requests ("Demande de compte") -------------------------------------------
+
+REQUESTABLE_ROLES = (Role.SITE_SUPERVISOR, Role.PRACTITIONER, Role.SITE_ASSISTANT)
+REQUESTS_PER_IP_PER_HOUR = 5
+
+
+@transaction.atomic
+def account_request_submit(
+    *,
+    civility: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    role: str,
+    region,
+    training_site=None,
+    site_not_listed: str = "",
+    phone: str = "",
+    message: str = "",
+    ip: str | None = None,
+) -> None:
+    """Record a request; a second one for the same pending address updates the first.
+
+    Nothing tells the requester whether the address already has an account.
+    """
+    if role not in REQUESTABLE_ROLES:
+        raise ValidationError(
+            {"role": _("Choisissez la fonction demandée dans la liste.")}
+        )
+    if training_site is None and not site_not_listed.strip():
+        raise ValidationError(
+            {
+                "training_site": _(
+                    "Choisissez votre terrain de stage, ou décrivez-le s'il "
+                    "n'est pas dans la liste."
+                )
+            }
+        )
+    if (
+        ip
+        and AccountRequest.objects.filter(
+            ip=ip, created_at__gte=timezone.now() - timedelta(hours=1)
+        ).count()
+        >= REQUESTS_PER_IP_PER_HOUR
+    ):
+        raise ValidationError(
+            _(
+                "Trop de demandes envoyées depuis cette connexion : réessayez dans une heure."
+            )
+        )
+    if training_site is not None:
+        region = training_site.subdivision.region
+    fields = {
+        "civility": civility,
+        "first_name": first_name.strip(),
+        "last_name": last_name.strip(),
+        "phone": phone,
+        "role": role,
+        "region": region,
+        "training_site": training_site,
+        "site_not_listed": site_not_listed.strip(),
+        "message": message.strip(),
+        "ip": ip,
+    }
+    pending = AccountRequest.objects.filter(
+        email__iexact=email.strip(), status=AccountRequest.Status.PENDING
+    ).first()
+    if pending is not None:
+        for name, value in fields.items():
+            setattr(pending, name, value)
+        pending.save()
+    else:
+        AccountRequest.objects.create(email=email.strip().lower(), **fields)
+
+
+@transaction.atomic
+def account_request_approve(
+    *, account_request: AccountRequest, by, training_site=None
+) -> AccountRequest:
+    """Create (or find) the person, give her the function on the site, send her a link."""
+    if account_request.status != AccountRequest.Status.PENDING:
+        raise ValidationError(_("Cette demande a déjà été traitée."))
+    site = training_site or account_request.training_site
+    if site is None:
+        raise ValidationError(
+            {
+                "training_site": _(
+                    "Choisissez le terrain de stage à rattacher à cette personne."
+                )
+            }
+        )
+    person = person_for_email(account_request.email) or person_create(
+        civility=account_request.civility,
+        first_name=account_request.first_name,
+        last_name=account_request.last_name,
+        email=account_request.email,
+        phone=account_request.phone,
+        by=by,
+    )
+    function_grant(
+        person=person,
+        role=account_request.role,
+        start_date=timezone.localdate(),
+        training_site=site,
+        by=by,
+    )
+    account_request.status = AccountRequest.Status.APPROVED
+    account_request.training_site = site
+    account_request.person = person
+    account_request.decided_by = by
+    account_request.decided_at = timezone.now()
+    account_request._history_user = by
+    account_request.save()
+    link = MagicLink.objects.create(
+        user=person.user,
+        email=account_request.email,
+        expires_at=timezone.now() + MAGIC_LINK_VALIDITY,
+    )
+    transaction.on_commit(
+        lambda: async_task("domains.identity.tasks.send_account_approved", link.pk)
+    )
+    return account_request
+
+
+@transaction.atomic
+def account_request_refuse(
+    *, account_request: AccountRequest, by, reason: str
+) -> AccountRequest:
+    if account_request.status != AccountRequest.Status.PENDING:
+        raise ValidationError(_("Cette demande a déjà été traitée."))
+    if not reason.strip():
+        raise ValidationError(
+            {"reason": _("Indiquez le motif du refus : il est envoyé au demandeur.")}
+        )
+    account_request.status = AccountRequest.Status.REFUSED
+    account_request.refusal_reason = reason.strip()
+    account_request.decided_by = by
+    account_request.decided_at = timezone.now()
+    account_request._history_user = by
+    account_request.save()
+    transaction.on_commit(
+        lambda: async_task(
+            "domains.identity.tasks.send_account_refused", account_request.pk
+        )
+    )

@@ -1,29 +1,58 @@
-"""E-mails of sign-in, sent by the django-q2 worker."""
+"""E-mails of sign-in and onboarding, sent by the django-q2 worker."""
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from .models import MagicLink
+from .models import AccountRequest, MagicLink
 from .services import MAGIC_LINK_VALIDITY, magic_link_token
 
 
-def send_magic_link(link_id: int) -> None:
+def _send_link(link_id: int, template: str, subject: str, **context) -> None:
     link = MagicLink.objects.select_related("user__person").filter(pk=link_id).first()
     if link is None or link.used_at is not None:
         return
     url = settings.WAGTAILADMIN_BASE_URL + reverse(
         "identity:magic_link", args=[magic_link_token(link)]
     )
-    context = {
+    context |= {
         "person": getattr(link.user, "person", None),
         "link": url,
         "minutes": int(MAGIC_LINK_VALIDITY.total_seconds() // 60),
     }
     send_mail(
-        subject="SIIMOP — votre lien de connexion",
-        message=render_to_string("identity/magic_link_email.txt", context),
+        subject=subject,
+        message=render_to_string(template, context),
         from_email=None,
         recipient_list=[link.email],
+    )
+
+
+def send_magic_link(link_id: int) -> None:
+    _send_link(
+        link_id, "identity/magic_link_email.txt", "SIIMOP — votre lien de connexion"
+    )
+
+
+def send_account_approved(link_id: int) -> None:
+    _send_link(
+        link_id,
+        "identity/account_approved_email.txt",
+        "SIIMOP — votre compte est ouvert",
+        login_url=settings.WAGTAILADMIN_BASE_URL + reverse("identity:magic_link_ask"),
+    )
+
+
+def send_account_refused(request_id: int) -> None:
+    account_request = AccountRequest.objects.filter(pk=request_id).first()
+    if account_request is None:
+        return
+    send_mail(
+        subject="SIIMOP — votre demande de compte",
+        message=render_to_string(
+            "identity/account_refused_email.txt", {"request": account_request}
+        ),
+        from_email=None,
+        recipient_list=[account_request.email],
     )

@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("lien/", views.magic_link_ask, name="magic_link_ask"),
+    path("demande/", views.account_request, name="account_request"),
     path("lien/<str:token>/", views.magic_link_open, name="magic_link"),
     path(
         "mot-de-passe/",

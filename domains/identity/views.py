@@ -1,14 +1,26 @@
+from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from .forms import MagicLinkForm
+from domains.cockpit.views import get_record, get_screen, save_form, screen_url
+from domains.referential.selectors import search_training_sites, visible_training_sites
+
+from .forms import AccountRequestForm, ApproveForm, MagicLinkForm, RefuseForm
 from .models import SignInEvent, SignInMethod
-from .services import client_ip, magic_link_consume, magic_link_request
+from .services import (
+    account_request_approve,
+    account_request_refuse,
+    account_request_submit,
+    client_ip,
+    magic_link_consume,
+    magic_link_request,
+)
 from .throttling import LINK_REQUEST, is_locked
 
 BACKEND = "domains.identity.backends.EmailPasswordBackend"
@@ -74,3 +86,73 @@ def connections(request):
             "events": events,
         },
     )
+
+
+SITE_RESULTS = 20
+
+
+@require_http_methods(["GET", "POST"])
+def account_request(request):
+    """Public: someone not yet in SIIMOP asks for an account (a new RTS, say)."""
+    query = (request.GET.get("q") or request.POST.get("q") or "").strip()
+    searched = len(query) >= 3
+    sites = search_training_sites(query, limit=SITE_RESULTS) if searched else None
+    form = AccountRequestForm(request.POST or None, sites=sites)
+    if request.method == "POST" and form.is_valid():
+        submitted = save_form(
+            form,
+            lambda: (
+                account_request_submit(**form.cleaned_data, ip=client_ip(request))
+                or True
+            ),
+        )
+        if submitted:
+            return render(
+                request,
+                "identity/account_request_sent.html",
+                {"email": form.cleaned_data["email"]},
+            )
+    return render(
+        request,
+        "identity/account_request.html",
+        {"form": form, "query": query, "searched": searched},
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def account_request_decide(request, pk: int, decision: str):
+    """The ARS or the faculty registry accepts or refuses a request of its perimeter."""
+    screen = get_screen("demandes-de-compte")
+    account_request = get_record(request, screen, pk, "change")
+    if decision == "accepter":
+        form = ApproveForm(request.POST, sites=visible_training_sites(request.user))
+
+        def write():
+            return account_request_approve(
+                account_request=account_request,
+                by=request.user,
+                training_site=form.cleaned_data.get("training_site"),
+            )
+
+        success = _("Demande acceptée : %s a reçu un lien de connexion.")
+    elif decision == "refuser":
+        form = RefuseForm(request.POST)
+
+        def write():
+            return account_request_refuse(
+                account_request=account_request,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+
+        success = _("Demande refusée : le motif a été envoyé à %s.")
+    else:
+        raise Http404
+    if form.is_valid() and save_form(form, write) is not None:
+        messages.success(request, success % account_request.email)
+    else:
+        messages.error(
+            request, " ".join(e for errors in form.errors.values() for e in errors)
+        )
+    return redirect(screen_url(screen, "detail", pk=pk))

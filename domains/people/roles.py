@@ -105,6 +105,8 @@ _READ_REFERENTIAL = [
 ]
 
 _MANAGE_PEOPLE = [
+    "identity.view_accountrequest",
+    "identity.change_accountrequest",
     "people.view_person",
     "people.add_person",
     "people.change_person",

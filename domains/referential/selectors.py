@@ -188,3 +188,25 @@ def perimeter_subdivisions(user) -> QuerySet[Subdivision]:
             },
         )
     )
+
+
+def search_training_sites(query: str, *, limit: int = 20) -> QuerySet[TrainingSite]:
+    """Active sites matching every word (name, department, establishment, city, FINESS).
+
+    Public: the account request form lets a newcomer find his site.
+    """
+    condition = Q(is_active=True)
+    for word in query.split():
+        condition &= (
+            Q(name__icontains=word)
+            | Q(department__icontains=word)
+            | Q(establishment__name__icontains=word)
+            | Q(establishment__city__icontains=word)
+            | Q(establishment__finess=word)
+        )
+    found = list(
+        TrainingSite.objects.filter(condition).values_list("pk", flat=True)[:limit]
+    )
+    return TrainingSite.objects.filter(pk__in=found).select_related(
+        "establishment", "subdivision"
+    )

@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from domains.cockpit.models import SavedFilter
 from domains.cockpit.registry import registry
+from domains.identity.models import AccountRequest
 from domains.people.roles import Role
 from domains.people.services import email_add, function_grant
 from tests.factories.people import make_person, make_user_with_role
@@ -102,6 +103,15 @@ def world():
         "postes": post,
         "personnes": supervisor,
         "mes-informations": secondary,
+        "demandes-de-compte": AccountRequest.objects.create(
+            civility="MME",
+            first_name="Louise",
+            last_name="Témoin",
+            email="louise.temoin@chu-lyon.fr",
+            role=Role.SITE_SUPERVISOR,
+            region=region("84"),
+            training_site=site,
+        ),
     }
     labels = {
         "etablissements": "Hôpital Lyonnais Témoin",
@@ -109,6 +119,7 @@ def world():
         "agrements": "Réanimation Témoin Lyon",
         "postes": "Réanimation Témoin Lyon",
         "personnes": "Superviseur",
+        "demandes-de-compte": "louise.temoin@chu-lyon.fr",
     }
     filters = {
         slug: SavedFilter.objects.create(
@@ -132,7 +143,7 @@ def _slug(route: str) -> str:
 def _kwargs(route: str, world) -> dict:
     slug = _slug(route)
     kwargs = {}
-    for param in ("pk", "function_pk", "filter_pk", "fmt"):
+    for param in ("pk", "function_pk", "filter_pk", "fmt", "decision"):
         if f"<int:{param}>" in route or f"<str:{param}>" in route:
             if param == "pk":
                 kwargs["pk"] = world["records"][slug].pk
@@ -140,6 +151,8 @@ def _kwargs(route: str, world) -> dict:
                 kwargs["function_pk"] = world["site_function"].pk
             elif param == "filter_pk":
                 kwargs["filter_pk"] = world["filters"][slug].pk
+            elif param == "decision":
+                kwargs["decision"] = "refuser"
             else:
                 kwargs["fmt"] = "csv"
     unknown = route.count("<") - len(kwargs)

@@ -1,0 +1,20 @@
+from django.db.models import Q, QuerySet
+
+from domains.people.roles import PerimeterKind
+from domains.referential.selectors import perimeter_q
+
+from .models import AccountRequest
+
+
+def visible_account_requests(user) -> QuerySet[AccountRequest]:
+    """Requests about sites of my region or subdivision (or, unlisted, of my region)."""
+    rules = {
+        PerimeterKind.REGION: lambda f: Q(region_id=f.region_id),
+        PerimeterKind.SUBDIVISION: lambda f: (
+            Q(training_site__subdivision_id=f.subdivision_id)
+            | Q(training_site__isnull=True, region__subdivisions=f.subdivision_id)
+        ),
+    }
+    return AccountRequest.objects.filter(perimeter_q(user, rules)).select_related(
+        "region", "training_site__subdivision", "person", "decided_by"
+    )

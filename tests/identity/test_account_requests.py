@@ -1,0 +1,177 @@
+"""Demande de compte: public form, queue of the perimeter, acceptance with a link."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from domains.identity.models import AccountRequest
+from domains.people.models import Person
+from domains.people.roles import Role
+from tests.conftest import page_text
+from tests.factories.people import make_person, make_user_with_role
+from tests.factories.referential import (
+    EstablishmentFactory,
+    TrainingSiteFactory,
+    region,
+    subdivision,
+)
+
+pytestmark = pytest.mark.django_db
+FORM = "/compte/demande/"
+
+
+def answer(**overrides):
+    data = {
+        "civility": "MME",
+        "first_name": "Louise",
+        "last_name": "Martin",
+        "email": "louise.martin@chu-lyon.fr",
+        "phone": "",
+        "role": Role.SITE_SUPERVISOR,
+        "region": region("84").pk,
+        "site_not_listed": "",
+        "message": "",
+    }
+    return data | overrides
+
+
+def test_the_site_is_found_by_search_and_the_request_lands_in_the_queue(client):
+    site = TrainingSiteFactory(name="Pneumologie — Croix-Rousse")
+    page = page_text(client.get(FORM, {"q": "pneumo croix"}))
+    assert "Pneumologie — Croix-Rousse" in page
+    response = client.post(f"{FORM}?q=pneumo+croix", answer(training_site=site.pk))
+    assert "Votre demande est enregistrée" in page_text(response)
+    request = AccountRequest.objects.get()
+    assert (request.training_site, request.status) == (site, "pending")
+
+
+def test_a_request_needs_a_site_or_its_description(client):
+    response = client.post(FORM, answer())
+    assert "Choisissez votre terrain de stage, ou décrivez-le" in page_text(response)
+    assert not AccountRequest.objects.exists()
+
+
+def test_same_pending_address_twice_is_one_request_and_the_answer_is_the_same(client):
+    make_person(email="deja@chu-lyon.fr")
+    first = page_text(
+        client.post(
+            FORM, answer(email="deja@chu-lyon.fr", site_not_listed="Clinique X, Lyon")
+        )
+    )
+    second = page_text(
+        client.post(
+            FORM, answer(email="DEJA@chu-lyon.fr", site_not_listed="Clinique Y, Lyon")
+        )
+    )
+    assert (
+        "Votre demande est enregistrée" in first
+        and "Votre demande est enregistrée" in second
+    )
+    assert AccountRequest.objects.get().site_not_listed == "Clinique Y, Lyon"
+
+
+def test_requests_are_rate_limited_per_connection(client):
+    for i in range(5):
+        client.post(FORM, answer(email=f"p{i}@exemple.fr", site_not_listed="Lyon"))
+    response = client.post(FORM, answer(email="p9@exemple.fr", site_not_listed="Lyon"))
+    assert "Trop de demandes envoyées depuis cette connexion" in page_text(response)
+    assert AccountRequest.objects.count() == 5
+
+
+def test_the_ars_accepts_the_person_gets_her_function_and_a_sign_in_link(
+    client, django_capture_on_commit_callbacks
+):
+    site = TrainingSiteFactory(name="Pneumologie — Croix-Rousse")
+    request = AccountRequest.objects.create(
+        civility="MME",
+        first_name="Louise",
+        last_name="Martin",
+        email="louise.martin@chu-lyon.fr",
+        role=Role.SITE_SUPERVISOR,
+        region=region("84"),
+        training_site=site,
+    )
+    client.force_login(make_user_with_role(Role.ARS, region=region("84")))
+    assert "louise.martin@chu-lyon.fr" in page_text(
+        client.get("/cockpit/demandes-de-compte/")
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/cockpit/demandes-de-compte/{request.pk}/accepter/")
+    person = Person.objects.get(last_name="Martin")
+    assert person.functions.get().training_site == site
+    request.refresh_from_db()
+    assert request.status == "approved" and request.person == person
+    message = mail.outbox[-1]
+    assert message.to == ["louise.martin@chu-lyon.fr"]
+    assert "Votre demande de compte SIIMOP est acceptée" in message.body
+    path = "/" + re.search(r"https?://\S+", message.body).group(0).split("/", 3)[3]
+    client.logout()
+    client.post(path)
+    page = page_text(client.get("/cockpit/"))
+    assert "Responsable de terrain de stage (RTS) — Pneumologie — Croix-Rousse" in page
+
+
+def test_an_unlisted_site_must_be_chosen_before_acceptance(client):
+    request = AccountRequest.objects.create(
+        civility="M",
+        first_name="Paul",
+        last_name="Roux",
+        email="paul@chu.fr",
+        role=Role.SITE_ASSISTANT,
+        region=region("84"),
+        site_not_listed="Urgences, Vienne",
+    )
+    client.force_login(make_user_with_role(Role.ARS, region=region("84")))
+    response = client.post(
+        f"/cockpit/demandes-de-compte/{request.pk}/accepter/", follow=True
+    )
+    assert "Choisissez le terrain de stage" in page_text(response)
+    request.refresh_from_db()
+    assert request.status == "pending"
+
+
+def test_refusal_needs_a_reason_and_emails_it(
+    client, django_capture_on_commit_callbacks
+):
+    request = AccountRequest.objects.create(
+        civility="M",
+        first_name="Paul",
+        last_name="Roux",
+        email="paul@chu.fr",
+        role=Role.SITE_ASSISTANT,
+        region=region("84"),
+        site_not_listed="Urgences, Vienne",
+    )
+    client.force_login(make_user_with_role(Role.ARS, region=region("84")))
+    client.post(f"/cockpit/demandes-de-compte/{request.pk}/refuser/", {"reason": ""})
+    request.refresh_from_db()
+    assert request.status == "pending"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/cockpit/demandes-de-compte/{request.pk}/refuser/",
+            {"reason": "Service fermé depuis 2025."},
+        )
+    request.refresh_from_db()
+    assert request.status == "refused"
+    assert "Service fermé depuis 2025." in mail.outbox[-1].body
+
+
+def test_another_region_does_not_see_nor_decide(client):
+    request = AccountRequest.objects.create(
+        civility="M",
+        first_name="Paul",
+        last_name="Roux",
+        email="paul@chu.fr",
+        role=Role.SITE_ASSISTANT,
+        region=region("84"),
+        training_site=TrainingSiteFactory(),
+    )
+    TrainingSiteFactory(
+        subdivision=subdivision("RENNES"),
+        establishment=EstablishmentFactory(region=region("53")),
+    )
+    client.force_login(make_user_with_role(Role.ARS, region=region("53")))
+    assert "paul@chu.fr" not in page_text(client.get("/cockpit/demandes-de-compte/"))
+    response = client.post(f"/cockpit/demandes-de-compte/{request.pk}/accepter/")
+    assert response.status_code == 404
