@@ -17,6 +17,7 @@ from faker import Faker
 from simple_history.utils import bulk_create_with_history
 from stdnum.luhn import calc_check_digit
 
+from domains.identity.models import AccountRequest
 from domains.people.models import Civility, EmailAddress, Function, Person, User
 from domains.people.roles import Role
 from domains.people.services import permissions_sync_many
@@ -263,6 +264,7 @@ class DemoBuilder:
         self.build_people()
         self.build_accreditations()
         self.build_posts()
+        self.build_account_requests()
         return self.counts
 
     def build_faculties(self) -> None:
@@ -742,3 +744,34 @@ class DemoBuilder:
         if not hasattr(self, "_sites_by_pk"):
             self._sites_by_pk = {s.pk: s for s in self.sites}
         return self._sites_by_pk
+
+    def build_account_requests(self) -> None:
+        """A few newcomers waiting for the Lyon ARS agent, one of them on a new site."""
+        lyon = next(s for s in self.subdivisions if s.code == "LYON")
+        sites = [s for s in self.sites if s.subdivision_id == lyon.pk][:2]
+        requests = [
+            AccountRequest(
+                civility=Civility.MRS,
+                first_name=self.fake.first_name_female(),
+                last_name=self.fake.last_name(),
+                email=f"nouvelle.rts.{i}@chu-demo.fr",
+                role=Role.SITE_SUPERVISOR,
+                region=lyon.region,
+                training_site=site,
+                message="Je remplace le précédent responsable du service.",
+            )
+            for i, site in enumerate(sites)
+        ]
+        requests.append(
+            AccountRequest(
+                civility=Civility.MR,
+                first_name=self.fake.first_name_male(),
+                last_name=self.fake.last_name(),
+                email="nouveau.msu@cabinet-demo.fr",
+                role=Role.PRACTITIONER,
+                region=lyon.region,
+                site_not_listed="Cabinet médical des Pentes, Lyon 1er",
+            )
+        )
+        bulk_create_with_history(requests, AccountRequest, batch_size=BATCH)
+        self.counts["demandes de compte"] = len(requests)

@@ -45,3 +45,62 @@ def test_magic_link_from_the_email_lands_on_the_cockpit(live_server, page, scree
         "Responsable de terrain de stage (RTS) — Pneumologie — Croix-Rousse"
     ).is_visible()
     screenshot("21-lien-connecte")
+
+
+def test_account_request_approved_by_the_ars_then_the_new_rts_signs_in(
+    live_server, page, screenshot
+):
+    from domains.identity.models import AccountRequest
+    from tests.factories.people import PASSWORD
+    from tests.factories.referential import region
+
+    ars = make_person(
+        email="claire.dumont@ars.sante.fr", first_name="Claire", last_name="Dumont"
+    )
+    function_grant(
+        person=ars, role=Role.ARS, start_date=timezone.localdate(), region=region("84")
+    )
+    TrainingSiteFactory(name="Néphrologie — Édouard-Herriot")
+
+    page.goto(live_server.url + "/compte/demande/")
+    page.get_by_label("Rechercher votre terrain de stage").fill("néphro herriot")
+    page.get_by_role("button", name="Rechercher").click()
+    page.get_by_label("Prénom").fill("Louise")
+    page.locator("#id_last_name").fill("Martin")
+    page.get_by_label("Adresse e-mail professionnelle").fill(
+        "louise.martin@chu-lyon.fr"
+    )
+    page.get_by_label("Fonction demandée").select_option(
+        label="Responsable de terrain de stage (RTS)"
+    )
+    page.get_by_label("Région de votre terrain de stage").select_option(
+        label="Auvergne-Rhône-Alpes"
+    )
+    page.get_by_text("Néphrologie — Édouard-Herriot").click()  # DSFR radios: click the label
+    screenshot("22-demande-de-compte")
+    page.get_by_role("button", name="Envoyer ma demande").click()
+    assert page.get_by_text("Votre demande est enregistrée").is_visible()
+
+    page.goto(live_server.url + "/compte/connexion/")
+    page.get_by_label("Adresse e-mail").fill("claire.dumont@ars.sante.fr")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(live_server.url + "/cockpit/")
+    request = AccountRequest.objects.get()
+    page.goto(f"{live_server.url}/cockpit/demandes-de-compte/{request.pk}/")
+    page.get_by_role("button", name="Accepter et envoyer un lien de connexion").click()
+    assert page.get_by_text("Demande acceptée").is_visible()
+    screenshot("23-demande-acceptee")
+    page.get_by_role("button", name="Se déconnecter").click()
+
+    url = re.search(r"https?://\S+", mail.outbox[-1].body).group(0)
+    page.goto(live_server.url + "/" + url.split("/", 3)[3])
+    page.get_by_role("button", name="Me connecter à SIIMOP").click()
+    page.wait_for_url(live_server.url + "/cockpit/")
+    assert page.get_by_text(
+        "Responsable de terrain de stage (RTS) — Néphrologie — Édouard-Herriot"
+    ).is_visible()
+    page.get_by_role("button", name="STAGES 3e CYCLE").click()
+    page.get_by_role("link", name="Terrains de stage", exact=True).click()
+    assert page.get_by_role("link", name="Néphrologie — Édouard-Herriot").is_visible()
+    screenshot("24-nouvelle-rts-son-terrain")
