@@ -76,7 +76,9 @@ def test_account_request_approved_by_the_ars_then_the_new_rts_signs_in(
     page.get_by_label("Région de votre terrain de stage").select_option(
         label="Auvergne-Rhône-Alpes"
     )
-    page.get_by_text("Néphrologie — Édouard-Herriot").click()  # DSFR radios: click the label
+    page.get_by_text(
+        "Néphrologie — Édouard-Herriot"
+    ).click()  # DSFR radios: click the label
     screenshot("22-demande-de-compte")
     page.get_by_role("button", name="Envoyer ma demande").click()
     assert page.get_by_text("Votre demande est enregistrée").is_visible()

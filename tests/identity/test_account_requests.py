@@ -36,6 +36,18 @@ def answer(**overrides):
     return data | overrides
 
 
+def unlisted_request() -> AccountRequest:
+    return AccountRequest.objects.create(
+        civility="M",
+        first_name="Paul",
+        last_name="Roux",
+        email="paul@chu.fr",
+        role=Role.SITE_ASSISTANT,
+        region=region("84"),
+        site_not_listed="Urgences, Vienne",
+    )
+
+
 def test_the_site_is_found_by_search_and_the_request_lands_in_the_queue(client):
     site = TrainingSiteFactory(name="Pneumologie — Croix-Rousse")
     page = page_text(client.get(FORM, {"q": "pneumo croix"}))
@@ -113,15 +125,7 @@ def test_the_ars_accepts_the_person_gets_her_function_and_a_sign_in_link(
 
 
 def test_an_unlisted_site_must_be_chosen_before_acceptance(client):
-    request = AccountRequest.objects.create(
-        civility="M",
-        first_name="Paul",
-        last_name="Roux",
-        email="paul@chu.fr",
-        role=Role.SITE_ASSISTANT,
-        region=region("84"),
-        site_not_listed="Urgences, Vienne",
-    )
+    request = unlisted_request()
     client.force_login(make_user_with_role(Role.ARS, region=region("84")))
     response = client.post(
         f"/cockpit/demandes-de-compte/{request.pk}/accepter/", follow=True
@@ -134,15 +138,7 @@ def test_an_unlisted_site_must_be_chosen_before_acceptance(client):
 def test_refusal_needs_a_reason_and_emails_it(
     client, django_capture_on_commit_callbacks
 ):
-    request = AccountRequest.objects.create(
-        civility="M",
-        first_name="Paul",
-        last_name="Roux",
-        email="paul@chu.fr",
-        role=Role.SITE_ASSISTANT,
-        region=region("84"),
-        site_not_listed="Urgences, Vienne",
-    )
+    request = unlisted_request()
     client.force_login(make_user_with_role(Role.ARS, region=region("84")))
     client.post(f"/cockpit/demandes-de-compte/{request.pk}/refuser/", {"reason": ""})
     request.refresh_from_db()
