@@ -124,15 +124,29 @@ def cases() -> list[tuple[str, str, str]]:
     ]
 
 
-def measure_lists() -> list[dict]:
+def signed_in(username: str):
+    """A client signed in with her second factor passed (national roles require one)."""
     from django.test import Client
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from domains.people.models import User
 
-    national = Client()
-    national.force_login(User.objects.get(username="dgos@demo.siimop.fr"))
-    admin = Client()
-    admin.force_login(User.objects.get(username="admin@demo.siimop.fr"))
+    user = User.objects.get(username=username)
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="Banc d'essai", defaults={"confirmed": True}
+    )
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session["siimop_totp_enabled"] = True
+    session.save()
+    return client
+
+
+def measure_lists() -> list[dict]:
+    national = signed_in("dgos@demo.siimop.fr")
+    admin = signed_in("admin@demo.siimop.fr")
     results = []
     for label, ours, anchor in cases():
         mine, theirs = median_ms(national, ours), median_ms(admin, anchor)
@@ -143,13 +157,9 @@ def measure_lists() -> list[dict]:
 def export_child(database: str) -> None:
     """Runs in its own process: export every training site to XLSX, print time and RSS."""
     setup_django(Path(database))
-    from django.test import Client
-
-    from domains.people.models import User
     from domains.referential.models import TrainingSite
 
-    client = Client()
-    client.force_login(User.objects.get(username="dgos@demo.siimop.fr"))
+    client = signed_in("dgos@demo.siimop.fr")
     started = time.perf_counter()
     response = client.get("/cockpit/terrains-de-stage/export/xlsx/")
     size = sum(len(chunk) for chunk in response.streaming_content)

@@ -92,3 +92,15 @@ def ars(client):
     user = make_user_with_role(Role.ARS, region=region("84"))
     client.force_login(user)
     return user
+
+
+def login_verified(client, user) -> None:
+    """Sign in as someone who also passed her second factor (TOTP)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=user, name="Test", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session["siimop_totp_enabled"] = True
+    session.save()

@@ -8,3 +8,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}  # noqa: F405
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 MIDDLEWARE = [m for m in MIDDLEWARE if "whitenoise" not in m]  # noqa: F405
+# django-otp's own per-device back-off (1 s, 2 s, 4 s… after a wrong code) would make
+# tests wait; our sign-in log throttling is tested instead.
+OTP_TOTP_THROTTLE_FACTOR = 0

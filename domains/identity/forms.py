@@ -106,3 +106,18 @@ class RefuseForm(DsfrBaseForm):
         label=_("Motif du refus (envoyé au demandeur)"),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class TotpForm(DsfrBaseForm):
+    code = forms.CharField(
+        label=_("Code à 6 chiffres affiché par votre application"),
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autofocus": True,
+            }
+        ),
+    )

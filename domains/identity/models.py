@@ -10,6 +10,7 @@ class SignInMethod(models.TextChoices):
     PASSWORD = "password", _("Mot de passe")
     MAGIC_LINK = "magic_link", _("Lien par e-mail")
     SAML = "saml", _("Identité universitaire")
+    TOTP = "totp", _("Code à usage unique")
 
 
 class SignInEvent(models.Model):
@@ -23,6 +24,7 @@ class SignInEvent(models.Model):
         LINK_REFUSED = "link_refused", _("Lien refusé")
         SIGN_OUT = "sign_out", _("Déconnexion")
         UNLOCK = "unlock", _("Déblocage")
+        TOTP_ENABLED = "totp_enabled", _("Double authentification activée")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -8,12 +8,15 @@ from django.contrib.auth.signals import (
 from django.dispatch import receiver
 
 from .models import SignInEvent, SignInMethod
+from .second_factor import SESSION_FLAG, totp_enabled
 from .services import sign_in_event_record
 
 
 @receiver(user_logged_in, dispatch_uid="identity.signed_in")
 def signed_in(sender, request, user, **kwargs):
     method = getattr(request, "sign_in_method", SignInMethod.PASSWORD)
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_FLAG] = totp_enabled(user)
     sign_in_event_record(
         kind=SignInEvent.Kind.SUCCESS,
         method=method,

@@ -11,13 +11,14 @@ from datetime import timedelta
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from .models import SignInEvent
+from .models import SignInEvent, SignInMethod
 
 WINDOW = timedelta(minutes=15)
 PER_LOGIN = 5
 PER_IP = 20
 
-FAILED_PASSWORD = Q(kind=SignInEvent.Kind.FAILURE)
+FAILED_PASSWORD = Q(kind=SignInEvent.Kind.FAILURE, method=SignInMethod.PASSWORD)
+TOTP_FAILURE = Q(kind=SignInEvent.Kind.FAILURE, method=SignInMethod.TOTP)
 LINK_REQUEST = Q(kind__in=[SignInEvent.Kind.LINK_SENT, SignInEvent.Kind.NO_ACCOUNT])
 
 

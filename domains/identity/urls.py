@@ -19,6 +19,8 @@ urlpatterns = [
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("lien/", views.magic_link_ask, name="magic_link_ask"),
     path("demande/", views.account_request, name="account_request"),
+    path("deuxieme-facteur/", views.totp_verify, name="totp_verify"),
+    path("deuxieme-facteur/activer/", views.totp_setup, name="totp_setup"),
     path("lien/<str:token>/", views.magic_link_open, name="magic_link"),
     path(
         "mot-de-passe/",

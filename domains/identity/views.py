@@ -7,12 +7,22 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
+from django_otp import match_token
 
 from domains.cockpit.views import get_record, get_screen, save_form, screen_url
 from domains.referential.selectors import search_training_sites, visible_training_sites
 
-from .forms import AccountRequestForm, ApproveForm, MagicLinkForm, RefuseForm
+from .forms import AccountRequestForm, ApproveForm, MagicLinkForm, RefuseForm, TotpForm
 from .models import SignInEvent, SignInMethod
+from .second_factor import (
+    SESSION_FLAG,
+    pending_device,
+    qr_svg,
+    secret_of,
+    totp_enabled,
+    totp_required,
+)
 from .services import (
     account_request_approve,
     account_request_refuse,
@@ -20,8 +30,9 @@ from .services import (
     client_ip,
     magic_link_consume,
     magic_link_request,
+    sign_in_event_record,
 )
-from .throttling import LINK_REQUEST, is_locked
+from .throttling import LINK_REQUEST, TOTP_FAILURE, is_locked
 
 BACKEND = "domains.identity.backends.EmailPasswordBackend"
 
@@ -81,6 +92,8 @@ def connections(request):
         request,
         "identity/connections.html",
         {
+            "totp_enabled": totp_enabled(request.user),
+            "totp_required": totp_required(request.user),
             "has_password": request.user.has_usable_password(),
             "addresses": person.emails.all() if person else [],
             "events": events,
@@ -156,3 +169,76 @@ def account_request_decide(request, pk: int, decision: str):
             request, " ".join(e for errors in form.errors.values() for e in errors)
         )
     return redirect(screen_url(screen, "detail", pk=pk))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def totp_setup(request):
+    """Turn on the second factor: scan the code, type the first 6 digits it shows."""
+    if totp_enabled(request.user):
+        return redirect(reverse("cockpit:connections"))
+    device = pending_device(request.user)
+    form = TotpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            request.session[SESSION_FLAG] = True
+            sign_in_event_record(
+                kind=SignInEvent.Kind.TOTP_ENABLED,
+                method=SignInMethod.TOTP,
+                request=request,
+                user=request.user,
+                login=request.user.email,
+            )
+            messages.success(request, _("La double authentification est activée."))
+            return redirect(reverse("cockpit:connections"))
+        form.add_error(
+            "code",
+            _(
+                "Code incorrect : vérifiez l'heure de votre téléphone et "
+                "saisissez le code affiché maintenant."
+            ),
+        )
+    return render(
+        request,
+        "identity/totp_setup.html",
+        {
+            "form": form,
+            "secret": secret_of(device),
+            "qr": qr_svg(device),
+            "required": totp_required(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def totp_verify(request):
+    form = TotpForm(request.POST or None)
+    target = request.GET.get("next") or reverse("cockpit:home")
+    if not target.startswith("/") or target.startswith("//"):
+        target = reverse("cockpit:home")
+    if request.method == "POST" and form.is_valid():
+        if is_locked(
+            login=request.user.email, ip=client_ip(request), attempts=TOTP_FAILURE
+        ):
+            form.add_error(
+                "code", _("Trop de codes incorrects : réessayez dans 15 minutes.")
+            )
+        else:
+            device = match_token(request.user, form.cleaned_data["code"])
+            if device is not None:
+                otp_login(request, device)
+                return redirect(target)
+            sign_in_event_record(
+                kind=SignInEvent.Kind.FAILURE,
+                method=SignInMethod.TOTP,
+                request=request,
+                user=request.user,
+                login=request.user.email,
+                reason="code incorrect",
+            )
+            form.add_error("code", _("Code incorrect."))
+    return render(request, "identity/totp_verify.html", {"form": form})

@@ -4,6 +4,7 @@ import pytest
 
 from domains.people.roles import Role
 from domains.referential.models import Establishment, Post
+from tests.conftest import login_verified
 from tests.factories.people import make_user_with_role
 from tests.factories.referential import (
     AccreditationFactory,
@@ -22,7 +23,7 @@ def admin_client(client):
     user = make_user_with_role(Role.UNESS_ADMIN)
     user.is_staff = user.is_superuser = True
     user.save()
-    client.force_login(user)
+    login_verified(client, user)
     return client
 
 

@@ -4,6 +4,7 @@ import io
 import pytest
 
 from domains.people.roles import Role
+from tests.conftest import login_verified
 from tests.factories.people import make_user_with_role
 from tests.factories.referential import region
 
@@ -33,7 +34,7 @@ def test_wagtail_admin_asks_visitors_to_sign_in(client):
 def test_uness_admin_reaches_the_wagtail_admin_with_the_national_catalogues(
     client, uness_admin
 ):
-    client.force_login(uness_admin)
+    login_verified(client, uness_admin)
     response = client.get("/admin/")
     assert response.status_code == 200
     # The sidebar is rendered from JSON props, with non-ASCII characters escaped.
@@ -49,7 +50,7 @@ def test_an_ars_agent_has_no_access_to_the_wagtail_admin(client):
 
 
 def test_subdivisions_are_listed_filtered_and_searched(client, uness_admin):
-    client.force_login(uness_admin)
+    login_verified(client, uness_admin)
     page = client.get("/admin/subdivisions/").content.decode()
     assert "Antilles-Guyane" in page and "Saint-Étienne" in page
     filtered = client.get(
@@ -63,7 +64,7 @@ def test_subdivisions_are_listed_filtered_and_searched(client, uness_admin):
 
 
 def test_specialties_export_to_csv_with_official_codes(client, uness_admin):
-    client.force_login(uness_admin)
+    login_verified(client, uness_admin)
     response = client.get("/admin/specialites/", {"export": "csv"})
     assert response.status_code == 200
     content = b"".join(response.streaming_content).decode("utf-8-sig")
@@ -77,7 +78,7 @@ def test_specialties_export_to_csv_with_official_codes(client, uness_admin):
 def test_regions_export_to_xlsx(client, uness_admin):
     from openpyxl import load_workbook
 
-    client.force_login(uness_admin)
+    login_verified(client, uness_admin)
     response = client.get("/admin/regions/", {"export": "xlsx"})
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
@@ -88,7 +89,7 @@ def test_regions_export_to_xlsx(client, uness_admin):
 def test_editing_a_subdivision_in_the_admin_is_saved(client, uness_admin):
     from domains.referential.models import Subdivision
 
-    client.force_login(uness_admin)
+    login_verified(client, uness_admin)
     marseille = Subdivision.objects.get(code="MARSEILLE")
     response = client.post(
         f"/admin/subdivisions/edit/{marseille.pk}/",
