@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from .forms import FastSelect
+
 
 class DsfrFilterForm(DsfrBaseForm):
     pass
@@ -23,6 +25,18 @@ class CockpitFilterSet(django_filters.FilterSet):
 
     class Meta:
         form = DsfrFilterForm
+
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(form, "siimop_fast_selects", False):
+            for field in form.fields.values():
+                if type(field.widget) is forms.Select:
+                    choices = field.widget.choices
+                    field.widget = FastSelect(attrs=field.widget.attrs)
+                    field.widget.choices = getattr(field, "choices", choices)
+            form.siimop_fast_selects = True
+        return form
 
     def search(self, queryset, name, value):
         words = value.split()
