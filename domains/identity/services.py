@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.contrib.auth import update_session_auth_hash
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -313,4 +314,22 @@ def account_request_refuse(
         lambda: async_task(
             "domains.identity.tasks.send_account_refused", account_request.pk
         )
+    )
+
+
+@transaction.atomic
+def sign_out_everywhere(*, user, request=None) -> None:
+    """End every session of the account (other browsers, a lost phone); the current
+    one, if given, stays signed in."""
+    user.session_epoch += 1
+    user.save(update_fields=["session_epoch"])
+    if request is not None:
+        update_session_auth_hash(request, user)
+    sign_in_event_record(
+        kind=SignInEvent.Kind.SIGN_OUT,
+        method=SignInMethod.PASSWORD,
+        request=request,
+        user=user,
+        login=user.email,
+        reason="déconnexion de toutes les sessions",
     )

@@ -20,6 +20,7 @@ urlpatterns = [
     path("lien/", views.magic_link_ask, name="magic_link_ask"),
     path("demande/", views.account_request, name="account_request"),
     path("deuxieme-facteur/", views.totp_verify, name="totp_verify"),
+    path("sessions/fermer/", views.sign_out_other_sessions, name="sign_out_everywhere"),
     path("deuxieme-facteur/activer/", views.totp_setup, name="totp_setup"),
     path("lien/<str:token>/", views.magic_link_open, name="magic_link"),
     path(

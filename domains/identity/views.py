@@ -31,6 +31,7 @@ from .services import (
     magic_link_consume,
     magic_link_request,
     sign_in_event_record,
+    sign_out_everywhere,
 )
 from .throttling import LINK_REQUEST, TOTP_FAILURE, is_locked
 
@@ -242,3 +243,11 @@ def totp_verify(request):
             )
             form.add_error("code", _("Code incorrect."))
     return render(request, "identity/totp_verify.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["POST"])
+def sign_out_other_sessions(request):
+    sign_out_everywhere(user=request.user, request=request)
+    messages.success(request, _("Vos autres sessions sont fermées."))
+    return redirect(reverse("cockpit:connections"))

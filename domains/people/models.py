@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -11,6 +12,17 @@ from .roles import ALL_PERIMETER_FIELDS, PERIMETER_FIELDS, ROLE_PERIMETER, Role
 
 class User(AbstractUser):
     """The Django account of one Person; identity lives on Person and its e-mails."""
+
+    # Part of every session's signature: raising it signs the account out everywhere.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
+
+    def _get_session_auth_hash(self, secret=None):
+        return salted_hmac(
+            "siimop.people.User.get_session_auth_hash",
+            f"{self.password}:{self.session_epoch}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     class Meta:
         verbose_name = _("compte utilisateur")

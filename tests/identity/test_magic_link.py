@@ -203,3 +203,20 @@ def test_link_requests_are_throttled_alike_for_known_and_unknown_addresses(ask):
         assert response.status_code == 429
         assert "Trop de demandes de lien" in page_text(response)
     assert len(mail.outbox) == 5
+
+
+def test_closing_other_sessions_signs_out_the_other_browsers_only(client):
+    from django.test import Client
+
+    make_person(email="claire@exemple.fr")
+    other = Client()
+    for browser in (client, other):
+        browser.post(
+            "/compte/connexion/",
+            {"username": "claire@exemple.fr", "password": PASSWORD},
+        )
+    assert other.get("/cockpit/").status_code == 200
+    client.post("/compte/sessions/fermer/")
+    assert client.get("/cockpit/").status_code == 200
+    response = other.get("/cockpit/")
+    assert response.status_code == 302 and response.url.startswith("/compte/connexion/")
