@@ -30,7 +30,7 @@ migrate: install
 
 ## make test: the whole pytest suite (SQLite unless DATABASE_URL says otherwise)
 test: install
-	$(PY) -m pytest -q -n 2 --create-db $(PYTEST_ARGS)
+	$(PY) -m pytest -q -rs -n 2 --create-db $(PYTEST_ARGS)
 
 ## make worker: a django-q2 worker alone (make run starts one for you)
 worker: install
