@@ -497,3 +497,18 @@ def email_remove(*, address: EmailAddress, by: User | None = None) -> None:
         )
     _audit(address, by)
     address.delete()
+
+
+@transaction.atomic
+def functions_move_establishment(*, source, target, by: User | None = None) -> int:
+    """When two establishments merge, their functions (DAM, director) follow the kept
+    one; permissions are resynchronised."""
+    functions = list(
+        Function.objects.filter(establishment=source).select_related("person")
+    )
+    for function in functions:
+        function.establishment = target
+        _audit(function, by)
+        function.save(update_fields=["establishment"])
+    permissions_sync_many(user_ids=sorted({f.person.user_id for f in functions}))
+    return len(functions)

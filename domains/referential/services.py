@@ -7,8 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from domains.people.models import Function
-from domains.people.services import permissions_sync_many
+from domains.people.services import functions_move_establishment
 
 from .models import (
     ACTIVE_ACCREDITATION_STATES,
@@ -364,11 +363,7 @@ def establishment_merge(
         child.parent = kept
         _audit(child, by)
         child.save(update_fields=["parent"])
-    functions = list(Function.objects.filter(establishment=duplicate))
-    for function in functions:
-        function.establishment = kept
-        _audit(function, by)
-        function.save(update_fields=["establishment"])
+    functions_move_establishment(source=duplicate, target=kept, by=by)
 
     taken = {
         field: getattr(duplicate, field)
@@ -393,5 +388,4 @@ def establishment_merge(
     _audit(duplicate, by)
     duplicate.delete()
     Establishment.history.filter(id=duplicate_id).update(id=kept.pk)
-    permissions_sync_many(user_ids=sorted({f.person.user_id for f in functions}))
     return kept

@@ -89,6 +89,7 @@ class TestEstablishments:
         kept = EstablishmentFactory(name="CH de Vienne", finess="")
         duplicate = EstablishmentFactory(name="Centre Hospitalier Vienne")
         site = TrainingSiteFactory(establishment=duplicate, name="Urgences Vienne")
+        dam = make_user_with_role(Role.MEDICAL_AFFAIRS, establishment=duplicate)
         response = client.post(
             f"/cockpit/etablissements/{kept.pk}/fusionner/", {"duplicate": duplicate.pk}
         )
@@ -99,6 +100,10 @@ class TestEstablishments:
         assert site.establishment == kept
         assert kept.finess == duplicate.finess  # taken from the duplicate
         assert kept.data_quality == "clean"
+        # The duplicate's medical-affairs director now works on the kept establishment.
+        assert dam.person.functions.get().establishment == kept
+        dam = type(dam).objects.get(pk=dam.pk)
+        assert dam.has_perm("referential.change_establishment", kept)
         reasons = list(kept.history.values_list("history_change_reason", flat=True))
         assert any(r and "Fusion avec Centre Hospitalier Vienne" in r for r in reasons)
         assert kept.history.count() >= 3  # its own, the duplicate's, the merge
