@@ -60,11 +60,9 @@ def get_record(request, screen: Screen, pk: int, action: str):
     return obj
 
 
-def _filtered(request, screen: Screen, data=None):
+def _filtered(request, screen: Screen):
     queryset = screen.selector(request.user)
-    return screen.filterset_class(
-        data if data is not None else request.GET, queryset=queryset, request=request
-    )
+    return screen.filterset_class(request.GET, queryset=queryset, request=request)
 
 
 def _back(request, default: str) -> str:

@@ -692,12 +692,13 @@ class DemoBuilder:
 
     def build_posts(self) -> None:
         semester = self.current
+        active_site = {site.pk: site.is_active for site in self.sites}
         open_here = [
             (a, phases)
             for a, phases in self.accreditations
             if a.state in ACTIVE_ACCREDITATION_STATES
             and a.start_date <= semester.start_date <= a.end_date
-            and self.sites_by_pk()[a.training_site_id].is_active
+            and active_site[a.training_site_id]
         ]
         self.rng.shuffle(open_here)
         posts, seen = [], set()
@@ -739,11 +740,6 @@ class DemoBuilder:
                 coupled.append(site_posts[0])
         Post.objects.bulk_update(coupled, ["coupled_with"], batch_size=BATCH)
         self.counts["postes (semestre en cours)"] = len(created)
-
-    def sites_by_pk(self) -> dict[int, TrainingSite]:
-        if not hasattr(self, "_sites_by_pk"):
-            self._sites_by_pk = {s.pk: s for s in self.sites}
-        return self._sites_by_pk
 
     def build_account_requests(self) -> None:
         """A few newcomers waiting for the Lyon ARS agent, one of them on a new site."""

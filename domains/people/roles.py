@@ -165,5 +165,9 @@ ROLE_MODEL_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
+# The roles held on a training site, that its supervisor (RTS) may give there.
+SITE_ROLES = (Role.SITE_SUPERVISOR, Role.PRACTITIONER, Role.SITE_ASSISTANT)
+
+
 def role_group_name(role: str) -> str:
     return f"Rôle : {Role(role).label}"

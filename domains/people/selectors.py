@@ -5,9 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import EmailAddress, Function, Person, User
-from .roles import ROLE_PERIMETER, PerimeterKind, Role
-
-SITE_ROLES = (Role.SITE_SUPERVISOR, Role.PRACTITIONER, Role.SITE_ASSISTANT)
+from .roles import ROLE_PERIMETER, SITE_ROLES, PerimeterKind, Role
 
 
 def active_on(day: date) -> Q:

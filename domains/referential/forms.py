@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from domains.cockpit.forms import CockpitForm, CockpitModelForm, DateInput
 from domains.people.models import Person
-from domains.people.roles import Role
+from domains.people.roles import SITE_ROLES, Role
 from domains.people.selectors import person_for_email
 
 from . import services
@@ -147,19 +147,14 @@ class ContactForm(CockpitForm):
     phone = forms.CharField(label=_("Téléphone"), required=False, max_length=30)
 
 
-SITE_ROLES = [
-    (Role.SITE_SUPERVISOR, Role.SITE_SUPERVISOR.label),
-    (Role.PRACTITIONER, Role.PRACTITIONER.label),
-    (Role.SITE_ASSISTANT, Role.SITE_ASSISTANT.label),
-]
-
-
 class SiteFunctionForm(CockpitForm):
     email = forms.EmailField(
         label=_("Adresse e-mail de la personne"),
         help_text=_("La personne doit déjà avoir un compte SIIMOP."),
     )
-    role = forms.ChoiceField(label=_("Fonction"), choices=SITE_ROLES)
+    role = forms.ChoiceField(
+        label=_("Fonction"), choices=[(r, Role(r).label) for r in SITE_ROLES]
+    )
     start_date = forms.DateField(label=_("Date de début"), widget=DateInput())
 
     def clean_email(self):

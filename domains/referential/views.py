@@ -17,14 +17,13 @@ from domains.cockpit.views import (
     screen_url,
 )
 from domains.people.models import Function
+from domains.people.roles import SITE_ROLES
 from domains.people.services import function_end, function_grant, person_contact_update
 
 from . import services
 from .forms import ContactForm, EstablishmentMergeForm, SiteFunctionForm
 from .models import Phase, Semester
 from .selectors import current_semester, visible_posts
-
-SITE_ROLES = ("site_supervisor", "practitioner", "site_assistant")
 
 
 @login_required

@@ -4,7 +4,6 @@ import itertools
 from datetime import date
 
 from domains.people.models import Person
-from domains.people.roles import Role
 from domains.people.services import function_grant, person_create
 
 PASSWORD = "Mot-de-passe-de-test-2026"
@@ -36,6 +35,3 @@ def make_user_with_role(role: str, start_date: date = date(2024, 9, 1), **perime
     person = make_person()
     function_grant(person=person, role=role, start_date=start_date, **perimeter)
     return person.user
-
-
-__all__ = ["PASSWORD", "Role", "make_person", "make_user_with_role"]
