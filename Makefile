@@ -4,8 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run install test test-fast bench worker lint migrate seed-national clean
+.PHONY: run install system-packages test test-fast bench worker lint migrate seed-national clean
 
 ## make run: install, migrate, load the demo data if the base is empty, serve with a q2 worker
 run: install migrate
@@ -20,10 +21,16 @@ run: install migrate
 install: $(VENV)/.installed
 
 $(VENV)/.installed: requirements.txt
+	@command -v xmlsec1 >/dev/null || $(MAKE) system-packages
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	@touch $@
+
+## make system-packages: xmlsec1, the program pysaml2 checks SAML signatures with
+system-packages:
+	$(SUDO) apt-get update -qq
+	$(SUDO) apt-get install -y -qq xmlsec1
 
 migrate: install
 	$(PY) manage.py migrate --noinput

@@ -17,6 +17,8 @@ urlpatterns = [
     path("cockpit/", include("domains.cockpit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+if settings.SAML_DEV_IDP:
+    urlpatterns += [path("dev-idp/", include(("domains.identity.dev_idp", "dev_idp")))]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 # Wagtail serves every remaining path from its page tree: keep it last.

@@ -195,3 +195,14 @@ LOGGING = {
         "siimop": {"handlers": ["console"], "level": "INFO", "propagate": False}
     },
 }
+
+# SAML service provider (the university "Shibboleth" door). See README, "Fédération".
+# The key pair registered with the federation; unset, one is made under SAML_KEY_DIR.
+SAML_KEY_DIR = Path(os.environ.get("SIIMOP_SAML_KEY_DIR", BASE_DIR / "var" / "saml"))
+SAML_SP_KEY_FILE = os.environ.get("SIIMOP_SAML_SP_KEY_FILE", "")
+SAML_SP_CERT_FILE = os.environ.get("SIIMOP_SAML_SP_CERT_FILE", "")
+SAML_SP_ENTITY_ID = os.environ.get("SIIMOP_SAML_SP_ENTITY_ID", "")
+SAML_XMLSEC_BINARY = os.environ.get("SIIMOP_XMLSEC_BINARY", "")
+SAML_CLOCK_SKEW_SECONDS = 60
+# The local test identity provider at /dev-idp/ (dev and tests only).
+SAML_DEV_IDP = False

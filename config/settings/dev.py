@@ -5,3 +5,4 @@ SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-do-not-use-in-production"  # n
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", *ALLOWED_HOSTS]  # noqa: F405
 # runserver serves static files itself; whitenoise is for production.
 MIDDLEWARE = [m for m in MIDDLEWARE if "whitenoise" not in m]  # noqa: F405
+SAML_DEV_IDP = True

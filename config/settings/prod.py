@@ -28,3 +28,9 @@ EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "anymail.backends.brevo.EmailBackend"
 )
 ANYMAIL = {"BREVO_API_KEY": os.environ.get("BREVO_API_KEY", "")}
+SAML_DEV_IDP = False
+if not (SAML_SP_KEY_FILE and SAML_SP_CERT_FILE):  # noqa: F405
+    raise ImproperlyConfigured(
+        "SIIMOP_SAML_SP_KEY_FILE et SIIMOP_SAML_SP_CERT_FILE doivent désigner la paire "
+        "de clés du fournisseur de service déclarée à la fédération."
+    )

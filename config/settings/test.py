@@ -11,3 +11,6 @@ MIDDLEWARE = [m for m in MIDDLEWARE if "whitenoise" not in m]  # noqa: F405
 # django-otp's own per-device back-off (1 s, 2 s, 4 s… after a wrong code) would make
 # tests wait; our sign-in log throttling is tested instead.
 OTP_TOTP_THROTTLE_FACTOR = 0
+SAML_DEV_IDP = True
+SAML_KEY_DIR = BASE_DIR / "var" / "saml-test"  # noqa: F405
+WAGTAILADMIN_BASE_URL = "http://testserver"

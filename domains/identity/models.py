@@ -25,6 +25,10 @@ class SignInEvent(models.Model):
         SIGN_OUT = "sign_out", _("Déconnexion")
         UNLOCK = "unlock", _("Déblocage")
         TOTP_ENABLED = "totp_enabled", _("Double authentification activée")
+        LINKED = "linked", _("Moyen de connexion rattaché")
+        UNLINKED = "unlinked", _("Moyen de connexion retiré")
+        TO_RECONCILE = "reconcile", _("Plusieurs comptes correspondent")
+        MERGED = "merged", _("Fusion de comptes")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -158,3 +162,173 @@ class AccountRequest(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("cockpit:demandes_de_compte_detail", args=[self.pk])
+
+
+class IdentityProvider(models.Model):
+    """A SAML identity provider (a university's Shibboleth), configured from its metadata.
+
+    Its signing certificates come from the metadata: a response is accepted only when
+    signed with one of them.
+    """
+
+    name = models.CharField(_("nom affiché"), max_length=200)
+    entity_id = models.CharField(_("identifiant d'entité (entityID)"), max_length=255)
+    metadata_xml = models.TextField(
+        _("métadonnées SAML"),
+        help_text=_("Le document XML des métadonnées de ce fournisseur d'identité."),
+    )
+    metadata_url = models.URLField(
+        _("adresse des métadonnées"),
+        blank=True,
+        help_text=_("D'où les métadonnées ont été chargées, pour les recharger."),
+    )
+    is_active = models.BooleanField(_("actif"), default=True)
+    allow_unsolicited = models.BooleanField(
+        _("accepter les réponses non sollicitées"),
+        default=False,
+        help_text=_(
+            "Connexion lancée depuis le fournisseur d'identité (IdP-initiated). "
+            "À n'activer que si la fédération l'exige."
+        ),
+    )
+    legacy_id_attribute = models.CharField(
+        _("attribut portant un identifiant historique"),
+        max_length=100,
+        blank=True,
+        help_text=_("Nom de l'attribut SAML, par exemple « sidesId »."),
+    )
+    legacy_id_system = models.CharField(
+        _("système de cet identifiant"),
+        max_length=10,
+        blank=True,
+        choices=[("imotep", "IMOTEP"), ("sides_ng", "SIDES NG")],
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("fournisseur d'identité SAML")
+        verbose_name_plural = _("fournisseurs d'identité SAML")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entity_id"], name="identity_idp_entity_id_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FederatedIdentity(models.Model):
+    """An outside identity linked to a person: SAML today, OpenID Connect tomorrow.
+
+    (issuer, subject) is what the provider vouches for: the eduPersonPrincipalName or
+    the persistent NameID for SAML; an OIDC provider would give its `iss` and `sub`.
+    """
+
+    class Protocol(models.TextChoices):
+        SAML = "saml", _("SAML (identité universitaire)")
+
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.CASCADE,
+        related_name="federated_identities",
+        verbose_name=_("personne"),
+    )
+    protocol = models.CharField(
+        _("protocole"), max_length=10, choices=Protocol.choices, default=Protocol.SAML
+    )
+    issuer = models.CharField(_("fournisseur"), max_length=255)
+    subject = models.CharField(_("identifiant fédéré"), max_length=255)
+    label = models.CharField(_("libellé"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("rattachée le"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("dernière connexion"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("identité fédérée")
+        verbose_name_plural = _("identités fédérées")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "subject"], name="identity_federated_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label or self.subject
+
+
+class ConsumedAssertion(models.Model):
+    """SAML assertions already used: a replayed one is refused until it expires."""
+
+    assertion_id = models.CharField(max_length=255, unique=True)
+    issuer = models.CharField(max_length=255)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.assertion_id
+
+
+class ReconciliationCase(models.Model):
+    """An SSO sign-in that matched several persons: nothing linked until a UNESS admin
+    merges them or picks the right one ("à rapprocher")."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("À rapprocher")
+        MERGED = "merged", _("Personnes fusionnées")
+        LINKED = "linked", _("Rattachée à une personne")
+        DISMISSED = "dismissed", _("Classée sans suite")
+
+    issuer = models.CharField(_("fournisseur"), max_length=255)
+    subject = models.CharField(_("identifiant fédéré"), max_length=255)
+    attributes = models.JSONField(_("attributs reçus"), default=dict)
+    candidates = models.ManyToManyField(
+        "people.Person", related_name="+", verbose_name=_("personnes correspondantes")
+    )
+    status = models.CharField(
+        _("état"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.OPEN,
+        db_index=True,
+    )
+    attempts = models.PositiveIntegerField(_("tentatives"), default=1)
+    created_at = models.DateTimeField(_("signalé le"), auto_now_add=True)
+    last_seen_at = models.DateTimeField(_("dernière tentative"), auto_now=True)
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reconciliations",
+        verbose_name=_("personne retenue"),
+    )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("traité par"),
+    )
+    resolved_at = models.DateTimeField(_("traité le"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("connexion à rapprocher")
+        verbose_name_plural = _("connexions à rapprocher")
+        ordering = ["-last_seen_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "subject"],
+                condition=models.Q(status="open"),
+                name="identity_one_open_case_per_identity",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.attributes.get("name") or self.subject
+
+    def get_absolute_url(self) -> str:
+        return reverse("cockpit:rapprochements_detail", args=[self.pk])

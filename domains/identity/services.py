@@ -5,17 +5,32 @@ from datetime import timedelta
 from django.contrib.auth import update_session_auth_hash
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
-from domains.people.models import User
+from domains.people.models import Person, User
 from domains.people.roles import Role
-from domains.people.selectors import email_address_for, person_for_email
-from domains.people.services import function_grant, person_create
+from domains.people.selectors import (
+    email_address_for,
+    person_for_email,
+    persons_for_legacy_id,
+    persons_for_verified_emails,
+)
+from domains.people.services import function_grant, person_create, person_merge
 
-from .models import AccountRequest, MagicLink, SignInEvent, SignInMethod
+from .models import (
+    AccountRequest,
+    ConsumedAssertion,
+    FederatedIdentity,
+    MagicLink,
+    ReconciliationCase,
+    SignInEvent,
+    SignInMethod,
+)
+from .saml import SamlIdentity, SamlRefused
 
 MAGIC_LINK_SALT = "siimop.magic-link"
 MAGIC_LINK_VALIDITY = timedelta(minutes=15)
@@ -71,13 +86,13 @@ def magic_link_request(*, email: str, request=None) -> None:
     """
     address = email_address_for(email)
     user = address.person.user if address is not None else None
-    if user is None or not user.is_active:
+    if user is None or not user.is_active or not user.magic_link_enabled:
         sign_in_event_record(
             kind=SignInEvent.Kind.NO_ACCOUNT,
             method=SignInMethod.MAGIC_LINK,
             request=request,
             login=email,
-            reason="adresse inconnue ou compte inactif",
+            reason="adresse inconnue, compte inactif ou liens désactivés",
         )
         return
     link = MagicLink.objects.create(
@@ -242,7 +257,12 @@ def account_request_submit(
             setattr(pending, name, value)
         pending.save()
     else:
-        AccountRequest.objects.create(email=email.strip().lower(), **fields)
+        pending = AccountRequest.objects.create(email=email.strip().lower(), **fields)
+    transaction.on_commit(
+        lambda: async_task(
+            "domains.identity.tasks.send_account_request_received", pending.pk
+        )
+    )
 
 
 @transaction.atomic
@@ -332,4 +352,287 @@ def sign_out_everywhere(*, user, request=None) -> None:
         user=user,
         login=user.email,
         reason="déconnexion de toutes les sessions",
+    )
+
+
+# Federated sign-in (SAML today; an OpenID Connect door would call the same) ----------
+
+
+class SsoOutcome:
+    SIGNED_IN = "signed_in"
+    NO_ACCOUNT = "no_account"
+    TO_RECONCILE = "to_reconcile"
+
+
+def saml_assertion_consume(*, identity: SamlIdentity) -> None:
+    """Refuse an assertion seen before, even when its request was forgotten."""
+    try:
+        with transaction.atomic():
+            ConsumedAssertion.objects.create(
+                assertion_id=identity.assertion_id,
+                issuer=identity.issuer,
+                expires_at=identity.expires_at,
+            )
+    except IntegrityError:
+        raise SamlRefused(
+            "assertion rejouée",
+            _("Cette réponse a déjà servi à une connexion : reconnectez-vous."),
+        )
+
+
+def _candidates(identity: SamlIdentity, legacy_system: str) -> list[Person]:
+    found = {p.pk: p for p in persons_for_verified_emails(identity.emails)}
+    if identity.legacy_id and legacy_system:
+        found |= {
+            p.pk: p for p in persons_for_legacy_id(legacy_system, identity.legacy_id)
+        }
+    return list(found.values())
+
+
+@transaction.atomic
+def federated_sign_in(
+    *, identity: SamlIdentity, legacy_system: str = "", request=None
+) -> tuple[str, User | None]:
+    """Who a federated identity signs in: the linked person, else the only one it matches.
+
+    Matching nobody or several persons links nothing: several make a case for the UNESS
+    admins to reconcile. Never creates a person.
+    """
+    saml_assertion_consume(identity=identity)
+    link = (
+        FederatedIdentity.objects.select_for_update()
+        .select_related("person__user")
+        .filter(issuer=identity.issuer, subject=identity.subject)
+        .first()
+    )
+    if link is not None:
+        link.last_used_at = timezone.now()
+        link.save(update_fields=["last_used_at"])
+        return SsoOutcome.SIGNED_IN, _active(link.person.user, identity)
+    candidates = _candidates(identity, legacy_system)
+    if not candidates:
+        sign_in_event_record(
+            kind=SignInEvent.Kind.NO_ACCOUNT,
+            method=SignInMethod.SAML,
+            request=request,
+            login=identity.label,
+            reason="aucune personne ne correspond",
+        )
+        return SsoOutcome.NO_ACCOUNT, None
+    if len(candidates) > 1:
+        _reconciliation_open(identity, candidates)
+        sign_in_event_record(
+            kind=SignInEvent.Kind.TO_RECONCILE,
+            method=SignInMethod.SAML,
+            request=request,
+            login=identity.label,
+            reason=f"{len(candidates)} personnes correspondent",
+        )
+        return SsoOutcome.TO_RECONCILE, None
+    user = _active(candidates[0].user, identity)
+    federated_identity_link(person=candidates[0], identity=identity, request=request)
+    return SsoOutcome.SIGNED_IN, user
+
+
+def _active(user: User, identity: SamlIdentity) -> User:
+    if not user.is_active:
+        raise SamlRefused(
+            "compte désactivé",
+            _("Votre compte SIIMOP est désactivé. Contactez l'assistance UNESS."),
+        )
+    return user
+
+
+def federated_identity_link(
+    *, person: Person, identity: SamlIdentity, request=None, by=None
+) -> FederatedIdentity:
+    link = FederatedIdentity(
+        person=person,
+        issuer=identity.issuer,
+        subject=identity.subject,
+        label=identity.label,
+        last_used_at=timezone.now() if by is None else None,
+    )
+    link._history_user = by or person.user
+    link.save()
+    sign_in_event_record(
+        kind=SignInEvent.Kind.LINKED,
+        method=SignInMethod.SAML,
+        request=request,
+        user=person.user,
+        login=identity.label,
+        reason=f"identité fédérée rattachée ({identity.issuer})"
+        + (f" par {by.email}" if by else ""),
+    )
+    return link
+
+
+def _reconciliation_open(identity: SamlIdentity, candidates: list[Person]) -> None:
+    attributes = {
+        "name": " ".join(p for p in (identity.first_name, identity.last_name) if p),
+        "label": identity.label,
+        "emails": list(identity.emails),
+        "legacy_id": identity.legacy_id,
+    }
+    case, created = ReconciliationCase.objects.select_for_update().get_or_create(
+        issuer=identity.issuer,
+        subject=identity.subject,
+        status=ReconciliationCase.Status.OPEN,
+        defaults={"attributes": attributes},
+    )
+    if not created:
+        ReconciliationCase.objects.filter(pk=case.pk).update(
+            attempts=F("attempts") + 1,
+            attributes=attributes,
+            last_seen_at=timezone.now(),
+        )
+    case.candidates.add(*candidates)
+
+
+def _case_identity(case: ReconciliationCase) -> SamlIdentity:
+    return SamlIdentity(
+        issuer=case.issuer,
+        subject=case.subject,
+        label=case.attributes.get("label") or case.subject,
+        emails=tuple(case.attributes.get("emails", [])),
+        first_name="",
+        last_name="",
+        legacy_id=case.attributes.get("legacy_id", ""),
+        assertion_id="",
+        expires_at=timezone.now(),
+        came_from="",
+        in_response_to="",
+    )
+
+
+def _case_close(case: ReconciliationCase, status: str, person, by) -> None:
+    case.status = status
+    case.person = person
+    case.resolved_by = by
+    case.resolved_at = timezone.now()
+    case._history_user = by
+    case.save()
+
+
+def _case_check(case: ReconciliationCase, person: Person | None) -> None:
+    if case.status != ReconciliationCase.Status.OPEN:
+        raise ValidationError(_("Ce rapprochement a déjà été traité."))
+    if person is not None and not case.candidates.filter(pk=person.pk).exists():
+        raise ValidationError(
+            {"person": _("Choisissez l'une des personnes correspondantes.")}
+        )
+
+
+@transaction.atomic
+def reconciliation_merge(
+    *, case: ReconciliationCase, kept: Person, by: User, reason: str = ""
+) -> ReconciliationCase:
+    """Merge every candidate into the one kept, then link the federated identity to it."""
+    _case_check(case, kept)
+    for other in case.candidates.exclude(pk=kept.pk):
+        person_merge(
+            kept=kept,
+            merged=other,
+            by=by,
+            reason=f"Rapprochement n° {case.pk}. {reason}".strip(),
+        )
+        sign_in_event_record(
+            kind=SignInEvent.Kind.MERGED,
+            method=SignInMethod.SAML,
+            user=kept.user,
+            login=case.attributes.get("label", ""),
+            reason=f"fusion de la personne n° {other.pk} par {by.email}",
+        )
+    kept.refresh_from_db()
+    federated_identity_link(person=kept, identity=_case_identity(case), by=by)
+    _case_close(case, ReconciliationCase.Status.MERGED, kept, by)
+    return case
+
+
+@transaction.atomic
+def reconciliation_link(
+    *, case: ReconciliationCase, person: Person, by: User
+) -> ReconciliationCase:
+    """The persons are really different: link the identity to the right one only."""
+    _case_check(case, person)
+    federated_identity_link(person=person, identity=_case_identity(case), by=by)
+    _case_close(case, ReconciliationCase.Status.LINKED, person, by)
+    return case
+
+
+@transaction.atomic
+def reconciliation_dismiss(*, case: ReconciliationCase, by: User) -> ReconciliationCase:
+    _case_check(case, None)
+    _case_close(case, ReconciliationCase.Status.DISMISSED, None, by)
+    return case
+
+
+# Sign-in methods of an account ------------------------------------------------------
+
+
+def sign_in_method_count(user: User) -> int:
+    return (
+        int(user.has_usable_password())
+        + int(user.magic_link_enabled)
+        + FederatedIdentity.objects.filter(person__user=user).count()
+    )
+
+
+@transaction.atomic
+def sign_in_method_remove(
+    *, user: User, method: str, federated_identity_id: int | None = None, request=None
+) -> None:
+    """Unlink one way of signing in; the last one stays, or the person is locked out."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if sign_in_method_count(user) <= 1:
+        raise ValidationError(
+            _(
+                "C'est votre dernier moyen de connexion : ajoutez-en un autre avant de "
+                "retirer celui-ci."
+            )
+        )
+    if method == SignInMethod.PASSWORD:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        if request is not None:
+            update_session_auth_hash(request, user)  # stay signed in here
+        detail = "mot de passe retiré"
+    elif method == SignInMethod.MAGIC_LINK:
+        user.magic_link_enabled = False
+        user.save(update_fields=["magic_link_enabled"])
+        detail = "connexion par lien e-mail désactivée"
+    elif method == SignInMethod.SAML:
+        link = FederatedIdentity.objects.filter(
+            pk=federated_identity_id, person__user=user
+        ).first()
+        if link is None:
+            raise ValidationError(
+                _("Cette identité n'est pas rattachée à votre compte.")
+            )
+        link._history_user = user
+        link.delete()
+        detail = f"identité fédérée retirée : {link.label} ({link.issuer})"
+    else:
+        raise ValidationError(_("Moyen de connexion inconnu."))
+    sign_in_event_record(
+        kind=SignInEvent.Kind.UNLINKED,
+        method=method,
+        request=request,
+        user=user,
+        login=user.email,
+        reason=detail,
+    )
+
+
+@transaction.atomic
+def magic_link_enable(*, user: User, request=None) -> None:
+    user.magic_link_enabled = True
+    user.save(update_fields=["magic_link_enabled"])
+    sign_in_event_record(
+        kind=SignInEvent.Kind.LINKED,
+        method=SignInMethod.MAGIC_LINK,
+        request=request,
+        user=user,
+        login=user.email,
+        reason="connexion par lien e-mail réactivée",
     )

@@ -4,8 +4,11 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
-from .models import AccountRequest, MagicLink
+from domains.people.roles import Role
+
+from .models import AccountRequest, ConsumedAssertion, MagicLink
 from .services import MAGIC_LINK_VALIDITY, magic_link_token
 
 
@@ -56,3 +59,29 @@ def send_account_refused(request_id: int) -> None:
         from_email=None,
         recipient_list=[account_request.email],
     )
+
+
+def send_account_request_received(request_id: int) -> None:
+    """The acknowledgement: sent to whoever typed the address, known or not."""
+    account_request = AccountRequest.objects.filter(
+        pk=request_id, status=AccountRequest.Status.PENDING
+    ).first()
+    if account_request is None:
+        return
+    send_mail(
+        subject="SIIMOP — nous avons bien reçu votre demande de compte",
+        message=render_to_string(
+            "identity/account_request_received_email.txt",
+            {"request": account_request, "role": Role(account_request.role).label},
+        ),
+        from_email=None,
+        recipient_list=[account_request.email],
+    )
+
+
+def purge_consumed_assertions() -> int:
+    """Expired assertions cannot be replayed anyway (pysaml2 refuses them)."""
+    deleted, _ = ConsumedAssertion.objects.filter(
+        expires_at__lt=timezone.now()
+    ).delete()
+    return deleted

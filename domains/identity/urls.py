@@ -23,6 +23,14 @@ urlpatterns = [
     path("sessions/fermer/", views.sign_out_other_sessions, name="sign_out_everywhere"),
     path("deuxieme-facteur/activer/", views.totp_setup, name="totp_setup"),
     path("lien/<str:token>/", views.magic_link_open, name="magic_link"),
+    path("universite/", views.university_choose, name="university_choose"),
+    path(
+        "universite/<int:pk>/connexion/",
+        views.university_sign_in,
+        name="university_sign_in",
+    ),
+    path("saml/acs/", views.saml_acs, name="saml_acs"),
+    path("saml/metadata/", views.saml_metadata, name="saml_metadata"),
     path(
         "mot-de-passe/",
         auth_views.PasswordResetView.as_view(

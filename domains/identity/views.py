@@ -1,11 +1,14 @@
+import logging
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import match_token
@@ -14,7 +17,8 @@ from domains.cockpit.views import get_record, get_screen, save_form, screen_url
 from domains.referential.selectors import search_training_sites, visible_training_sites
 
 from .forms import AccountRequestForm, ApproveForm, MagicLinkForm, RefuseForm, TotpForm
-from .models import SignInEvent, SignInMethod
+from .models import IdentityProvider, SignInEvent, SignInMethod
+from .saml import SamlRefused, authn_request, authn_response_read, sp_metadata
 from .second_factor import (
     SESSION_FLAG,
     pending_device,
@@ -24,10 +28,12 @@ from .second_factor import (
     totp_required,
 )
 from .services import (
+    SsoOutcome,
     account_request_approve,
     account_request_refuse,
     account_request_submit,
     client_ip,
+    federated_sign_in,
     magic_link_consume,
     magic_link_request,
     sign_in_event_record,
@@ -36,6 +42,7 @@ from .services import (
 from .throttling import LINK_REQUEST, TOTP_FAILURE, is_locked
 
 BACKEND = "domains.identity.backends.EmailPasswordBackend"
+logger = logging.getLogger("siimop.identity")
 
 
 @require_http_methods(["GET", "POST"])
@@ -111,7 +118,9 @@ def account_request(request):
     query = (request.GET.get("q") or request.POST.get("q") or "").strip()
     searched = len(query) >= 3
     sites = search_training_sites(query, limit=SITE_RESULTS) if searched else None
-    form = AccountRequestForm(request.POST or None, sites=sites)
+    # After a university sign-in that matched nobody, what the university said.
+    initial = request.session.get(SSO_IDENTITY, {})
+    form = AccountRequestForm(request.POST or None, sites=sites, initial=initial)
     if request.method == "POST" and form.is_valid():
         submitted = save_form(
             form,
@@ -251,3 +260,122 @@ def sign_out_other_sessions(request):
     sign_out_everywhere(user=request.user, request=request)
     messages.success(request, _("Vos autres sessions sont fermées."))
     return redirect(reverse("cockpit:connections"))
+
+
+# University sign-in (SAML) ----------------------------------------------------------
+
+OUTSTANDING = "siimop_saml_outstanding"
+SSO_IDENTITY = "siimop_sso_identity"
+LAST_IDP_COOKIE = "siimop_idp"
+
+
+def _safe_next(value: str) -> str:
+    if value and value.startswith("/") and not value.startswith("//"):
+        return value
+    return reverse("cockpit:home")
+
+
+def university_choose(request):
+    """The discovery page: pick one's university (the last one used comes first)."""
+    query = (request.GET.get("q") or "").strip()
+    providers = IdentityProvider.objects.filter(is_active=True)
+    if query:
+        providers = providers.filter(name__icontains=query)
+    last = IdentityProvider.objects.filter(
+        pk=request.COOKIES.get(LAST_IDP_COOKIE, "").strip() or None, is_active=True
+    ).first()
+    return render(
+        request,
+        "identity/university_choose.html",
+        {
+            "providers": providers,
+            "query": query,
+            "last": last,
+            "next": _safe_next(request.GET.get("next", "")),
+        },
+    )
+
+
+def university_sign_in(request, pk: int):
+    """Send the browser to the university with an AuthnRequest we remember."""
+    idp = IdentityProvider.objects.filter(pk=pk, is_active=True).first()
+    if idp is None:
+        raise Http404
+    target = _safe_next(request.GET.get("next", ""))
+    request_id, location = authn_request(idp, relay_state=target)
+    outstanding = dict(list(request.session.get(OUTSTANDING, {}).items())[-4:])
+    outstanding[request_id] = target
+    request.session[OUTSTANDING] = outstanding
+    response = redirect(location)
+    response.set_cookie(
+        LAST_IDP_COOKIE, str(idp.pk), max_age=365 * 86400, samesite="Lax"
+    )
+    return response
+
+
+def _sso_error(request, error: SamlRefused):
+    sign_in_event_record(
+        kind=SignInEvent.Kind.FAILURE,
+        method=SignInMethod.SAML,
+        request=request,
+        reason=error.reason,
+    )
+    logger.warning("SAML refusé : %s", error.reason)
+    return render(
+        request, "identity/saml_error.html", {"message": error.message}, status=403
+    )
+
+
+@csrf_exempt  # the IdP posts here from its own site; the response is signed instead
+@require_http_methods(["POST"])
+def saml_acs(request):
+    """Assertion consumer service.
+
+    The IdP's POST comes from another site, so the browser withholds our SameSite=Lax
+    session cookie: the first pass posts the same form again from our own page, where
+    the session is there to check InResponseTo against.
+    """
+    saml_response = request.POST.get("SAMLResponse", "")
+    if request.POST.get("relayed") != "1":
+        return render(
+            request,
+            "identity/saml_post.html",
+            {
+                "action": reverse("identity:saml_acs"),
+                "saml_response": saml_response,
+                "relay_state": request.POST.get("RelayState", ""),
+                "relayed": True,
+            },
+        )
+    outstanding = dict(request.session.get(OUTSTANDING, {}))
+    try:
+        idp, identity = authn_response_read(saml_response, outstanding)
+        # One response per request: a replay finds nothing outstanding.
+        outstanding.pop(identity.in_response_to, None)
+        request.session[OUTSTANDING] = outstanding
+        outcome, user = federated_sign_in(
+            identity=identity, legacy_system=idp.legacy_id_system, request=request
+        )
+    except SamlRefused as error:
+        return _sso_error(request, error)
+    if outcome == SsoOutcome.SIGNED_IN:
+        request.sign_in_method = SignInMethod.SAML
+        login(request, user, backend=BACKEND)  # rotates the session key
+        return redirect(_safe_next(identity.came_from))
+    if outcome == SsoOutcome.NO_ACCOUNT:
+        request.session[SSO_IDENTITY] = {
+            "email": identity.emails[0] if identity.emails else "",
+            "first_name": identity.first_name,
+            "last_name": identity.last_name,
+        }
+        return render(
+            request, "identity/sso_no_account.html", {"identity": identity}, status=403
+        )
+    return render(
+        request, "identity/sso_to_reconcile.html", {"identity": identity}, status=403
+    )
+
+
+def saml_metadata(request):
+    """The SP's metadata, at the stable address the federation registers."""
+    return HttpResponse(sp_metadata(), content_type="application/samlmetadata+xml")

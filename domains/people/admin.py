@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import EmailAddress, Function, Person, User
+from .models import EmailAddress, Function, LegacyIdentifier, Person, PersonMerge, User
 from .roles import ALL_PERIMETER_FIELDS
 from .services import function_validate_perimeter, permissions_sync
 
@@ -25,17 +25,29 @@ class EmailAddressInline(admin.TabularInline):
     extra = 0
 
 
+class LegacyIdentifierInline(admin.TabularInline):
+    model = LegacyIdentifier
+    extra = 0
+
+
+@admin.register(PersonMerge)
+class PersonMergeAdmin(admin.ModelAdmin):
+    list_display = ["at", "merged_label", "kept", "by"]
+    search_fields = ["merged_label", "kept__last_name"]
+    readonly_fields = [f.name for f in PersonMerge._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Person)
 class PersonAdmin(SimpleHistoryAdmin):
-    list_display = ["last_name", "first_name", "civility", "imotep_id", "sides_ng_id"]
-    search_fields = [
-        "last_name",
-        "first_name",
-        "emails__email",
-        "imotep_id",
-        "sides_ng_id",
-    ]
-    inlines = [EmailAddressInline]
+    list_display = ["last_name", "first_name", "civility"]
+    search_fields = ["last_name", "first_name", "emails__email", "legacy_ids__value"]
+    inlines = [EmailAddressInline, LegacyIdentifierInline]
     raw_id_fields = ["user"]
 
 

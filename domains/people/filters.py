@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from domains.cockpit.filters import CockpitFilterSet
 
-from .models import EmailAddress, Function, Person
+from .models import EmailAddress, Function, LegacyIdentifier, Person
 from .roles import Role
 from .selectors import active_on
 
@@ -14,8 +14,6 @@ class PersonFilter(CockpitFilterSet):
         "last_name",
         "first_name",
         "birth_name",
-        "imotep_id",
-        "sides_ng_id",
     )
     role = django_filters.ChoiceFilter(
         choices=Role.choices,
@@ -31,12 +29,18 @@ class PersonFilter(CockpitFilterSet):
     def search(self, queryset, name, value):
         by_name = super().search(queryset, name, value)
         # Addresses are many per person: searched in a subquery, so no row repeats.
+        value = value.strip()
         by_email = queryset.filter(
-            pk__in=EmailAddress.objects.filter(email__icontains=value.strip()).values(
+            pk__in=EmailAddress.objects.filter(email__icontains=value).values(
                 "person_id"
             )
         )
-        return by_name | by_email
+        by_legacy_id = queryset.filter(
+            pk__in=LegacyIdentifier.objects.filter(value__iexact=value).values(
+                "person_id"
+            )
+        )
+        return by_name | by_email | by_legacy_id
 
     def with_role(self, queryset, name, value):
         holders = Function.objects.filter(active_on(timezone.localdate()), role=value)

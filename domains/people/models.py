@@ -15,6 +15,10 @@ class User(AbstractUser):
 
     # Part of every session's signature: raising it signs the account out everywhere.
     session_epoch = models.PositiveIntegerField(default=0, editable=False)
+    # The person may turn off sign-in links by e-mail, if another way remains.
+    magic_link_enabled = models.BooleanField(
+        _("connexion par lien e-mail"), default=True
+    )
 
     def _get_session_auth_hash(self, secret=None):
         return salted_hmac(
@@ -44,12 +48,6 @@ class Person(models.Model):
     first_name = models.CharField(_("prénom"), max_length=150)
     birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
-    imotep_id = models.CharField(
-        _("identifiant IMOTEP"), max_length=50, null=True, blank=True, unique=True
-    )
-    sides_ng_id = models.CharField(
-        _("identifiant SIDES NG"), max_length=50, null=True, blank=True, unique=True
-    )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     history = HistoricalRecords(excluded_fields=["created_at"])
 
@@ -74,6 +72,78 @@ class Person(models.Model):
     @property
     def primary_email(self) -> str | None:
         return next((e.email for e in self.emails.all() if e.is_primary), None)
+
+
+class LegacySystem(models.TextChoices):
+    IMOTEP = "imotep", _("IMOTEP")
+    SIDES_NG = "sides_ng", _("SIDES NG")
+
+
+class LegacyIdentifier(models.Model):
+    """An identifier the person had in a legacy system, carried over by the data recovery.
+
+    A person may hold several per system: duplicates of the legacy tools end up merged
+    onto one person, with every identifier they had.
+    """
+
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        related_name="legacy_ids",
+        verbose_name=_("personne"),
+    )
+    system = models.CharField(_("système"), max_length=10, choices=LegacySystem.choices)
+    value = models.CharField(_("identifiant"), max_length=50)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("identifiant historique")
+        verbose_name_plural = _("identifiants historiques")
+        ordering = ["system", "value"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["system", "value"],
+                name="people_legacy_id_unique",
+                violation_error_message=_(
+                    "Cet identifiant historique appartient déjà à une personne."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_system_display()} {self.value}"
+
+
+class PersonMerge(models.Model):
+    """The audit record of two persons merged into one: who, when, why, what moved."""
+
+    kept = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        related_name="merges",
+        verbose_name=_("personne conservée"),
+    )
+    merged_id = models.PositiveIntegerField(_("numéro de la personne fusionnée"))
+    merged_label = models.CharField(_("personne fusionnée"), max_length=300)
+    moved = models.JSONField(_("éléments déplacés"), default=dict)
+    reason = models.TextField(_("motif"), blank=True)
+    by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("par"),
+    )
+    at = models.DateTimeField(_("le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("fusion de personnes")
+        verbose_name_plural = _("fusions de personnes")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.merged_label} → {self.kept} ({self.at:%d/%m/%Y})"
 
 
 class EmailAddress(models.Model):

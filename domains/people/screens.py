@@ -30,7 +30,8 @@ def persons_for_list(user):
         visible_persons(user)
         .annotate(primary_address=Subquery(primary.values("email")[:1]))
         .prefetch_related(
-            Prefetch("functions", queryset=current, to_attr="current_functions")
+            Prefetch("functions", queryset=current, to_attr="current_functions"),
+            "legacy_ids",
         )
     )
 
@@ -106,7 +107,10 @@ persons = registry.register_screen(
                 _("Fonctions en cours"),
                 lambda p: ", ".join(str(f) for f in p.current_functions),
             ),
-            (_("Identifiant IMOTEP"), "imotep_id"),
+            (
+                _("Identifiants historiques"),
+                lambda p: ", ".join(str(i) for i in p.legacy_ids.all()),
+            ),
         ],
         extra_urls=[
             path(

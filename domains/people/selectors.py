@@ -4,7 +4,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import EmailAddress, Function, Person, User
+from .models import EmailAddress, Function, LegacyIdentifier, Person, User
 from .roles import ROLE_PERIMETER, SITE_ROLES, PerimeterKind, Role
 
 
@@ -29,6 +29,28 @@ def person_for_email(email: str) -> Person | None:
         .first()
     )
     return address.person if address else None
+
+
+def persons_for_verified_emails(emails) -> QuerySet[Person]:
+    """Persons owning one of these addresses, counted only once the person verified it."""
+    emails = [e.strip().lower() for e in emails if e and e.strip()]
+    if not emails:
+        return Person.objects.none()
+    owners = EmailAddress.objects.filter(is_verified=True)
+    condition = Q()
+    for email in emails:
+        condition |= Q(email__iexact=email)
+    return Person.objects.filter(
+        pk__in=owners.filter(condition).values("person_id")
+    ).select_related("user")
+
+
+def persons_for_legacy_id(system: str, value: str) -> QuerySet[Person]:
+    return Person.objects.filter(
+        pk__in=LegacyIdentifier.objects.filter(
+            system=system, value__iexact=value.strip()
+        ).values("person_id")
+    ).select_related("user")
 
 
 def active_functions(

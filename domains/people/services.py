@@ -13,7 +13,15 @@ from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 from guardian.models import UserObjectPermission
 
-from .models import EmailAddress, Function, Person, User
+from .models import (
+    EmailAddress,
+    Function,
+    LegacyIdentifier,
+    LegacySystem,
+    Person,
+    PersonMerge,
+    User,
+)
 from .roles import (
     ALL_PERIMETER_FIELDS,
     MANAGING_ROLES,
@@ -64,10 +72,13 @@ def person_create(
         errors["email"] = _(
             "L'adresse e-mail %(email)s appartient déjà à une personne."
         ) % {"email": email}
-    if imotep_id and Person.objects.filter(imotep_id=imotep_id).exists():
-        errors["imotep_id"] = _(
-            "Une personne porte déjà l'identifiant IMOTEP %(id)s."
-        ) % {"id": imotep_id}
+    legacy = {LegacySystem.IMOTEP: imotep_id, LegacySystem.SIDES_NG: sides_ng_id}
+    legacy = {system: value.strip() for system, value in legacy.items() if value}
+    for system, value in legacy.items():
+        if LegacyIdentifier.objects.filter(system=system, value=value).exists():
+            errors[f"{system}_id"] = _(
+                "Une personne porte déjà l'identifiant %(system)s %(id)s."
+            ) % {"system": LegacySystem(system).label, "id": value}
     if errors:
         raise ValidationError(errors)
 
@@ -85,12 +96,14 @@ def person_create(
         last_name=last_name.strip(),
         birth_date=birth_date,
         phone=phone,
-        imotep_id=imotep_id or None,
-        sides_ng_id=sides_ng_id or None,
     )
     person.full_clean(exclude=["user"])
     _audit(person, by)
     person.save()
+    for system, value in legacy.items():
+        legacy_id = LegacyIdentifier(person=person, system=system, value=value)
+        _audit(legacy_id, by)
+        legacy_id.save()
     address = EmailAddress(
         person=person, email=email, is_primary=True, is_verified=email_verified
     )
@@ -512,3 +525,75 @@ def functions_move_establishment(*, source, target, by: User | None = None) -> i
         function.save(update_fields=["establishment"])
     permissions_sync_many(user_ids=sorted({f.person.user_id for f in functions}))
     return len(functions)
+
+
+@transaction.atomic
+def person_merge(
+    *, kept: Person, merged: Person, by: User | None = None, reason: str = ""
+) -> PersonMerge:
+    """Fold a duplicate into the person kept, and audit it.
+
+    Everything that points at the duplicate moves to the kept person: addresses (the
+    duplicate's primary one becomes secondary), functions, legacy identifiers, and the
+    records of every other domain, found through the model relations so that domains
+    added later are covered too. The duplicate's history rows are re-attached to the kept
+    person; its account is deactivated and signed out everywhere.
+    """
+    if kept.pk == merged.pk:
+        raise ValidationError(_("Choisissez deux personnes différentes."))
+    locked = Person.objects.select_for_update().in_bulk([kept.pk, merged.pk])
+    if len(locked) != 2:
+        raise ValidationError(_("L'une des deux personnes n'existe plus."))
+    kept, merged = locked[kept.pk], locked[merged.pk]
+    label = f"{merged} (n° {merged.pk}, {merged.primary_email or '—'})"
+    # Secondary first: the kept person's primary address stays the only primary one.
+    merged.emails.update(is_primary=False)
+    moved: dict[str, int] = {}
+    for relation in Person._meta.related_objects:
+        field, model = relation.field, relation.related_model
+        rows = model._base_manager.filter(**{field.name: merged})
+        if relation.many_to_many:
+            rows = list(rows)
+            for row in rows:
+                getattr(row, field.name).remove(merged)
+                getattr(row, field.name).add(kept)
+            count = len(rows)
+        else:
+            if (
+                relation.one_to_one
+                and rows.exists()
+                and model._base_manager.filter(**{field.name: kept}).exists()
+            ):
+                raise ValidationError(
+                    _(
+                        "Les deux personnes ont chacune un(e) %(what)s : rapprochez-les "
+                        "d'abord à la main, la fusion ne peut pas choisir."
+                    )
+                    % {"what": model._meta.verbose_name}
+                )
+            count = rows.update(**{field.name: kept})
+        if count:
+            moved[str(model._meta.verbose_name_plural)] = count
+
+    merged_id, merged_user = merged.pk, merged.user
+    merged.delete()
+    history = Person.history.model.objects
+    history.filter(id=merged_id, history_type="-").delete()
+    history.filter(id=merged_id).update(id=kept.pk)
+    merged_user.is_active = False
+    merged_user.set_unusable_password()
+    merged_user.session_epoch += 1
+    merged_user.save(update_fields=["is_active", "password", "session_epoch"])
+
+    _audit(kept, by)
+    kept._change_reason = f"Fusion de {label}"[:100]
+    kept.save()
+    permissions_sync_many(user_ids=[kept.user_id, merged_user.pk])
+    return PersonMerge.objects.create(
+        kept=kept,
+        merged_id=merged_id,
+        merged_label=label,
+        moved=moved,
+        reason=reason,
+        by=by,
+    )
