@@ -1,6 +1,7 @@
 """Settings shared by every environment; secrets and the database come from the environment."""
 
 import os
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -198,6 +199,8 @@ LOGGING = {
 
 # SAML service provider (the university "Shibboleth" door). See README, "Fédération".
 # The key pair registered with the federation; unset, one is made under SAML_KEY_DIR.
+# pysaml2 7.5 still names a cipher mode that cryptography moved; it does not use it.
+warnings.filterwarnings("ignore", message="CFB has been moved", module="saml2")
 SAML_KEY_DIR = Path(os.environ.get("SIIMOP_SAML_KEY_DIR", BASE_DIR / "var" / "saml"))
 SAML_SP_KEY_FILE = os.environ.get("SIIMOP_SAML_SP_KEY_FILE", "")
 SAML_SP_CERT_FILE = os.environ.get("SIIMOP_SAML_SP_CERT_FILE", "")

@@ -8,19 +8,25 @@ on sites accredited for that specialty and phase), and a test checks it.
 """
 
 import random
+import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 from faker import Faker
 from simple_history.utils import bulk_create_with_history
 from stdnum.luhn import calc_check_digit
 
+from domains.identity import dev_idp
 from domains.identity.models import AccountRequest
+from domains.identity.saml import SamlIdentity
+from domains.identity.services import federated_sign_in
 from domains.people.models import Civility, EmailAddress, Function, Person, User
 from domains.people.roles import Role
-from domains.people.services import permissions_sync_many
+from domains.people.services import permissions_sync_many, person_create
 from domains.referential.models import (
     ACTIVE_ACCREDITATION_STATES,
     Accreditation,
@@ -186,6 +192,8 @@ STATE_WEIGHTS = [
     (AccreditationState.DEFERRED, 3),
 ]
 BATCH = 2000
+# Where the demo duplicate's sign-in came from when no local test IdP runs.
+DEMO_ISSUER = "https://idp.univ-demo.fr/idp/shibboleth"
 
 
 def semester_dates(season: str, year: int) -> tuple[date, date]:
@@ -265,6 +273,7 @@ class DemoBuilder:
         self.build_accreditations()
         self.build_posts()
         self.build_account_requests()
+        self.build_sign_in_cases()
         return self.counts
 
     def build_faculties(self) -> None:
@@ -771,3 +780,44 @@ class DemoBuilder:
         )
         bulk_create_with_history(requests, AccountRequest, batch_size=BATCH)
         self.counts["demandes de compte"] = len(requests)
+
+    def build_sign_in_cases(self) -> None:
+        """The local test university (dev only), and a duplicate for the UNESS admin:
+        the same doctor recovered twice, whose university sign-in matched both."""
+        if settings.SAML_DEV_IDP:
+            idp = dev_idp.register()
+            idp.legacy_id_attribute, idp.legacy_id_system = "imotepId", "imotep"
+            idp.save()
+        issuer = dev_idp.entity_id() if settings.SAML_DEV_IDP else DEMO_ISSUER
+        first = person_create(
+            civility=Civility.MRS,
+            first_name="Hélène",
+            last_name="Garnier",
+            email="helene.garnier@univ-lyon1.fr",
+            email_verified=True,
+        )
+        person_create(
+            civility=Civility.MRS,
+            first_name="Hélène",
+            last_name="Garnier",
+            email="h.garnier@chu-lyon.fr",
+            email_verified=True,
+            imotep_id="IMO-DEMO-0001",
+        )
+        federated_sign_in(
+            identity=SamlIdentity(
+                issuer=issuer,
+                subject="hgarnier@univ-lyon1.fr",
+                label="hgarnier@univ-lyon1.fr",
+                emails=(first.primary_email,),
+                first_name="Hélène",
+                last_name="Garnier",
+                legacy_id="IMO-DEMO-0001",
+                assertion_id=f"demo-{uuid.uuid4()}",
+                expires_at=timezone.now(),
+                came_from="",
+                in_response_to="",
+            ),
+            legacy_system="imotep",
+        )
+        self.counts["connexions à rapprocher"] = 1

@@ -1,6 +1,9 @@
+from django import forms
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import SignInEvent
+from .models import FederatedIdentity, IdentityProvider, SignInEvent
+from .saml import SamlRefused, idp_descriptions
 from .services import sign_in_unlock
 
 
@@ -24,3 +27,56 @@ class SignInEventAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class IdentityProviderForm(forms.ModelForm):
+    class Meta:
+        model = IdentityProvider
+        fields = [
+            "name",
+            "entity_id",
+            "metadata_xml",
+            "metadata_url",
+            "is_active",
+            "allow_unsolicited",
+            "legacy_id_attribute",
+            "legacy_id_system",
+        ]
+
+    def clean(self):
+        """The metadata must describe this very entity; only its own part is kept."""
+        data = super().clean()
+        entity_id, xml = data.get("entity_id"), data.get("metadata_xml")
+        if entity_id and xml:
+            try:
+                found = [d for d in idp_descriptions(xml) if d.entity_id == entity_id]
+            except SamlRefused as error:
+                raise forms.ValidationError({"metadata_xml": error.message})
+            if not found:
+                raise forms.ValidationError(
+                    {
+                        "metadata_xml": "Ces métadonnées ne décrivent pas le "
+                        f"fournisseur d'identité {entity_id}."
+                    }
+                )
+            data["metadata_xml"] = found[0].metadata_xml
+        return data
+
+
+@admin.register(IdentityProvider)
+class IdentityProviderAdmin(SimpleHistoryAdmin):
+    form = IdentityProviderForm
+    list_display = ["name", "entity_id", "is_active", "allow_unsolicited"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "entity_id"]
+
+    def save_model(self, request, obj, form, change):
+        obj._history_user = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(FederatedIdentity)
+class FederatedIdentityAdmin(SimpleHistoryAdmin):
+    list_display = ["label", "person", "issuer", "created_at", "last_used_at"]
+    search_fields = ["subject", "label", "person__last_name"]
+    raw_id_fields = ["person"]

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from domains.cockpit.filters import CockpitFilterSet
 
-from .models import AccountRequest
+from .models import AccountRequest, ReconciliationCase
 
 
 class AccountRequestFilter(CockpitFilterSet):
@@ -20,4 +20,17 @@ class AccountRequestFilter(CockpitFilterSet):
 
     class Meta(CockpitFilterSet.Meta):
         model = AccountRequest
+        fields = ["q", "status"]
+
+
+class ReconciliationCaseFilter(CockpitFilterSet):
+    search_fields = ("subject", "issuer")
+    status = django_filters.ChoiceFilter(
+        choices=ReconciliationCase.Status.choices,
+        label=_("État"),
+        empty_label=_("Tous"),
+    )
+
+    class Meta(CockpitFilterSet.Meta):
+        model = ReconciliationCase
         fields = ["q", "status"]

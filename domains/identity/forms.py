@@ -121,3 +121,29 @@ class TotpForm(DsfrBaseForm):
             }
         ),
     )
+
+
+class ReconciliationForm(DsfrBaseForm):
+    """Merge the candidates into one, or link the identity to one of them only."""
+
+    person = forms.ModelChoiceField(
+        label=_("Personne à conserver"),
+        queryset=None,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choisissez la personne à conserver."),
+            "invalid_choice": _(
+                "Choisissez la personne à conserver parmi les personnes "
+                "correspondantes."
+            ),
+        },
+    )
+    reason = forms.CharField(
+        label=_("Motif (conservé dans l'historique)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = candidates

@@ -7,11 +7,11 @@ from domains.cockpit.registry import MenuEntry, Screen, registry
 from domains.referential.selectors import visible_training_sites
 
 from . import views
-from .filters import AccountRequestFilter
-from .forms import ApproveForm, RefuseForm
-from .models import AccountRequest
-from .selectors import visible_account_requests
-from .tables import AccountRequestTable
+from .filters import AccountRequestFilter, ReconciliationCaseFilter
+from .forms import ApproveForm, ReconciliationForm, RefuseForm
+from .models import AccountRequest, ReconciliationCase
+from .selectors import visible_account_requests, visible_reconciliation_cases
+from .tables import AccountRequestTable, ReconciliationCaseTable
 
 registry.register_urls(
     [path("mes-informations/connexions/", views.connections, name="connections")]
@@ -65,6 +65,43 @@ account_requests = registry.register_screen(
                 "<int:pk>/<str:decision>/",
                 views.account_request_decide,
                 name="demandes_de_compte_decide",
+            ),
+        ],
+    )
+)
+
+
+def _case_context(request, case):
+    candidates = case.candidates.prefetch_related(
+        "emails", "legacy_ids", "functions"
+    ).select_related("user")
+    open_case = case.status == ReconciliationCase.Status.OPEN
+    may_decide = open_case and request.actor.can(reconciliations, "change", case)
+    return {
+        "candidates": candidates,
+        "may_decide": may_decide,
+        "form": ReconciliationForm(candidates=candidates) if may_decide else None,
+    }
+
+
+reconciliations = registry.register_screen(
+    Screen(
+        slug="rapprochements",
+        model=ReconciliationCase,
+        label=_("Connexions à rapprocher"),
+        section="PERSONNES",
+        order=70,
+        table_class=ReconciliationCaseTable,
+        filterset_class=ReconciliationCaseFilter,
+        selector=visible_reconciliation_cases,
+        perimeter_objects=lambda case: [],  # national: UNESS admins only
+        detail_template="identity/reconciliation_detail.html",
+        detail_context=_case_context,
+        extra_urls=[
+            path(
+                "<int:pk>/<str:decision>/",
+                views.reconciliation_decide,
+                name="rapprochements_decide",
             ),
         ],
     )

@@ -3,7 +3,7 @@ from django.db.models import Q, QuerySet
 from domains.people.roles import PerimeterKind
 from domains.referential.selectors import perimeter_q
 
-from .models import AccountRequest
+from .models import AccountRequest, ReconciliationCase
 
 
 def visible_account_requests(user) -> QuerySet[AccountRequest]:
@@ -17,4 +17,12 @@ def visible_account_requests(user) -> QuerySet[AccountRequest]:
     }
     return AccountRequest.objects.filter(perimeter_q(user, rules)).select_related(
         "region", "training_site__subdivision", "person", "decided_by"
+    )
+
+
+def visible_reconciliation_cases(user) -> QuerySet[ReconciliationCase]:
+    """National work: only national functions see them (the role permission narrows
+    it to UNESS admins)."""
+    return ReconciliationCase.objects.filter(perimeter_q(user, {})).select_related(
+        "person", "resolved_by"
     )

@@ -25,12 +25,13 @@ from .models import (
     AccountRequest,
     ConsumedAssertion,
     FederatedIdentity,
+    IdentityProvider,
     MagicLink,
     ReconciliationCase,
     SignInEvent,
     SignInMethod,
 )
-from .saml import SamlIdentity, SamlRefused
+from .saml import SamlIdentity, SamlRefused, idp_descriptions
 
 MAGIC_LINK_SALT = "siimop.magic-link"
 MAGIC_LINK_VALIDITY = timedelta(minutes=15)
@@ -355,6 +356,31 @@ def sign_out_everywhere(*, user, request=None) -> None:
     )
 
 
+@transaction.atomic
+def identity_providers_load(
+    *, metadata_xml: str, metadata_url: str = "", only: list[str] | None = None
+) -> list[IdentityProvider]:
+    """Create or refresh one provider per IdP of the metadata (names kept if edited)."""
+    descriptions = idp_descriptions(metadata_xml)
+    if only:
+        descriptions = [d for d in descriptions if d.entity_id in only]
+    if not descriptions:
+        raise SamlRefused(
+            "aucun IdP", _("Ces métadonnées ne décrivent aucun fournisseur d'identité.")
+        )
+    providers = []
+    for description in descriptions:
+        idp, created = IdentityProvider.objects.get_or_create(
+            entity_id=description.entity_id,
+            defaults={"name": description.name[:200], "metadata_xml": ""},
+        )
+        idp.metadata_xml = description.metadata_xml
+        idp.metadata_url = metadata_url
+        idp.save()
+        providers.append(idp)
+    return providers
+
+
 # Federated sign-in (SAML today; an OpenID Connect door would call the same) ----------
 
 
@@ -432,6 +458,29 @@ def federated_sign_in(
     user = _active(candidates[0].user, identity)
     federated_identity_link(person=candidates[0], identity=identity, request=request)
     return SsoOutcome.SIGNED_IN, user
+
+
+@transaction.atomic
+def federated_identity_attach(
+    *, user: User, identity: SamlIdentity, request=None
+) -> FederatedIdentity:
+    """A signed-in person links her university identity to her account herself."""
+    saml_assertion_consume(identity=identity)
+    existing = FederatedIdentity.objects.filter(
+        issuer=identity.issuer, subject=identity.subject
+    ).first()
+    if existing is not None:
+        if existing.person_id == user.person.pk:
+            return existing
+        raise ValidationError(
+            _(
+                "Cette identité universitaire est déjà rattachée à un autre compte "
+                "SIIMOP. Contactez l'assistance UNESS pour rapprocher les deux comptes."
+            )
+        )
+    return federated_identity_link(
+        person=user.person, identity=identity, request=request
+    )
 
 
 def _active(user: User, identity: SamlIdentity) -> User:

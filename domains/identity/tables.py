@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from domains.cockpit.tables import CockpitTable
 from domains.people.roles import Role
 
-from .models import AccountRequest
+from .models import AccountRequest, ReconciliationCase
 
 
 class AccountRequestTable(CockpitTable):
@@ -33,3 +33,15 @@ class AccountRequestTable(CockpitTable):
 
     def render_role(self, value):
         return Role(value).label
+
+
+class ReconciliationCaseTable(CockpitTable):
+    last_seen_at = tables.DateTimeColumn(format="d/m/Y H:i")
+    subject = tables.Column(linkify=True)
+    issuer = tables.Column()
+    attempts = tables.Column()
+    status = tables.Column()
+
+    class Meta(CockpitTable.Meta):
+        model = ReconciliationCase
+        fields = ("last_seen_at", "subject", "issuer", "attempts", "status")

@@ -29,6 +29,9 @@ urlpatterns = [
         views.university_sign_in,
         name="university_sign_in",
     ),
+    path("universite/relier/", views.university_link, name="university_link"),
+    path("methodes/retirer/", views.sign_in_method_unlink, name="method_unlink"),
+    path("methodes/lien/activer/", views.magic_link_turn_on, name="magic_link_on"),
     path("saml/acs/", views.saml_acs, name="saml_acs"),
     path("saml/metadata/", views.saml_metadata, name="saml_metadata"),
     path(

@@ -16,7 +16,14 @@ from django_otp import match_token
 from domains.cockpit.views import get_record, get_screen, save_form, screen_url
 from domains.referential.selectors import search_training_sites, visible_training_sites
 
-from .forms import AccountRequestForm, ApproveForm, MagicLinkForm, RefuseForm, TotpForm
+from .forms import (
+    AccountRequestForm,
+    ApproveForm,
+    MagicLinkForm,
+    ReconciliationForm,
+    RefuseForm,
+    TotpForm,
+)
 from .models import IdentityProvider, SignInEvent, SignInMethod
 from .saml import SamlRefused, authn_request, authn_response_read, sp_metadata
 from .second_factor import (
@@ -33,10 +40,16 @@ from .services import (
     account_request_refuse,
     account_request_submit,
     client_ip,
+    federated_identity_attach,
     federated_sign_in,
     magic_link_consume,
+    magic_link_enable,
     magic_link_request,
+    reconciliation_dismiss,
+    reconciliation_link,
+    reconciliation_merge,
     sign_in_event_record,
+    sign_in_method_remove,
     sign_out_everywhere,
 )
 from .throttling import LINK_REQUEST, TOTP_FAILURE, is_locked
@@ -94,7 +107,14 @@ def connections(request):
     """MES INFORMATIONS > Connexions: how I can sign in, and my last sign-ins."""
     person = getattr(request.user, "person", None)
     events = SignInEvent.objects.filter(
-        user=request.user, kind=SignInEvent.Kind.SUCCESS
+        user=request.user,
+        kind__in=[
+            SignInEvent.Kind.SUCCESS,
+            SignInEvent.Kind.FAILURE,
+            SignInEvent.Kind.LINKED,
+            SignInEvent.Kind.UNLINKED,
+            SignInEvent.Kind.MERGED,
+        ],
     ).order_by("-at")[:20]
     return render(
         request,
@@ -103,7 +123,10 @@ def connections(request):
             "totp_enabled": totp_enabled(request.user),
             "totp_required": totp_required(request.user),
             "has_password": request.user.has_usable_password(),
+            "magic_link_enabled": request.user.magic_link_enabled,
             "addresses": person.emails.all() if person else [],
+            "federated_identities": person.federated_identities.all() if person else [],
+            "universities": IdentityProvider.objects.filter(is_active=True).exists(),
             "events": events,
         },
     )
@@ -174,6 +197,51 @@ def account_request_decide(request, pk: int, decision: str):
         raise Http404
     if form.is_valid() and save_form(form, write) is not None:
         messages.success(request, success % account_request.email)
+    else:
+        messages.error(
+            request, " ".join(e for errors in form.errors.values() for e in errors)
+        )
+    return redirect(screen_url(screen, "detail", pk=pk))
+
+
+RECONCILIATION_DECISIONS = {
+    "fusionner": (
+        lambda case, form, by: reconciliation_merge(
+            case=case,
+            kept=form.cleaned_data["person"],
+            by=by,
+            reason=form.cleaned_data["reason"],
+        ),
+        _("Personnes fusionnées : l'identité universitaire est rattachée à %s."),
+    ),
+    "rattacher": (
+        lambda case, form, by: reconciliation_link(
+            case=case, person=form.cleaned_data["person"], by=by
+        ),
+        _("Identité universitaire rattachée à %s."),
+    ),
+    "classer": (
+        lambda case, form, by: reconciliation_dismiss(case=case, by=by),
+        _("Rapprochement classé sans suite (%s)."),
+    ),
+}
+
+
+@login_required
+@require_http_methods(["POST"])
+def reconciliation_decide(request, pk: int, decision: str):
+    """A UNESS admin merges the matching persons, links one, or dismisses the case."""
+    screen = get_screen("rapprochements")
+    case = get_record(request, screen, pk, "change")
+    if decision not in RECONCILIATION_DECISIONS:
+        raise Http404
+    write, success = RECONCILIATION_DECISIONS[decision]
+    form = ReconciliationForm(request.POST, candidates=case.candidates.all())
+    if decision == "classer":
+        form.fields["person"].required = False
+    if form.is_valid() and save_form(form, lambda: write(case, form, request.user)):
+        person = form.cleaned_data.get("person")
+        messages.success(request, success % (person.full_name if person else case))
     else:
         messages.error(
             request, " ".join(e for errors in form.errors.values() for e in errors)
@@ -266,6 +334,7 @@ def sign_out_other_sessions(request):
 
 OUTSTANDING = "siimop_saml_outstanding"
 SSO_IDENTITY = "siimop_sso_identity"
+LINKING = "siimop_sso_linking"
 LAST_IDP_COOKIE = "siimop_idp"
 
 
@@ -353,6 +422,8 @@ def saml_acs(request):
         # One response per request: a replay finds nothing outstanding.
         outstanding.pop(identity.in_response_to, None)
         request.session[OUTSTANDING] = outstanding
+        if request.user.is_authenticated and request.session.pop(LINKING, False):
+            return _attach(request, identity)
         outcome, user = federated_sign_in(
             identity=identity, legacy_system=idp.legacy_id_system, request=request
         )
@@ -374,6 +445,58 @@ def saml_acs(request):
     return render(
         request, "identity/sso_to_reconcile.html", {"identity": identity}, status=403
     )
+
+
+def _attach(request, identity):
+    try:
+        federated_identity_attach(user=request.user, identity=identity, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Votre identité universitaire %s est rattachée à votre compte.")
+            % identity.label,
+        )
+    return redirect(reverse("cockpit:connections"))
+
+
+@login_required
+def university_link(request):
+    """From "Connexions": the next university sign-in links rather than signs in."""
+    request.session[LINKING] = True
+    return redirect(
+        reverse("identity:university_choose")
+        + "?next="
+        + reverse("cockpit:connections")
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def sign_in_method_unlink(request):
+    try:
+        sign_in_method_remove(
+            user=request.user,
+            method=request.POST.get("method", ""),
+            federated_identity_id=request.POST.get("identity") or None,
+            request=request,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("Ce moyen de connexion est retiré de votre compte.")
+        )
+    return redirect(reverse("cockpit:connections"))
+
+
+@login_required
+@require_http_methods(["POST"])
+def magic_link_turn_on(request):
+    magic_link_enable(user=request.user, request=request)
+    messages.success(request, _("La connexion par lien e-mail est réactivée."))
+    return redirect(reverse("cockpit:connections"))
 
 
 def saml_metadata(request):

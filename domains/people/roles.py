@@ -129,6 +129,8 @@ ROLE_MODEL_PERMISSIONS: dict[str, list[str]] = {
         "referential.change_establishment",
         "referential.change_trainingsite",
         *_MANAGE_PEOPLE,
+        "identity.view_reconciliationcase",
+        "identity.change_reconciliationcase",
     ],
     Role.ARS: [
         *_READ_REFERENTIAL,

@@ -18,9 +18,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from domains.cockpit.models import SavedFilter
 from domains.cockpit.registry import registry
-from domains.identity.models import AccountRequest
+from domains.identity.models import AccountRequest, ReconciliationCase
 from domains.people.roles import Role
 from domains.people.services import email_add, function_grant
+from tests.conftest import login_verified
 from tests.factories.people import make_person, make_user_with_role
 from tests.factories.referential import (
     AccreditationFactory,
@@ -87,6 +88,13 @@ def world():
         subdivision=subdivision("RENNES"),
     )
     rightful = make_user_with_role(Role.ARS, region=region("84"))
+    duplicate_a = make_person(email="temoin.double@univ-lyon1.fr")
+    duplicate_b = make_person(email="t.double@chu-lyon.fr", imotep_id="IMO-TEMOIN")
+    case = ReconciliationCase.objects.create(
+        issuer="https://idp.univ-lyon1.fr/idp/shibboleth",
+        subject="rapprochement-temoin@univ-lyon1.fr",
+    )
+    case.candidates.add(duplicate_a, duplicate_b)
     secondary = email_add(person=rightful.person, email="secondaire@ars-ara.fr")
     users = {
         "resident": make_user_with_role(Role.RESIDENT),
@@ -95,6 +103,8 @@ def world():
         ),
         "ars_other": make_user_with_role(Role.ARS, region=region("53")),
         "rightful": rightful,
+        # National work: the rightful user of these screens is a UNESS admin.
+        "rightful:rapprochements": make_user_with_role(Role.UNESS_ADMIN),
     }
     records = {
         "etablissements": lyon_establishment,
@@ -112,6 +122,7 @@ def world():
             region=region("84"),
             training_site=site,
         ),
+        "rapprochements": case,
     }
     labels = {
         "etablissements": "Hôpital Lyonnais Témoin",
@@ -120,10 +131,14 @@ def world():
         "postes": "Réanimation Témoin Lyon",
         "personnes": "Superviseur",
         "demandes-de-compte": "louise.temoin@chu-lyon.fr",
+        "rapprochements": "rapprochement-temoin@univ-lyon1.fr",
     }
     filters = {
         slug: SavedFilter.objects.create(
-            owner=rightful, screen=slug, name="Témoin", query="q=Témoin"
+            owner=users.get(f"rightful:{slug}", rightful),
+            screen=slug,
+            name="Témoin",
+            query="q=Témoin",
         )
         for slug in registry.screens
     }
@@ -140,6 +155,9 @@ def _slug(route: str) -> str:
     return route.split("/")[0]
 
 
+DECISIONS = {"rapprochements": "classer"}
+
+
 def _kwargs(route: str, world) -> dict:
     slug = _slug(route)
     kwargs = {}
@@ -152,7 +170,7 @@ def _kwargs(route: str, world) -> dict:
             elif param == "filter_pk":
                 kwargs["filter_pk"] = world["filters"][slug].pk
             elif param == "decision":
-                kwargs["decision"] = "refuser"
+                kwargs["decision"] = DECISIONS.get(slug, "refuser")
             else:
                 kwargs["fmt"] = "csv"
     unknown = route.count("<") - len(kwargs)
@@ -216,7 +234,8 @@ def test_cockpit_url_respects_perimeters(client, world, name, route):
         elif label and response.status_code == 200:
             assert not _shows(response, label), f"{who} saw the record on {name}"
 
-    client.force_login(world["users"]["rightful"])
+    users = world["users"]
+    login_verified(client, users.get(f"rightful:{_slug(route)}", users["rightful"]))
     response = _request(client, name, route, world)
     assert response.status_code in (200, 302), f"rightful user refused on {name}"
     if response.status_code == 302:

@@ -171,3 +171,20 @@ def test_another_region_does_not_see_nor_decide(client):
     assert "paul@chu.fr" not in page_text(client.get("/cockpit/demandes-de-compte/"))
     response = client.post(f"/cockpit/demandes-de-compte/{request.pk}/accepter/")
     assert response.status_code == 404
+
+
+def test_the_requester_gets_an_acknowledgement_whether_known_or_not(
+    client, django_capture_on_commit_callbacks
+):
+    make_person(email="connue@chu-lyon.fr")
+    for email in ("connue@chu-lyon.fr", "inconnue@chu-lyon.fr"):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(FORM, answer(email=email, site_not_listed="Clinique X, Lyon"))
+    assert [m.to for m in mail.outbox] == [
+        ["connue@chu-lyon.fr"],
+        ["inconnue@chu-lyon.fr"],
+    ]
+    known, unknown = (m.body for m in mail.outbox)
+    assert "Nous avons bien reçu votre demande de compte SIIMOP" in unknown
+    assert "Responsable de terrain de stage (RTS)" in unknown
+    assert known.replace("connue", "X") == unknown.replace("inconnue", "X")

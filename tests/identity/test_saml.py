@@ -292,3 +292,11 @@ def test_the_discovery_page_lists_and_searches_universities(client, idp):
     assert "Université Claude Bernard Lyon 1" in page and dev_idp.NAME in page
     page = page_text(client.get("/compte/universite/", {"q": "lyon"}))
     assert "Université Claude Bernard Lyon 1" in page and dev_idp.NAME not in page
+
+
+def test_the_session_key_changes_at_sign_in(client, idp, claire):
+    client.get("/compte/universite/")
+    saml_response = good_response(client, idp)
+    before = client.session.session_key
+    assert post(client, saml_response).status_code == 302
+    assert client.session.session_key != before

@@ -49,7 +49,7 @@ def test_a_person_turns_it_on_with_a_first_good_code(client):
     page = " ".join(
         page_text(client.get("/cockpit/mes-informations/connexions/")).split()
     )
-    assert "Double authentification (code à usage unique) : <strong>activée" in page
+    assert "Code à usage unique : <strong>activée" in page
 
 
 def test_once_on_every_sign_in_asks_for_the_code(client):
