@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The addresses in e-mails and in the SAML metadata follow the served address.
+export SIIMOP_BASE_URL ?= http://$(HOST):$(PORT)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run install system-packages test test-fast bench worker lint migrate seed-national clean
@@ -11,6 +13,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ## make run: install, migrate, load the demo data if the base is empty, serve with a q2 worker
 run: install migrate
 	$(PY) manage.py seed_demo --scale small --if-empty
+	$(PY) manage.py saml_idp_load --dev
 	@echo ""
 	@echo "SIIMOP sert sur http://$(HOST):$(PORT)/  (administration Wagtail : /admin/)"
 	@$(PY) manage.py qcluster & QPID=$$!; \

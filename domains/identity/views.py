@@ -125,11 +125,21 @@ def connections(request):
             "has_password": request.user.has_usable_password(),
             "magic_link_enabled": request.user.magic_link_enabled,
             "addresses": person.emails.all() if person else [],
-            "federated_identities": person.federated_identities.all() if person else [],
+            "federated_identities": _with_provider_names(
+                person.federated_identities.all() if person else []
+            ),
             "universities": IdentityProvider.objects.filter(is_active=True).exists(),
             "events": events,
         },
     )
+
+
+def _with_provider_names(identities) -> list:
+    identities = list(identities)
+    names = dict(IdentityProvider.objects.values_list("entity_id", "name"))
+    for identity in identities:
+        identity.provider_name = names.get(identity.issuer, identity.issuer)
+    return identities
 
 
 SITE_RESULTS = 20
