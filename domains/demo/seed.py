@@ -22,7 +22,7 @@ from stdnum.luhn import calc_check_digit
 
 from domains.identity import dev_idp
 from domains.identity.models import AccountRequest
-from domains.identity.saml import SamlIdentity
+from domains.identity.saml import ExternalIdentity
 from domains.identity.services import federated_sign_in
 from domains.people.models import Civility, EmailAddress, Function, Person, User
 from domains.people.roles import Role
@@ -805,7 +805,7 @@ class DemoBuilder:
             imotep_id="IMO-DEMO-0001",
         )
         federated_sign_in(
-            identity=SamlIdentity(
+            identity=ExternalIdentity(
                 issuer=issuer,
                 subject="hgarnier@univ-lyon1.fr",
                 label="hgarnier@univ-lyon1.fr",

@@ -49,7 +49,14 @@ class SamlRefused(Exception):
 
 
 @dataclass(frozen=True)
-class SamlIdentity:
+class ExternalIdentity:
+    """What an outside provider vouches for, whatever the protocol.
+
+    SAML fills it from an assertion; an OpenID Connect door would fill it from an ID
+    token (issuer = `iss`, subject = `sub`, assertion_id = `jti`) and reuse
+    services.federated_sign_in unchanged.
+    """
+
     issuer: str
     subject: str
     label: str
@@ -264,7 +271,7 @@ SIGNATURE_REFUSED = _("La réponse n'est pas signée par votre université.")
 
 def authn_response_read(
     saml_response: str, outstanding: dict[str, str]
-) -> tuple[IdentityProvider, SamlIdentity]:
+) -> tuple[IdentityProvider, ExternalIdentity]:
     """Check a response and say whom it vouches for; SamlRefused says why not."""
     issuer = _issuer_of(saml_response)
     idp = IdentityProvider.objects.filter(entity_id=issuer, is_active=True).first()
@@ -315,7 +322,7 @@ def authn_response_read(
     return idp, _identity(idp, response)
 
 
-def _identity(idp: IdentityProvider, response) -> SamlIdentity:
+def _identity(idp: IdentityProvider, response) -> ExternalIdentity:
     attributes = response.ava or {}
     # pysaml2 lower-cases the names of attributes its maps do not know.
     by_lower_name = {name.lower(): values for name, values in attributes.items()}
@@ -346,7 +353,7 @@ def _identity(idp: IdentityProvider, response) -> SamlIdentity:
         if not_on_or_after
         else datetime.now(UTC) + timedelta(hours=1)
     )
-    return SamlIdentity(
+    return ExternalIdentity(
         issuer=idp.entity_id,
         subject=subject,
         label=first(EPPN) or first("displayName") or subject,

@@ -31,7 +31,7 @@ from .models import (
     SignInEvent,
     SignInMethod,
 )
-from .saml import SamlIdentity, SamlRefused, idp_descriptions
+from .saml import ExternalIdentity, SamlRefused, idp_descriptions
 
 MAGIC_LINK_SALT = "siimop.magic-link"
 MAGIC_LINK_VALIDITY = timedelta(minutes=15)
@@ -390,7 +390,7 @@ class SsoOutcome:
     TO_RECONCILE = "to_reconcile"
 
 
-def saml_assertion_consume(*, identity: SamlIdentity) -> None:
+def saml_assertion_consume(*, identity: ExternalIdentity) -> None:
     """Refuse an assertion seen before, even when its request was forgotten."""
     try:
         with transaction.atomic():
@@ -406,7 +406,7 @@ def saml_assertion_consume(*, identity: SamlIdentity) -> None:
         )
 
 
-def _candidates(identity: SamlIdentity, legacy_system: str) -> list[Person]:
+def _candidates(identity: ExternalIdentity, legacy_system: str) -> list[Person]:
     found = {p.pk: p for p in persons_for_verified_emails(identity.emails)}
     if identity.legacy_id and legacy_system:
         found |= {
@@ -417,7 +417,7 @@ def _candidates(identity: SamlIdentity, legacy_system: str) -> list[Person]:
 
 @transaction.atomic
 def federated_sign_in(
-    *, identity: SamlIdentity, legacy_system: str = "", request=None
+    *, identity: ExternalIdentity, legacy_system: str = "", request=None
 ) -> tuple[str, User | None]:
     """Who a federated identity signs in: the linked person, else the only one it matches.
 
@@ -462,7 +462,7 @@ def federated_sign_in(
 
 @transaction.atomic
 def federated_identity_attach(
-    *, user: User, identity: SamlIdentity, request=None
+    *, user: User, identity: ExternalIdentity, request=None
 ) -> FederatedIdentity:
     """A signed-in person links her university identity to her account herself."""
     saml_assertion_consume(identity=identity)
@@ -483,7 +483,7 @@ def federated_identity_attach(
     )
 
 
-def _active(user: User, identity: SamlIdentity) -> User:
+def _active(user: User, identity: ExternalIdentity) -> User:
     if not user.is_active:
         raise SamlRefused(
             "compte désactivé",
@@ -493,7 +493,7 @@ def _active(user: User, identity: SamlIdentity) -> User:
 
 
 def federated_identity_link(
-    *, person: Person, identity: SamlIdentity, request=None, by=None
+    *, person: Person, identity: ExternalIdentity, request=None, by=None
 ) -> FederatedIdentity:
     link = FederatedIdentity(
         person=person,
@@ -516,7 +516,7 @@ def federated_identity_link(
     return link
 
 
-def _reconciliation_open(identity: SamlIdentity, candidates: list[Person]) -> None:
+def _reconciliation_open(identity: ExternalIdentity, candidates: list[Person]) -> None:
     attributes = {
         "name": " ".join(p for p in (identity.first_name, identity.last_name) if p),
         "label": identity.label,
@@ -538,8 +538,8 @@ def _reconciliation_open(identity: SamlIdentity, candidates: list[Person]) -> No
     case.candidates.add(*candidates)
 
 
-def _case_identity(case: ReconciliationCase) -> SamlIdentity:
-    return SamlIdentity(
+def _case_identity(case: ReconciliationCase) -> ExternalIdentity:
+    return ExternalIdentity(
         issuer=case.issuer,
         subject=case.subject,
         label=case.attributes.get("label") or case.subject,

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from domains.identity.models import FederatedIdentity, ReconciliationCase, SignInEvent
-from domains.identity.saml import SamlIdentity
+from domains.identity.saml import ExternalIdentity
 from domains.identity.services import federated_sign_in
 from domains.people.models import Person, PersonMerge
 from domains.people.roles import Role
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 LIST = "/cockpit/rapprochements/"
 
 
-def identity(**overrides) -> SamlIdentity:
+def identity(**overrides) -> ExternalIdentity:
     values = {
         "issuer": "https://idp.univ-lyon1.fr/idp/shibboleth",
         "subject": "hgarnier@univ-lyon1.fr",
@@ -29,7 +29,7 @@ def identity(**overrides) -> SamlIdentity:
         "came_from": "",
         "in_response_to": "",
     }
-    return SamlIdentity(**values | overrides)
+    return ExternalIdentity(**values | overrides)
 
 
 @pytest.fixture
