@@ -6,6 +6,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from domains.residents.views import verify_document
+
 admin.site.site_header = "SIIMOP — administration technique"
 admin.site.site_title = "SIIMOP"
 
@@ -16,6 +18,7 @@ urlpatterns = [
     path("compte/", include("domains.identity.urls")),
     path("cockpit/", include("domains.cockpit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("verifier/<str:code>/", verify_document, name="verify_document"),
 ]
 if settings.SAML_DEV_IDP:
     urlpatterns += [path("dev-idp/", include(("domains.identity.dev_idp", "dev_idp")))]

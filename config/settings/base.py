@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     "domains.people",
     "domains.referential",
     "domains.identity",
+    "domains.residents",
     "domains.cockpit",
     "domains.demo",
     "siimop_site",

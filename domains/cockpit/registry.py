@@ -26,10 +26,10 @@ class FunctionInfo:
     national: bool
 
 
-def each(write: Callable[[Any, Model], object]) -> Callable[[Any, QuerySet], int]:
+def each(write: Callable[[Any, Model], object]) -> Callable[..., int]:
     """A bulk action that calls a service once per selected record (each one audited)."""
 
-    def run(user, records: QuerySet) -> int:
+    def run(user, records: QuerySet, **params) -> int:
         count = 0
         for record in records:
             write(user, record)
@@ -44,8 +44,11 @@ class BulkAction:
     name: str
     label: str
     permission: str  # "change" or "delete": checked on every selected record
-    run: Callable[[Any, QuerySet], int]  # (user, records) -> count; uses services
+    # (user, records, **form.cleaned_data) -> count; uses services, all or nothing
+    run: Callable[..., int]
     confirm: str = ""  # question asked before running
+    # Parameters asked on the confirmation page (a jury date, a decision…)
+    form_class: type | None = None
 
 
 @dataclass

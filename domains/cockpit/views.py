@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import ProtectedError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -283,6 +283,11 @@ def _deletion_refusal(error) -> str:
 @login_required
 @require_POST
 def screen_bulk(request, screen: str):
+    """A bulk action on the ticked rows, or on every row the filters select.
+
+    The confirmation page previews the rows and asks the action's parameters; nothing
+    runs before it is confirmed (when the action asks for it).
+    """
     screen = get_screen(screen)
     action = next(
         (a for a in screen.bulk_actions if a.name == request.POST.get("action")), None
@@ -290,25 +295,49 @@ def screen_bulk(request, screen: str):
     if action is None:
         raise Http404
     require(request, screen, action.permission)
-    wanted = {int(pk) for pk in request.POST.getlist("selection") if pk.isdigit()}
     back = _back(request, screen_url(screen, "list"))
-    if not wanted:
+    query = request.POST.get("query", "")
+    if request.POST.get("all_matching") == "1":
+        records = screen.filterset_class(
+            QueryDict(query), queryset=screen.selector(request.user), request=request
+        ).qs
+        found = list(records)
+    else:
+        wanted = {int(pk) for pk in request.POST.getlist("selection") if pk.isdigit()}
+        records = screen.selector(request.user).filter(pk__in=wanted)
+        found = list(records)
+        if len(found) != len(wanted):
+            raise Http404  # a selected id lies outside the perimeter
+    if not found:
         messages.warning(request, _("Sélectionnez au moins une ligne."))
         return HttpResponseRedirect(back)
-    records = screen.selector(request.user).filter(pk__in=wanted)
-    found = list(records)
-    if len(found) != len(wanted):
-        raise Http404  # a selected id lies outside the perimeter
     for obj in found:
         require(request, screen, action.permission, obj)
-    if action.confirm and request.POST.get("confirmed") != "1":
+    form = (
+        action.form_class(request.POST if request.POST.get("confirmed") else None)
+        if action.form_class
+        else None
+    )
+    confirmed = request.POST.get("confirmed") == "1"
+    if (action.confirm or form is not None) and (
+        not confirmed or (form is not None and not form.is_valid())
+    ):
         return render(
             request,
             "cockpit/bulk_confirm.html",
-            {"screen": screen, "action": action, "records": found, "back": back},
+            {
+                "screen": screen,
+                "action": action,
+                "records": found,
+                "back": back,
+                "form": form or "",
+                "all_matching": request.POST.get("all_matching") == "1",
+                "query": query,
+            },
         )
+    params = form.cleaned_data if form is not None else {}
     try:
-        count = action.run(request.user, records)
+        count = action.run(request.user, records, **params)
     except (ValidationError, ProtectedError) as error:
         messages.error(request, _deletion_refusal(error))
     else:

@@ -115,9 +115,28 @@ _MANAGE_PEOPLE = [
     "people.change_function",
 ]
 
+_READ_RESIDENTS = [
+    "residents.view_resident",
+    "residents.view_placement",
+    "residents.view_specialsituation",
+]
+# The faculty registry keeps the path: stages and their validation, situations, juries.
+_MANAGE_RESIDENTS = [
+    *_READ_RESIDENTS,
+    "residents.change_resident",
+    "residents.add_placement",
+    "residents.change_placement",
+    "residents.change_specialsituation",
+]
+
 # Model-wide permissions each role's group carries; the perimeter narrows them.
 ROLE_MODEL_PERMISSIONS: dict[str, list[str]] = {
-    Role.DGOS: [*_READ_REFERENTIAL, "people.view_person", "people.view_function"],
+    Role.DGOS: [
+        *_READ_REFERENTIAL,
+        "people.view_person",
+        "people.view_function",
+        *_READ_RESIDENTS,
+    ],
     Role.UNESS_ADMIN: [
         *_READ_REFERENTIAL,
         "wagtailadmin.access_admin",
@@ -144,15 +163,24 @@ ROLE_MODEL_PERMISSIONS: dict[str, list[str]] = {
         "referential.change_post",
         "referential.delete_post",
         *_MANAGE_PEOPLE,
+        *_READ_RESIDENTS,
+        "residents.change_specialsituation",  # interCHU, out of choice: the ARS decides
     ],
-    Role.FACULTY_REGISTRY: [*_READ_REFERENTIAL, *_MANAGE_PEOPLE],
-    Role.COORDINATOR: [*_READ_REFERENTIAL, "people.view_person"],
+    Role.FACULTY_REGISTRY: [*_READ_REFERENTIAL, *_MANAGE_PEOPLE, *_MANAGE_RESIDENTS],
+    # The coordinator reads his specialty's residents and gives opinions on requests.
+    Role.COORDINATOR: [
+        *_READ_REFERENTIAL,
+        "people.view_person",
+        *_READ_RESIDENTS,
+        "residents.change_specialsituation",
+    ],
     Role.SITE_SUPERVISOR: [
         *_READ_REFERENTIAL,
         "referential.change_trainingsite",
         "people.view_person",
         "people.view_function",
         "people.add_function",
+        "residents.view_placement",
     ],
     Role.PRACTITIONER: [*_READ_REFERENTIAL],
     Role.SITE_ASSISTANT: [*_READ_REFERENTIAL],
@@ -160,7 +188,7 @@ ROLE_MODEL_PERMISSIONS: dict[str, list[str]] = {
     Role.ESTABLISHMENT_DIRECTOR: [*_READ_REFERENTIAL],
     # A resident's cockpit perimeter is herself (MES INFORMATIONS); her path, choices
     # and posts come with the residents and choices domains.
-    Role.RESIDENT: [],
+    Role.RESIDENT: ["residents.view_resident", "residents.add_specialsituation"],
     Role.RESIDENT_REPRESENTATIVE: [*_READ_REFERENTIAL],
     Role.SUPPORT_L1: [*_READ_REFERENTIAL, "people.view_person"],
     Role.SUPPORT_L2: [*_READ_REFERENTIAL, "people.view_person", "people.view_function"],

@@ -1,0 +1,223 @@
+"""PDF documents residents ask for, with fpdf2 (pure Python, from PyPI alone).
+
+Each document carries a verification code; the public page /verifier/<code>/ confirms
+who it was issued to, what and when, and nothing more.
+"""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from fpdf import FPDF
+
+from . import rules
+from .models import DocumentKind, IssuedDocument, Resident, Validation
+from .selectors import placement_facts, resident_path
+
+ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud, typed back
+
+
+def _latin1(text: str) -> str:
+    """The PDF core fonts speak Latin-1: typographic signs are brought down to it."""
+    table = {
+        "’": "'",
+        "‘": "'",
+        "“": '"',
+        "”": '"',
+        "—": "-",
+        "–": "-",
+        "œ": "oe",
+        "Œ": "OE",
+        "…": "...",
+        "\u202f": " ",
+        "\u00a0": " ",
+    }
+    for sign, plain in table.items():
+        text = text.replace(sign, plain)
+    return text.encode("latin-1", "replace").decode("latin-1")
+
+
+def _new_code() -> str:
+    return "-".join(
+        "".join(secrets.choice(ALPHABET) for _ in range(4)) for _ in range(3)
+    )
+
+
+class _Document(FPDF):
+    def __init__(self, title: str, code: str):
+        super().__init__(format="A4")
+        self.doc_title, self.code = title, code
+        self.set_auto_page_break(auto=True, margin=25)
+        self.add_page()
+
+    def header(self):
+        self.set_font("helvetica", "B", 11)
+        self.cell(
+            0,
+            6,
+            _latin1("RÉPUBLIQUE FRANÇAISE — SIIMOP"),
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+        self.set_font("helvetica", "", 9)
+        self.cell(
+            0,
+            5,
+            _latin1("Système d'information des internes (UNESS)"),
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+        self.ln(6)
+
+    def footer(self):
+        self.set_y(-20)
+        self.set_font("helvetica", "", 8)
+        url = settings.WAGTAILADMIN_BASE_URL + reverse(
+            "verify_document", args=[self.code]
+        )
+        self.multi_cell(
+            0,
+            4,
+            _latin1(
+                f"Code de vérification : {self.code} — authenticité vérifiable sur {url}"
+            ),
+        )
+
+    def title_block(self):
+        self.set_font("helvetica", "B", 15)
+        self.multi_cell(0, 8, _latin1(self.doc_title), new_x="LMARGIN", new_y="NEXT")
+        self.ln(4)
+        self.set_font("helvetica", "", 11)
+
+    def paragraph(self, text: str):
+        self.multi_cell(0, 6, _latin1(text), new_x="LMARGIN", new_y="NEXT")
+        self.ln(2)
+
+    def table(self, headings: list[str], rows: list[list[str]], widths: list[int]):
+        self.set_font("helvetica", "B", 9)
+        for heading, width in zip(headings, widths, strict=True):
+            self.cell(width, 7, _latin1(heading), border=1)
+        self.ln()
+        self.set_font("helvetica", "", 9)
+        for row in rows:
+            for value, width in zip(row, widths, strict=True):
+                self.cell(width, 6, _latin1(value)[:60], border=1)
+            self.ln()
+        self.ln(3)
+        self.set_font("helvetica", "", 11)
+
+
+def _identity_line(resident: Resident) -> str:
+    person = resident.person
+    born = f", né(e) le {person.birth_date:%d/%m/%Y}" if person.birth_date else ""
+    return (
+        f"{person.get_civility_display()} {person.first_name} {person.last_name.upper()}"
+        f"{born}, interne de la subdivision {resident.subdivision.name}, "
+        f"faculté : {resident.faculty.name}, promotion {resident.cohort}"
+    )
+
+
+def _validated_rows(path) -> list[list[str]]:
+    return [
+        [
+            str(p.semester),
+            f"{p.semester.start_date:%d/%m/%Y} - {p.semester.end_date:%d/%m/%Y}",
+            p.training_site.name,
+            p.specialty.label,
+        ]
+        for p in path.placements
+        if p.validation == Validation.VALIDATED and p.mode == "r3c"
+    ]
+
+
+def _build(kind: str, resident: Resident, code: str) -> tuple[bytes, str]:
+    """The PDF and the one-line summary the verification page shows."""
+    path = resident_path(resident)
+    today = timezone.localdate()
+    title = DocumentKind(kind).label
+    pdf = _Document(title, code)
+    pdf.title_block()
+    pdf.paragraph(_identity_line(resident) + ".")
+    enrolment = path.enrolment
+    if kind in (DocumentKind.SEMESTERS, DocumentKind.SENIOR_ON_CALL):
+        rows = _validated_rows(path)
+        if kind == DocumentKind.SENIOR_ON_CALL:
+            refusal = rules.senior_on_call_refusal(
+                placement_facts(path.placements),
+                enrolment.specialty.duration_semesters if enrolment else 0,
+            )
+            if enrolment is None or refusal:
+                raise ValidationError(
+                    "Autorisation de gardes séniors impossible : "
+                    + (refusal or "aucune inscription en cours.")
+                )
+            pdf.paragraph(
+                f"est autorisé(e) à assurer des gardes séniors : {len(rows)} semestres "
+                f"validés sur les {enrolment.specialty.duration_semesters} du DES "
+                f"{enrolment.specialty.label}."
+            )
+            summary = f"Autorisation de gardes séniors ({len(rows)} semestres validés)"
+        else:
+            pdf.paragraph(f"a validé {len(rows)} semestre(s) de stage :")
+            summary = f"Attestation de {len(rows)} semestre(s) validé(s)"
+        pdf.table(
+            ["Semestre", "Dates", "Terrain de stage", "Spécialité"],
+            rows,
+            [30, 42, 70, 48],
+        )
+    elif kind == DocumentKind.ENROLMENT:
+        if enrolment is None:
+            raise ValidationError("Aucune inscription en cours : pas de certificat.")
+        phase = path.phase.phase.label if path.phase else "-"
+        pdf.paragraph(
+            f"est inscrit(e) au DES {enrolment.specialty.label}"
+            + (
+                f" ({enrolment.option_or_fst.label})"
+                if enrolment.option_or_fst_id
+                else ""
+            )
+            + f" depuis le semestre {enrolment.start_semester}, en {phase}."
+        )
+        summary = f"Certificat d'inscription au DES {enrolment.specialty.label}"
+    else:
+        current = next(
+            (
+                p
+                for p in path.placements
+                if p.semester_id == getattr(path.current_semester, "pk", None)
+            ),
+            None,
+        )
+        if current is None:
+            raise ValidationError(
+                "Aucun stage ce semestre : pas de certificat d'affectation."
+            )
+        pdf.paragraph(
+            f"est affecté(e) au semestre {current.semester} "
+            f"({current.semester.start_date:%d/%m/%Y} - {current.semester.end_date:%d/%m/%Y}) "
+            f"sur le terrain de stage {current.training_site.name} "
+            f"({current.training_site.establishment.name}), en {current.specialty.label}."
+        )
+        summary = f"Certificat d'affectation — {current.semester}"
+    pdf.ln(6)
+    pdf.paragraph(f"Fait le {today:%d/%m/%Y}, pour valoir ce que de droit.")
+    return bytes(pdf.output()), summary
+
+
+@transaction.atomic
+def document_issue(*, resident: Resident, kind: str) -> tuple[bytes, IssuedDocument]:
+    """Generate the PDF and register it; refused (ValidationError) when rules are not met."""
+    code = _new_code()
+    content, summary = _build(kind, resident, code)
+    document = IssuedDocument.objects.create(
+        resident=resident,
+        kind=kind,
+        code=code,
+        summary=f"{summary} — {resident.person.full_name}",
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+    return content, document

@@ -1,0 +1,140 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from domains.cockpit.forms import CockpitForm, CockpitModelForm, DateInput
+from domains.referential.models import Specialty, Subdivision
+
+from .models import (
+    JuryDecision,
+    LeaveReason,
+    Opinion,
+    Placement,
+    SituationKind,
+    Validation,
+)
+from .services import placements_validate
+
+MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
+
+
+class PlacementValidationForm(CockpitModelForm):
+    validation = forms.ChoiceField(
+        label=_("Validation"),
+        choices=[
+            (Validation.VALIDATED, _("Validé")),
+            (Validation.NOT_VALIDATED, _("Non validé")),
+        ],
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = Placement
+        fields = ["validation", "validation_reasons", "absence_days"]
+        widgets = {"validation_reasons": forms.Textarea(attrs={"rows": 3})}
+
+    def save_with(self, user):
+        placements_validate(
+            decisions=[
+                {
+                    "placement": self.instance,
+                    "validated": self.cleaned_data["validation"]
+                    == Validation.VALIDATED,
+                    "reasons": self.cleaned_data["validation_reasons"],
+                    "absence_days": self.cleaned_data["absence_days"],
+                }
+            ],
+            by=user,
+        )
+        return self.instance
+
+
+class RefusalForm(CockpitForm):
+    reasons = forms.CharField(
+        label=_("Motifs de la non-validation (communiqués à l'interne)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class PhaseChangeForm(CockpitForm):
+    jury_date = forms.DateField(label=_("Date du jury"), widget=DateInput)
+    decision = forms.ChoiceField(label=_("Décision"), choices=JuryDecision.choices)
+
+
+class DayForm(CockpitForm):
+    day = forms.DateField(label=_("Date"), widget=DateInput)
+
+
+REQUESTABLE = [
+    SituationKind.LEAVE,
+    SituationKind.SPECIALTY_CHANGE,
+    SituationKind.INTER_CHU,
+    SituationKind.SUPERNUMERARY_VALIDATING,
+    SituationKind.SUPERNUMERARY_NON_VALIDATING,
+]
+
+
+class SituationRequestForm(CockpitForm):
+    """A resident's online request; each kind's rules are checked by the service."""
+
+    kind = forms.ChoiceField(
+        label=_("Demande"),
+        choices=[(k.value, k.label) for k in REQUESTABLE],
+    )
+    start_date = forms.DateField(label=_("Début"), widget=DateInput)
+    end_date = forms.DateField(label=_("Fin"), widget=DateInput)
+    leave_reason = forms.ChoiceField(
+        label=_("Motif de la disponibilité"),
+        choices=[("", "—"), *LeaveReason.choices],
+        required=False,
+    )
+    target_specialty = forms.ModelChoiceField(
+        label=_("Nouvelle spécialité (droit au remords)"),
+        queryset=Specialty.objects.filter(kind__in=["DES", "CO-DES"], is_open=True),
+        required=False,
+    )
+    target_subdivision = forms.ModelChoiceField(
+        label=_("Subdivision d'accueil (interCHU)"),
+        queryset=Subdivision.objects.all(),
+        required=False,
+    )
+    motive = forms.CharField(
+        label=_("Explications"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    document = forms.FileField(
+        label=_("Pièce justificative (PDF, 5 Mo au plus)"), required=False
+    )
+
+    def clean_document(self):
+        upload = self.cleaned_data.get("document")
+        if upload is None:
+            return None
+        if not upload.name.lower().endswith(".pdf") or upload.read(5) != b"%PDF-":
+            raise ValidationError(_("La pièce justificative doit être un fichier PDF."))
+        upload.seek(0)
+        if upload.size > MAX_DOCUMENT_BYTES:
+            raise ValidationError(_("La pièce justificative dépasse 5 Mo."))
+        return upload
+
+
+class OpinionForm(CockpitForm):
+    opinion = forms.ChoiceField(label=_("Avis"), choices=Opinion.choices)
+    comment = forms.CharField(
+        label=_("Commentaire"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class DecisionForm(CockpitForm):
+    approve = forms.TypedChoiceField(
+        label=_("Décision"),
+        choices=[("1", _("Accorder")), ("0", _("Refuser"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Motif (obligatoire en cas de refus, transmis à l'interne)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )

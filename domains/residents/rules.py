@@ -1,0 +1,186 @@
+"""The rules of a resident's path, on plain facts (no Django): tested on built cases.
+
+Each check returns the French sentence saying which rule is broken, or None.
+"""
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+MAX_ABSENCE_DAYS = 60  # more than 2 months of absence: the stage cannot be validated
+LEAVE_MONTHS = 12  # a disponibilité lasts at most 1 year...
+LEAVE_RENEWALS = 1  # ...renewable once
+THESIS_LEAVE_MONTHS = 36  # 3 years to prepare a thesis
+SERVICE_MONTHS_FOR_LEAVE = {"personal": 12, "family": 6, "studies": 6, "thesis": 6}
+REMORSE_LAST_APPROFONDISSEMENT_SEMESTER = 2
+SENIOR_ON_CALL_SEMESTERS = 6  # 3 years validated
+
+
+@dataclass(frozen=True)
+class PlacementFact:
+    start: date
+    end: date
+    phase: str  # socle / approfondissement / consolidation
+    validation: str  # pending / validated / not_validated
+    r3c: bool = True
+    place: str = ""
+    specialty: str = ""
+
+
+@dataclass(frozen=True)
+class SituationFact:
+    kind: str
+    status: str
+    start: date
+    end: date
+    leave_reason: str = ""
+
+
+LIVE = ("requested", "opinion", "approved")
+
+
+def months_between(start: date, end: date) -> int:
+    """Whole months from start to end inclusive (1 Nov → 31 Oct = 12)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return months + (1 if end.day >= start.day - 1 else 0)
+
+
+def seniority(
+    placements: list[PlacementFact], situations: list[SituationFact], phase: str
+) -> int:
+    """Whole validated semesters in the phase.
+
+    A stage not validated because of an approved maternity leave still counts: maternity
+    does not push a resident down the call list; leave and research years do (they hold
+    no validated stage).
+    """
+    maternity = [
+        s for s in situations if s.kind == "maternity" and s.status == "approved"
+    ]
+    count = 0
+    for p in placements:
+        if not p.r3c or p.phase != phase:
+            continue
+        if p.validation == "validated" or (
+            p.validation == "not_validated"
+            and any(m.start <= p.end and m.end >= p.start for m in maternity)
+        ):
+            count += 1
+    return count
+
+
+def service_months(placements: list[PlacementFact], today: date) -> int:
+    return sum(months_between(p.start, p.end) for p in placements if p.end < today)
+
+
+def leave_refusal(
+    *,
+    start: date,
+    end: date,
+    reason: str,
+    placements: list[PlacementFact],
+    situations: list[SituationFact],
+    today: date,
+) -> str | None:
+    months = months_between(start, end)
+    if reason == "thesis":
+        previous = sum(
+            months_between(s.start, s.end)
+            for s in situations
+            if s.kind == "leave" and s.leave_reason == "thesis" and s.status in LIVE
+        )
+        if previous + months > THESIS_LEAVE_MONTHS:
+            return (
+                f"Une disponibilité pour thèse dure au plus {THESIS_LEAVE_MONTHS // 12} "
+                f"ans en tout ({previous} mois déjà accordés ou demandés)."
+            )
+    else:
+        if months > LEAVE_MONTHS:
+            return "Une disponibilité dure au plus 1 an (renouvelable une fois)."
+        earlier = [
+            s
+            for s in situations
+            if s.kind == "leave" and s.leave_reason != "thesis" and s.status in LIVE
+        ]
+        if len(earlier) > LEAVE_RENEWALS:
+            return "La disponibilité a déjà été renouvelée une fois : pas de 3e année."
+    needed = SERVICE_MONTHS_FOR_LEAVE.get(reason, 12)
+    served = service_months(placements, today)
+    if served < needed:
+        return (
+            f"Une disponibilité pour ce motif demande {needed} mois de fonctions "
+            f"effectives ; {served} mois effectués à ce jour."
+        )
+    return None
+
+
+def remorse_refusal(
+    *,
+    current_phase: str,
+    placements: list[PlacementFact],
+    situations: list[SituationFact],
+    current_specialty: str,
+    target_specialty: str,
+    start: date,
+) -> str | None:
+    """Droit au remords: once, within the subdivision, at the latest in the 2nd semester
+    of approfondissement."""
+    if any(s.kind == "remorse" and s.status in LIVE for s in situations):
+        return "Le droit au remords ne s'exerce qu'une fois (déjà demandé ou accordé)."
+    if target_specialty == current_specialty:
+        return "Choisissez une spécialité différente de votre DES actuel."
+    if current_phase == "consolidation":
+        return (
+            "Le droit au remords s'exerce au plus tard au 2e semestre de la phase "
+            "d'approfondissement."
+        )
+    if current_phase == "approfondissement":
+        done = sum(
+            1 for p in placements if p.phase == "approfondissement" and p.end < start
+        )
+        if done >= REMORSE_LAST_APPROFONDISSEMENT_SEMESTER:
+            return (
+                "Le droit au remords s'exerce au plus tard au 2e semestre de la phase "
+                f"d'approfondissement ; {done} semestres y sont déjà effectués."
+            )
+    return None
+
+
+def validation_refusal(
+    *, validated: bool, reasons: str, absence_days: int
+) -> str | None:
+    if validated and absence_days > MAX_ABSENCE_DAYS:
+        return (
+            f"Un stage avec plus de 2 mois d'absence ({absence_days} jours) ne peut pas "
+            "être validé."
+        )
+    if not validated and not reasons.strip():
+        return "Indiquez les motifs de la non-validation : ils sont obligatoires."
+    return None
+
+
+def senior_on_call_refusal(
+    placements: list[PlacementFact], specialty_semesters: int
+) -> str | None:
+    """Gardes séniors: ≥ 3 years validated and ≥ 2/3 of the specialty's semesters."""
+    validated = sum(1 for p in placements if p.r3c and p.validation == "validated")
+    needed = max(SENIOR_ON_CALL_SEMESTERS, math.ceil(specialty_semesters * 2 / 3))
+    if validated < needed:
+        return (
+            f"Il faut {needed} semestres validés (3 ans et les deux tiers des "
+            f"{specialty_semesters} semestres de la spécialité) ; {validated} le sont : "
+            f"il en manque {needed - validated}."
+        )
+    return None
+
+
+def phase_change_refusal(placements: list[PlacementFact], phase: str) -> str | None:
+    blocking = [
+        p for p in placements if p.phase == phase and p.validation == "not_validated"
+    ]
+    if blocking:
+        return (
+            f"La phase en cours a un stage non validé ({blocking[0].place}, débuté le "
+            f"{blocking[0].start:%d/%m/%Y}) : elle ne peut pas être close."
+        )
+    return None

@@ -1,0 +1,197 @@
+"""Residents in the cockpit: INTERNES (list, page, stages, requests), Mon parcours,
+statistics."""
+
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from domains.cockpit.registry import BulkAction, MenuEntry, Screen, registry
+
+from . import views
+from .filters import PlacementFilter, ResidentFilter, SituationFilter
+from .forms import DayForm, PhaseChangeForm, PlacementValidationForm, RefusalForm
+from .models import Placement, Resident, SpecialSituation
+from .selectors import residents_for_list, visible_placements, visible_situations
+from .services import enrolment_dates_many, phase_change_many, placements_validate
+from .tables import PlacementTable, ResidentTable, SituationTable
+
+SECTION = "INTERNES"
+
+
+def resident_perimeter(resident):
+    """Its subdivision and region (faculty, coordinators, ARS) and the person herself."""
+    return [resident.subdivision, resident.subdivision.region, resident.person]
+
+
+def _mass(service, **fixed):
+    def run(user, records, **params):
+        return service(residents=list(records), by=user, **fixed, **params).count
+
+    return run
+
+
+residents = registry.register_screen(
+    Screen(
+        slug="internes",
+        model=Resident,
+        label=_("Internes"),
+        section=SECTION,
+        order=10,
+        table_class=ResidentTable,
+        filterset_class=ResidentFilter,
+        selector=residents_for_list,
+        perimeter_objects=resident_perimeter,
+        detail_template="residents/resident_detail.html",
+        detail_context=views.resident_context,
+        export_columns=[
+            (_("Nom"), "person.last_name"),
+            (_("Prénom"), "person.first_name"),
+            (_("DES"), "specialty_label"),
+            (_("Phase"), "phase_label"),
+            (_("Subdivision"), "subdivision.name"),
+            (_("Faculté"), "faculty.name"),
+            (_("Promotion"), "cohort"),
+            (_("Rang"), "national_rank"),
+            (_("CESP"), "cesp"),
+        ],
+        bulk_actions=[
+            BulkAction(
+                name="phase",
+                label=_("Changement de phase (décision du jury)"),
+                permission="change",
+                run=_mass(phase_change_many),
+                form_class=PhaseChangeForm,
+                confirm=_(
+                    "Tout ou rien : si un interne ne remplit pas les conditions, rien "
+                    "n'est enregistré. Annulable le jour même."
+                ),
+            ),
+            BulkAction(
+                name="thesis",
+                label=_("Soutenance de thèse"),
+                permission="change",
+                run=lambda user, records, day: (
+                    enrolment_dates_many(
+                        residents=list(records), kind="thesis", day=day, by=user
+                    ).count
+                ),
+                form_class=DayForm,
+            ),
+            BulkAction(
+                name="diploma",
+                label=_("Obtention du diplôme"),
+                permission="change",
+                run=lambda user, records, day: (
+                    enrolment_dates_many(
+                        residents=list(records), kind="diploma", day=day, by=user
+                    ).count
+                ),
+                form_class=DayForm,
+            ),
+        ],
+        extra_urls=[
+            path(
+                "<int:pk>/documents/<str:kind>/",
+                views.document_download,
+                name="internes_document",
+            ),
+            path("traitements/", views.mass_operations, name="internes_operations"),
+            path(
+                "traitements/<int:operation_pk>/annuler/",
+                views.mass_operation_cancel,
+                name="internes_operation_undo",
+            ),
+            path("jury/", views.jury_sheet, name="internes_jury"),
+        ],
+    )
+)
+
+
+def _validate_all(user, records, **params):
+    return placements_validate(
+        decisions=[{"placement": p, "validated": True} for p in records], by=user
+    )
+
+
+def _refuse_all(user, records, reasons):
+    return placements_validate(
+        decisions=[
+            {"placement": p, "validated": False, "reasons": reasons} for p in records
+        ],
+        by=user,
+    )
+
+
+registry.register_screen(
+    Screen(
+        slug="stages",
+        model=Placement,
+        label=_("Stages et validations"),
+        section=SECTION,
+        order=20,
+        table_class=PlacementTable,
+        filterset_class=PlacementFilter,
+        selector=visible_placements,
+        perimeter_objects=lambda p: resident_perimeter(p.resident),
+        form_class=PlacementValidationForm,
+        bulk_actions=[
+            BulkAction(
+                name="validate",
+                label=_("Valider les stages"),
+                permission="change",
+                run=_validate_all,
+                confirm=_("Valider tous les stages sélectionnés ?"),
+            ),
+            BulkAction(
+                name="refuse",
+                label=_("Ne pas valider les stages"),
+                permission="change",
+                run=_refuse_all,
+                form_class=RefusalForm,
+            ),
+        ],
+    )
+)
+
+situations = registry.register_screen(
+    Screen(
+        slug="situations",
+        model=SpecialSituation,
+        label=_("Situations particulières"),
+        section=SECTION,
+        order=30,
+        table_class=SituationTable,
+        filterset_class=SituationFilter,
+        selector=visible_situations,
+        perimeter_objects=lambda s: resident_perimeter(s.resident),
+        detail_template="residents/situation_detail.html",
+        detail_context=views.situation_context,
+        extra_urls=[
+            path("<int:pk>/<str:step>/", views.situation_step, name="situations_step"),
+        ],
+    )
+)
+
+registry.register_urls(
+    [
+        path("mon-parcours/", views.my_path, name="my_path"),
+        path("statistiques/internes/", views.statistics, name="resident_statistics"),
+    ]
+)
+registry.register_menu(
+    MenuEntry(
+        section=SECTION,
+        label=_("Mon parcours"),
+        url_name="my_path",
+        permission="residents.add_specialsituation",
+        order=0,
+    )
+)
+registry.register_menu(
+    MenuEntry(
+        section=SECTION,
+        label=_("Statistiques"),
+        url_name="resident_statistics",
+        permission="residents.view_resident",
+        order=90,
+    )
+)

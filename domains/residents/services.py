@@ -1,0 +1,529 @@
+"""Writes on residents and their path: each rule refused with a French message."""
+
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_q.tasks import async_task
+
+from domains.people.models import Person, User
+from domains.people.roles import Role
+from domains.people.services import function_grant
+from domains.referential.models import Phase, Semester
+from domains.referential.selectors import site_is_accredited
+
+from . import rules
+from .models import (
+    Enrolment,
+    EnrolmentState,
+    JuryDecision,
+    MassOperation,
+    PhasePeriod,
+    Placement,
+    PlacementMode,
+    Resident,
+    SituationDocument,
+    SituationKind,
+    SituationStatus,
+    SpecialSituation,
+    Validation,
+)
+from .selectors import (
+    current_enrolment,
+    current_phase,
+    placement_facts,
+    situation_facts,
+)
+
+PHASE_ORDER = ["socle", "approfondissement", "consolidation"]
+PHASE_YEARS = {"socle": 1, "approfondissement": 2, "consolidation": 1}
+
+
+def _audit(instance, by: User | None):
+    instance._history_user = by
+    return instance
+
+
+def _refuse(message: str, field: str | None = None):
+    raise ValidationError({field: message} if field else message)
+
+
+@transaction.atomic
+def resident_create(
+    *,
+    person: Person,
+    faculty,
+    subdivision,
+    cohort: int,
+    ranking_kind: str,
+    specialty,
+    start_semester: Semester,
+    national_rank: int | None = None,
+    rank_percentage=None,
+    cesp: bool = False,
+    option_or_fst=None,
+    by: User | None = None,
+) -> Resident:
+    """A resident with her enrolment, her socle phase and her resident function."""
+    if Resident.objects.filter(person=person).exists():
+        _refuse(_("Cette personne est déjà enregistrée comme interne."), "person")
+    resident = _audit(
+        Resident(
+            person=person,
+            faculty=faculty,
+            subdivision=subdivision,
+            cohort=cohort,
+            ranking_kind=ranking_kind,
+            national_rank=national_rank,
+            rank_percentage=rank_percentage,
+            cesp=cesp,
+        ),
+        by,
+    )
+    resident.full_clean(exclude=["person"])
+    resident.save()
+    enrolment_open(
+        resident=resident,
+        specialty=specialty,
+        start_semester=start_semester,
+        option_or_fst=option_or_fst,
+        by=by,
+    )
+    function_grant(
+        person=person, role=Role.RESIDENT, start_date=start_semester.start_date, by=by
+    )
+    return resident
+
+
+def enrolment_open(
+    *, resident: Resident, specialty, start_semester: Semester, option_or_fst=None, by
+) -> Enrolment:
+    if option_or_fst is not None and option_or_fst.kind not in ("OPTION", "FST"):
+        _refuse(_("Choisissez une option ou une FST."), "option_or_fst")
+    enrolment = _audit(
+        Enrolment(
+            resident=resident,
+            specialty=specialty,
+            start_semester=start_semester,
+            option_or_fst=option_or_fst,
+        ),
+        by,
+    )
+    enrolment.save()
+    start = start_semester.start_date
+    _audit(
+        PhasePeriod(
+            enrolment=enrolment,
+            phase=Phase.objects.get(code="socle"),
+            start_date=start,
+            planned_end=_years_later(start, PHASE_YEARS["socle"]),
+        ),
+        by,
+    ).save()
+    return enrolment
+
+
+def _years_later(day: date, years: int) -> date:
+    return day.replace(year=day.year + years) - timedelta(days=1)
+
+
+# Placements (stages) ----------------------------------------------------------------
+
+
+@transaction.atomic
+def placement_create(
+    *,
+    resident: Resident,
+    semester: Semester,
+    training_site,
+    specialty,
+    phase,
+    kind: str = "specialty",
+    post=None,
+    mode: str = PlacementMode.R3C,
+    archive_reason: str = "",
+    by: User | None = None,
+) -> Placement:
+    if Placement.objects.filter(resident=resident, semester=semester).exists():
+        _refuse(
+            _("%(name)s a déjà un stage au semestre %(semester)s.")
+            % {"name": resident, "semester": semester},
+            "semester",
+        )
+    if mode == PlacementMode.R3C and not site_is_accredited(
+        training_site=training_site, specialty=specialty, phase=phase, semester=semester
+    ):
+        _refuse(
+            _(
+                "%(site)s n'est pas agréé pour %(specialty)s en %(phase)s au début du "
+                "semestre : enregistrez le stage en archive, avec son motif."
+            )
+            % {"site": training_site, "specialty": specialty, "phase": phase.label},
+            "training_site",
+        )
+    if mode == PlacementMode.ARCHIVE and not archive_reason.strip():
+        _refuse(_("Indiquez pourquoi ce stage est archivé."), "archive_reason")
+    placement = _audit(
+        Placement(
+            resident=resident,
+            semester=semester,
+            training_site=training_site,
+            specialty=specialty,
+            phase=phase,
+            kind=kind,
+            post=post,
+            mode=mode,
+            archive_reason=archive_reason.strip(),
+        ),
+        by,
+    )
+    placement.save()
+    return placement
+
+
+def _validate(placement: Placement, *, validated: bool, reasons: str, absence_days, by):
+    refusal = rules.validation_refusal(
+        validated=validated, reasons=reasons, absence_days=absence_days
+    )
+    if refusal:
+        _refuse(f"{placement.resident} — {placement.semester} : {refusal}")
+    placement.validation = (
+        Validation.VALIDATED if validated else Validation.NOT_VALIDATED
+    )
+    placement.validation_reasons = "" if validated else reasons.strip()
+    placement.absence_days = absence_days
+    placement.validated_by = by
+    placement.validated_at = timezone.now()
+    _audit(placement, by).save()
+
+
+@transaction.atomic
+def placements_validate(*, decisions: list[dict], by: User) -> int:
+    """Record the validations of many stages: all of them, or none if one breaks a rule.
+
+    Each decision: {"placement": Placement, "validated": bool, "reasons": str,
+    "absence_days": int}.
+    """
+    errors = []
+    for decision in decisions:
+        try:
+            _validate(
+                decision["placement"],
+                validated=decision["validated"],
+                reasons=decision.get("reasons", ""),
+                absence_days=decision.get("absence_days", 0),
+                by=by,
+            )
+        except ValidationError as error:
+            errors.extend(error.messages)
+    if errors:
+        raise ValidationError(errors)
+    return len(decisions)
+
+
+# Special situations ----------------------------------------------------------------
+
+
+def _facts(resident: Resident):
+    placements = list(
+        resident.placements.select_related(
+            "semester", "phase", "training_site", "specialty"
+        )
+    )
+    return placement_facts(placements), situation_facts(resident.situations.all())
+
+
+@transaction.atomic
+def situation_request(
+    *,
+    resident: Resident,
+    kind: str,
+    start_date: date,
+    end_date: date,
+    motive: str = "",
+    leave_reason: str = "",
+    target_specialty=None,
+    target_subdivision=None,
+    documents: list | None = None,
+    by: User | None = None,
+    today: date | None = None,
+) -> SpecialSituation:
+    """A resident's request (or one recorded for her), checked against its rules."""
+    today = today or timezone.localdate()
+    if end_date < start_date:
+        _refuse(_("La date de fin précède la date de début."), "end_date")
+    placements, situations = _facts(resident)
+    enrolment = current_enrolment(resident)
+    phase = current_phase(enrolment)
+    refusal = None
+    if kind == SituationKind.LEAVE:
+        if not leave_reason:
+            _refuse(_("Choisissez le motif de la disponibilité."), "leave_reason")
+        refusal = rules.leave_refusal(
+            start=start_date,
+            end=end_date,
+            reason=leave_reason,
+            placements=placements,
+            situations=situations,
+            today=today,
+        )
+    elif kind == SituationKind.SPECIALTY_CHANGE:
+        if target_specialty is None:
+            _refuse(_("Choisissez la spécialité demandée."), "target_specialty")
+        refusal = rules.remorse_refusal(
+            current_phase=phase.phase.code if phase else "",
+            placements=placements,
+            situations=situations,
+            current_specialty=enrolment.specialty.code if enrolment else "",
+            target_specialty=target_specialty.code,
+            start=start_date,
+        )
+    elif kind == SituationKind.INTER_CHU:
+        if target_subdivision is None:
+            _refuse(_("Choisissez la subdivision d'accueil."), "target_subdivision")
+        if target_subdivision.pk == resident.subdivision_id:
+            _refuse(
+                _("Un interCHU se fait dans une autre subdivision que la vôtre."),
+                "target_subdivision",
+            )
+        if phase is not None and phase.phase.code == "socle":
+            refusal = _("Un interCHU n'est pas ouvert en phase socle.")
+    if refusal:
+        _refuse(refusal)
+    situation = _audit(
+        SpecialSituation(
+            resident=resident,
+            kind=kind,
+            start_date=start_date,
+            end_date=end_date,
+            motive=motive.strip(),
+            leave_reason=leave_reason if kind == SituationKind.LEAVE else "",
+            target_specialty=target_specialty
+            if kind == SituationKind.SPECIALTY_CHANGE
+            else None,
+            target_subdivision=target_subdivision
+            if kind == SituationKind.INTER_CHU
+            else None,
+        ),
+        by,
+    )
+    situation.save()
+    for upload in documents or []:
+        if not upload.name.lower().endswith(".pdf"):
+            _refuse(_("Les pièces justificatives sont des fichiers PDF."), "documents")
+        SituationDocument.objects.create(
+            situation=situation, file=upload, name=upload.name
+        )
+    return situation
+
+
+@transaction.atomic
+def situation_give_opinion(
+    *, situation: SpecialSituation, opinion: str, comment: str, by: User
+) -> SpecialSituation:
+    if situation.status not in (SituationStatus.REQUESTED, SituationStatus.OPINION):
+        _refuse(_("Cette demande a déjà reçu sa décision."))
+    if opinion != "favourable" and not comment.strip():
+        _refuse(_("Motivez un avis réservé ou défavorable."), "comment")
+    situation.opinion, situation.opinion_comment = opinion, comment.strip()
+    situation.opinion_by = by
+    situation.status = SituationStatus.OPINION
+    _audit(situation, by).save()
+    return situation
+
+
+@transaction.atomic
+def situation_decide(
+    *, situation: SpecialSituation, approve: bool, comment: str = "", by: User
+) -> SpecialSituation:
+    """The faculty (or ARS) decides; a granted remords moves the resident to the new DES."""
+    if situation.status not in (SituationStatus.REQUESTED, SituationStatus.OPINION):
+        _refuse(_("Cette demande a déjà reçu sa décision."))
+    if not approve and not comment.strip():
+        _refuse(
+            _("Indiquez le motif du refus : il est transmis à l'interne."), "comment"
+        )
+    situation.status = SituationStatus.APPROVED if approve else SituationStatus.REFUSED
+    situation.decision_comment = comment.strip()
+    situation.decided_by = by
+    situation.decided_at = timezone.now()
+    _audit(situation, by).save()
+    if approve and situation.kind == SituationKind.SPECIALTY_CHANGE:
+        _change_specialty(situation, by)
+    transaction.on_commit(
+        lambda: async_task(
+            "domains.residents.tasks.send_situation_decision", situation.pk
+        )
+    )
+    return situation
+
+
+def _change_specialty(situation: SpecialSituation, by: User) -> None:
+    enrolment = current_enrolment(situation.resident)
+    semester = (
+        Semester.objects.filter(start_date__gte=situation.start_date)
+        .order_by("start_date")
+        .first()
+    )
+    if enrolment is None or semester is None:
+        _refuse(_("Aucune inscription en cours ou aucun semestre à venir."))
+    phase = current_phase(enrolment)
+    if phase is not None:
+        phase.actual_end = semester.start_date - timedelta(days=1)
+        _audit(phase, by).save()
+    enrolment.state = EnrolmentState.CHANGED
+    enrolment.ended_on = semester.start_date - timedelta(days=1)
+    _audit(enrolment, by).save()
+    enrolment_open(
+        resident=situation.resident,
+        specialty=situation.target_specialty,
+        start_semester=semester,
+        by=by,
+    )
+
+
+@transaction.atomic
+def situation_withdraw(*, situation: SpecialSituation, by: User) -> SpecialSituation:
+    if situation.status not in (SituationStatus.REQUESTED, SituationStatus.OPINION):
+        _refuse(_("Une demande décidée ne peut plus être retirée."))
+    situation.status = SituationStatus.WITHDRAWN
+    _audit(situation, by).save()
+    return situation
+
+
+# Phase changes, thesis, diploma: one resident or a whole jury at once ---------------
+
+
+def _close_phase(resident: Resident, *, jury_date: date, decision: str, by) -> dict:
+    """Close the current phase with the jury's decision; returns what undo needs."""
+    enrolment = current_enrolment(resident)
+    phase = current_phase(enrolment)
+    if phase is None:
+        _refuse(_("%s n'a pas de phase en cours.") % resident)
+    placements = placement_facts(
+        resident.placements.select_related(
+            "semester", "phase", "training_site", "specialty"
+        )
+    )
+    if decision == JuryDecision.VALIDATED:
+        refusal = rules.phase_change_refusal(placements, phase.phase.code)
+        if refusal:
+            _refuse(f"{resident} : {refusal}")
+    undo = {"phase": phase.pk, "opened": None}
+    phase.jury_date, phase.jury_decision = jury_date, decision
+    if decision == JuryDecision.VALIDATED:
+        phase.actual_end = jury_date
+        following = PHASE_ORDER.index(phase.phase.code) + 1
+        if following < len(PHASE_ORDER):
+            code = PHASE_ORDER[following]
+            years = PHASE_YEARS[code]
+            if code == "consolidation" and enrolment.specialty.surgical:
+                years = 2  # Docteur Junior: 1 year medical, 2 surgical
+            start = jury_date + timedelta(days=1)
+            opened = _audit(
+                PhasePeriod(
+                    enrolment=enrolment,
+                    phase=Phase.objects.get(code=code),
+                    start_date=start,
+                    planned_end=_years_later(start, years),
+                ),
+                by,
+            )
+            _audit(phase, by).save()
+            opened.save()
+            undo["opened"] = opened.pk
+            return undo
+    _audit(phase, by).save()
+    return undo
+
+
+@transaction.atomic
+def phase_change_many(
+    *, residents: list[Resident], jury_date: date, decision: str, by: User
+) -> MassOperation:
+    """A jury's decisions for many residents: all recorded, or none."""
+    if decision not in JuryDecision.values:
+        _refuse(_("Choisissez la décision du jury."), "decision")
+    errors, undo = [], []
+    for resident in residents:
+        try:
+            undo.append(
+                _close_phase(resident, jury_date=jury_date, decision=decision, by=by)
+            )
+        except ValidationError as error:
+            errors.extend(error.messages)
+    if errors:
+        raise ValidationError(errors)
+    return MassOperation.objects.create(
+        kind=MassOperation.Kind.PHASE_CHANGE,
+        parameters={"jury_date": jury_date.isoformat(), "decision": decision},
+        undo={"phases": undo},
+        count=len(residents),
+        by=by,
+    )
+
+
+@transaction.atomic
+def enrolment_dates_many(
+    *, residents: list[Resident], kind: str, day: date, by: User
+) -> MassOperation:
+    """Thesis defences or diplomas of many residents at once."""
+    field = {"thesis": "thesis_date", "diploma": "diploma_date"}[kind]
+    undo, errors = [], []
+    for resident in residents:
+        enrolment = current_enrolment(resident)
+        if enrolment is None:
+            errors.append(_("%s n'a pas d'inscription en cours.") % resident)
+            continue
+        undo.append(
+            {"enrolment": enrolment.pk, "previous": _iso(getattr(enrolment, field))}
+        )
+        setattr(enrolment, field, day)
+        if kind == "diploma":
+            enrolment.state = EnrolmentState.COMPLETED
+            enrolment.ended_on = day
+        _audit(enrolment, by).save()
+    if errors:
+        raise ValidationError(errors)
+    return MassOperation.objects.create(
+        kind=kind,
+        parameters={"date": day.isoformat()},
+        undo={"enrolments": undo},
+        count=len(residents),
+        by=by,
+    )
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+@transaction.atomic
+def mass_operation_undo(*, operation: MassOperation, by: User) -> MassOperation:
+    """Undo a mass processing the same day it was run, as if it had not happened."""
+    operation = MassOperation.objects.select_for_update().get(pk=operation.pk)
+    if operation.undone_at is not None:
+        _refuse(_("Ce traitement a déjà été annulé."))
+    if timezone.localdate(operation.at) != timezone.localdate():
+        _refuse(_("Un traitement ne s'annule que le jour même."))
+    for item in operation.undo.get("phases", []):
+        if item["opened"]:
+            opened = PhasePeriod.objects.get(pk=item["opened"])
+            _audit(opened, by).delete()
+        phase = PhasePeriod.objects.get(pk=item["phase"])
+        phase.actual_end = phase.jury_date = None
+        phase.jury_decision = ""
+        _audit(phase, by).save()
+    field = {"thesis": "thesis_date", "diploma": "diploma_date"}.get(operation.kind)
+    for item in operation.undo.get("enrolments", []):
+        enrolment = Enrolment.objects.get(pk=item["enrolment"])
+        previous = item["previous"]
+        setattr(enrolment, field, date.fromisoformat(previous) if previous else None)
+        if operation.kind == "diploma":
+            enrolment.state, enrolment.ended_on = EnrolmentState.ACTIVE, None
+        _audit(enrolment, by).save()
+    operation.undone_at = timezone.now()
+    operation.save(update_fields=["undone_at"])
+    return operation

@@ -1,0 +1,204 @@
+"""Figures of the DGOS and ARS dashboards, computed by SQL aggregates (no row loops)."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+
+from domains.referential.models import Region
+
+from .models import (
+    EnrolmentState,
+    PhasePeriod,
+    Placement,
+    Resident,
+    SituationKind,
+    SituationStatus,
+    SpecialSituation,
+)
+
+# Establishments of university hospitals, told apart from general hospitals by name:
+# the referential has no CHU/CH category yet (FINESS categories come with the import).
+UNIVERSITY_HOSPITAL = r"(^|[^A-Z])(CHU|CHRU|CHR)([^A-Z]|$)|HOSPICES CIVILS|ASSISTANCE PUBLIQUE|AP-HP|AP-HM"
+
+
+@dataclass
+class Chart:
+    title: str
+    rows: list[tuple[str, int]]
+
+    @property
+    def top(self) -> int:
+        return max((value for _label, value in self.rows), default=0) or 1
+
+    @property
+    def bars(self) -> list[tuple[str, int, int]]:
+        return [
+            (label, value, round(100 * value / self.top)) for label, value in self.rows
+        ]
+
+
+@dataclass
+class Dashboard:
+    total: int
+    charts: list[Chart]
+    regions: list = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    year: int | None = None
+    region: int | None = None
+
+
+def _rows(queryset, label: str, limit: int | None = None) -> list[tuple[str, int]]:
+    data = queryset.values(label).annotate(n=Count("pk")).order_by("-n", label)
+    if limit:
+        data = data[:limit]
+    return [
+        (str(row[label] if row[label] is not None else "—"), row["n"]) for row in data
+    ]
+
+
+def dashboard(residents: QuerySet[Resident], *, year=None, region=None) -> Dashboard:
+    years = sorted(residents.values_list("cohort", flat=True).distinct(), reverse=True)
+    if region:
+        residents = residents.filter(subdivision__region_id=region)
+    if year:
+        residents = residents.filter(cohort=year)
+    scope = residents.values("pk")
+    current_specialty = Subquery(
+        residents.model.objects.filter(pk=OuterRef("pk"))
+        .filter(enrolments__state=EnrolmentState.ACTIVE)
+        .values("enrolments__specialty__label")[:1]
+    )
+    open_phases = PhasePeriod.objects.filter(
+        enrolment__resident__in=scope,
+        enrolment__state=EnrolmentState.ACTIVE,
+        actual_end__isnull=True,
+    )
+    remorse = SpecialSituation.objects.filter(
+        resident__in=scope,
+        kind=SituationKind.SPECIALTY_CHANGE,
+        status=SituationStatus.APPROVED,
+    ).annotate(year=ExtractYear("start_date"))
+    today = timezone.localdate()
+    placements = Placement.objects.filter(
+        resident__in=scope,
+        mode="r3c",
+        semester__start_date__gt=today - timedelta(days=366),
+        semester__start_date__lte=today,
+    ).annotate(
+        setting=Case(
+            When(training_site__kind="ambulatory", then=Value("Ambulatoire")),
+            When(
+                training_site__establishment__name__iregex=UNIVERSITY_HOSPITAL,
+                then=Value("Hospitalier — CHU"),
+            ),
+            When(training_site__kind="hospital", then=Value("Hospitalier — CH")),
+            default=Value("Autre"),
+            output_field=CharField(),
+        )
+    )
+    situations = SpecialSituation.objects.filter(
+        resident__in=scope,
+        status=SituationStatus.APPROVED,
+        start_date__lte=today,
+        end_date__gte=today - timedelta(days=365),
+        kind__in=[
+            SituationKind.LEAVE,
+            SituationKind.SUPERNUMERARY_VALIDATING,
+            SituationKind.SUPERNUMERARY_NON_VALIDATING,
+        ],
+    )
+    kind_labels = dict(SituationKind.choices)
+    charts = [
+        Chart(
+            "Internes par spécialité (DES)",
+            _rows(residents.annotate(specialty=current_specialty), "specialty", 25),
+        ),
+        Chart("Internes par phase", _rows(open_phases, "phase__label")),
+        Chart("Internes par subdivision", _rows(residents, "subdivision__name")),
+        Chart(
+            "Internes par promotion",
+            sorted(_rows(residents, "cohort"), key=lambda r: r[0], reverse=True),
+        ),
+        Chart(
+            "Internes des subdivisions d'outre-mer",
+            _rows(residents.filter(subdivision__overseas=True), "subdivision__name"),
+        ),
+        Chart(
+            "Changements de spécialité (droit au remords) par année",
+            sorted(_rows(remorse, "year"), reverse=True),
+        ),
+        Chart(
+            "Droits au remords par spécialité d'arrivée",
+            _rows(remorse, "target_specialty__label", 15),
+        ),
+        Chart(
+            "Stages de l'année : hospitaliers et ambulatoires",
+            _rows(placements, "setting"),
+        ),
+        Chart(
+            "Disponibilités et surnombres (12 derniers mois)",
+            [(str(kind_labels[k]), n) for k, n in _rows(situations, "kind")],
+        ),
+    ]
+    return Dashboard(
+        total=residents.count(),
+        charts=charts,
+        regions=list(Region.objects.order_by("name")),
+        years=years,
+        year=year,
+        region=region,
+    )
+
+
+def due_for_phase_change(residents: QuerySet[Resident], days: int = 90) -> list[list]:
+    """Residents whose phase ends within `days`: the jury preparation sheet."""
+    horizon = timezone.localdate() + timedelta(days=days)
+    periods = list(
+        PhasePeriod.objects.filter(
+            enrolment__resident__in=residents.values("pk"),
+            enrolment__state=EnrolmentState.ACTIVE,
+            actual_end__isnull=True,
+            planned_end__lte=horizon,
+        )
+        .select_related("phase", "enrolment__specialty", "enrolment__resident__person")
+        .order_by(
+            "enrolment__specialty__label", "enrolment__resident__person__last_name"
+        )
+    )
+    counts = {
+        (row["resident_id"], row["phase_id"], row["validation"]): row["n"]
+        for row in Placement.objects.filter(
+            resident_id__in=[p.enrolment.resident_id for p in periods]
+        )
+        .values("resident_id", "phase_id", "validation")
+        .annotate(n=Count("pk"))
+    }
+    rows = []
+    for period in periods:
+        resident = period.enrolment.resident
+        key = (resident.pk, period.phase_id)
+        rows.append(
+            [
+                resident.person.last_name.upper(),
+                resident.person.first_name,
+                period.enrolment.specialty.label,
+                period.phase.label,
+                period.start_date,
+                period.planned_end,
+                counts.get((*key, "validated"), 0),
+                counts.get((*key, "not_validated"), 0),
+            ]
+        )
+    return rows

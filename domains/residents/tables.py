@@ -1,0 +1,68 @@
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from domains.cockpit.tables import CockpitTable
+
+from .models import Placement, Resident, SpecialSituation
+
+
+class ResidentTable(CockpitTable):
+    name = tables.Column(
+        accessor="person__last_name", verbose_name=_("interne"), linkify=True
+    )
+    specialty_label = tables.Column(verbose_name=_("DES"), orderable=False, default="—")
+    phase_label = tables.Column(verbose_name=_("phase"), orderable=False, default="—")
+    subdivision = tables.Column()
+    cohort = tables.Column()
+
+    class Meta(CockpitTable.Meta):
+        model = Resident
+        fields = ("name", "specialty_label", "phase_label", "subdivision", "cohort")
+
+    def render_name(self, record):
+        return record.person.full_name
+
+
+class PlacementTable(CockpitTable):
+    resident = tables.Column(
+        accessor="resident__person__last_name", verbose_name=_("interne"), linkify=True
+    )
+    semester = tables.Column()
+    training_site = tables.Column()
+    specialty = tables.Column()
+    phase = tables.Column()
+    validation = tables.Column()
+    absence_days = tables.Column()
+
+    class Meta(CockpitTable.Meta):
+        model = Placement
+        fields = (
+            "resident",
+            "semester",
+            "training_site",
+            "specialty",
+            "phase",
+            "validation",
+            "absence_days",
+        )
+
+    def render_resident(self, record):
+        return record.resident.person.full_name
+
+
+class SituationTable(CockpitTable):
+    created_at = tables.DateTimeColumn(format="d/m/Y")
+    resident = tables.Column(
+        accessor="resident__person__last_name", verbose_name=_("interne"), linkify=False
+    )
+    kind = tables.Column(linkify=True)
+    start_date = tables.DateColumn(format="d/m/Y")
+    end_date = tables.DateColumn(format="d/m/Y")
+    status = tables.Column()
+
+    class Meta(CockpitTable.Meta):
+        model = SpecialSituation
+        fields = ("created_at", "resident", "kind", "start_date", "end_date", "status")
+
+    def render_resident(self, record):
+        return record.resident.person.full_name

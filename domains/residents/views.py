@@ -1,0 +1,244 @@
+"""Residents' views beyond the generic screens: Mon parcours, requests' steps,
+documents, mass operations, jury sheet, statistics, and the public verification page."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from domains.cockpit.export import xlsx_response
+from domains.cockpit.views import get_record, get_screen, save_form, screen_url
+
+from . import statistics as stats
+from .documents import document_issue
+from .forms import DecisionForm, OpinionForm, SituationRequestForm
+from .models import (
+    DocumentKind,
+    IssuedDocument,
+    MassOperation,
+    Resident,
+    SituationStatus,
+)
+from .selectors import resident_path, visible_residents
+from .services import (
+    mass_operation_undo,
+    situation_decide,
+    situation_give_opinion,
+    situation_request,
+    situation_withdraw,
+)
+
+
+def resident_context(request, resident) -> dict:
+    return {"path": resident_path(resident), "document_kinds": DocumentKind.choices}
+
+
+def situation_context(request, situation) -> dict:
+    screen = get_screen("situations")
+    open_ = situation.status in (SituationStatus.REQUESTED, SituationStatus.OPINION)
+    may_act = open_ and request.actor.can(screen, "change", situation)
+    role = request.actor.function.role if request.actor.function else None
+    return {
+        "opinion_form": OpinionForm() if may_act and role == "coordinator" else None,
+        "decision_form": DecisionForm() if may_act and role != "coordinator" else None,
+        "may_withdraw": open_ and situation.resident.person.user_id == request.user.pk,
+    }
+
+
+@login_required
+@require_http_methods(["POST"])
+def situation_step(request, pk: int, step: str):
+    """Opinion (coordinator), decision (faculty, ARS) or withdrawal (the resident)."""
+    screen = get_screen("situations")
+    if step == "retirer":
+        situation = get_record(request, screen, pk, "view")
+        if situation.resident.person.user_id != request.user.pk:
+            raise PermissionDenied
+        form = DecisionForm()
+        done = save_form(
+            form, lambda: situation_withdraw(situation=situation, by=request.user)
+        )
+        message = _("Demande retirée.")
+    else:
+        situation = get_record(request, screen, pk, "change")
+        if step == "avis":
+            form = OpinionForm(request.POST)
+            write = lambda: situation_give_opinion(  # noqa: E731
+                situation=situation,
+                opinion=form.cleaned_data["opinion"],
+                comment=form.cleaned_data["comment"],
+                by=request.user,
+            )
+            message = _("Avis enregistré.")
+        elif step == "decision":
+            form = DecisionForm(request.POST)
+            write = lambda: situation_decide(  # noqa: E731
+                situation=situation,
+                approve=form.cleaned_data["approve"],
+                comment=form.cleaned_data["comment"],
+                by=request.user,
+            )
+            message = _("Décision enregistrée ; l'interne en est informé par e-mail.")
+        else:
+            raise Http404
+        done = form.is_valid() and save_form(form, write)
+    if done:
+        messages.success(request, message)
+    else:
+        messages.error(request, " ".join(e for es in form.errors.values() for e in es))
+    return redirect(screen_url(screen, "detail", pk=pk))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_path(request):
+    """Mon parcours: the resident's own path, requests and documents."""
+    resident = Resident.objects.filter(person__user=request.user).first()
+    if resident is None:
+        raise PermissionDenied(_("Cette page est celle des internes."))
+    form = SituationRequestForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        created = save_form(
+            form,
+            lambda: situation_request(
+                resident=resident,
+                kind=data["kind"],
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+                motive=data["motive"],
+                leave_reason=data["leave_reason"],
+                target_specialty=data["target_specialty"],
+                target_subdivision=data["target_subdivision"],
+                documents=[data["document"]] if data["document"] else [],
+                by=request.user,
+            ),
+        )
+        if created:
+            messages.success(
+                request,
+                _("Votre demande est envoyée : vous serez informé(e) de la décision."),
+            )
+            return redirect(reverse("cockpit:my_path"))
+    return render(
+        request,
+        "residents/my_path.html",
+        {
+            "path": resident_path(resident),
+            "form": form,
+            "document_kinds": DocumentKind.choices,
+        },
+    )
+
+
+@login_required
+def document_download(request, pk: int, kind: str):
+    resident = get_record(request, get_screen("internes"), pk, "view")
+    if kind not in DocumentKind.values:
+        raise Http404
+    try:
+        content, document = document_issue(resident=resident, kind=kind)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        back = request.META.get("HTTP_REFERER", "")
+        if not back.startswith(request.build_absolute_uri("/")):
+            back = reverse("cockpit:internes_detail", args=[pk])
+        return redirect(back)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{kind}-{document.code}.pdf"'
+    )
+    return response
+
+
+def verify_document(request, code: str):
+    """Public: confirms a document's authenticity, showing no more than its summary."""
+    document = IssuedDocument.objects.filter(code=code.strip().upper()).first()
+    return render(
+        request,
+        "residents/verify.html",
+        {"document": document, "code": code},
+        status=200 if document else 404,
+    )
+
+
+@login_required
+def mass_operations(request):
+    screen = get_screen("internes")
+    if not request.actor.can(screen, "change"):
+        raise PermissionDenied
+    operations = MassOperation.objects.filter(by=request.user).select_related("by")[:50]
+    return render(
+        request,
+        "residents/mass_operations.html",
+        {"operations": operations, "today": timezone.localdate(), "screen": screen},
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def mass_operation_cancel(request, operation_pk: int):
+    operation = get_object_or_404(MassOperation, pk=operation_pk, by=request.user)
+    try:
+        mass_operation_undo(operation=operation, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Traitement annulé."))
+    return redirect(reverse("cockpit:internes_operations"))
+
+
+@login_required
+def jury_sheet(request):
+    """The jury preparation sheet: residents due for a phase change, per specialty."""
+    screen = get_screen("internes")
+    if not request.actor.can(screen, "view"):
+        raise PermissionDenied
+    rows = stats.due_for_phase_change(visible_residents(request.user))
+    return xlsx_response(
+        "jury-changement-de-phase",
+        "Jury",
+        [
+            "Nom",
+            "Prénom",
+            "DES",
+            "Phase",
+            "Début de phase",
+            "Fin prévue",
+            "Semestres validés dans la phase",
+            "Stages non validés",
+        ],
+        rows,
+    )
+
+
+@login_required
+def statistics(request):
+    """DGOS: national figures; an ARS: her region (the selector decides)."""
+    if not request.actor.has_perm("residents.view_placement"):
+        raise PermissionDenied
+    residents = visible_residents(request.user)
+    year = request.GET.get("annee")
+    region = request.GET.get("region")
+    figures = stats.dashboard(
+        residents,
+        year=int(year) if year and year.isdigit() else None,
+        region=int(region) if region and region.isdigit() else None,
+    )
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(
+            "statistiques-internes",
+            "Statistiques",
+            ["Indicateur", "Catégorie", "Nombre"],
+            [
+                [chart.title, label, value]
+                for chart in figures.charts
+                for label, value in chart.rows
+            ],
+        )
+    return render(request, "residents/statistics.html", {"figures": figures})
