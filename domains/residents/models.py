@@ -271,7 +271,9 @@ class Placement(models.Model):
             models.CheckConstraint(
                 condition=~Q(validation="not_validated") | ~Q(validation_reasons=""),
                 name="residents_refusal_has_reasons",
-                violation_error_message=_("Une non-validation exige des motifs."),
+                violation_error_message=_(
+                    "Indiquez les motifs de la non-validation : ils sont obligatoires."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["semester", "validation"])]

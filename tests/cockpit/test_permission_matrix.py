@@ -15,12 +15,15 @@ from datetime import date
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from openpyxl import load_workbook
 
 from domains.cockpit.models import SavedFilter
 from domains.cockpit.registry import registry
 from domains.identity.models import AccountRequest, ReconciliationCase
 from domains.people.roles import Role
 from domains.people.services import email_add, function_grant
+from domains.residents.models import SpecialSituation
+from domains.residents.services import phase_change_many
 from tests.conftest import login_verified
 from tests.factories.people import make_person, make_user_with_role
 from tests.factories.referential import (
@@ -32,8 +35,10 @@ from tests.factories.referential import (
     region,
     subdivision,
 )
+from tests.factories.residents import accredited_site, add_placement, make_resident
 
 pytestmark = pytest.mark.django_db
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LOGIN = "/compte/connexion/"
 PUBLIC = {"email_verify"}  # the link sent by e-mail: signed, works signed out
 
@@ -95,6 +100,23 @@ def world():
         subject="rapprochement-temoin@univ-lyon1.fr",
     )
     case.candidates.add(duplicate_a, duplicate_b)
+    resident = make_resident(last_name="TEMOINTERNE")
+    placement = add_placement(resident, "winter", 2023, site=accredited_site())
+    situation = SpecialSituation.objects.create(
+        resident=resident,
+        kind="supernumerary_v",
+        start_date=date(2026, 5, 1),
+        end_date=date(2026, 10, 31),
+    )
+    faculty_registry = make_user_with_role(
+        Role.FACULTY_REGISTRY, subdivision=subdivision("LYON")
+    )
+    operation = phase_change_many(
+        residents=[resident],
+        jury_date=date(2024, 10, 1),
+        decision="extended",
+        by=faculty_registry,
+    )
     secondary = email_add(person=rightful.person, email="secondaire@ars-ara.fr")
     users = {
         "resident": make_user_with_role(Role.RESIDENT),
@@ -105,6 +127,12 @@ def world():
         "rightful": rightful,
         # National work: the rightful user of these screens is a UNESS admin.
         "rightful:rapprochements": make_user_with_role(Role.UNESS_ADMIN),
+        # Residents' paths are kept by the faculty registry (the ARS only reads them).
+        "rightful:mon-parcours": resident.person.user,
+        **{
+            f"rightful:{slug}": faculty_registry
+            for slug in ("internes", "stages", "situations")
+        },
     }
     records = {
         "etablissements": lyon_establishment,
@@ -123,6 +151,9 @@ def world():
             training_site=site,
         ),
         "rapprochements": case,
+        "internes": resident,
+        "stages": placement,
+        "situations": situation,
     }
     labels = {
         "etablissements": "Hôpital Lyonnais Témoin",
@@ -132,6 +163,9 @@ def world():
         "personnes": "Superviseur",
         "demandes-de-compte": "louise.temoin@chu-lyon.fr",
         "rapprochements": "rapprochement-temoin@univ-lyon1.fr",
+        "internes": "TEMOINTERNE",
+        "stages": "TEMOINTERNE",
+        "situations": "TEMOINTERNE",
     }
     filters = {
         slug: SavedFilter.objects.create(
@@ -148,6 +182,7 @@ def world():
         "labels": labels,
         "site_function": site_function,
         "filters": filters,
+        "operation": operation,
     }
 
 
@@ -156,14 +191,28 @@ def _slug(route: str) -> str:
 
 
 DECISIONS = {"rapprochements": "classer"}
+OTHER_PARAMETERS = {
+    "kind": lambda world: "semesters",
+    "step": lambda world: "decision",
+    "operation_pk": lambda world: world["operation"].pk,
+}
 
 
 def _kwargs(route: str, world) -> dict:
     slug = _slug(route)
     kwargs = {}
-    for param in ("pk", "function_pk", "filter_pk", "fmt", "decision"):
+    for param in (
+        "pk",
+        "function_pk",
+        "filter_pk",
+        "fmt",
+        "decision",
+        *OTHER_PARAMETERS,
+    ):
         if f"<int:{param}>" in route or f"<str:{param}>" in route:
-            if param == "pk":
+            if param in OTHER_PARAMETERS:
+                kwargs[param] = OTHER_PARAMETERS[param](world)
+            elif param == "pk":
                 kwargs["pk"] = world["records"][slug].pk
             elif param == "function_pk":
                 kwargs["function_pk"] = world["site_function"].pk
@@ -207,6 +256,13 @@ def _names_a_record(route: str) -> bool:
 
 
 def _shows(response, label: str) -> bool:
+    if response.get("Content-Type", "").startswith(XLSX):
+        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+        return any(
+            label in str(cell)
+            for row in sheet.iter_rows(values_only=True)
+            for cell in row
+        )
     if response.get("Content-Type", "").startswith("text/csv"):
         content = b"".join(response.streaming_content).decode("utf-8-sig")
         return any(

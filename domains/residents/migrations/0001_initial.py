@@ -337,7 +337,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='placement',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('validation', 'not_validated'), _negated=True), models.Q(('validation_reasons', ''), _negated=True), _connector='OR'), name='residents_refusal_has_reasons', violation_error_message='Une non-validation exige des motifs.'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('validation', 'not_validated'), _negated=True), models.Q(('validation_reasons', ''), _negated=True), _connector='OR'), name='residents_refusal_has_reasons', violation_error_message='Indiquez les motifs de la non-validation : ils sont obligatoires.'),
         ),
         migrations.AddConstraint(
             model_name='enrolment',
