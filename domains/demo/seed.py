@@ -9,7 +9,7 @@ on sites accredited for that specialty and phase), and a test checks it.
 
 import random
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -20,6 +20,7 @@ from faker import Faker
 from simple_history.utils import bulk_create_with_history
 from stdnum.luhn import calc_check_digit
 
+from domains.demo.residents import ResidentsBuilder
 from domains.identity import dev_idp
 from domains.identity.models import AccountRequest
 from domains.identity.saml import ExternalIdentity
@@ -61,6 +62,7 @@ class PersonSpec:
     password: str | None
     functions: list[tuple[str, dict]]
     supervises: TrainingSite | None = None
+    home: Subdivision | None = None  # a resident's subdivision
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ SCALES = {
         accreditations_per_site=2.0,
         posts=250,
         coordinators_per_subdivision=2,
-        residents_per_subdivision=2,
+        residents_per_subdivision=12,
     ),
     "national": Scale(
         establishments=4000,
@@ -88,7 +90,7 @@ SCALES = {
         accreditations_per_site=3.0,
         posts=20000,
         coordinators_per_subdivision=30,
-        residents_per_subdivision=20,
+        residents_per_subdivision=1540,  # ~43,000 residents
     ),
 }
 
@@ -216,6 +218,10 @@ def ensure_semesters(first_year: int, last_year: int) -> list[Semester]:
     return semesters
 
 
+def lyon_of(subdivisions):
+    return next(s for s in subdivisions if s.code == "LYON")
+
+
 class DemoBuilder:
     def __init__(self, *, scale: str, seed: int, today: date):
         self.scale = SCALES[scale]
@@ -262,7 +268,7 @@ class DemoBuilder:
                 is_open=True,
             )
         )
-        self.semesters = ensure_semesters(self.today.year - 3, self.today.year + 1)
+        self.semesters = ensure_semesters(self.today.year - 7, self.today.year + 1)
         self.current = next(
             s for s in self.semesters if s.start_date <= self.today <= s.end_date
         )
@@ -272,6 +278,7 @@ class DemoBuilder:
         self.build_people()
         self.build_accreditations()
         self.build_posts()
+        self.counts |= ResidentsBuilder(self).build()
         self.build_account_requests()
         self.build_sign_in_cases()
         return self.counts
@@ -540,12 +547,11 @@ class DemoBuilder:
                         ],
                     )
                 )
-            add(
-                f"interne.{code}",
-                "internes-demo.fr",
-                Role.RESIDENT,
-                self.scale.residents_per_subdivision,
-            )
+            for i in range(self.scale.residents_per_subdivision):
+                spec = self._spec(
+                    f"interne.{code}.{i}@internes-demo.fr", [(Role.RESIDENT, {})]
+                )
+                specs.append(replace(spec, home=subdivision))
         add("dgos", "sante-demo.fr", Role.DGOS, 2)
         add("uness", "uness-demo.fr", Role.UNESS_ADMIN, 2)
         add("support2", "uness-demo.fr", Role.SUPPORT_L2, 3)
@@ -624,6 +630,11 @@ class DemoBuilder:
         user_ids = [user.pk for user in users]
         for i in range(0, len(user_ids), BATCH):
             permissions_sync_many(user_ids=user_ids[i : i + BATCH], day=self.today)
+        self.resident_persons = [
+            (person, spec.home or lyon_of(self.subdivisions))
+            for person, spec in zip(persons, specs, strict=True)
+            if any(role == Role.RESIDENT for role, _ in spec.functions)
+        ]
         self.site_supervisor = {
             spec.supervises.pk: person.pk
             for person, spec in zip(persons, specs, strict=True)
