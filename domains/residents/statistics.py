@@ -1,24 +1,21 @@
 """Figures of the DGOS and ARS dashboards, computed by SQL aggregates (no row loops)."""
 
+import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db.models import (
-    Case,
-    CharField,
     Count,
-    OuterRef,
     QuerySet,
-    Subquery,
-    Value,
-    When,
 )
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
-from domains.referential.models import Region
+from domains.referential.models import Region, Semester
 
 from .models import (
+    Enrolment,
     EnrolmentState,
     PhasePeriod,
     Placement,
@@ -30,7 +27,9 @@ from .models import (
 
 # Establishments of university hospitals, told apart from general hospitals by name:
 # the referential has no CHU/CH category yet (FINESS categories come with the import).
-UNIVERSITY_HOSPITAL = r"(^|[^A-Z])(CHU|CHRU|CHR)([^A-Z]|$)|HOSPICES CIVILS|ASSISTANCE PUBLIQUE|AP-HP|AP-HM"
+UNIVERSITY_HOSPITAL = re.compile(
+    r"(^|[^A-Z])(CHU|CHRU|CHR)([^A-Z]|$)|HOSPICES CIVILS|ASSISTANCE PUBLIQUE|AP-HP|AP-HM"
+)
 
 
 @dataclass
@@ -69,16 +68,16 @@ def _rows(queryset, label: str, limit: int | None = None) -> list[tuple[str, int
 
 
 def dashboard(residents: QuerySet[Resident], *, year=None, region=None) -> Dashboard:
-    years = sorted(residents.values_list("cohort", flat=True).distinct(), reverse=True)
+    years = sorted(
+        residents.order_by().values_list("cohort", flat=True).distinct(), reverse=True
+    )
     if region:
         residents = residents.filter(subdivision__region_id=region)
     if year:
         residents = residents.filter(cohort=year)
-    scope = residents.values("pk")
-    current_specialty = Subquery(
-        residents.model.objects.filter(pk=OuterRef("pk"))
-        .filter(enrolments__state=EnrolmentState.ACTIVE)
-        .values("enrolments__specialty__label")[:1]
+    scope = residents.order_by().values("pk")
+    enrolments = Enrolment.objects.filter(
+        resident__in=scope, state=EnrolmentState.ACTIVE
     )
     open_phases = PhasePeriod.objects.filter(
         enrolment__resident__in=scope,
@@ -91,22 +90,19 @@ def dashboard(residents: QuerySet[Resident], *, year=None, region=None) -> Dashb
         status=SituationStatus.APPROVED,
     ).annotate(year=ExtractYear("start_date"))
     today = timezone.localdate()
-    placements = Placement.objects.filter(
-        resident__in=scope,
-        mode="r3c",
-        semester__start_date__gt=today - timedelta(days=366),
-        semester__start_date__lte=today,
-    ).annotate(
-        setting=Case(
-            When(training_site__kind="ambulatory", then=Value("Ambulatoire")),
-            When(
-                training_site__establishment__name__iregex=UNIVERSITY_HOSPITAL,
-                then=Value("Hospitalier — CHU"),
+    placements = (
+        Placement.objects.filter(
+            resident__in=scope,
+            mode="r3c",
+            semester__in=list(
+                Semester.objects.filter(
+                    start_date__gt=today - timedelta(days=366), start_date__lte=today
+                ).values_list("pk", flat=True)
             ),
-            When(training_site__kind="hospital", then=Value("Hospitalier — CH")),
-            default=Value("Autre"),
-            output_field=CharField(),
         )
+        .values("training_site__kind", "training_site__establishment__name")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
     situations = SpecialSituation.objects.filter(
         resident__in=scope,
@@ -123,7 +119,7 @@ def dashboard(residents: QuerySet[Resident], *, year=None, region=None) -> Dashb
     charts = [
         Chart(
             "Internes par spécialité (DES)",
-            _rows(residents.annotate(specialty=current_specialty), "specialty", 25),
+            _rows(enrolments, "specialty__label", 25),
         ),
         Chart("Internes par phase", _rows(open_phases, "phase__label")),
         Chart("Internes par subdivision", _rows(residents, "subdivision__name")),
@@ -145,7 +141,7 @@ def dashboard(residents: QuerySet[Resident], *, year=None, region=None) -> Dashb
         ),
         Chart(
             "Stages de l'année : hospitaliers et ambulatoires",
-            _rows(placements, "setting"),
+            _settings(placements),
         ),
         Chart(
             "Disponibilités et surnombres (12 derniers mois)",
@@ -160,6 +156,27 @@ def dashboard(residents: QuerySet[Resident], *, year=None, region=None) -> Dashb
         year=year,
         region=region,
     )
+
+
+def _setting(kind: str, establishment: str) -> str:
+    if kind == "ambulatory":
+        return "Ambulatoire"
+    if kind == "hospital":
+        if UNIVERSITY_HOSPITAL.search(establishment.upper()):
+            return "Hospitalier — CHU"
+        return "Hospitalier — CH"
+    return "Autre"
+
+
+def _settings(groups) -> list[tuple[str, int]]:
+    """Stages counted by SQL per (site kind, establishment), then each group named."""
+    totals: dict[str, int] = defaultdict(int)
+    for row in groups:
+        setting = _setting(
+            row["training_site__kind"], row["training_site__establishment__name"]
+        )
+        totals[setting] += row["n"]
+    return sorted(totals.items(), key=lambda item: -item[1])
 
 
 def due_for_phase_change(residents: QuerySet[Resident], days: int = 90) -> list[list]:

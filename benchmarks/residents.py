@@ -1,0 +1,189 @@
+"""Residents at national scale (~43,000 residents): pages, list, statistics, mass change.
+
+Run from the project root with the project's venv: `python benchmarks/residents.py`
+(BENCH_DB=path reuses a seeded database). Each figure is printed with its ratio to the
+issue's goal, which is the anchor here (there is no admin equivalent of these pages):
+- resident dashboard (Mon parcours) and resident page: median < 200 ms, and the same
+  number of queries for a resident with 1 stage and one with many;
+- residents list filtered by specialty and phase for a region (ARS): median < 300 ms;
+- each statistics dashboard nationally (DGOS): median < 1 s;
+- the mass phase change of 1,000 residents: < 10 s (rolled back afterwards).
+"""
+
+import os
+import statistics
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from cockpit import median_ms, prepare_database, setup_django, signed_in  # noqa: E402
+
+RUNS = int(os.environ.get("BENCH_RUNS", "7"))
+GOALS_MS = {"page": 200.0, "list": 300.0, "statistics": 1000.0, "mass": 10000.0}
+
+
+def query_count(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200, url
+    return len(queries)
+
+
+def client_for(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def measure() -> list[tuple[str, float, str, str]]:
+    from django.db import transaction
+    from django.db.models import Count
+
+    from domains.referential.models import Phase, Region, Specialty
+    from domains.residents.models import PhasePeriod, Resident
+    from domains.residents.services import phase_change_many
+
+    rows = []
+    # Residents with the fewest and the most stages: the page must not grow with them.
+    by_stages = Resident.objects.annotate(n=Count("placements")).order_by("n")
+    few, many = by_stages.first(), by_stages.last()
+    for label, resident in (("1 stage", few), (f"{many.n} stages", many)):
+        client = client_for(resident.person.user)
+        url = "/cockpit/mon-parcours/"
+        rows.append(
+            (
+                f"Mon parcours ({label})",
+                median_ms(client, url),
+                "page",
+                f"{query_count(client, url)} requêtes",
+            )
+        )
+    registry = signed_in("scolarite@demo.siimop.fr")
+    lyon_residents = Resident.objects.filter(subdivision__code="LYON").annotate(
+        n=Count("placements")
+    )
+    for resident in (
+        lyon_residents.order_by("n").first(),
+        lyon_residents.order_by("-n").first(),
+    ):
+        url = f"/cockpit/internes/{resident.pk}/"
+        rows.append(
+            (
+                f"Page d'un interne ({resident.n} stages), scolarité",
+                median_ms(registry, url),
+                "page",
+                f"{query_count(registry, url)} requêtes",
+            )
+        )
+    ars = signed_in("ars@demo.siimop.fr")
+    general = Specialty.objects.get(code="DES-MGE").pk
+    deep = Phase.objects.get(code="approfondissement").pk
+    url = f"/cockpit/internes/?specialty={general}&phase={deep}"
+    rows.append(("Liste filtrée (DES + phase), ARS", median_ms(ars, url), "list", ""))
+    dgos = signed_in("dgos@demo.siimop.fr")
+    rows.append(
+        (
+            "Statistiques nationales, DGOS",
+            median_ms(dgos, "/cockpit/statistiques/internes/"),
+            "statistics",
+            "",
+        )
+    )
+    region = Region.objects.get(code="11").pk
+    rows.append(
+        (
+            "Statistiques Île-de-France, DGOS",
+            median_ms(dgos, f"/cockpit/statistiques/internes/?region={region}"),
+            "statistics",
+            "",
+        )
+    )
+    rows.append(
+        (
+            "Statistiques de sa région, ARS",
+            median_ms(ars, "/cockpit/statistiques/internes/"),
+            "statistics",
+            "",
+        )
+    )
+    # 1,000 residents in socle without a non-validated stage, as a jury would list.
+    socle = PhasePeriod.objects.filter(
+        actual_end__isnull=True, phase__code="socle", enrolment__state="active"
+    ).exclude(enrolment__resident__placements__validation="not_validated")
+    residents = list(
+        Resident.objects.filter(
+            pk__in=socle.values("enrolment__resident_id")[:1000]
+        ).select_related("person")
+    )
+    from domains.people.models import User
+
+    by = User.objects.get(username="scolarite@demo.siimop.fr")
+    timings = []
+    for _ in range(3):
+        with transaction.atomic():
+            started = time.perf_counter()
+            phase_change_many(
+                residents=residents,
+                jury_date=date.today(),
+                decision="validated",
+                by=by,
+            )
+            timings.append((time.perf_counter() - started) * 1000)
+            transaction.set_rollback(True)
+    rows.append(
+        (
+            f"Changement de phase de masse ({len(residents)} internes)",
+            statistics.median(timings),
+            "mass",
+            "",
+        )
+    )
+    return rows
+
+
+def main() -> int:
+    database = prepare_database()
+    setup_django(database)
+    from domains.residents.models import Placement, Resident
+
+    rows = measure()
+    print(
+        f"Residents at national scale (SQLite): {Resident.objects.count()} residents, "
+        f"{Placement.objects.count()} stages; median of {RUNS} requests."
+    )
+    print("anchor: the issue's goal for each figure (ratio = figure / goal).\n")
+    print(f"{'case':<52}{'ms':>9}{'goal ms':>9}{'ratio':>7}  note")
+    misses = []
+    for label, ms, goal_key, note in rows:
+        goal = GOALS_MS[goal_key]
+        ratio = ms / goal
+        if ratio >= 1.0:
+            misses.append(f"{label} {ms:.0f} ms")
+        print(
+            f"{label:<52}{ms:>9.1f}{goal:>9.0f}{ratio:>7.2f}  {note}"
+            f"{'' if ratio < 1.0 else '  MISS'}"
+        )
+    pages = [note for label, _ms, key, note in rows if key == "page"]
+    if pages[0] != pages[1] or pages[2] != pages[3]:
+        misses.append(f"query counts grow with the stages: {pages}")
+    if misses:
+        print("RESULT: FAIL " + "; ".join(misses))
+        return 1
+    worst = max(rows, key=lambda r: r[1] / GOALS_MS[r[2]])
+    print(
+        f"RESULT: PASS every figure under its goal (closest: {worst[0]}, "
+        f"{worst[1]:.0f} ms, ratio {worst[1] / GOALS_MS[worst[2]]:.2f}); page query "
+        "counts do not grow with the stages"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
