@@ -1,9 +1,11 @@
+from datetime import timedelta
+
 import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from domains.cockpit.filters import CockpitFilterSet
+from domains.cockpit.filters import CockpitFilterSet, yes_no_filter
 from domains.referential.models import Phase, Semester, Specialty, Subdivision
 
 from .models import (
@@ -32,6 +34,7 @@ class ResidentFilter(CockpitFilterSet):
     subdivision = django_filters.ModelChoiceFilter(
         queryset=Subdivision.objects.all(), label=_("Subdivision")
     )
+    due = yes_no_filter(_("Fin de phase dans les 3 mois (jury)"), method="due_for_jury")
     situation = django_filters.ChoiceFilter(
         choices=SituationKind.choices,
         label=_("Situation en cours"),
@@ -41,7 +44,15 @@ class ResidentFilter(CockpitFilterSet):
 
     class Meta(CockpitFilterSet.Meta):
         model = Resident
-        fields = ["q", "specialty", "phase", "cohort", "subdivision", "situation"]
+        fields = [
+            "q",
+            "specialty",
+            "phase",
+            "due",
+            "cohort",
+            "subdivision",
+            "situation",
+        ]
 
     def with_specialty(self, queryset, name, value):
         return queryset.filter(
@@ -63,6 +74,17 @@ class ResidentFilter(CockpitFilterSet):
                 )
             )
         )
+
+    def due_for_jury(self, queryset, name, value):
+        due = Exists(
+            PhasePeriod.objects.filter(
+                enrolment__resident_id=OuterRef("pk"),
+                enrolment__state="active",
+                actual_end__isnull=True,
+                planned_end__lte=timezone.localdate() + timedelta(days=90),
+            )
+        )
+        return queryset.filter(due if value else ~due)
 
     def in_situation(self, queryset, name, value):
         today = timezone.localdate()

@@ -485,3 +485,34 @@ class MassOperation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.count} internes ({self.at:%d/%m/%Y %H:%M})"
+
+
+class InterChuQuota(models.Model):
+    """How many residents of a subdivision may leave for an interCHU in a semester."""
+
+    subdivision = models.ForeignKey(
+        "referential.Subdivision",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("subdivision d'origine"),
+    )
+    semester = models.ForeignKey(
+        "referential.Semester",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("semestre"),
+    )
+    places = models.PositiveSmallIntegerField(_("places"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("quota d'interCHU")
+        verbose_name_plural = _("quotas d'interCHU")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subdivision", "semester"], name="residents_one_quota"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subdivision} — {self.semester} : {self.places}"

@@ -186,6 +186,22 @@ registry.register_menu(
         order=0,
     )
 )
+for order, (label, url_name) in enumerate(
+    [
+        (_("Jury : internes en fin de phase (XLSX)"), "internes_jury"),
+        (_("Traitements de masse (annulation)"), "internes_operations"),
+    ],
+    start=40,
+):
+    registry.register_menu(
+        MenuEntry(
+            section=SECTION,
+            label=label,
+            url_name=url_name,
+            permission="residents.change_resident",
+            order=order,
+        )
+    )
 registry.register_menu(
     MenuEntry(
         section=SECTION,

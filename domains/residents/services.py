@@ -18,6 +18,7 @@ from . import rules
 from .models import (
     Enrolment,
     EnrolmentState,
+    InterChuQuota,
     JuryDecision,
     MassOperation,
     PhasePeriod,
@@ -290,6 +291,8 @@ def situation_request(
             )
         if phase is not None and phase.phase.code == "socle":
             refusal = _("Un interCHU n'est pas ouvert en phase socle.")
+        else:
+            refusal = _inter_chu_quota_refusal(resident, start_date)
     if refusal:
         _refuse(refusal)
     situation = _audit(
@@ -345,6 +348,12 @@ def situation_decide(
         _refuse(
             _("Indiquez le motif du refus : il est transmis à l'interne."), "comment"
         )
+    if approve and situation.kind == SituationKind.INTER_CHU:
+        refusal = _inter_chu_quota_refusal(
+            situation.resident, situation.start_date, exclude=situation
+        )
+        if refusal:
+            _refuse(refusal)
     situation.status = SituationStatus.APPROVED if approve else SituationStatus.REFUSED
     situation.decision_comment = comment.strip()
     situation.decided_by = by
@@ -358,6 +367,40 @@ def situation_decide(
         )
     )
     return situation
+
+
+def _inter_chu_quota_refusal(
+    resident: Resident, start: date, exclude=None
+) -> str | None:
+    """The origin subdivision's quota for the semester, counting live requests."""
+    quota = (
+        InterChuQuota.objects.filter(
+            subdivision_id=resident.subdivision_id,
+            semester__start_date__lte=start,
+            semester__end_date__gte=start,
+        )
+        .select_related("semester")
+        .first()
+    )
+    if quota is None:
+        return None
+    taken = SpecialSituation.objects.filter(
+        kind=SituationKind.INTER_CHU,
+        resident__subdivision_id=resident.subdivision_id,
+        start_date__gte=quota.semester.start_date,
+        start_date__lte=quota.semester.end_date,
+        status__in=[SituationStatus.APPROVED],
+    ).exclude(pk=getattr(exclude, "pk", None))
+    if taken.count() >= quota.places:
+        return _(
+            "Le quota d'interCHU de la subdivision %(subdivision)s est atteint pour le "
+            "semestre %(semester)s (%(places)s place(s))."
+        ) % {
+            "subdivision": resident.subdivision,
+            "semester": quota.semester,
+            "places": quota.places,
+        }
+    return None
 
 
 def _change_specialty(situation: SpecialSituation, by: User) -> None:

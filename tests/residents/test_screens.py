@@ -180,3 +180,13 @@ def test_mass_phase_change_from_the_list_with_preview(client, lea):
     assert "Phase d'approfondissement" in page
     assert date(2024, 10, 20).strftime("%d/%m/%Y") in page
     assert "Annuler" in page_text(client.get(f"{LIST}traitements/"))
+
+
+def test_residents_due_for_a_jury_are_filtered(client, lea):
+    later = make_resident(start=("winter", 2026), last_name="Tardif")
+    client.force_login(
+        make_user_with_role(Role.FACULTY_REGISTRY, subdivision=subdivision("LYON"))
+    )
+    page = page_text(client.get(LIST, {"due": "true"}))
+    assert "GARNIER" in page and "TARDIF" not in page
+    assert later.pk

@@ -202,3 +202,41 @@ def test_an_unaccredited_site_in_another_subdivision_is_still_a_site():
     site = accredited_site(subdivision_code="RENNES")
     placement = add_placement(resident, "winter", 2023, site=site)
     assert placement.training_site.subdivision.code == "RENNES"
+
+
+def test_inter_chu_is_closed_in_socle_and_bounded_by_the_quota(registry):
+    from domains.residents.models import InterChuQuota
+
+    first, second = make_resident(), make_resident()
+    for resident in (first, second):
+        add_placement(resident, "winter", 2023)
+        add_placement(resident, "summer", 2024)
+    semester = SemesterFactory(season="summer", year=2027)
+    request = dict(
+        kind="inter_chu",
+        target_subdivision=subdivision("RENNES"),
+        start_date=semester.start_date,
+        end_date=semester.end_date,
+    )
+    with pytest.raises(ValidationError, match="pas ouvert en phase socle"):
+        situation_request(resident=first, **request)
+    phase_change_many(
+        residents=[first, second],
+        jury_date=date(2024, 10, 20),
+        decision="validated",
+        by=registry,
+    )
+    with pytest.raises(ValidationError, match="autre subdivision"):
+        situation_request(
+            resident=first, **(request | {"target_subdivision": subdivision("LYON")})
+        )
+    InterChuQuota.objects.create(
+        subdivision=subdivision("LYON"), semester=semester, places=1
+    )
+    granted = situation_request(resident=first, **request)
+    waiting = situation_request(resident=second, **request)
+    situation_decide(situation=granted, approve=True, by=registry)
+    with pytest.raises(ValidationError, match="quota d'interCHU .* est atteint"):
+        situation_decide(situation=waiting, approve=True, by=registry)
+    with pytest.raises(ValidationError, match="quota d'interCHU"):
+        situation_request(resident=second, **request)
