@@ -119,6 +119,13 @@ class SituationRequestForm(CockpitForm):
         return upload
 
 
+class SituationRecordForm(SituationRequestForm):
+    """The faculty or the ARS records any situation for a resident (research year,
+    out of choice, maternity or sick leave, or a request received on paper)."""
+
+    kind = forms.ChoiceField(label=_("Situation"), choices=SituationKind.choices)
+
+
 class OpinionForm(CockpitForm):
     opinion = forms.ChoiceField(label=_("Avis"), choices=Opinion.choices)
     comment = forms.CharField(

@@ -101,6 +101,11 @@ residents = registry.register_screen(
                 name="internes_operation_undo",
             ),
             path("jury/", views.jury_sheet, name="internes_jury"),
+            path(
+                "<int:pk>/situation/",
+                views.situation_record,
+                name="internes_situation_record",
+            ),
         ],
     )
 )

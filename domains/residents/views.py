@@ -16,7 +16,12 @@ from domains.cockpit.views import get_record, get_screen, save_form, screen_url
 
 from . import statistics as stats
 from .documents import document_issue
-from .forms import DecisionForm, OpinionForm, SituationRequestForm
+from .forms import (
+    DecisionForm,
+    OpinionForm,
+    SituationRecordForm,
+    SituationRequestForm,
+)
 from .models import (
     DocumentKind,
     IssuedDocument,
@@ -35,7 +40,44 @@ from .services import (
 
 
 def resident_context(request, resident) -> dict:
-    return {"path": resident_path(resident), "document_kinds": DocumentKind.choices}
+    may_record = request.actor.can(get_screen("internes"), "change", resident)
+    return {
+        "path": resident_path(resident),
+        "document_kinds": DocumentKind.choices,
+        "record_form": SituationRecordForm() if may_record else None,
+    }
+
+
+def _request_from(form, resident, user):
+    data = form.cleaned_data
+    return situation_request(
+        resident=resident,
+        kind=data["kind"],
+        start_date=data["start_date"],
+        end_date=data["end_date"],
+        motive=data["motive"],
+        leave_reason=data["leave_reason"],
+        target_specialty=data["target_specialty"],
+        target_subdivision=data["target_subdivision"],
+        documents=[data["document"]] if data["document"] else [],
+        by=user,
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def situation_record(request, pk: int):
+    """Staff record a situation on the resident's page; it then follows its workflow."""
+    resident = get_record(request, get_screen("internes"), pk, "change")
+    form = SituationRecordForm(request.POST, request.FILES)
+    created = form.is_valid() and save_form(
+        form, lambda: _request_from(form, resident, request.user)
+    )
+    if created:
+        messages.success(request, _("Situation enregistrée : décidez-la ci-dessous."))
+        return redirect(screen_url(get_screen("situations"), "detail", pk=created.pk))
+    messages.error(request, " ".join(e for es in form.errors.values() for e in es))
+    return redirect(screen_url(get_screen("internes"), "detail", pk=pk))
 
 
 def situation_context(request, situation) -> dict:
@@ -103,22 +145,7 @@ def my_path(request):
         raise PermissionDenied(_("Cette page est celle des internes."))
     form = SituationRequestForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        created = save_form(
-            form,
-            lambda: situation_request(
-                resident=resident,
-                kind=data["kind"],
-                start_date=data["start_date"],
-                end_date=data["end_date"],
-                motive=data["motive"],
-                leave_reason=data["leave_reason"],
-                target_specialty=data["target_specialty"],
-                target_subdivision=data["target_subdivision"],
-                documents=[data["document"]] if data["document"] else [],
-                by=request.user,
-            ),
-        )
+        created = save_form(form, lambda: _request_from(form, resident, request.user))
         if created:
             messages.success(
                 request,

@@ -190,3 +190,24 @@ def test_residents_due_for_a_jury_are_filtered(client, lea):
     page = page_text(client.get(LIST, {"due": "true"}))
     assert "GARNIER" in page and "TARDIF" not in page
     assert later.pk
+
+
+def test_the_registry_records_a_research_year_and_decides_it(client, lea):
+    client.force_login(
+        make_user_with_role(Role.FACULTY_REGISTRY, subdivision=subdivision("LYON"))
+    )
+    response = client.post(
+        f"{LIST}{lea.pk}/situation/",
+        {"kind": "research", "start_date": "2027-11-01", "end_date": "2028-10-31"},
+    )
+    situation = SpecialSituation.objects.get(kind="research")
+    assert response.url == f"/cockpit/situations/{situation.pk}/"
+    client.post(f"/cockpit/situations/{situation.pk}/decision/", {"approve": "1"})
+    situation.refresh_from_db()
+    assert situation.status == "approved"
+    client.force_login(make_user_with_role(Role.ARS, region=region("84")))
+    response = client.post(
+        f"{LIST}{lea.pk}/situation/",
+        {"kind": "research", "start_date": "2027-11-01", "end_date": "2028-10-31"},
+    )
+    assert response.status_code == 403
