@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "domains.residents",
     "domains.cockpit",
     "domains.demo",
+    "imports",
     "siimop_site",
     # Wagtail
     "wagtail.contrib.forms",

@@ -570,3 +570,29 @@ def mass_operation_undo(*, operation: MassOperation, by: User) -> MassOperation:
     operation.undone_at = timezone.now()
     operation.save(update_fields=["undone_at"])
     return operation
+
+
+@transaction.atomic
+def placements_import(*, rows: list[dict], by: User | None = None) -> int:
+    """Recovered stages, written in bulk: the import already decided R3C or archive
+    (clean, accredited site) for each and checked one stage per semester."""
+    placements = [
+        Placement(
+            resident_id=row["resident_id"],
+            semester=row["semester"],
+            training_site=row["training_site"],
+            specialty=row["specialty"],
+            phase=row["phase"],
+            validation=row["validation"],
+            validation_reasons=row["validation_reasons"],
+            mode=row["mode"],
+            archive_reason=row["archive_reason"],
+            validated_by=by if row["validation"] != Validation.PENDING else None,
+            validated_at=timezone.now()
+            if row["validation"] != Validation.PENDING
+            else None,
+        )
+        for row in rows
+    ]
+    Placement.objects.bulk_create(placements, batch_size=2000)
+    return len(placements)

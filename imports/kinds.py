@@ -1,0 +1,672 @@
+"""One importer per kind of legacy file. Writes go through the domains' services."""
+
+import re
+from datetime import date
+
+from django.core.exceptions import ValidationError
+
+from domains.people.models import LegacySystem
+from domains.people.roles import Role
+from domains.people.selectors import person_for_email, persons_for_legacy_id
+from domains.people.services import function_grant, person_create
+from domains.referential.models import (
+    Accreditation,
+    AccreditationState,
+    AccreditationType,
+    DataQuality,
+    Establishment,
+    Faculty,
+    Phase,
+    Semester,
+    Specialty,
+    Subdivision,
+    TrainingSite,
+    TrainingSiteKind,
+)
+from domains.referential.services import (
+    accreditation_create,
+    establishment_create,
+    establishment_update,
+    training_site_create,
+    training_site_update,
+)
+from domains.referential.validators import compact, finess_is_valid, siret_is_valid
+from domains.residents.models import Placement, PlacementMode, Resident
+from domains.residents.services import placements_import, resident_create
+
+from .pipeline import Column, Importer, Rejected, RowResult, Status
+from .reading import FileRefused
+from .values import (
+    digits,
+    fold,
+    parse_bool,
+    parse_date,
+    parse_int,
+    parse_semester,
+    text,
+)
+
+IMOTEP_ID = Column(
+    "legacy_id", "Identifiant IMOTEP", ("id imotep", "identifiant", "id", "code imotep")
+)
+
+
+def _refusal(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+class EstablishmentsImporter(Importer):
+    kind, label = "etablissements", "Établissements"
+    columns = [
+        IMOTEP_ID,
+        Column("name", "Raison sociale", ("nom", "libelle", "etablissement")),
+        Column(
+            "finess", "FINESS", ("finess geographique", "finess et", "n finess"), False
+        ),
+        Column(
+            "finess_legal",
+            "FINESS juridique",
+            ("finess ej", "finess entite juridique"),
+            False,
+        ),
+        Column("siret", "SIRET", ("n siret",), False),
+        Column("address", "Adresse", ("adresse postale",), False),
+        Column("postal_code", "Code postal", ("cp",), False),
+        Column("city", "Ville", ("commune",), False),
+    ]
+
+    def prepare(self):
+        if self.region is None:
+            raise FileRefused(
+                "Indiquez la région des établissements importés (--region CODE)."
+            )
+        self.by_legacy = {
+            e.legacy_id: e for e in Establishment.objects.exclude(legacy_id="")
+        }
+        self.by_finess = {
+            e.finess: e
+            for e in Establishment.objects.exclude(finess="").select_related("region")
+        }
+
+    def handle(self, row, line):
+        legacy_id = self.required(row, "legacy_id")
+        name = self.required(row, "name")
+        notes = []
+        finess = compact(text(row.get("finess")))
+        if finess and not finess_is_valid(finess):
+            notes.append(f"FINESS {finess} invalide, non repris")
+            finess = ""
+        siret = digits(row.get("siret"))
+        if siret and not siret_is_valid(siret):
+            notes.append(f"SIRET {siret} invalide, non repris")
+            siret = ""
+        fields = {
+            "name": name,
+            "finess": finess,
+            "siret": siret,
+            "address": text(row.get("address")),
+            "postal_code": digits(row.get("postal_code"))[:5],
+            "city": text(row.get("city")),
+            "legacy_id": legacy_id,
+        }
+        legal = compact(text(row.get("finess_legal")))
+        parent = self.by_finess.get(legal) if legal else None
+        if parent is not None and parent.kind == "legal_entity":
+            fields["parent"] = parent
+        elif legal:
+            notes.append(f"entité juridique {legal} inconnue, non rattachée")
+        existing = self.by_legacy.get(legacy_id) or (
+            self.by_finess.get(finess) if finess else None
+        )
+        if existing is not None and existing.region_id != self.region.pk:
+            raise Rejected(
+                "Identifiant IMOTEP", "établissement d'une autre région que la vôtre"
+            )
+        if not (finess or siret):
+            notes.append("ni FINESS ni SIRET valide : établissement « à corriger »")
+        try:
+            if existing is None:
+                establishment = establishment_create(
+                    by=self.by, region=self.region, **fields
+                )
+                status = Status.CREATED
+            elif all(getattr(existing, k) == v for k, v in fields.items()):
+                establishment, status = existing, Status.UNCHANGED
+            else:
+                establishment = establishment_update(
+                    establishment=existing, by=self.by, **fields
+                )
+                status = Status.UPDATED
+        except ValidationError as error:
+            raise Rejected("FINESS", _refusal(error))
+        self.by_legacy[legacy_id] = establishment
+        if establishment.finess:
+            self.by_finess[establishment.finess] = establishment
+        return RowResult(line, status, key=legacy_id, reason="; ".join(notes))
+
+
+SITE_KINDS = {
+    "hospitalier": TrainingSiteKind.HOSPITAL,
+    "hopital": TrainingSiteKind.HOSPITAL,
+    "ambulatoire": TrainingSiteKind.AMBULATORY,
+    "autre": TrainingSiteKind.OTHER,
+}
+
+
+def _subdivisions() -> dict[str, Subdivision]:
+    found = {}
+    for subdivision in Subdivision.objects.select_related("region"):
+        for name in (subdivision.code, subdivision.name, subdivision.chu_city):
+            if name:
+                found[fold(name)] = subdivision
+    return found
+
+
+class SitesImporter(Importer):
+    kind, label = "terrains", "Terrains de stage"
+    columns = [
+        IMOTEP_ID,
+        Column("name", "Libellé", ("nom", "libelle du terrain", "terrain")),
+        Column("department", "Service", ("unite",), False),
+        Column(
+            "establishment",
+            "Établissement",
+            ("etablissement imotep", "finess", "siret"),
+        ),
+        Column("subdivision", "Subdivision"),
+        Column("kind", "Type", ("type de terrain",), False),
+        Column("rts_last_name", "RTS nom", ("nom rts", "nom du rts"), False),
+        Column("rts_first_name", "RTS prénom", ("prenom rts", "prenom du rts"), False),
+        Column(
+            "rts_email", "RTS email", ("email rts", "courriel rts", "mail rts"), False
+        ),
+    ]
+
+    def prepare(self):
+        self.subdivisions = _subdivisions()
+        self.establishments = {}
+        for e in Establishment.objects.all():
+            for key in (e.legacy_id, e.finess, e.siret):
+                if key:
+                    self.establishments.setdefault(key, e)
+        self.by_legacy = {
+            s.legacy_id: s for s in TrainingSite.objects.exclude(legacy_id="")
+        }
+
+    def handle(self, row, line):
+        legacy_id = self.required(row, "legacy_id")
+        name = self.required(row, "name")
+        reference = text(row.get("establishment"))
+        establishment = self.establishments.get(reference) or self.establishments.get(
+            digits(reference)
+        )
+        if establishment is None:
+            raise Rejected(
+                "Établissement",
+                f"établissement « {reference} » inconnu (importez d'abord les établissements)",
+            )
+        subdivision = self.subdivisions.get(fold(row.get("subdivision")))
+        if subdivision is None:
+            raise Rejected(
+                "Subdivision",
+                f"subdivision « {text(row.get('subdivision'))} » inconnue",
+            )
+        if self.region is not None and subdivision.region_id != self.region.pk:
+            raise Rejected(
+                "Subdivision", "terrain d'une subdivision hors de votre région"
+            )
+        kind_label = fold(row.get("kind"))
+        if kind_label and kind_label not in SITE_KINDS:
+            raise Rejected(
+                "Type",
+                f"type « {text(row.get('kind'))} » inconnu (hospitalier ou ambulatoire)",
+            )
+        fields = {
+            "establishment": establishment,
+            "subdivision": subdivision,
+            "name": name,
+            "department": text(row.get("department")),
+            "kind": SITE_KINDS.get(kind_label, TrainingSiteKind.HOSPITAL),
+            "legacy_id": legacy_id,
+        }
+        existing = self.by_legacy.get(legacy_id)
+        if existing is None:
+            site, status = training_site_create(by=self.by, **fields), Status.CREATED
+        elif all(getattr(existing, k) == v for k, v in fields.items()):
+            site, status = existing, Status.UNCHANGED
+        else:
+            site = training_site_update(training_site=existing, by=self.by, **fields)
+            status = Status.UPDATED
+        self.by_legacy[legacy_id] = site
+        notes = []
+        if establishment.data_quality == DataQuality.TO_FIX:
+            notes.append("établissement « à corriger » : terrain importé, à compléter")
+        email = text(row.get("rts_email")).lower()
+        if email:
+            notes.append(self._supervisor(site, email, row))
+        return RowResult(
+            line, status, key=legacy_id, reason="; ".join(n for n in notes if n)
+        )
+
+    def _supervisor(self, site, email, row) -> str:
+        person = person_for_email(email)
+        if person is None:
+            last, first = (
+                text(row.get("rts_last_name")),
+                text(row.get("rts_first_name")),
+            )
+            if not (last and first):
+                return f"RTS {email} inconnu et sans nom : non créé"
+            person = person_create(
+                civility="M", first_name=first, last_name=last, email=email, by=self.by
+            )
+        if person.functions.filter(
+            role=Role.SITE_SUPERVISOR, training_site=site, end_date__isnull=True
+        ).exists():
+            return ""
+        function_grant(
+            person=person,
+            role=Role.SITE_SUPERVISOR,
+            start_date=date.today(),
+            training_site=site,
+            by=self.by,
+        )
+        return f"RTS {email} rattaché"
+
+
+def _specialties() -> dict[str, Specialty]:
+    found = {}
+    for specialty in Specialty.objects.all():
+        for name in (specialty.code, specialty.label, specialty.national_code):
+            if name:
+                found[fold(name)] = specialty
+    return found
+
+
+def _phases() -> dict[str, Phase]:
+    found = {}
+    for phase in Phase.objects.all():
+        for name in (phase.code, phase.label, phase.label.replace("Phase ", "")):
+            found[fold(name)] = phase
+    found[fold("approfondissement")] = found[fold("approfondissement")]
+    found[fold("Docteur Junior")] = found.get(fold("consolidation"))
+    return found
+
+
+def _phase_of(phases, value, column) -> Phase:
+    folded = fold(value)
+    for prefix in ("phase de ", "phase d ", "phase "):
+        if folded.startswith(prefix):
+            folded = folded[len(prefix) :]
+    phase = phases.get(folded)
+    if phase is None:
+        raise Rejected(
+            column,
+            f"phase « {text(value)} » inconnue (socle, approfondissement, consolidation)",
+        )
+    return phase
+
+
+DECISIONS = {
+    "accorde": AccreditationState.GRANTED,
+    "favorable": AccreditationState.GRANTED,
+    "agree": AccreditationState.GRANTED,
+    "5 ans": AccreditationState.GRANTED,
+    "provisoire": AccreditationState.PROVISIONAL,
+    "1 an": AccreditationState.PROVISIONAL,
+    "refuse": AccreditationState.REFUSED,
+    "defavorable": AccreditationState.REFUSED,
+}
+
+
+class AccreditationsImporter(Importer):
+    kind, label = "agrements", "Agréments"
+    columns = [
+        Column("site", "Terrain", ("terrain imotep", "identifiant terrain")),
+        Column("specialty", "Spécialité", ("des", "specialite des", "des fst")),
+        Column("phases", "Phases", ("phase",)),
+        Column("type", "Type", ("type d agrement",), False),
+        Column("start", "Début", ("date de debut", "debut agrement")),
+        Column("end", "Fin", ("date de fin", "fin agrement")),
+        Column("decision", "Décision", ("etat", "avis"), False),
+    ]
+
+    def prepare(self):
+        self.sites = {
+            s.legacy_id: s
+            for s in TrainingSite.objects.exclude(legacy_id="").select_related(
+                "subdivision"
+            )
+        }
+        self.specialties, self.phases = _specialties(), _phases()
+        self.existing = {
+            (a.training_site_id, a.specialty_id, a.start_date): a
+            for a in Accreditation.objects.all()
+        }
+
+    def handle(self, row, line):
+        site = self.sites.get(self.required(row, "site"))
+        if site is None:
+            raise Rejected(
+                "Terrain",
+                f"terrain « {text(row.get('site'))} » inconnu (importez d'abord les terrains)",
+            )
+        if self.region is not None and site.subdivision.region_id != self.region.pk:
+            raise Rejected("Terrain", "terrain hors de votre région")
+        specialty = self.specialties.get(fold(self.required(row, "specialty")))
+        if specialty is None:
+            raise Rejected(
+                "Spécialité", f"spécialité « {text(row.get('specialty'))} » inconnue"
+            )
+        names = [
+            p for p in re.split(r"[,;/+]| et ", text(row.get("phases"))) if p.strip()
+        ]
+        phases = [_phase_of(self.phases, p, "Phases") for p in names]
+        try:
+            start, end = parse_date(row.get("start")), parse_date(row.get("end"))
+        except ValueError as error:
+            raise Rejected("Début", str(error))
+        if start is None or end is None:
+            raise Rejected(
+                "Début" if start is None else "Fin", "date obligatoire manquante"
+            )
+        decision = fold(row.get("decision"))
+        state = next(
+            (s for word, s in DECISIONS.items() if word in decision),
+            AccreditationState.GRANTED,
+        )
+        if end < date.today() and state in (
+            AccreditationState.GRANTED,
+            AccreditationState.PROVISIONAL,
+        ):
+            state = AccreditationState.EXPIRED
+        kind = (
+            AccreditationType.COMPLEMENTARY
+            if "compl" in fold(row.get("type"))
+            else AccreditationType.PRINCIPAL
+        )
+        key = f"{site.legacy_id} {specialty.code} {start:%d/%m/%Y}"
+        existing = self.existing.get((site.pk, specialty.pk, start))
+        if existing is not None:
+            same = (
+                existing.end_date == end
+                and existing.state == state
+                and {p.pk for p in existing.phases.all()} == {p.pk for p in phases}
+            )
+            if same:
+                return RowResult(line, Status.UNCHANGED, key=key)
+            existing.end_date, existing.state = end, state
+            existing._history_user = self.by
+            existing.save()
+            existing.phases.set(phases)
+            return RowResult(line, Status.UPDATED, key=key)
+        try:
+            accreditation = accreditation_create(
+                training_site=site,
+                specialty=specialty,
+                phases=phases,
+                start_date=start,
+                end_date=end,
+                state=state,
+                type=kind,
+                decision_reference=text(row.get("decision"))[:100],
+                by=self.by,
+            )
+        except ValidationError as error:
+            raise Rejected("Spécialité", _refusal(error))
+        self.existing[(site.pk, specialty.pk, start)] = accreditation
+        note = (
+            ""
+            if site.establishment.data_quality == DataQuality.CLEAN
+            else "terrain sur un établissement « à corriger »"
+        )
+        return RowResult(line, Status.CREATED, key=key, reason=note)
+
+
+class ResidentsImporter(Importer):
+    kind, label = "internes", "Internes"
+    columns = [
+        IMOTEP_ID,
+        Column("last_name", "Nom", ("nom d usage", "nom de famille")),
+        Column("first_name", "Prénom"),
+        Column("birth_date", "Date de naissance", ("naissance", "ne le"), False),
+        Column("email", "Email", ("courriel", "mail", "adresse email", "e mail")),
+        Column("subdivision", "Subdivision"),
+        Column("faculty", "Faculté", ("ufr", "faculte de rattachement"), False),
+        Column("cohort", "Promotion", ("annee ecn", "annee de l ecn", "promo")),
+        Column("rank", "Rang", ("rang ecn", "classement"), False),
+        Column("specialty", "DES", ("specialite",)),
+        Column("option", "Option", (), False),
+        Column("fst", "FST", (), False),
+        Column("phase", "Phase", ("phase en cours",), False),
+    ]
+
+    def prepare(self):
+        self.subdivisions, self.specialties = _subdivisions(), _specialties()
+        self.faculties = {fold(f.name): f for f in Faculty.objects.all()}
+        self.first_faculty = {}
+        for faculty in Faculty.objects.order_by("pk"):
+            self.first_faculty.setdefault(faculty.subdivision_id, faculty)
+        self.semesters = {(s.season, s.year): s for s in Semester.objects.all()}
+
+    def handle(self, row, line):
+        legacy_id = self.required(row, "legacy_id")
+        existing = persons_for_legacy_id(LegacySystem.IMOTEP, legacy_id).first()
+        if existing is not None and Resident.objects.filter(person=existing).exists():
+            return RowResult(line, Status.UNCHANGED, key=legacy_id)
+        subdivision = self.subdivisions.get(fold(self.required(row, "subdivision")))
+        if subdivision is None:
+            raise Rejected(
+                "Subdivision",
+                f"subdivision « {text(row.get('subdivision'))} » inconnue",
+            )
+        if self.region is not None and subdivision.region_id != self.region.pk:
+            raise Rejected(
+                "Subdivision", "interne d'une subdivision hors de votre région"
+            )
+        specialty = self.specialties.get(fold(self.required(row, "specialty")))
+        if specialty is None or specialty.kind not in ("DES", "CO-DES"):
+            raise Rejected("DES", f"DES « {text(row.get('specialty'))} » inconnu")
+        extra = None
+        for key, kind in (("option", "OPTION"), ("fst", "FST")):
+            value = text(row.get(key))
+            if value:
+                found = self.specialties.get(fold(value))
+                if found is None or found.kind != kind:
+                    raise Rejected(
+                        self.column_label(key), f"{kind.lower()} « {value} » inconnue"
+                    )
+                if extra is not None:
+                    raise Rejected("FST", "une option ou une FST, pas les deux")
+                extra = found
+        try:
+            cohort = parse_int(self.required(row, "cohort"))
+            rank = parse_int(row.get("rank"))
+            birth = parse_date(row.get("birth_date"))
+        except ValueError as error:
+            raise Rejected("Promotion", str(error))
+        semester = self.semesters.get(("winter", cohort))
+        if semester is None:
+            raise Rejected(
+                "Promotion", f"aucun semestre d'hiver {cohort} dans le référentiel"
+            )
+        faculty = self.faculties.get(
+            fold(row.get("faculty"))
+        ) or self.first_faculty.get(subdivision.pk)
+        if faculty is None:
+            raise Rejected(
+                "Faculté", "faculté inconnue et aucune faculté dans la subdivision"
+            )
+        try:
+            person = existing or person_create(
+                civility="M",
+                first_name=self.required(row, "first_name"),
+                last_name=self.required(row, "last_name"),
+                email=self.required(row, "email"),
+                birth_date=birth,
+                imotep_id=legacy_id,
+                by=self.by,
+            )
+            resident_create(
+                person=person,
+                faculty=faculty,
+                subdivision=subdivision,
+                cohort=cohort,
+                ranking_kind="ecn" if cohort <= 2023 else "specialty_group",
+                national_rank=rank,
+                specialty=specialty,
+                option_or_fst=extra,
+                start_semester=semester,
+                by=self.by,
+            )
+        except ValidationError as error:
+            raise Rejected("Email", _refusal(error))
+        return RowResult(line, Status.CREATED, key=legacy_id)
+
+
+class PlacementsImporter(Importer):
+    """Stages: R3C on a clean, accredited site; otherwise archived with the reason."""
+
+    kind, label = "stages", "Stages"
+    columns = [
+        Column("resident", "Interne", ("identifiant interne", "interne imotep")),
+        Column("semester", "Semestre", ("periode",)),
+        Column("site", "Terrain", ("terrain imotep", "identifiant terrain")),
+        Column("specialty", "Spécialité", ("des", "specialite du stage")),
+        Column("phase", "Phase"),
+        Column("validated", "Validé", ("validation", "valide")),
+        Column("reason", "Motif", ("motif de non validation", "commentaire"), False),
+    ]
+
+    def prepare(self):
+        self.residents = dict(
+            Resident.objects.filter(
+                person__legacy_ids__system=LegacySystem.IMOTEP
+            ).values_list("person__legacy_ids__value", "pk")
+        )
+        self.resident_region = dict(
+            Resident.objects.values_list("pk", "subdivision__region_id")
+        )
+        self.sites = {
+            s.legacy_id: s
+            for s in TrainingSite.objects.exclude(legacy_id="").select_related(
+                "establishment"
+            )
+        }
+        self.specialties, self.phases = _specialties(), _phases()
+        self.semesters = {(s.season, s.year): s for s in Semester.objects.all()}
+        # (site, specialty, phase) → accreditation periods, for the R3C check in memory.
+        self.accredited = {}
+        periods = Accreditation.objects.filter(
+            state__in=["granted", "provisional", "expired"]
+        ).values_list(
+            "training_site_id", "specialty_id", "phases", "start_date", "end_date"
+        )
+        for site_id, specialty_id, phase_id, start, end in periods:
+            self.accredited.setdefault((site_id, specialty_id, phase_id), []).append(
+                (start, end)
+            )
+        self.existing = {
+            (r, s): (pk, validation, site)
+            for pk, r, s, validation, site in Placement.objects.values_list(
+                "pk", "resident_id", "semester_id", "validation", "training_site_id"
+            )
+        }
+        self.rows = []
+
+    def handle(self, row, line):
+        legacy_resident = self.required(row, "resident")
+        resident_id = self.residents.get(legacy_resident)
+        if resident_id is None:
+            raise Rejected(
+                "Interne",
+                f"interne « {legacy_resident} » inconnu (importez d'abord les internes)",
+            )
+        if (
+            self.region is not None
+            and self.resident_region[resident_id] != self.region.pk
+        ):
+            raise Rejected("Interne", "interne d'une subdivision hors de votre région")
+        try:
+            season, year = parse_semester(self.required(row, "semester"))
+        except ValueError as error:
+            raise Rejected("Semestre", str(error))
+        semester = self.semesters.get((season, year))
+        if semester is None:
+            raise Rejected(
+                "Semestre", f"semestre {season} {year} absent du référentiel"
+            )
+        site = self.sites.get(self.required(row, "site"))
+        if site is None:
+            raise Rejected("Terrain", f"terrain « {text(row.get('site'))} » inconnu")
+        specialty = self.specialties.get(fold(self.required(row, "specialty")))
+        if specialty is None:
+            raise Rejected(
+                "Spécialité", f"spécialité « {text(row.get('specialty'))} » inconnue"
+            )
+        phase = _phase_of(self.phases, self.required(row, "phase"), "Phase")
+        raw = text(row.get("validated"))
+        try:
+            validated = (
+                None if fold(raw) in ("", "en attente", "en cours") else parse_bool(raw)
+            )
+        except ValueError as error:
+            raise Rejected("Validé", str(error))
+        reason = text(row.get("reason"))
+        if validated is False and not reason:
+            raise Rejected("Motif", "un stage non validé exige son motif")
+        validation = {None: "pending", True: "validated", False: "not_validated"}[
+            validated
+        ]
+        key = f"{legacy_resident} {semester}"
+        known = self.existing.get((resident_id, semester.pk))
+        if known is not None:
+            same = known[1] == validation and known[2] == site.pk
+            return RowResult(
+                line,
+                Status.UNCHANGED if same else Status.REJECTED,
+                key=key,
+                column="" if same else "Semestre",
+                reason="" if same else "un autre stage existe déjà ce semestre",
+            )
+        archive = []
+        if site.establishment.data_quality != DataQuality.CLEAN:
+            archive.append("établissement « à corriger » (ni FINESS ni SIRET valide)")
+        periods = self.accredited.get((site.pk, specialty.pk, phase.pk), [])
+        if not any(start <= semester.start_date <= end for start, end in periods):
+            archive.append(
+                f"terrain non agréé pour {specialty.label} en {phase.label} au début du semestre"
+            )
+        mode = PlacementMode.ARCHIVE if archive else PlacementMode.R3C
+        self.existing[(resident_id, semester.pk)] = (None, validation, site.pk)
+        self.rows.append(
+            {
+                "resident_id": resident_id,
+                "semester": semester,
+                "training_site": site,
+                "specialty": specialty,
+                "phase": phase,
+                "validation": validation,
+                "validation_reasons": reason if validated is False else "",
+                "mode": mode,
+                "archive_reason": "; ".join(archive)[:300],
+            }
+        )
+        if archive:
+            return RowResult(line, Status.ARCHIVED, key=key, reason="; ".join(archive))
+        return RowResult(line, Status.CREATED, key=key)
+
+    def finish(self):
+        placements_import(rows=self.rows, by=self.by)
+
+
+IMPORTERS = {
+    importer.kind: importer
+    for importer in (
+        EstablishmentsImporter,
+        SitesImporter,
+        AccreditationsImporter,
+        ResidentsImporter,
+        PlacementsImporter,
+    )
+}
