@@ -103,3 +103,14 @@ def _csv(content: bytes) -> Sheet:
                 yield line, row
 
     return Sheet(headers=headers, rows=data(), kind="csv")
+
+
+def count_rows(content: bytes) -> int:
+    """About how many data rows (for the progress bar), without reading them all."""
+    if content.startswith(ZIP_MAGIC):
+        try:
+            workbook = load_workbook(io.BytesIO(content), read_only=True)
+            return max(0, (workbook.worksheets[0].max_row or 1) - 1)
+        except Exception:  # noqa: BLE001 - only an estimate; open_sheet says what is wrong
+            return 0
+    return max(0, content.count(b"\n") - (0 if content.endswith(b"\n") else -1) - 1)

@@ -4,8 +4,9 @@ import io
 
 from openpyxl import Workbook
 
+from domains.cockpit.export import neutralise
+
 from .pipeline import Report
-from .values import neutralise
 
 
 def report_xlsx(report: Report) -> bytes:

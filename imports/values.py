@@ -115,10 +115,3 @@ def parse_int(value) -> int | None:
         return int(float(raw.replace(",", ".")))
     except ValueError:
         raise ValueError(f"« {text(value)} » n'est pas un nombre")
-
-
-def neutralise(value):
-    """A report cell never starts a formula in a spreadsheet."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value

@@ -211,3 +211,14 @@ SAML_XMLSEC_BINARY = os.environ.get("SIIMOP_XMLSEC_BINARY", "")
 SAML_CLOCK_SKEW_SECONDS = 60
 # The local test identity provider at /dev-idp/ (dev and tests only).
 SAML_DEV_IDP = False
+
+# Progress of long jobs (imports), shared by the web and worker processes.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "progress": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get(
+            "SIIMOP_PROGRESS_CACHE", str(BASE_DIR / "var" / "progress")
+        ),
+    },
+}

@@ -1,3 +1,5 @@
+import os
+
 from .base import *  # noqa: F403
 
 SECRET_KEY = "test-only-key"
@@ -14,3 +16,12 @@ OTP_TOTP_THROTTLE_FACTOR = 0
 SAML_DEV_IDP = True
 SAML_KEY_DIR = BASE_DIR / "var" / "saml-test"  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# One progress cache per test worker: each has its own database and record ids.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+CACHES = {
+    **CACHES,  # noqa: F405
+    "progress": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(BASE_DIR / "var" / f"progress-test-{_WORKER}"),  # noqa: F405
+    },
+}

@@ -129,6 +129,13 @@ _MANAGE_RESIDENTS = [
     "residents.change_specialsituation",
 ]
 
+# Recovering legacy files: the ARS for her region, UNESS admins for all.
+_IMPORT = [
+    "imports.view_importrun",
+    "imports.add_importrun",
+    "imports.change_importrun",
+]
+
 # Model-wide permissions each role's group carries; the perimeter narrows them.
 ROLE_MODEL_PERMISSIONS: dict[str, list[str]] = {
     Role.DGOS: [
@@ -150,6 +157,7 @@ ROLE_MODEL_PERMISSIONS: dict[str, list[str]] = {
         *_MANAGE_PEOPLE,
         "identity.view_reconciliationcase",
         "identity.change_reconciliationcase",
+        *_IMPORT,
     ],
     Role.ARS: [
         *_READ_REFERENTIAL,
@@ -165,6 +173,7 @@ ROLE_MODEL_PERMISSIONS: dict[str, list[str]] = {
         *_MANAGE_PEOPLE,
         *_READ_RESIDENTS,
         "residents.change_specialsituation",  # interCHU, out of choice: the ARS decides
+        *_IMPORT,
     ],
     Role.FACULTY_REGISTRY: [*_READ_REFERENTIAL, *_MANAGE_PEOPLE, *_MANAGE_RESIDENTS],
     # The coordinator reads his specialty's residents and gives opinions on requests.

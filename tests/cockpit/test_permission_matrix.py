@@ -14,6 +14,7 @@ import io
 from datetime import date
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from openpyxl import load_workbook
 
@@ -24,6 +25,7 @@ from domains.people.roles import Role
 from domains.people.services import email_add, function_grant
 from domains.residents.models import SpecialSituation
 from domains.residents.services import phase_change_many
+from imports.models import ImportRun
 from tests.conftest import login_verified
 from tests.factories.people import make_person, make_user_with_role
 from tests.factories.referential import (
@@ -111,6 +113,16 @@ def world():
     faculty_registry = make_user_with_role(
         Role.FACULTY_REGISTRY, subdivision=subdivision("LYON")
     )
+    import_run = ImportRun(
+        kind="etablissements",
+        region=region("84"),
+        filename="reprise-temoin.csv",
+        sha256="0" * 64,
+        status=ImportRun.Status.CHECKED,
+        by=rightful,
+    )
+    import_run.file.save("reprise-temoin.csv", ContentFile(b"a;b\n"), save=False)
+    import_run.save()
     operation = phase_change_many(
         residents=[resident],
         jury_date=date(2024, 10, 1),
@@ -154,6 +166,7 @@ def world():
         "internes": resident,
         "stages": placement,
         "situations": situation,
+        "reprise": import_run,
     }
     labels = {
         "etablissements": "Hôpital Lyonnais Témoin",
@@ -166,6 +179,7 @@ def world():
         "internes": "TEMOINTERNE",
         "stages": "TEMOINTERNE",
         "situations": "TEMOINTERNE",
+        "reprise": "reprise-temoin.csv",
     }
     filters = {
         slug: SavedFilter.objects.create(
@@ -190,11 +204,12 @@ def _slug(route: str) -> str:
     return route.split("/")[0]
 
 
-DECISIONS = {"rapprochements": "classer"}
+DECISIONS = {"rapprochements": "classer", "reprise": "abandonner"}
 OTHER_PARAMETERS = {
     "kind": lambda world: "semesters",
     "step": lambda world: "decision",
     "operation_pk": lambda world: world["operation"].pk,
+    "which": lambda world: "fichier",
 }
 
 

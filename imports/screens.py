@@ -1,0 +1,95 @@
+"""REPRISE DES DONNÉES in the cockpit: upload, dry-run report, commit, history."""
+
+import django_filters
+import django_tables2 as tables
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from domains.cockpit.filters import CockpitFilterSet
+from domains.cockpit.registry import MenuEntry, Screen, registry
+from domains.cockpit.tables import CockpitTable
+
+from . import views
+from .kinds import IMPORTERS
+from .models import ImportRun
+from .selectors import visible_import_runs
+from .services import progress_of
+
+
+class ImportRunTable(CockpitTable):
+    created_at = tables.DateTimeColumn(format="d/m/Y H:i")
+    filename = tables.Column(linkify=True)
+    kind = tables.Column()
+    region = tables.Column(default="—")
+    status = tables.Column()
+    total_rows = tables.Column()
+    by = tables.Column(accessor="by__email")
+
+    class Meta(CockpitTable.Meta):
+        model = ImportRun
+        fields = (
+            "created_at",
+            "filename",
+            "kind",
+            "region",
+            "status",
+            "total_rows",
+            "by",
+        )
+
+    def render_kind(self, value):
+        return IMPORTERS[value].label if value in IMPORTERS else value
+
+
+class ImportRunFilter(CockpitFilterSet):
+    search_fields = ("filename", "sha256")
+    status = django_filters.ChoiceFilter(
+        choices=ImportRun.Status.choices, label=_("État"), empty_label=_("Tous")
+    )
+
+    class Meta(CockpitFilterSet.Meta):
+        model = ImportRun
+        fields = ["q", "status"]
+
+
+def _context(request, run):
+    may_decide = run.status == ImportRun.Status.CHECKED and request.actor.can(
+        imports_screen, "change", run
+    )
+    return {"may_decide": may_decide, "progress": progress_of(run)}
+
+
+imports_screen = registry.register_screen(
+    Screen(
+        slug="reprise",
+        model=ImportRun,
+        label=_("Reprise des données (imports)"),
+        section="STAGES 3e CYCLE",
+        order=90,
+        table_class=ImportRunTable,
+        filterset_class=ImportRunFilter,
+        selector=visible_import_runs,
+        perimeter_objects=lambda run: [run.region],
+        detail_template="imports/run_detail.html",
+        detail_context=_context,
+        extra_urls=[
+            path("deposer/", views.upload, name="reprise_upload"),
+            path("<int:pk>/progression/", views.progress, name="reprise_progress"),
+            path(
+                "<int:pk>/telecharger/<str:which>/",
+                views.download,
+                name="reprise_download",
+            ),
+            path("<int:pk>/<str:decision>/", views.decide, name="reprise_decide"),
+        ],
+    )
+)
+registry.register_menu(
+    MenuEntry(
+        section="STAGES 3e CYCLE",
+        label=_("Déposer un fichier à reprendre"),
+        url_name="reprise_upload",
+        permission="imports.add_importrun",
+        order=91,
+    )
+)
