@@ -5,7 +5,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 
-from domains.people.models import LegacySystem
+from domains.people.models import LegacySystem, Person
 from domains.people.roles import Role
 from domains.people.selectors import person_for_email, persons_for_legacy_id
 from domains.people.services import function_grant, person_create
@@ -34,6 +34,8 @@ from domains.referential.validators import compact, finess_is_valid, siret_is_va
 from domains.residents.models import Placement, PlacementMode, Resident
 from domains.residents.services import placements_import, resident_create
 
+from .linking import person_attach
+from .models import PersonProposal
 from .pipeline import Column, Importer, Rejected, RowResult, Status
 from .reading import FileRefused
 from .values import (
@@ -660,6 +662,146 @@ class PlacementsImporter(Importer):
         placements_import(rows=self.rows, by=self.by)
 
 
+ROLES = {
+    "rts": Role.SITE_SUPERVISOR,
+    "responsable": Role.SITE_SUPERVISOR,
+    "responsable de terrain de stage": Role.SITE_SUPERVISOR,
+    "msu": Role.PRACTITIONER,
+    "maitre de stage": Role.PRACTITIONER,
+    "maitre de stage universitaire": Role.PRACTITIONER,
+    "assistant": Role.SITE_ASSISTANT,
+    "assistante": Role.SITE_ASSISTANT,
+}
+
+
+class PersonsImporter(Importer):
+    """Supervisors known to other sources (SIDES NG, the matching tool): a sure match is
+    linked; a doubtful one is proposed for review in the cockpit, never applied."""
+
+    kind, label = "personnes", "Personnes (SIDES NG, appariement)"
+    columns = [
+        Column("last_name", "Nom"),
+        Column("first_name", "Prénom"),
+        Column("email", "Email", ("courriel", "mail", "adresse email"), False),
+        Column(
+            "sides_id",
+            "Identifiant SIDES",
+            ("id sides", "sides ng", "identifiant sides ng"),
+            False,
+        ),
+        Column("site", "Terrain", ("terrain imotep", "identifiant terrain"), False),
+        Column("role", "Fonction", ("role",), False),
+    ]
+
+    def prepare(self):
+        self.sites = {
+            s.legacy_id: s
+            for s in TrainingSite.objects.exclude(legacy_id="").select_related(
+                "subdivision"
+            )
+        }
+        self.by_name: dict[str, list[int]] = {}
+        for pk, last, first in Person.objects.values_list(
+            "pk", "last_name", "first_name"
+        ):
+            self.by_name.setdefault(f"{fold(last)}|{fold(first)}", []).append(pk)
+
+    def handle(self, row, line):
+        last, first = self.required(row, "last_name"), self.required(row, "first_name")
+        email = text(row.get("email")).lower()
+        sides_id = text(row.get("sides_id"))
+        site = None
+        if text(row.get("site")):
+            site = self.sites.get(text(row.get("site")))
+            if site is None:
+                raise Rejected(
+                    "Terrain", f"terrain « {text(row.get('site'))} » inconnu"
+                )
+            if self.region is not None and site.subdivision.region_id != self.region.pk:
+                raise Rejected("Terrain", "terrain hors de votre région")
+        role_label = fold(row.get("role"))
+        role = (
+            ROLES.get(role_label)
+            if role_label
+            else (Role.SITE_SUPERVISOR if site else "")
+        )
+        if role is None:
+            raise Rejected(
+                "Fonction",
+                f"fonction « {text(row.get('role'))} » inconnue (RTS, MSU, assistant)",
+            )
+        key = email or sides_id or f"{first} {last}"
+        by_email = person_for_email(email) if email else None
+        by_sides = (
+            persons_for_legacy_id(LegacySystem.SIDES_NG, sides_id).first()
+            if sides_id
+            else None
+        )
+        sure = {p.pk: p for p in (by_email, by_sides) if p is not None}
+        if len(sure) == 1:
+            person = next(iter(sure.values()))
+            changed = self._link(person, sides_id, site, role)
+            return RowResult(
+                line, Status.UPDATED if changed else Status.UNCHANGED, key=key
+            )
+        if len(sure) > 1:
+            return self._propose(
+                row,
+                line,
+                key,
+                list(sure),
+                "l'e-mail et l'identifiant SIDES désignent deux personnes différentes",
+                site,
+                role,
+            )
+        namesakes = self.by_name.get(f"{fold(last)}|{fold(first)}", [])
+        if namesakes:
+            return self._propose(
+                row,
+                line,
+                key,
+                namesakes,
+                f"{len(namesakes)} personne(s) du même nom, sans e-mail ni identifiant commun",
+                site,
+                role,
+            )
+        if not email:
+            raise Rejected(
+                "Email",
+                "aucune personne ne correspond et sans e-mail elle ne peut être créée",
+            )
+        person = person_create(
+            civility="M", first_name=first, last_name=last, email=email, by=self.by
+        )
+        self.by_name.setdefault(f"{fold(last)}|{fold(first)}", []).append(person.pk)
+        self._link(person, sides_id, site, role)
+        return RowResult(line, Status.CREATED, key=key)
+
+    def _link(self, person, sides_id, site, role) -> bool:
+        try:
+            return person_attach(
+                person=person, sides_id=sides_id, site=site, role=role, by=self.by
+            )
+        except ValidationError as error:
+            raise Rejected("Identifiant SIDES", _refusal(error))
+
+    def _propose(self, row, line, key, candidate_ids, reason, site, role):
+        proposal = PersonProposal.objects.create(
+            run=self.run,
+            line=line,
+            last_name=text(row.get("last_name")),
+            first_name=text(row.get("first_name")),
+            email=text(row.get("email")).lower(),
+            sides_id=text(row.get("sides_id")),
+            training_site=site,
+            role=role or "",
+            region=site.subdivision.region if site else self.region,
+            reason=reason,
+        )
+        proposal.candidates.set(candidate_ids)
+        return RowResult(line, Status.TO_REVIEW, key=key, reason=reason)
+
+
 IMPORTERS = {
     importer.kind: importer
     for importer in (
@@ -668,5 +810,6 @@ IMPORTERS = {
         AccreditationsImporter,
         ResidentsImporter,
         PlacementsImporter,
+        PersonsImporter,
     )
 }

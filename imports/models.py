@@ -71,3 +71,81 @@ class ImportRun(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("cockpit:reprise_detail", args=[self.pk])
+
+
+class PersonProposal(models.Model):
+    """A person of another source (SIDES NG, the matching tool) whom the import could
+    not match for sure: proposed for review, never applied silently."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("À examiner")
+        LINKED = "linked", _("Rattachée")
+        CREATED = "created", _("Personne créée")
+        DISMISSED = "dismissed", _("Écartée")
+
+    run = models.ForeignKey(
+        ImportRun,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("import"),
+    )
+    line = models.PositiveIntegerField(_("ligne"))
+    last_name = models.CharField(_("nom"), max_length=150)
+    first_name = models.CharField(_("prénom"), max_length=150)
+    email = models.EmailField(_("adresse e-mail"), blank=True)
+    sides_id = models.CharField(_("identifiant SIDES NG"), max_length=50, blank=True)
+    training_site = models.ForeignKey(
+        "referential.TrainingSite",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("terrain de stage"),
+    )
+    role = models.CharField(_("fonction"), max_length=32, blank=True)
+    region = models.ForeignKey(
+        "referential.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("région"),
+    )
+    reason = models.CharField(_("pourquoi l'examiner"), max_length=300)
+    candidates = models.ManyToManyField(
+        "people.Person", related_name="+", verbose_name=_("personnes possibles")
+    )
+    status = models.CharField(
+        _("état"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="import_proposals",
+        verbose_name=_("personne retenue"),
+    )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("traitée par"),
+    )
+    resolved_at = models.DateTimeField(_("traitée le"), null=True, blank=True)
+    created_at = models.DateTimeField(_("proposée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("personne à rapprocher (reprise)")
+        verbose_name_plural = _("personnes à rapprocher (reprise)")
+        ordering = ["status", "-created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name.upper()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cockpit:personnes_a_rapprocher_detail", args=[self.pk])

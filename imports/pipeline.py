@@ -78,9 +78,10 @@ class Importer:
     label = ""
     columns: list[Column] = []
 
-    def __init__(self, *, region=None, by=None):
+    def __init__(self, *, region=None, by=None, run=None):
         self.region = region  # an ARS agent imports for her region only
         self.by = by
+        self.run = run  # the cockpit's ImportRun, when there is one
 
     def prepare(self) -> None:
         """Load the lookups the rows need, once (not one query per row)."""

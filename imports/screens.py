@@ -11,8 +11,8 @@ from domains.cockpit.tables import CockpitTable
 
 from . import views
 from .kinds import IMPORTERS
-from .models import ImportRun
-from .selectors import visible_import_runs
+from .models import ImportRun, PersonProposal
+from .selectors import visible_import_runs, visible_person_proposals
 from .services import progress_of
 
 
@@ -91,5 +91,73 @@ registry.register_menu(
         url_name="reprise_upload",
         permission="imports.add_importrun",
         order=91,
+    )
+)
+
+
+class ProposalTable(CockpitTable):
+    created_at = tables.DateTimeColumn(format="d/m/Y")
+    last_name = tables.Column(linkify=True, verbose_name=_("personne"))
+    email = tables.Column()
+    training_site = tables.Column(default="—")
+    reason = tables.Column()
+    status = tables.Column()
+
+    class Meta(CockpitTable.Meta):
+        model = PersonProposal
+        fields = (
+            "created_at",
+            "last_name",
+            "email",
+            "training_site",
+            "reason",
+            "status",
+        )
+
+    def render_last_name(self, record):
+        return str(record)
+
+
+class ProposalFilter(CockpitFilterSet):
+    search_fields = ("last_name", "first_name", "email", "sides_id")
+    status = django_filters.ChoiceFilter(
+        choices=PersonProposal.Status.choices, label=_("État"), empty_label=_("Tous")
+    )
+
+    class Meta(CockpitFilterSet.Meta):
+        model = PersonProposal
+        fields = ["q", "status"]
+
+
+def _proposal_context(request, proposal):
+    open_ = proposal.status == PersonProposal.Status.OPEN
+    return {
+        "candidates": proposal.candidates.prefetch_related(
+            "emails", "legacy_ids", "functions__training_site"
+        ),
+        "may_decide": open_ and request.actor.can(proposals, "change", proposal),
+    }
+
+
+proposals = registry.register_screen(
+    Screen(
+        slug="personnes-a-rapprocher",
+        model=PersonProposal,
+        label=_("Personnes à rapprocher (reprise)"),
+        section="PERSONNES",
+        order=80,
+        table_class=ProposalTable,
+        filterset_class=ProposalFilter,
+        selector=visible_person_proposals,
+        perimeter_objects=lambda proposal: [proposal.region],
+        detail_template="imports/proposal_detail.html",
+        detail_context=_proposal_context,
+        extra_urls=[
+            path(
+                "<int:pk>/<str:decision>/",
+                views.proposal_decide,
+                name="personnes_a_rapprocher_decide",
+            ),
+        ],
     )
 )

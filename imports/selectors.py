@@ -4,7 +4,7 @@ from domains.people.roles import PerimeterKind
 from domains.people.selectors import active_functions
 from domains.referential.selectors import perimeter_q
 
-from .models import ImportRun
+from .models import ImportRun, PersonProposal
 
 
 def visible_import_runs(user) -> QuerySet[ImportRun]:
@@ -21,3 +21,10 @@ def import_region_of(user):
         if function.region_id:
             return function.region
     return None
+
+
+def visible_person_proposals(user) -> QuerySet[PersonProposal]:
+    rules = {PerimeterKind.REGION: lambda f: Q(region_id=f.region_id)}
+    return PersonProposal.objects.filter(perimeter_q(user, rules)).select_related(
+        "training_site", "region", "person"
+    )

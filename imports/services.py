@@ -11,8 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
+from domains.people.services import person_create
+
 from .kinds import IMPORTERS
-from .models import ImportRun
+from .linking import person_attach
+from .models import ImportRun, PersonProposal
 from .pipeline import Report, Status, run_import
 from .reading import MAX_BYTES, FileRefused, count_rows, open_sheet
 from .report import report_xlsx
@@ -59,7 +62,9 @@ def import_upload(*, kind: str, upload, region, by, strict: bool = False) -> Imp
 
 
 def _run(run: ImportRun, *, commit: bool) -> Report:
-    importer = IMPORTERS[run.kind](region=run.region, by=run.committed_by or run.by)
+    importer = IMPORTERS[run.kind](
+        region=run.region, by=run.committed_by or run.by, run=run
+    )
     cache = caches["progress"]
 
     def progress(done: int) -> None:
@@ -141,3 +146,66 @@ def import_cancel(*, run: ImportRun, by) -> ImportRun:
     run.status = ImportRun.Status.CANCELLED
     run.save()
     return run
+
+
+# Persons to review (kind "personnes") -------------------------------------------------
+
+
+def _proposal_open(proposal: PersonProposal) -> PersonProposal:
+    proposal = PersonProposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.status != PersonProposal.Status.OPEN:
+        raise ValidationError(_("Cette proposition a déjà été traitée."))
+    return proposal
+
+
+def _proposal_close(proposal, status, person, by) -> PersonProposal:
+    proposal.status, proposal.person = status, person
+    proposal.resolved_by, proposal.resolved_at = by, timezone.now()
+    proposal.save()
+    return proposal
+
+
+@transaction.atomic
+def proposal_link(*, proposal: PersonProposal, person, by) -> PersonProposal:
+    proposal = _proposal_open(proposal)
+    if not proposal.candidates.filter(pk=person.pk).exists():
+        raise ValidationError(_("Choisissez l'une des personnes proposées."))
+    person_attach(
+        person=person,
+        sides_id=proposal.sides_id,
+        site=proposal.training_site,
+        role=proposal.role,
+        by=by,
+    )
+    return _proposal_close(proposal, PersonProposal.Status.LINKED, person, by)
+
+
+@transaction.atomic
+def proposal_create_person(*, proposal: PersonProposal, by) -> PersonProposal:
+    """None of the candidates: a new person (a true namesake)."""
+    proposal = _proposal_open(proposal)
+    if not proposal.email:
+        raise ValidationError(
+            _("Sans adresse e-mail, la personne ne peut pas être créée : rattachez-la.")
+        )
+    person = person_create(
+        civility="M",
+        first_name=proposal.first_name,
+        last_name=proposal.last_name,
+        email=proposal.email,
+        by=by,
+    )
+    person_attach(
+        person=person,
+        sides_id=proposal.sides_id,
+        site=proposal.training_site,
+        role=proposal.role,
+        by=by,
+    )
+    return _proposal_close(proposal, PersonProposal.Status.CREATED, person, by)
+
+
+@transaction.atomic
+def proposal_dismiss(*, proposal: PersonProposal, by) -> PersonProposal:
+    proposal = _proposal_open(proposal)
+    return _proposal_close(proposal, PersonProposal.Status.DISMISSED, None, by)

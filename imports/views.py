@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -10,7 +10,15 @@ from domains.cockpit.views import get_record, get_screen, save_form, screen_url
 
 from .forms import UploadForm
 from .selectors import import_region_of
-from .services import import_cancel, import_confirm, import_upload, progress_of
+from .services import (
+    import_cancel,
+    import_confirm,
+    import_upload,
+    progress_of,
+    proposal_create_person,
+    proposal_dismiss,
+    proposal_link,
+)
 
 
 @login_required
@@ -73,6 +81,39 @@ def decide(request, pk: int, decision: str):
             if decision == "confirmer"
             else _("Import abandonné : rien n'a été écrit."),
         )
+    else:
+        messages.error(request, " ".join(form.non_field_errors()))
+    return redirect(screen_url(screen, "detail", pk=pk))
+
+
+@login_required
+@require_http_methods(["POST"])
+def proposal_decide(request, pk: int, decision: str):
+    screen = get_screen("personnes-a-rapprocher")
+    proposal = get_record(request, screen, pk, "change")
+    form = UploadForm()
+    if decision == "rattacher":
+        person = proposal.candidates.filter(pk=request.POST.get("person") or 0).first()
+
+        def write():
+            if person is None:
+                raise ValidationError(_("Choisissez l'une des personnes proposées."))
+            return proposal_link(proposal=proposal, person=person, by=request.user)
+
+    elif decision == "creer":
+
+        def write():
+            return proposal_create_person(proposal=proposal, by=request.user)
+
+    elif decision == "ecarter":
+
+        def write():
+            return proposal_dismiss(proposal=proposal, by=request.user)
+
+    else:
+        raise Http404
+    if save_form(form, write) is not None:
+        messages.success(request, _("Proposition traitée."))
     else:
         messages.error(request, " ".join(form.non_field_errors()))
     return redirect(screen_url(screen, "detail", pk=pk))

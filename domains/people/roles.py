@@ -134,6 +134,8 @@ _IMPORT = [
     "imports.view_importrun",
     "imports.add_importrun",
     "imports.change_importrun",
+    "imports.view_personproposal",
+    "imports.change_personproposal",
 ]
 
 # Model-wide permissions each role's group carries; the perimeter narrows them.

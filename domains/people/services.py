@@ -597,3 +597,27 @@ def person_merge(
         reason=reason,
         by=by,
     )
+
+
+@transaction.atomic
+def legacy_identifier_add(
+    *, person: Person, system: str, value: str, by: User | None = None
+) -> LegacyIdentifier:
+    """Carry a legacy identifier (IMOTEP, SIDES NG) over to a person, once."""
+    value = value.strip()
+    existing = LegacyIdentifier.objects.filter(system=system, value=value).first()
+    if existing is not None:
+        if existing.person_id != person.pk:
+            raise ValidationError(
+                _("L'identifiant %(system)s %(value)s appartient déjà à %(owner)s.")
+                % {
+                    "system": LegacySystem(system).label,
+                    "value": value,
+                    "owner": existing.person,
+                }
+            )
+        return existing
+    legacy_id = LegacyIdentifier(person=person, system=system, value=value)
+    _audit(legacy_id, by)
+    legacy_id.save()
+    return legacy_id

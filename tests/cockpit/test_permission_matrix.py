@@ -25,7 +25,7 @@ from domains.people.roles import Role
 from domains.people.services import email_add, function_grant
 from domains.residents.models import SpecialSituation
 from domains.residents.services import phase_change_many
-from imports.models import ImportRun
+from imports.models import ImportRun, PersonProposal
 from tests.conftest import login_verified
 from tests.factories.people import make_person, make_user_with_role
 from tests.factories.referential import (
@@ -123,6 +123,14 @@ def world():
     )
     import_run.file.save("reprise-temoin.csv", ContentFile(b"a;b\n"), save=False)
     import_run.save()
+    proposal = PersonProposal.objects.create(
+        line=2,
+        last_name="PROPOSITEMOIN",
+        first_name="Paul",
+        region=region("84"),
+        reason="même nom",
+    )
+    proposal.candidates.add(supervisor)
     operation = phase_change_many(
         residents=[resident],
         jury_date=date(2024, 10, 1),
@@ -167,6 +175,7 @@ def world():
         "stages": placement,
         "situations": situation,
         "reprise": import_run,
+        "personnes-a-rapprocher": proposal,
     }
     labels = {
         "etablissements": "Hôpital Lyonnais Témoin",
@@ -180,6 +189,7 @@ def world():
         "stages": "TEMOINTERNE",
         "situations": "TEMOINTERNE",
         "reprise": "reprise-temoin.csv",
+        "personnes-a-rapprocher": "PROPOSITEMOIN",
     }
     filters = {
         slug: SavedFilter.objects.create(
@@ -204,7 +214,11 @@ def _slug(route: str) -> str:
     return route.split("/")[0]
 
 
-DECISIONS = {"rapprochements": "classer", "reprise": "abandonner"}
+DECISIONS = {
+    "rapprochements": "classer",
+    "reprise": "abandonner",
+    "personnes-a-rapprocher": "ecarter",
+}
 OTHER_PARAMETERS = {
     "kind": lambda world: "semesters",
     "step": lambda world: "decision",
