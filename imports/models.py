@@ -4,6 +4,7 @@ the dry run's report, the commit, their counts."""
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -67,7 +68,7 @@ class ImportRun(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.filename} ({self.created_at:%d/%m/%Y %H:%M})"
+        return f"{self.filename} ({timezone.localtime(self.created_at):%d/%m/%Y %H:%M})"
 
     def get_absolute_url(self) -> str:
         return reverse("cockpit:reprise_detail", args=[self.pk])

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -56,7 +57,7 @@ class SignInEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} — {self.login or self.user} ({self.at:%d/%m/%Y %H:%M})"
+        return f"{self.get_kind_display()} — {self.login or self.user} ({timezone.localtime(self.at):%d/%m/%Y %H:%M})"
 
 
 class MagicLink(models.Model):
@@ -79,7 +80,7 @@ class MagicLink(models.Model):
         verbose_name_plural = _("liens de connexion")
 
     def __str__(self) -> str:
-        return f"{self.email} ({self.created_at:%d/%m/%Y %H:%M})"
+        return f"{self.email} ({timezone.localtime(self.created_at):%d/%m/%Y %H:%M})"
 
 
 class AccountRequest(models.Model):

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -143,7 +144,7 @@ class PersonMerge(models.Model):
         ordering = ["-at"]
 
     def __str__(self) -> str:
-        return f"{self.merged_label} → {self.kept} ({self.at:%d/%m/%Y})"
+        return f"{self.merged_label} → {self.kept} ({timezone.localtime(self.at):%d/%m/%Y})"
 
 
 class EmailAddress(models.Model):

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -484,7 +485,7 @@ class MassOperation(models.Model):
         ordering = ["-at"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} — {self.count} internes ({self.at:%d/%m/%Y %H:%M})"
+        return f"{self.get_kind_display()} — {self.count} internes ({timezone.localtime(self.at):%d/%m/%Y %H:%M})"
 
 
 class InterChuQuota(models.Model):
