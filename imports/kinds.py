@@ -5,7 +5,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 
-from domains.people.models import LegacySystem, Person
+from domains.people.models import EmailAddress, LegacySystem, Person
 from domains.people.roles import Role
 from domains.people.selectors import person_for_email, persons_for_legacy_id
 from domains.people.services import function_grant, person_create
@@ -32,7 +32,7 @@ from domains.referential.services import (
 )
 from domains.referential.validators import compact, finess_is_valid, siret_is_valid
 from domains.residents.models import Placement, PlacementMode, Resident
-from domains.residents.services import placements_import, resident_create
+from domains.residents.services import placements_import, residents_import
 
 from .linking import person_attach
 from .models import PersonProposal
@@ -48,6 +48,7 @@ from .values import (
     text,
 )
 
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 IMOTEP_ID = Column(
     "legacy_id", "Identifiant IMOTEP", ("id imotep", "identifiant", "id", "code imotep")
 )
@@ -426,6 +427,8 @@ class AccreditationsImporter(Importer):
 
 
 class ResidentsImporter(Importer):
+    """Residents with their enrolment and phase; written in bulk at the end."""
+
     kind, label = "internes", "Internes"
     columns = [
         IMOTEP_ID,
@@ -445,16 +448,30 @@ class ResidentsImporter(Importer):
 
     def prepare(self):
         self.subdivisions, self.specialties = _subdivisions(), _specialties()
+        self.phases = _phases()
         self.faculties = {fold(f.name): f for f in Faculty.objects.all()}
         self.first_faculty = {}
         for faculty in Faculty.objects.order_by("pk"):
             self.first_faculty.setdefault(faculty.subdivision_id, faculty)
         self.semesters = {(s.season, s.year): s for s in Semester.objects.all()}
+        self.imported = set(
+            Resident.objects.filter(
+                person__legacy_ids__system=LegacySystem.IMOTEP
+            ).values_list("person__legacy_ids__value", flat=True)
+        )
+        self.known = dict(
+            Person.objects.filter(legacy_ids__system=LegacySystem.IMOTEP).values_list(
+                "legacy_ids__value", "pk"
+            )
+        )
+        self.emails = {
+            e.lower() for e in EmailAddress.objects.values_list("email", flat=True)
+        }
+        self.rows = []
 
     def handle(self, row, line):
         legacy_id = self.required(row, "legacy_id")
-        existing = persons_for_legacy_id(LegacySystem.IMOTEP, legacy_id).first()
-        if existing is not None and Resident.objects.filter(person=existing).exists():
+        if legacy_id in self.imported:
             return RowResult(line, Status.UNCHANGED, key=legacy_id)
         subdivision = self.subdivisions.get(fold(self.required(row, "subdivision")))
         if subdivision is None:
@@ -483,10 +500,16 @@ class ResidentsImporter(Importer):
                 extra = found
         try:
             cohort = parse_int(self.required(row, "cohort"))
-            rank = parse_int(row.get("rank"))
-            birth = parse_date(row.get("birth_date"))
         except ValueError as error:
             raise Rejected("Promotion", str(error))
+        try:
+            rank = parse_int(row.get("rank"))
+        except ValueError as error:
+            raise Rejected("Rang", str(error))
+        try:
+            birth = parse_date(row.get("birth_date"))
+        except ValueError as error:
+            raise Rejected("Date de naissance", str(error))
         semester = self.semesters.get(("winter", cohort))
         if semester is None:
             raise Rejected(
@@ -499,31 +522,47 @@ class ResidentsImporter(Importer):
             raise Rejected(
                 "Faculté", "faculté inconnue et aucune faculté dans la subdivision"
             )
-        try:
-            person = existing or person_create(
-                civility="M",
-                first_name=self.required(row, "first_name"),
-                last_name=self.required(row, "last_name"),
-                email=self.required(row, "email"),
-                birth_date=birth,
-                imotep_id=legacy_id,
-                by=self.by,
-            )
-            resident_create(
-                person=person,
-                faculty=faculty,
-                subdivision=subdivision,
-                cohort=cohort,
-                ranking_kind="ecn" if cohort <= 2023 else "specialty_group",
-                national_rank=rank,
-                specialty=specialty,
-                option_or_fst=extra,
-                start_semester=semester,
-                by=self.by,
-            )
-        except ValidationError as error:
-            raise Rejected("Email", _refusal(error))
+        phase = (
+            _phase_of(self.phases, row.get("phase"), "Phase").code
+            if text(row.get("phase"))
+            else "socle"
+        )
+        entry = {
+            "faculty": faculty,
+            "subdivision": subdivision,
+            "cohort": cohort,
+            "national_rank": rank,
+            "specialty": specialty,
+            "option_or_fst": extra,
+            "start_semester": semester,
+            "phase": phase,
+            "person": None,
+        }
+        if legacy_id in self.known:
+            entry["person"] = Person.objects.get(pk=self.known[legacy_id])
+        else:
+            email = self.required(row, "email").lower()
+            if not EMAIL.fullmatch(email):
+                raise Rejected("Email", f"adresse « {email} » invalide")
+            if email in self.emails:
+                raise Rejected(
+                    "Email", f"l'adresse {email} appartient déjà à une autre personne"
+                )
+            self.emails.add(email)
+            entry["new_person"] = {
+                "civility": "M",
+                "first_name": self.required(row, "first_name"),
+                "last_name": self.required(row, "last_name"),
+                "email": email,
+                "birth_date": birth,
+                "imotep_id": legacy_id,
+            }
+        self.imported.add(legacy_id)
+        self.rows.append(entry)
         return RowResult(line, Status.CREATED, key=legacy_id)
+
+    def finish(self):
+        residents_import(rows=self.rows, by=self.by)
 
 
 class PlacementsImporter(Importer):

@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.apps import apps as django_apps
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 from guardian.models import UserObjectPermission
+from simple_history.utils import bulk_create_with_history
 
 from .models import (
     EmailAddress,
@@ -621,3 +623,78 @@ def legacy_identifier_add(
     _audit(legacy_id, by)
     legacy_id.save()
     return legacy_id
+
+
+IMPORT_BATCH = 2000
+
+
+@transaction.atomic
+def persons_import(*, specs: list[dict], by: User | None = None) -> list[Person]:
+    """Many new persons at once, for the data recovery: accounts (no password: they
+    sign in by link or university), persons, primary addresses, legacy identifiers.
+
+    The caller has checked that the addresses and identifiers are new. Each spec:
+    civility, first_name, last_name, email, birth_date (or None), imotep_id (or "").
+    """
+    unusable = make_password(None)
+    users = [
+        User(
+            username=spec["email"],
+            email=spec["email"],
+            first_name=spec["first_name"],
+            last_name=spec["last_name"],
+            password=unusable,
+        )
+        for spec in specs
+    ]
+    User.objects.bulk_create(users, batch_size=IMPORT_BATCH)
+    persons = [
+        Person(
+            user=user,
+            civility=spec["civility"],
+            first_name=spec["first_name"],
+            last_name=spec["last_name"],
+            birth_date=spec.get("birth_date"),
+        )
+        for user, spec in zip(users, specs, strict=True)
+    ]
+    bulk_create_with_history(persons, Person, batch_size=IMPORT_BATCH, default_user=by)
+    bulk_create_with_history(
+        [
+            EmailAddress(person=person, email=spec["email"], is_primary=True)
+            for person, spec in zip(persons, specs, strict=True)
+        ],
+        EmailAddress,
+        batch_size=IMPORT_BATCH,
+        default_user=by,
+    )
+    bulk_create_with_history(
+        [
+            LegacyIdentifier(
+                person=person, system=LegacySystem.IMOTEP, value=spec["imotep_id"]
+            )
+            for person, spec in zip(persons, specs, strict=True)
+            if spec.get("imotep_id")
+        ],
+        LegacyIdentifier,
+        batch_size=IMPORT_BATCH,
+        default_user=by,
+    )
+    return persons
+
+
+@transaction.atomic
+def functions_import(*, functions: list[Function], by: User | None = None) -> int:
+    """Many functions at once (data recovery), with their permissions."""
+    for function in functions:
+        function_validate_perimeter(
+            function.role,
+            {f: getattr(function, f) for f in ALL_PERIMETER_FIELDS},
+        )
+    bulk_create_with_history(
+        functions, Function, batch_size=IMPORT_BATCH, default_user=by
+    )
+    user_ids = sorted({f.person.user_id for f in functions})
+    for start in range(0, len(user_ids), IMPORT_BATCH):
+        permissions_sync_many(user_ids=user_ids[start : start + IMPORT_BATCH])
+    return len(functions)

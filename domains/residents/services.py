@@ -7,10 +7,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
+from simple_history.utils import bulk_create_with_history
 
-from domains.people.models import Person, User
+from domains.people.models import Function, Person, User
 from domains.people.roles import Role
-from domains.people.services import function_grant
+from domains.people.services import function_grant, functions_import, persons_import
 from domains.referential.models import Phase, Semester
 from domains.referential.selectors import site_is_accredited
 
@@ -596,3 +597,73 @@ def placements_import(*, rows: list[dict], by: User | None = None) -> int:
     ]
     Placement.objects.bulk_create(placements, batch_size=2000)
     return len(placements)
+
+
+@transaction.atomic
+def residents_import(*, rows: list[dict], by: User | None = None) -> int:
+    """Recovered residents in bulk: new persons (or known ones), residents, enrolments,
+    their phase history up to the current phase, and the resident function.
+
+    Each row: "person" (a Person) or "new_person" (a persons_import spec), faculty,
+    subdivision, cohort, national_rank, specialty, option_or_fst, start_semester,
+    phase (a Phase code, "socle" when unknown). The caller checked every rule.
+    """
+    new = [row for row in rows if row.get("person") is None]
+    for row, person in zip(
+        new, persons_import(specs=[r["new_person"] for r in new], by=by), strict=True
+    ):
+        row["person"] = person
+    residents = [
+        Resident(
+            person=row["person"],
+            faculty=row["faculty"],
+            subdivision=row["subdivision"],
+            cohort=row["cohort"],
+            ranking_kind="ecn" if row["cohort"] <= 2023 else "specialty_group",
+            national_rank=row["national_rank"],
+        )
+        for row in rows
+    ]
+    bulk_create_with_history(residents, Resident, batch_size=2000, default_user=by)
+    enrolments = [
+        Enrolment(
+            resident=resident,
+            specialty=row["specialty"],
+            option_or_fst=row["option_or_fst"],
+            start_semester=row["start_semester"],
+        )
+        for resident, row in zip(residents, rows, strict=True)
+    ]
+    bulk_create_with_history(enrolments, Enrolment, batch_size=2000, default_user=by)
+    phases = {p.code: p for p in Phase.objects.all()}
+    periods = []
+    for enrolment, row in zip(enrolments, rows, strict=True):
+        start = row["start_semester"].start_date
+        reached = PHASE_ORDER.index(row.get("phase") or "socle")
+        for index, code in enumerate(PHASE_ORDER[: reached + 1]):
+            end = _years_later(start, PHASE_YEARS[code])
+            current = index == reached
+            periods.append(
+                PhasePeriod(
+                    enrolment=enrolment,
+                    phase=phases[code],
+                    start_date=start,
+                    planned_end=end,
+                    actual_end=None if current else end,
+                    jury_decision="" if current else JuryDecision.VALIDATED,
+                )
+            )
+            start = end + timedelta(days=1)
+    PhasePeriod.objects.bulk_create(periods, batch_size=2000)
+    functions_import(
+        functions=[
+            Function(
+                person=row["person"],
+                role=Role.RESIDENT,
+                start_date=row["start_semester"].start_date,
+            )
+            for row in rows
+        ],
+        by=by,
+    )
+    return len(residents)
