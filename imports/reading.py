@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_UNCOMPRESSED = 500 * 1024 * 1024  # all XLSX parts, inflated
-MAX_RATIO = 100  # a part inflating more than 100× is a bomb, not a spreadsheet
+MAX_RATIO = 250  # real sheets inflate 5–50×; bombs, thousands of times
 ZIP_MAGIC = b"PK\x03\x04"
 
 

@@ -39,6 +39,10 @@ def progress_of(run: ImportRun) -> dict:
 def import_upload(*, kind: str, upload, region, by, strict: bool = False) -> ImportRun:
     if kind not in IMPORTERS:
         raise ValidationError({"kind": _("Choisissez le type de fichier.")})
+    if kind == "etablissements" and region is None:
+        raise ValidationError(
+            {"region": _("Choisissez la région des établissements importés.")}
+        )
     if upload.size > MAX_BYTES:
         raise ValidationError({"file": _("Fichier trop volumineux (50 Mo au plus).")})
     content = upload.read()

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -73,7 +74,7 @@ def decide(request, pk: int, decision: str):
     service = {"confirmer": import_confirm, "abandonner": import_cancel}.get(decision)
     if service is None:
         raise Http404
-    form = UploadForm()
+    form = forms.Form()  # carries the service's refusal
     if save_form(form, lambda: service(run=run, by=request.user)) is not None:
         messages.success(
             request,
@@ -91,7 +92,7 @@ def decide(request, pk: int, decision: str):
 def proposal_decide(request, pk: int, decision: str):
     screen = get_screen("personnes-a-rapprocher")
     proposal = get_record(request, screen, pk, "change")
-    form = UploadForm()
+    form = forms.Form()  # carries the service's refusal
     if decision == "rattacher":
         person = proposal.candidates.filter(pk=request.POST.get("person") or 0).first()
 

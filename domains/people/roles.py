@@ -197,8 +197,7 @@ ROLE_MODEL_PERMISSIONS: dict[str, list[str]] = {
     Role.SITE_ASSISTANT: [*_READ_REFERENTIAL],
     Role.MEDICAL_AFFAIRS: [*_READ_REFERENTIAL, "referential.change_establishment"],
     Role.ESTABLISHMENT_DIRECTOR: [*_READ_REFERENTIAL],
-    # A resident's cockpit perimeter is herself (MES INFORMATIONS); her path, choices
-    # and posts come with the residents and choices domains.
+    # A resident's perimeter is herself: her path (Mon parcours), her requests.
     Role.RESIDENT: ["residents.view_resident", "residents.add_specialsituation"],
     Role.RESIDENT_REPRESENTATIVE: [*_READ_REFERENTIAL],
     Role.SUPPORT_L1: [*_READ_REFERENTIAL, "people.view_person"],

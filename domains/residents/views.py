@@ -1,6 +1,7 @@
 """Residents' views beyond the generic screens: Mon parcours, requests' steps,
 documents, mass operations, jury sheet, statistics, and the public verification page."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -101,7 +102,7 @@ def situation_step(request, pk: int, step: str):
         situation = get_record(request, screen, pk, "view")
         if situation.resident.person.user_id != request.user.pk:
             raise PermissionDenied
-        form = DecisionForm()
+        form = forms.Form()  # carries the service's refusal
         done = save_form(
             form, lambda: situation_withdraw(situation=situation, by=request.user)
         )
