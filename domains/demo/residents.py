@@ -157,7 +157,8 @@ class ResidentsBuilder:
             residents, plans, strict=True
         ):
             old = None
-            if not is_demo and rng.random() < 0.02:
+            remorse_day = start.start_date + timedelta(days=330)
+            if not is_demo and remorse_day < today and rng.random() < 0.02:
                 # Droit au remords exercised after the socle: an earlier DES left.
                 old = rng.choice(self.des)
             enrolment = Enrolment(
@@ -178,8 +179,8 @@ class ResidentsBuilder:
                     SpecialSituation(
                         resident=resident,
                         kind=SituationKind.SPECIALTY_CHANGE,
-                        start_date=start.start_date + timedelta(days=330),
-                        end_date=start.start_date + timedelta(days=330),
+                        start_date=remorse_day,
+                        end_date=remorse_day,
                         status=SituationStatus.APPROVED,
                         target_specialty=specialty,
                         motive="Réorientation après la phase socle.",

@@ -28,7 +28,8 @@ from .models import (
 # Establishments of university hospitals, told apart from general hospitals by name:
 # the referential has no CHU/CH category yet (FINESS categories come with the import).
 UNIVERSITY_HOSPITAL = re.compile(
-    r"(^|[^A-Z])(CHU|CHRU|CHR)([^A-Z]|$)|HOSPICES CIVILS|ASSISTANCE PUBLIQUE|AP-HP|AP-HM"
+    r"(^|[^A-Z])(CHU|CHRU|CHR)([^A-Z]|$)|HOSPITALIER (REGIONAL )?UNIVERSITAIRE"
+    r"|HOSPICES CIVILS|ASSISTANCE PUBLIQUE|AP-HP|AP-HM"
 )
 
 

@@ -168,3 +168,15 @@ def test_a_non_validated_stage_blocks_the_phase_change():
     placements = [stage(date(2024, 5, 1), validation="not_validated")]
     assert "stage non validé" in rules.phase_change_refusal(placements, "socle")
     assert rules.phase_change_refusal(placements, "approfondissement") is None
+
+
+def test_university_hospitals_are_told_from_general_ones():
+    from domains.residents.statistics import _setting
+
+    assert _setting("hospital", "Centre hospitalier universitaire de Rennes") == (
+        "Hospitalier — CHU"
+    )
+    assert _setting("hospital", "Hospices Civils de Lyon") == "Hospitalier — CHU"
+    assert _setting("hospital", "CHU Grenoble Alpes") == "Hospitalier — CHU"
+    assert _setting("hospital", "Centre hospitalier de Cambrai") == "Hospitalier — CH"
+    assert _setting("ambulatory", "Maison de santé") == "Ambulatoire"
