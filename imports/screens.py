@@ -97,7 +97,7 @@ registry.register_menu(
 
 class ProposalTable(CockpitTable):
     created_at = tables.DateTimeColumn(format="d/m/Y")
-    last_name = tables.Column(linkify=True, verbose_name=_("personne"))
+    last_name = tables.Column(linkify=True, verbose_name=_("Personne"))
     email = tables.Column()
     training_site = tables.Column(default="—")
     reason = tables.Column()

@@ -9,7 +9,7 @@ from .models import AccountRequest, ReconciliationCase
 
 class AccountRequestTable(CockpitTable):
     created_at = tables.DateTimeColumn(format="d/m/Y H:i")
-    last_name = tables.Column(linkify=True, verbose_name=_("demandeur"))
+    last_name = tables.Column(linkify=True, verbose_name=_("Demandeur"))
     email = tables.Column()
     role = tables.Column()
     training_site = tables.Column(default="—")

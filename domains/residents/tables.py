@@ -8,10 +8,10 @@ from .models import Placement, Resident, SpecialSituation
 
 class ResidentTable(CockpitTable):
     name = tables.Column(
-        accessor="person__last_name", verbose_name=_("interne"), linkify=True
+        accessor="person__last_name", verbose_name=_("Interne"), linkify=True
     )
     specialty_label = tables.Column(verbose_name=_("DES"), orderable=False, default="—")
-    phase_label = tables.Column(verbose_name=_("phase"), orderable=False, default="—")
+    phase_label = tables.Column(verbose_name=_("Phase"), orderable=False, default="—")
     subdivision = tables.Column()
     cohort = tables.Column()
 
@@ -25,7 +25,7 @@ class ResidentTable(CockpitTable):
 
 class PlacementTable(CockpitTable):
     resident = tables.Column(
-        accessor="resident__person__last_name", verbose_name=_("interne"), linkify=True
+        accessor="resident__person__last_name", verbose_name=_("Interne"), linkify=True
     )
     semester = tables.Column()
     training_site = tables.Column()
@@ -53,7 +53,7 @@ class PlacementTable(CockpitTable):
 class SituationTable(CockpitTable):
     created_at = tables.DateTimeColumn(format="d/m/Y")
     resident = tables.Column(
-        accessor="resident__person__last_name", verbose_name=_("interne"), linkify=False
+        accessor="resident__person__last_name", verbose_name=_("Interne"), linkify=False
     )
     kind = tables.Column(linkify=True)
     start_date = tables.DateColumn(format="d/m/Y")
