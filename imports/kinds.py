@@ -24,7 +24,7 @@ from domains.referential.models import (
     TrainingSiteKind,
 )
 from domains.referential.services import (
-    accreditation_create,
+    accreditations_import,
     establishment_create,
     establishment_update,
     training_site_create,
@@ -338,14 +338,15 @@ class AccreditationsImporter(Importer):
         self.sites = {
             s.legacy_id: s
             for s in TrainingSite.objects.exclude(legacy_id="").select_related(
-                "subdivision"
+                "subdivision", "establishment"
             )
         }
         self.specialties, self.phases = _specialties(), _phases()
         self.existing = {
             (a.training_site_id, a.specialty_id, a.start_date): a
-            for a in Accreditation.objects.all()
+            for a in Accreditation.objects.prefetch_related("phases")
         }
+        self.new = []
 
     def handle(self, row, line):
         site = self.sites.get(self.required(row, "site"))
@@ -391,6 +392,8 @@ class AccreditationsImporter(Importer):
         key = f"{site.legacy_id} {specialty.code} {start:%d/%m/%Y}"
         existing = self.existing.get((site.pk, specialty.pk, start))
         if existing is not None:
+            if existing.pk is None:  # twice in this file
+                return RowResult(line, Status.UNCHANGED, key=key)
             same = (
                 existing.end_date == end
                 and existing.state == state
@@ -403,27 +406,34 @@ class AccreditationsImporter(Importer):
             existing.save()
             existing.phases.set(phases)
             return RowResult(line, Status.UPDATED, key=key)
-        try:
-            accreditation = accreditation_create(
-                training_site=site,
-                specialty=specialty,
-                phases=phases,
-                start_date=start,
-                end_date=end,
-                state=state,
-                type=kind,
-                decision_reference=text(row.get("decision"))[:100],
-                by=self.by,
+        if end < start:
+            raise Rejected(
+                "Fin", f"la fin ({end:%d/%m/%Y}) précède le début ({start:%d/%m/%Y})"
             )
-        except ValidationError as error:
-            raise Rejected("Spécialité", _refusal(error))
-        self.existing[(site.pk, specialty.pk, start)] = accreditation
-        note = (
-            ""
-            if site.establishment.data_quality == DataQuality.CLEAN
-            else "terrain sur un établissement « à corriger »"
+        if not phases:
+            raise Rejected("Phases", "au moins une phase")
+        if specialty.kind == "OPTION":
+            raise Rejected(
+                "Spécialité",
+                "un terrain est agréé pour un DES ou une FST, pas une option",
+            )
+        accreditation = Accreditation(
+            training_site=site,
+            specialty=specialty,
+            start_date=start,
+            end_date=end,
+            state=state,
+            type=kind,
+            decision_reference=text(row.get("decision"))[:100],
         )
+        self.new.append((accreditation, phases))
+        self.existing[(site.pk, specialty.pk, start)] = accreditation
+        clean = site.establishment.data_quality == DataQuality.CLEAN
+        note = "" if clean else "terrain sur un établissement « à corriger »"
         return RowResult(line, Status.CREATED, key=key, reason=note)
+
+    def finish(self):
+        accreditations_import(items=self.new, by=self.by)
 
 
 class ResidentsImporter(Importer):

@@ -6,6 +6,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from domains.people.services import functions_move_establishment
 
@@ -389,3 +390,39 @@ def establishment_merge(
     duplicate.delete()
     Establishment.history.filter(id=duplicate_id).update(id=kept.pk)
     return kept
+
+
+@transaction.atomic
+def accreditations_import(
+    *, items: list[tuple[Accreditation, list[Phase]]], by=None
+) -> int:
+    """Recovered accreditations in bulk: the same rules as accreditation_create, without
+    one query per foreign key (the import resolved them)."""
+    for accreditation, phases in items:
+        if accreditation.end_date < accreditation.start_date:
+            raise ValidationError(
+                _("La fin de l'agrément (%(end)s) précède son début (%(start)s).")
+                % {
+                    "end": _fmt(accreditation.end_date),
+                    "start": _fmt(accreditation.start_date),
+                }
+            )
+        if not phases:
+            raise ValidationError(_("Choisissez au moins une phase."))
+        if accreditation.specialty.kind == SpecialtyKind.OPTION:
+            raise ValidationError(
+                _("Un terrain est agréé pour un DES ou une FST, pas pour une option.")
+            )
+    created = bulk_create_with_history(
+        [a for a, _phases in items], Accreditation, batch_size=2000, default_user=by
+    )
+    Through = Accreditation.phases.through
+    Through.objects.bulk_create(
+        [
+            Through(accreditation_id=accreditation.pk, phase_id=phase.pk)
+            for accreditation, (_a, phases) in zip(created, items, strict=True)
+            for phase in phases
+        ],
+        batch_size=4000,
+    )
+    return len(created)
