@@ -1,10 +1,11 @@
 """Writes on the path: rules refused in French, nothing written, all-or-nothing."""
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from domains.people.roles import Role
 from domains.residents.models import (
@@ -191,7 +192,9 @@ def test_undo_is_refused_after_the_day(registry):
         decision="extended",
         by=registry,
     )
-    MassOperation.objects.filter(pk=operation.pk).update(at=date(2024, 10, 15))
+    MassOperation.objects.filter(pk=operation.pk).update(
+        at=timezone.make_aware(datetime(2024, 10, 15, 9, 0))
+    )
     operation.refresh_from_db()
     with pytest.raises(ValidationError, match="le jour même"):
         mass_operation_undo(operation=operation, by=registry)
