@@ -80,7 +80,7 @@ imports_screen = registry.register_screen(
                 views.download,
                 name="reprise_download",
             ),
-            path("<int:pk>/<str:decision>/", views.decide, name="reprise_decide"),
+            path("<int:pk>/<str:decision>/", views.run_decide, name="reprise_decide"),
         ],
     )
 )

@@ -172,7 +172,7 @@ def _proposal_close(proposal, status, person, by) -> PersonProposal:
 @transaction.atomic
 def proposal_link(*, proposal: PersonProposal, person, by) -> PersonProposal:
     proposal = _proposal_open(proposal)
-    if not proposal.candidates.filter(pk=person.pk).exists():
+    if person is None or not proposal.candidates.filter(pk=person.pk).exists():
         raise ValidationError(_("Choisissez l'une des personnes proposées."))
     person_attach(
         person=person,

@@ -1,13 +1,12 @@
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from domains.cockpit.views import get_record, get_screen, save_form, screen_url
+from domains.cockpit.views import decide, get_record, get_screen, save_form, screen_url
 
 from .forms import UploadForm
 from .selectors import import_region_of
@@ -68,23 +67,26 @@ def download(request, pk: int, which: str):
 
 @login_required
 @require_http_methods(["POST"])
-def decide(request, pk: int, decision: str):
+def run_decide(request, pk: int, decision: str):
     screen = get_screen("reprise")
     run = get_record(request, screen, pk, "change")
-    service = {"confirmer": import_confirm, "abandonner": import_cancel}.get(decision)
-    if service is None:
-        raise Http404
-    form = forms.Form()  # carries the service's refusal
-    if save_form(form, lambda: service(run=run, by=request.user)) is not None:
-        messages.success(
+    if decision == "confirmer":
+        return decide(
             request,
-            _("Import confirmé : il s'exécute.")
-            if decision == "confirmer"
-            else _("Import abandonné : rien n'a été écrit."),
+            screen,
+            pk,
+            lambda: import_confirm(run=run, by=request.user),
+            _("Import confirmé : il s'exécute."),
         )
-    else:
-        messages.error(request, " ".join(form.non_field_errors()))
-    return redirect(screen_url(screen, "detail", pk=pk))
+    if decision == "abandonner":
+        return decide(
+            request,
+            screen,
+            pk,
+            lambda: import_cancel(run=run, by=request.user),
+            _("Import abandonné : rien n'a été écrit."),
+        )
+    raise Http404
 
 
 @login_required
@@ -92,29 +94,15 @@ def decide(request, pk: int, decision: str):
 def proposal_decide(request, pk: int, decision: str):
     screen = get_screen("personnes-a-rapprocher")
     proposal = get_record(request, screen, pk, "change")
-    form = forms.Form()  # carries the service's refusal
-    if decision == "rattacher":
-        person = proposal.candidates.filter(pk=request.POST.get("person") or 0).first()
-
-        def write():
-            if person is None:
-                raise ValidationError(_("Choisissez l'une des personnes proposées."))
-            return proposal_link(proposal=proposal, person=person, by=request.user)
-
-    elif decision == "creer":
-
-        def write():
-            return proposal_create_person(proposal=proposal, by=request.user)
-
-    elif decision == "ecarter":
-
-        def write():
-            return proposal_dismiss(proposal=proposal, by=request.user)
-
-    else:
+    chosen = request.POST.get("person", "")
+    person = proposal.candidates.filter(pk=chosen).first() if chosen.isdigit() else None
+    writes = {
+        "rattacher": lambda: proposal_link(
+            proposal=proposal, person=person, by=request.user
+        ),
+        "creer": lambda: proposal_create_person(proposal=proposal, by=request.user),
+        "ecarter": lambda: proposal_dismiss(proposal=proposal, by=request.user),
+    }
+    if decision not in writes:
         raise Http404
-    if save_form(form, write) is not None:
-        messages.success(request, _("Proposition traitée."))
-    else:
-        messages.error(request, " ".join(form.non_field_errors()))
-    return redirect(screen_url(screen, "detail", pk=pk))
+    return decide(request, screen, pk, writes[decision], _("Proposition traitée."))

@@ -7,6 +7,7 @@ permission and a django-guardian permission on the record's perimeter (403 other
 
 from collections.abc import Callable
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -214,6 +215,23 @@ def save_form(form, write: Callable[[], object]) -> object | None:
         else:
             form.add_error(None, error)
         return None
+
+
+def errors_text(form) -> str:
+    return " ".join(e for errors in form.errors.values() for e in errors)
+
+
+def decide(request, screen: Screen, pk: int, write, success: str, form=None):
+    """Run a decision on a record (a service, through `write`) from its page: say how
+    it went (the service's refusal, or the form's errors), then go back to the page."""
+    form = form if form is not None else forms.Form()  # carries the refusal
+    if (form.is_valid() if form.is_bound else True) and save_form(
+        form, write
+    ) is not None:
+        messages.success(request, success)
+    else:
+        messages.error(request, errors_text(form))
+    return redirect(screen_url(screen, "detail", pk=pk))
 
 
 @login_required

@@ -336,6 +336,7 @@ def account_request_refuse(
             "domains.identity.tasks.send_account_refused", account_request.pk
         )
     )
+    return account_request
 
 
 @transaction.atomic

@@ -13,7 +13,12 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import match_token
 
-from domains.cockpit.views import get_record, get_screen, save_form, screen_url
+from domains.cockpit.views import (
+    decide,
+    get_record,
+    get_screen,
+    save_form,
+)
 from domains.referential.selectors import search_training_sites, visible_training_sites
 
 from .forms import (
@@ -205,13 +210,7 @@ def account_request_decide(request, pk: int, decision: str):
         success = _("Demande refusée : le motif a été envoyé à %s.")
     else:
         raise Http404
-    if form.is_valid() and save_form(form, write) is not None:
-        messages.success(request, success % account_request.email)
-    else:
-        messages.error(
-            request, " ".join(e for errors in form.errors.values() for e in errors)
-        )
-    return redirect(screen_url(screen, "detail", pk=pk))
+    return decide(request, screen, pk, write, success % account_request.email, form)
 
 
 RECONCILIATION_DECISIONS = {
@@ -249,14 +248,16 @@ def reconciliation_decide(request, pk: int, decision: str):
     form = ReconciliationForm(request.POST, candidates=case.candidates.all())
     if decision == "classer":
         form.fields["person"].required = False
-    if form.is_valid() and save_form(form, lambda: write(case, form, request.user)):
-        person = form.cleaned_data.get("person")
-        messages.success(request, success % (person.full_name if person else case))
-    else:
-        messages.error(
-            request, " ".join(e for errors in form.errors.values() for e in errors)
-        )
-    return redirect(screen_url(screen, "detail", pk=pk))
+    chosen = request.POST.get("person", "")
+    kept = case.candidates.filter(pk=chosen).first() if chosen.isdigit() else None
+    return decide(
+        request,
+        screen,
+        pk,
+        lambda: write(case, form, request.user),
+        success % (kept.full_name if kept else case),
+        form,
+    )
 
 
 @login_required

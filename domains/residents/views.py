@@ -1,7 +1,6 @@
 """Residents' views beyond the generic screens: Mon parcours, requests' steps,
 documents, mass operations, jury sheet, statistics, and the public verification page."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,7 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from domains.cockpit.export import xlsx_response
-from domains.cockpit.views import get_record, get_screen, save_form, screen_url
+from domains.cockpit.views import (
+    decide,
+    errors_text,
+    get_record,
+    get_screen,
+    save_form,
+    screen_url,
+)
 
 from . import statistics as stats
 from .documents import document_issue
@@ -77,7 +83,7 @@ def situation_record(request, pk: int):
     if created:
         messages.success(request, _("Situation enregistrée : décidez-la ci-dessous."))
         return redirect(screen_url(get_screen("situations"), "detail", pk=created.pk))
-    messages.error(request, " ".join(e for es in form.errors.values() for e in es))
+    messages.error(request, errors_text(form))
     return redirect(screen_url(get_screen("internes"), "detail", pk=pk))
 
 
@@ -102,39 +108,45 @@ def situation_step(request, pk: int, step: str):
         situation = get_record(request, screen, pk, "view")
         if situation.resident.person.user_id != request.user.pk:
             raise PermissionDenied
-        form = forms.Form()  # carries the service's refusal
-        done = save_form(
-            form, lambda: situation_withdraw(situation=situation, by=request.user)
+        return decide(
+            request,
+            screen,
+            pk,
+            lambda: situation_withdraw(situation=situation, by=request.user),
+            _("Demande retirée."),
         )
-        message = _("Demande retirée.")
-    else:
-        situation = get_record(request, screen, pk, "change")
-        if step == "avis":
-            form = OpinionForm(request.POST)
-            write = lambda: situation_give_opinion(  # noqa: E731
+    situation = get_record(request, screen, pk, "change")
+    if step == "avis":
+        form = OpinionForm(request.POST)
+        return decide(
+            request,
+            screen,
+            pk,
+            lambda: situation_give_opinion(
                 situation=situation,
                 opinion=form.cleaned_data["opinion"],
                 comment=form.cleaned_data["comment"],
                 by=request.user,
-            )
-            message = _("Avis enregistré.")
-        elif step == "decision":
-            form = DecisionForm(request.POST)
-            write = lambda: situation_decide(  # noqa: E731
+            ),
+            _("Avis enregistré."),
+            form,
+        )
+    if step == "decision":
+        form = DecisionForm(request.POST)
+        return decide(
+            request,
+            screen,
+            pk,
+            lambda: situation_decide(
                 situation=situation,
                 approve=form.cleaned_data["approve"],
                 comment=form.cleaned_data["comment"],
                 by=request.user,
-            )
-            message = _("Décision enregistrée ; l'interne en est informé par e-mail.")
-        else:
-            raise Http404
-        done = form.is_valid() and save_form(form, write)
-    if done:
-        messages.success(request, message)
-    else:
-        messages.error(request, " ".join(e for es in form.errors.values() for e in es))
-    return redirect(screen_url(screen, "detail", pk=pk))
+            ),
+            _("Décision enregistrée ; l'interne en est informé par e-mail."),
+            form,
+        )
+    raise Http404
 
 
 @login_required
