@@ -12,6 +12,7 @@ import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from xml.etree import ElementTree as StdElementTree
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -226,10 +227,7 @@ def idp_descriptions(metadata_xml: str) -> list[IdpDescription]:
 
 
 def _standalone(entity) -> str:
-    from xml.etree import ElementTree as StdElementTree
-
-    StdElementTree.register_namespace("md", METADATA_NS)
-    StdElementTree.register_namespace("ds", "http://www.w3.org/2000/09/xmldsig#")
+    # No register_namespace: it would change every later serialisation of the process.
     return StdElementTree.tostring(entity, encoding="unicode")
 
 
