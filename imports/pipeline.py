@@ -5,6 +5,7 @@ A run always goes to the end of the file inside one transaction; a dry run rolls
 back, so it reports exactly what a commit would do (a row may rely on one above it).
 """
 
+from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -71,7 +72,7 @@ class Report:
         ]
 
 
-class Importer:
+class Importer(ABC):
     """One kind of file. Subclasses declare `columns` and write `handle`."""
 
     kind = ""
@@ -83,13 +84,14 @@ class Importer:
         self.by = by
         self.run = run  # the cockpit's ImportRun, when there is one
 
-    def prepare(self) -> None:
+    def prepare(self) -> None:  # noqa: B027 - optional hook
         """Load the lookups the rows need, once (not one query per row)."""
 
+    @abstractmethod
     def handle(self, row: dict, line: int) -> RowResult:
-        raise NotImplementedError
+        """Validate one row, match it, write it (or gather it for `finish`)."""
 
-    def finish(self) -> None:
+    def finish(self) -> None:  # noqa: B027 - optional hook
         """Write what was gathered in bulk."""
 
     def required(self, row: dict, key: str) -> str:
