@@ -24,6 +24,7 @@ from domains.referential.models import (
     TrainingSiteKind,
 )
 from domains.referential.services import (
+    accreditation_update,
     accreditations_import,
     establishment_create,
     establishment_update,
@@ -401,10 +402,16 @@ class AccreditationsImporter(Importer):
             )
             if same:
                 return RowResult(line, Status.UNCHANGED, key=key)
-            existing.end_date, existing.state = end, state
-            existing._history_user = self.by
-            existing.save()
-            existing.phases.set(phases)
+            try:
+                accreditation_update(
+                    accreditation=existing,
+                    phases=phases,
+                    end_date=end,
+                    state=state,
+                    by=self.by,
+                )
+            except ValidationError as error:
+                raise Rejected("Fin", _refusal(error))
             return RowResult(line, Status.UPDATED, key=key)
         if end < start:
             raise Rejected(

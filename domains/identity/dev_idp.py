@@ -24,6 +24,7 @@ from saml2.server import Server
 
 from .models import IdentityProvider
 from .saml import base_url, key_pair, sp_entity_id, sp_metadata, xmlsec_binary
+from .services import identity_providers_load
 
 NAME = "Université de test SIIMOP"
 
@@ -94,10 +95,7 @@ def metadata() -> str:
 
 def register() -> IdentityProvider:
     """Declare this IdP to the SP (idempotent: the base URL or key may have changed)."""
-    idp, _created = IdentityProvider.objects.update_or_create(
-        entity_id=entity_id(),
-        defaults={"name": NAME, "metadata_xml": metadata(), "is_active": True},
-    )
+    (idp,) = identity_providers_load(metadata_xml=metadata())
     return idp
 
 

@@ -303,3 +303,16 @@ def test_a_decompression_bomb_is_refused():
         archive.writestr("xl/worksheets/sheet1.xml", "0" * 5_000_000)
     with pytest.raises(FileRefused, match="bombes de décompression"):
         run("etablissements", output.getvalue())
+
+
+def test_a_changed_accreditation_is_updated_through_its_service(chain):
+    run("etablissements", csv_bytes(ESTABLISHMENTS))
+    run("terrains", xlsx(SITES))
+    run("agrements", xlsx(ACCREDITATIONS))
+    changed = [ACCREDITATIONS[0], [*ACCREDITATIONS[1][:5], "31/10/2031", "Accordé"]]
+    report = run("agrements", xlsx(changed))
+    assert report.results[0].status == Status.UPDATED
+    site = TrainingSite.objects.get(legacy_id="T1")
+    accreditation = site.accreditations.get()
+    assert accreditation.end_date.year == 2031
+    assert accreditation.history.first().history_type == "~"
