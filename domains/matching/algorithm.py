@@ -1,0 +1,537 @@
+"""Docteur Junior matching: a maximum-size weakly stable matching with ties (HRT).
+
+Pure Python, no Django: plain data in, plain data out, so the command line
+(`python -m domains.matching solve INSTANCE.json`), the tests and the platform all run
+the very same code.
+
+Vocabulary. Residents propose; posts rank. A resident rates posts 1 to 5 hearts (higher
+is better, equal hearts are a tie, 0 or absent means never); a post ranks applicants
+1..n (1 is best, equal numbers are a tie, 0 or absent means refused). A pair is
+acceptable when both accept. With the local priority rule a post of several seats is
+cut into seat classes: some seats open to residents of the post's subdivision, the
+others to the rest of the region; each resident is eligible to exactly one class of a
+post, so the rule costs nothing in list length and stability is judged per class.
+
+The solver is Király's local approximation for maximum stable marriage with ties
+(Algorithms 6(3), 2013), carried over to posts with capacities: residents go through
+their list twice, first as "lads" then, having been turned down everywhere, as
+"bachelors" whom a post prefers to a lad it ranks equally; within a tie a resident
+first asks the posts that still have a free seat, and while he could still get such a
+seat he is "uncertain": a post ranking a newcomer equal to him gives his seat away, as
+he loses nothing. A post only ever gives a seat to someone it ranks at least as well
+as the one who leaves, so its worst assignee never gets worse, which is what makes the
+result weakly stable; the tie rules are what make it large (3/2 of the maximum at
+worst, usually far closer). Work is linear in the total length of the wish lists.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import json
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+ALGORITHM_VERSION = "kiraly-hrt/1"
+MIN_WISHES = 4
+MIN_WISH_SHARE = 0.20
+MIN_RANKED_SHARE = 0.80
+MAX_HEARTS = 5
+
+LOCAL = "local"
+REGION = "region"
+ALL = "all"
+
+
+class InstanceError(ValueError):
+    """The instance is malformed; the message says where."""
+
+
+@dataclass(frozen=True)
+class Resident:
+    id: str
+    subdivision: str
+    wishes: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Post:
+    id: str
+    seats: int
+    subdivision: str
+    ranking: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Instance:
+    residents: tuple[Resident, ...]
+    posts: tuple[Post, ...]
+    local_priority: bool = False
+    seed: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "residents": [
+                {"id": r.id, "subdivision": r.subdivision, "wishes": r.wishes}
+                for r in self.residents
+            ],
+            "posts": [
+                {
+                    "id": p.id,
+                    "seats": p.seats,
+                    "subdivision": p.subdivision,
+                    "ranking": p.ranking,
+                }
+                for p in self.posts
+            ],
+            "rules": {"local_priority": self.local_priority},
+            "seed": self.seed,
+        }
+
+    def input_hash(self) -> str:
+        """SHA-256 of the canonical JSON: equal hashes, equal inputs, equal results."""
+        canonical = json.dumps(self.as_dict(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@dataclass
+class Result:
+    assignments: dict[str, str]
+    unassigned: list[str]
+    algorithm: str = ALGORITHM_VERSION
+    optimal: bool | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def matched(self) -> int:
+        return len(self.assignments)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"assignments": self.assignments, "unassigned": self.unassigned}
+
+
+# --- loading and validation -------------------------------------------------------
+
+
+def _int(value: Any, where: str, low: int, high: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InstanceError(f"{where} : un nombre entier est attendu, pas {value!r}.")
+    if value < low or (high is not None and value > high):
+        bounds = f"entre {low} et {high}" if high is not None else f"au moins {low}"
+        raise InstanceError(f"{where} : {value} n'est pas {bounds}.")
+    return value
+
+
+def _id(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise InstanceError(f"{where} : un identifiant texte non vide est attendu.")
+    return value
+
+
+def load_instance(data: Any) -> Instance:
+    """Validate plain data (the INSTANCE.json format) into an Instance."""
+    if not isinstance(data, dict):
+        raise InstanceError("L'instance doit être un objet JSON.")
+    raw_posts = data.get("posts")
+    raw_residents = data.get("residents")
+    if not isinstance(raw_posts, list) or not isinstance(raw_residents, list):
+        raise InstanceError(
+            "L'instance doit contenir les listes « residents » et « posts »."
+        )
+    posts: list[Post] = []
+    post_ids: set[str] = set()
+    for n, raw in enumerate(raw_posts, start=1):
+        if not isinstance(raw, dict):
+            raise InstanceError(f"Poste n° {n} : un objet est attendu.")
+        pid = _id(raw.get("id"), f"Poste n° {n}, id")
+        if pid in post_ids:
+            raise InstanceError(f"Poste {pid} : identifiant en double.")
+        post_ids.add(pid)
+        ranking = raw.get("ranking", {})
+        if not isinstance(ranking, dict):
+            raise InstanceError(f"Poste {pid} : « ranking » doit être un objet.")
+        for rid, rank in ranking.items():
+            _int(rank, f"Poste {pid}, rang de {rid}", 0)
+        posts.append(
+            Post(
+                id=pid,
+                seats=_int(raw.get("seats"), f"Poste {pid}, places", 0),
+                subdivision=str(raw.get("subdivision", "")),
+                ranking=dict(ranking),
+            )
+        )
+    residents: list[Resident] = []
+    resident_ids: set[str] = set()
+    for n, raw in enumerate(raw_residents, start=1):
+        if not isinstance(raw, dict):
+            raise InstanceError(f"Interne n° {n} : un objet est attendu.")
+        rid = _id(raw.get("id"), f"Interne n° {n}, id")
+        if rid in resident_ids:
+            raise InstanceError(f"Interne {rid} : identifiant en double.")
+        resident_ids.add(rid)
+        wishes = raw.get("wishes", {})
+        if not isinstance(wishes, dict):
+            raise InstanceError(f"Interne {rid} : « wishes » doit être un objet.")
+        for pid, hearts in wishes.items():
+            if pid not in post_ids:
+                raise InstanceError(
+                    f"Interne {rid} : vœu pour un poste inconnu ({pid})."
+                )
+            _int(hearts, f"Interne {rid}, cœurs pour {pid}", 0, MAX_HEARTS)
+        residents.append(
+            Resident(
+                id=rid, subdivision=str(raw.get("subdivision", "")), wishes=dict(wishes)
+            )
+        )
+    for post in posts:
+        for rid in post.ranking:
+            if rid not in resident_ids:
+                raise InstanceError(
+                    f"Poste {post.id} : classe un interne inconnu ({rid})."
+                )
+    rules = data.get("rules") or {}
+    if not isinstance(rules, dict):
+        raise InstanceError("« rules » doit être un objet.")
+    return Instance(
+        residents=tuple(residents),
+        posts=tuple(posts),
+        local_priority=bool(rules.get("local_priority", False)),
+        seed=_int(data.get("seed", 0), "seed", 0),
+    )
+
+
+# --- the compiled form every routine below works on -------------------------------
+
+
+class Compiled:
+    """Indices instead of ids; seat classes; each resident's acceptable tiers.
+
+    tiers[i] lists resident i's acceptable seat classes grouped by hearts, best first.
+    rank[c] maps resident index -> the post's rank of him, for eligible residents only.
+    """
+
+    def __init__(self, instance: Instance) -> None:
+        self.instance = instance
+        self.resident_ids = [r.id for r in instance.residents]
+        index = {rid: i for i, rid in enumerate(self.resident_ids)}
+        self.class_post: list[int] = []  # class -> post index
+        self.class_kind: list[str] = []
+        self.capacity: list[int] = []
+        self.rank: list[dict[int, int]] = []
+        # post index -> (class for its subdivision, class for the others)
+        classes_of: list[tuple[int, int]] = []
+        subdivision_of = [r.subdivision for r in instance.residents]
+        for k, post in enumerate(instance.posts):
+            ranks = {index[rid]: rk for rid, rk in post.ranking.items() if rk > 0}
+            if instance.local_priority and post.seats >= 2:
+                local_seats = 1 + (post.seats - 1) // 2
+                local = len(self.capacity)
+                self._add_class(k, LOCAL, local_seats, {})
+                self._add_class(k, REGION, post.seats - local_seats, {})
+                for i, rk in ranks.items():
+                    target = (
+                        local if subdivision_of[i] == post.subdivision else local + 1
+                    )
+                    self.rank[target][i] = rk
+                classes_of.append((local, local + 1))
+            else:
+                c = len(self.capacity)
+                self._add_class(k, ALL, post.seats, ranks)
+                classes_of.append((c, c))
+        self.classes_of = classes_of
+        post_index = {p.id: k for k, p in enumerate(instance.posts)}
+        self.post_index = post_index
+        self.tiers: list[list[list[int]]] = []
+        self.hearts: list[dict[int, int]] = []  # resident -> class -> hearts
+        posts = instance.posts
+        for i, resident in enumerate(instance.residents):
+            by_hearts: dict[int, list[int]] = {}
+            hearts: dict[int, int] = {}
+            for pid, h in resident.wishes.items():
+                if h <= 0:
+                    continue
+                k = post_index[pid]
+                local, other = classes_of[k]
+                c = local if resident.subdivision == posts[k].subdivision else other
+                if i in self.rank[c] and self.capacity[c] > 0:
+                    hearts[c] = h
+                    by_hearts.setdefault(h, []).append(c)
+            self.tiers.append([by_hearts[h] for h in sorted(by_hearts, reverse=True)])
+            self.hearts.append(hearts)
+
+    def _add_class(self, post: int, kind: str, seats: int, ranks: dict) -> None:
+        self.class_post.append(post)
+        self.class_kind.append(kind)
+        self.capacity.append(seats)
+        self.rank.append(ranks)
+
+    def class_of(self, resident: int, post: int) -> int:
+        local, other = self.classes_of[post]
+        same = self.instance.residents[resident].subdivision == (
+            self.instance.posts[post].subdivision
+        )
+        return local if same else other
+
+    def result(self, assigned: list[int], **extra: Any) -> Result:
+        posts = self.instance.posts
+        assignments = {}
+        unassigned = []
+        for i, c in enumerate(assigned):
+            if c < 0:
+                unassigned.append(self.resident_ids[i])
+            else:
+                assignments[self.resident_ids[i]] = posts[self.class_post[c]].id
+        return Result(assignments=assignments, unassigned=unassigned, **extra)
+
+    def assigned_classes(self, result: Result) -> list[int]:
+        """Result (ids) -> class per resident index, -1 when unassigned."""
+        out = [-1] * len(self.resident_ids)
+        index = {rid: i for i, rid in enumerate(self.resident_ids)}
+        for rid, pid in result.assignments.items():
+            i = index[rid]
+            out[i] = self.class_of(i, self.post_index[pid])
+        return out
+
+
+# --- the approximation -------------------------------------------------------------
+
+LAD, BACHELOR = 0, 1
+
+
+def solve(instance: Instance, *, compiled: Compiled | None = None) -> Result:
+    """Király's 3/2-approximation: weakly stable, as large as the tie rules can make it."""
+    cp = compiled or Compiled(instance)
+    return cp.result(_kiraly(cp, random.Random(instance.seed)))
+
+
+def _kiraly(cp: Compiled, rng: random.Random) -> list[int]:
+    n = len(cp.resident_ids)
+    capacity = cp.capacity
+    rank = cp.rank
+    # Ties on the residents' side are broken by the seed (the order of asking).
+    tiers = [[rng.sample(t, len(t)) for t in ts] for ts in cp.tiers]
+    assigned = [-1] * n
+    phase = [LAD] * n
+    level = [0] * n  # current tier
+    free_at = [0] * n  # scan for a free seat in the current tier
+    next_at = [0] * n  # sequential proposals once the tier is full
+    count = [0] * len(capacity)
+    # class -> rank -> (lads, bachelors), dicts used as ordered sets
+    groups: list[dict[int, tuple[dict, dict]]] = [{} for _ in capacity]
+    worst_heap: list[list[int]] = [[] for _ in capacity]
+    # Seated while a free seat was left in their tier: perhaps still "uncertain".
+    maybe_uncertain: list[list[int]] = [[] for _ in capacity]
+    # Best rank the class ever turned away: its worst assignee must stay within it.
+    threshold = [1 << 62] * len(capacity)
+
+    def free_seat_in_tier(i: int) -> bool:
+        # Seated, this is Király's "uncertain" resident: losing his seat costs nothing.
+        tier = tiers[i][level[i]]
+        f = free_at[i]
+        while f < len(tier) and count[tier[f]] >= capacity[tier[f]]:
+            f += 1
+        free_at[i] = f
+        return f < len(tier)
+
+    def seat(i: int, c: int, in_free_stage: bool) -> None:
+        assigned[i] = c
+        count[c] += 1
+        rk = rank[c][i]
+        group = groups[c].get(rk)
+        if group is None:
+            group = groups[c][rk] = ({}, {})
+            heapq.heappush(worst_heap[c], -rk)
+        group[phase[i]][i] = None
+        if in_free_stage:
+            maybe_uncertain[c].append(i)
+
+    def unseat(c: int, i: int, turned_away: bool) -> None:
+        rk = rank[c][i]
+        group = groups[c][rk]
+        del group[phase[i]][i]
+        count[c] -= 1
+        assigned[i] = -1
+        if not group[0] and not group[1]:
+            del groups[c][rk]
+            heap = worst_heap[c]
+            while heap and -heap[0] not in groups[c]:
+                heapq.heappop(heap)
+        tier = tiers[i][level[i]]
+        if turned_away and next_at[i] < len(tier) and tier[next_at[i]] == c:
+            next_at[i] += 1  # an uncertain one may ask again later, he lost nothing
+
+    def an_uncertain(c: int) -> int:
+        candidates = maybe_uncertain[c]
+        while candidates:
+            i = candidates[-1]
+            if assigned[i] == c and free_seat_in_tier(i):
+                return i
+            candidates.pop()  # certainty, once reached, lasts while he sits here
+        return -1
+
+    def consider(c: int, i: int) -> int:
+        """Full class c hears i: -2 refused, else the resident it lets go (i seated)."""
+        rk = rank[c][i]
+        worst = -worst_heap[c][0]
+        leaver = an_uncertain(c) if rk <= threshold[c] else -1
+        if leaver >= 0:
+            unseat(c, leaver, False)
+            return leaver
+        group = groups[c][worst]
+        if rk < worst:
+            leaver = next(reversed(group[LAD] or group[BACHELOR]))
+        elif rk == worst and phase[i] == BACHELOR and group[LAD]:
+            leaver = next(reversed(group[LAD]))
+        else:
+            threshold[c] = min(threshold[c], rk)
+            return -2
+        threshold[c] = min(threshold[c], worst)
+        unseat(c, leaver, True)
+        return leaver
+
+    pending = list(range(n))
+    rng.shuffle(pending)
+    while pending:
+        i = pending.pop()
+        while True:
+            ts = tiers[i]
+            if level[i] >= len(ts):
+                if phase[i] == LAD and ts:
+                    phase[i] = BACHELOR
+                    level[i] = free_at[i] = next_at[i] = 0
+                    continue
+                break  # turned down everywhere twice: unassigned
+            tier = ts[level[i]]
+            if free_seat_in_tier(i):
+                seat(i, tier[free_at[i]], True)
+                break
+            k = next_at[i]
+            if k >= len(tier):
+                level[i] += 1
+                free_at[i] = next_at[i] = 0
+                continue
+            c = tier[k]
+            leaver = consider(c, i)
+            if leaver == -2:
+                next_at[i] = k + 1
+                continue
+            seat(i, c, False)
+            pending.append(leaver)  # asks again at once, while his free seat is free
+            break
+    return assigned
+
+
+# --- checks ------------------------------------------------------------------------
+
+
+def check(instance: Instance, result: Result, *, compiled: Compiled | None = None):
+    """Every reason the result is not a valid weakly stable matching (empty when it is).
+
+    Linear: one pass over the assignments, one over the wish lists.
+    """
+    cp = compiled or Compiled(instance)
+    problems: list[str] = []
+    index = {rid: i for i, rid in enumerate(cp.resident_ids)}
+    seen = set(result.assignments) | set(result.unassigned)
+    if seen != set(index) or len(result.assignments) + len(result.unassigned) != len(
+        index
+    ):
+        problems.append("Chaque interne doit être soit affecté, soit non affecté.")
+        return problems
+    for rid, pid in result.assignments.items():
+        if pid not in cp.post_index:
+            problems.append(f"{rid} affecté au poste inconnu {pid}.")
+    if problems:
+        return problems
+    assigned = cp.assigned_classes(result)
+    count = [0] * len(cp.capacity)
+    worst = [0] * len(cp.capacity)
+    for i, c in enumerate(assigned):
+        if c < 0:
+            continue
+        if c not in cp.hearts[i]:
+            problems.append(
+                f"{cp.resident_ids[i]} affecté à "
+                f"{cp.instance.posts[cp.class_post[c]].id} sans accord des deux côtés."
+            )
+            continue
+        count[c] += 1
+        worst[c] = max(worst[c], cp.rank[c][i])
+    for c, n in enumerate(count):
+        if n > cp.capacity[c]:
+            problems.append(
+                f"Poste {cp.instance.posts[cp.class_post[c]].id} : {n} affectés "
+                f"pour {cp.capacity[c]} place(s) ({cp.class_kind[c]})."
+            )
+    for i, hearts in enumerate(cp.hearts):
+        own = hearts.get(assigned[i], 0) if assigned[i] >= 0 else 0
+        for c, h in hearts.items():
+            if h > own and (count[c] < cp.capacity[c] or cp.rank[c][i] < worst[c]):
+                problems.append(
+                    f"Paire bloquante : {cp.resident_ids[i]} et "
+                    f"{cp.instance.posts[cp.class_post[c]].id}."
+                )
+    return problems
+
+
+# --- explanations ------------------------------------------------------------------
+
+RANKED_ABOVE = "ranked_above"
+TIE_BROKEN = "tie_broken"
+NOT_RANKED = "not_ranked"
+RATED_LOWER = "rated_lower"
+RATED_EQUAL = "rated_equal"
+ASSIGNED = "assigned"
+NOT_ELIGIBLE_SEATS = "no_seat_for_you"
+
+
+def explain(instance: Instance, result: Result, resident_id: str) -> list[dict]:
+    """For each post the resident wished for: why she got it or not, naming nobody.
+
+    Reasons: assigned; ranked_above (every seat open to her went to candidates the
+    supervisor ranked strictly above her); tie_broken (to candidates ranked above her or
+    equal with her, the tie settled by the algorithm); not_ranked (the supervisor did
+    not rank or refused her); no_seat_for_you (no seat of that post open to her
+    subdivision under the local priority rule); rated_lower / rated_equal (she rated it
+    below / as her assignment).
+    """
+    cp = Compiled(instance)
+    i = cp.resident_ids.index(resident_id)
+    resident = instance.residents[i]
+    assigned = cp.assigned_classes(result)
+    mine = assigned[i]
+    own_hearts = cp.hearts[i].get(mine, 0) if mine >= 0 else 0
+    targets = {
+        cp.class_of(i, cp.post_index[pid])
+        for pid, h in resident.wishes.items()
+        if h > 0
+    }
+    worst = dict.fromkeys(targets, 0)
+    count = dict.fromkeys(targets, 0)
+    for j, c in enumerate(assigned):
+        if c in worst:
+            count[c] += 1
+            worst[c] = max(worst[c], cp.rank[c][j])
+    out = []
+    ordered = sorted(resident.wishes.items(), key=lambda kv: (-kv[1], kv[0]))
+    for pid, hearts in ordered:
+        if hearts <= 0:
+            continue
+        c = cp.class_of(i, cp.post_index[pid])
+        if c == mine:
+            reason = ASSIGNED
+        elif hearts < own_hearts:
+            reason = RATED_LOWER
+        elif hearts == own_hearts:
+            reason = RATED_EQUAL
+        elif cp.capacity[c] == 0:
+            reason = NOT_ELIGIBLE_SEATS
+        elif i not in cp.rank[c]:
+            reason = NOT_RANKED
+        elif worst[c] < cp.rank[c][i]:
+            reason = RANKED_ABOVE
+        else:
+            reason = TIE_BROKEN
+        out.append({"post": pid, "hearts": hearts, "reason": reason})
+    return out
