@@ -9,7 +9,7 @@ import json
 import sys
 import time
 
-from .algorithm import InstanceError, check, load_instance, solve
+from .algorithm import Compiled, InstanceError, check, gc_paused, load_instance, solve
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,6 +29,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     started = time.perf_counter()
+    with gc_paused():
+        return _run(args, started)
+
+
+def _run(args: argparse.Namespace, started: float) -> int:
     try:
         if args.instance == "-":
             data = json.load(sys.stdin)
@@ -45,10 +50,11 @@ def main(argv: list[str] | None = None) -> int:
 
         result = solve_exact(instance, time_limit=args.time_limit)
     else:
-        result = solve(instance)
-    problems = check(instance, result)
-    json.dump(result.as_dict(), sys.stdout, ensure_ascii=False)
-    sys.stdout.write("\n")
+        compiled = Compiled(instance)
+        result = solve(instance, compiled=compiled)
+    problems = check(instance, result, compiled=None if args.exact else compiled)
+    # One write: json.dump would write each of the many small chunks.
+    sys.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False) + "\n")
     elapsed = time.perf_counter() - started
     print(
         f"{result.algorithm}: {result.matched} affectés, {len(result.unassigned)} non "

@@ -26,6 +26,8 @@ worst, usually far closer). Work is linear in the total length of the wish lists
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import heapq
 import json
@@ -38,6 +40,7 @@ MIN_WISHES = 4
 MIN_WISH_SHARE = 0.20
 MIN_RANKED_SHARE = 0.80
 MAX_HEARTS = 5
+HEART_VALUES = frozenset(range(MAX_HEARTS + 1))
 
 LOCAL = "local"
 REGION = "region"
@@ -151,14 +154,16 @@ def load_instance(data: Any) -> Instance:
         ranking = raw.get("ranking", {})
         if not isinstance(ranking, dict):
             raise InstanceError(f"Poste {pid} : « ranking » doit être un objet.")
-        for rid, rank in ranking.items():
-            _int(rank, f"Poste {pid}, rang de {rid}", 0)
+        ranks = ranking.values()
+        if not ({int}.issuperset(map(type, ranks)) and min(ranks, default=0) >= 0):
+            for rid, rank in ranking.items():  # slow path, to say which one
+                _int(rank, f"Poste {pid}, rang de {rid}", 0)
         posts.append(
             Post(
                 id=pid,
                 seats=_int(raw.get("seats"), f"Poste {pid}, places", 0),
                 subdivision=str(raw.get("subdivision", "")),
-                ranking=dict(ranking),
+                ranking=ranking,
             )
         )
     residents: list[Resident] = []
@@ -173,23 +178,26 @@ def load_instance(data: Any) -> Instance:
         wishes = raw.get("wishes", {})
         if not isinstance(wishes, dict):
             raise InstanceError(f"Interne {rid} : « wishes » doit être un objet.")
-        for pid, hearts in wishes.items():
-            if pid not in post_ids:
-                raise InstanceError(
-                    f"Interne {rid} : vœu pour un poste inconnu ({pid})."
-                )
-            _int(hearts, f"Interne {rid}, cœurs pour {pid}", 0, MAX_HEARTS)
+        if not (
+            post_ids.issuperset(wishes)
+            and HEART_VALUES.issuperset(wishes.values())
+            and {int}.issuperset(map(type, wishes.values()))
+        ):
+            for pid, hearts in wishes.items():  # slow path, to say which one
+                if pid not in post_ids:
+                    raise InstanceError(
+                        f"Interne {rid} : vœu pour un poste inconnu ({pid})."
+                    )
+                _int(hearts, f"Interne {rid}, cœurs pour {pid}", 0, MAX_HEARTS)
         residents.append(
-            Resident(
-                id=rid, subdivision=str(raw.get("subdivision", "")), wishes=dict(wishes)
-            )
+            Resident(id=rid, subdivision=str(raw.get("subdivision", "")), wishes=wishes)
         )
     for post in posts:
-        for rid in post.ranking:
-            if rid not in resident_ids:
-                raise InstanceError(
-                    f"Poste {post.id} : classe un interne inconnu ({rid})."
-                )
+        if not resident_ids.issuperset(post.ranking):
+            unknown = next(r for r in post.ranking if r not in resident_ids)
+            raise InstanceError(
+                f"Poste {post.id} : classe un interne inconnu ({unknown})."
+            )
     rules = data.get("rules") or {}
     if not isinstance(rules, dict):
         raise InstanceError("« rules » doit être un objet.")
@@ -204,67 +212,101 @@ def load_instance(data: Any) -> Instance:
 # --- the compiled form every routine below works on -------------------------------
 
 
+@contextlib.contextmanager
+def gc_paused():
+    """Hundreds of thousands of small dicts and lists are built and none is cyclic:
+    the cyclic collector would only rescan them, again and again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class Compiled:
     """Indices instead of ids; seat classes; each resident's acceptable tiers.
 
-    tiers[i] lists resident i's acceptable seat classes grouped by hearts, best first.
-    rank[c] maps resident index -> the post's rank of him, for eligible residents only.
+    tiers[i] lists resident i's acceptable seat classes grouped by hearts, best first
+    (tier_hearts[i] the hearts of each tier); rank[c] maps resident id -> the post's
+    rank of him, for the residents eligible to class c whom it did not refuse.
     """
 
     def __init__(self, instance: Instance) -> None:
         self.instance = instance
         self.resident_ids = [r.id for r in instance.residents]
-        index = {rid: i for i, rid in enumerate(self.resident_ids)}
         self.class_post: list[int] = []  # class -> post index
         self.class_kind: list[str] = []
         self.capacity: list[int] = []
-        self.rank: list[dict[int, int]] = []
+        self.rank: list[dict[str, int]] = []
         # post index -> (class for its subdivision, class for the others)
-        classes_of: list[tuple[int, int]] = []
-        subdivision_of = [r.subdivision for r in instance.residents]
+        self.classes_of: list[tuple[int, int]] = []
+        subdivision_of = {r.id: r.subdivision for r in instance.residents}
         for k, post in enumerate(instance.posts):
-            ranks = {index[rid]: rk for rid, rk in post.ranking.items() if rk > 0}
+            # Pairs are acceptable iff ranked here: drop refusals, and everybody when
+            # the post has no seat. The input's own dict serves when nothing is dropped.
+            ranks = post.ranking
+            if post.seats <= 0:
+                ranks = {}
+            elif 0 in ranks.values():
+                ranks = {rid: rk for rid, rk in ranks.items() if rk > 0}
+            c = len(self.capacity)
             if instance.local_priority and post.seats >= 2:
                 local_seats = 1 + (post.seats - 1) // 2
-                local = len(self.capacity)
                 self._add_class(k, LOCAL, local_seats, {})
                 self._add_class(k, REGION, post.seats - local_seats, {})
-                for i, rk in ranks.items():
-                    target = (
-                        local if subdivision_of[i] == post.subdivision else local + 1
-                    )
-                    self.rank[target][i] = rk
-                classes_of.append((local, local + 1))
+                for rid, rk in ranks.items():
+                    same = subdivision_of[rid] == post.subdivision
+                    self.rank[c if same else c + 1][rid] = rk
+                self.classes_of.append((c, c + 1))
             else:
-                c = len(self.capacity)
                 self._add_class(k, ALL, post.seats, ranks)
-                classes_of.append((c, c))
-        self.classes_of = classes_of
-        post_index = {p.id: k for k, p in enumerate(instance.posts)}
-        self.post_index = post_index
+                self.classes_of.append((c, c))
+        self.post_index = {p.id: k for k, p in enumerate(instance.posts)}
+        # post id -> class, per subdivision (one class per post: the post's own index)
+        class_by_id: dict[str, dict[str, int]] = {}
+        if instance.local_priority:
+            for sub in set(subdivision_of.values()):
+                class_by_id[sub] = {
+                    p.id: self.classes_of[k][0 if p.subdivision == sub else 1]
+                    for k, p in enumerate(instance.posts)
+                }
         self.tiers: list[list[list[int]]] = []
-        self.hearts: list[dict[int, int]] = []  # resident -> class -> hearts
-        posts = instance.posts
-        for i, resident in enumerate(instance.residents):
-            by_hearts: dict[int, list[int]] = {}
-            hearts: dict[int, int] = {}
+        self.tier_hearts: list[list[int]] = []
+        rank = self.rank
+        for resident in instance.residents:
+            classes = class_by_id.get(resident.subdivision, self.post_index)
+            rid = resident.id
+            buckets: list[list[int]] = [[] for _ in range(MAX_HEARTS + 1)]
             for pid, h in resident.wishes.items():
-                if h <= 0:
-                    continue
-                k = post_index[pid]
-                local, other = classes_of[k]
-                c = local if resident.subdivision == posts[k].subdivision else other
-                if i in self.rank[c] and self.capacity[c] > 0:
-                    hearts[c] = h
-                    by_hearts.setdefault(h, []).append(c)
-            self.tiers.append([by_hearts[h] for h in sorted(by_hearts, reverse=True)])
-            self.hearts.append(hearts)
+                if h > 0:
+                    c = classes[pid]
+                    if rid in rank[c]:
+                        buckets[h].append(c)
+            self.tiers.append([b for b in reversed(buckets) if b])
+            self.tier_hearts.append([h for h in range(MAX_HEARTS, 0, -1) if buckets[h]])
 
     def _add_class(self, post: int, kind: str, seats: int, ranks: dict) -> None:
         self.class_post.append(post)
         self.class_kind.append(kind)
         self.capacity.append(seats)
         self.rank.append(ranks)
+
+    def pair_hearts(self, i: int, c: int) -> int:
+        """Hearts resident i gave class c when the pair is acceptable, else 0."""
+        k = self.class_post[c]
+        hearts = self.instance.residents[i].wishes.get(self.instance.posts[k].id, 0)
+        acceptable = self.resident_ids[i] in self.rank[c]
+        return hearts if acceptable and self.class_of(i, k) == c else 0
+
+    def hearts(self, i: int) -> dict[int, int]:
+        """Resident i's acceptable classes -> the hearts she gave them."""
+        return {
+            c: h
+            for tier, h in zip(self.tiers[i], self.tier_hearts[i], strict=True)
+            for c in tier
+        }
 
     def class_of(self, resident: int, post: int) -> int:
         local, other = self.classes_of[post]
@@ -301,16 +343,20 @@ LAD, BACHELOR = 0, 1
 
 def solve(instance: Instance, *, compiled: Compiled | None = None) -> Result:
     """Király's 3/2-approximation: weakly stable, as large as the tie rules can make it."""
-    cp = compiled or Compiled(instance)
-    return cp.result(_kiraly(cp, random.Random(instance.seed)))
+    with gc_paused():
+        cp = compiled or Compiled(instance)
+        return cp.result(_kiraly(cp, random.Random(instance.seed)))
 
 
 def _kiraly(cp: Compiled, rng: random.Random) -> list[int]:
     n = len(cp.resident_ids)
     capacity = cp.capacity
     rank = cp.rank
-    # Ties on the residents' side are broken by the seed (the order of asking).
-    tiers = [[rng.sample(t, len(t)) for t in ts] for ts in cp.tiers]
+    ids = cp.resident_ids
+    # Ties on the residents' side are broken by the seed (the order of asking), each
+    # tier shuffled when its resident first reaches it: most never leave their first.
+    tiers = list(cp.tiers)
+    shuffled = [0] * n
     assigned = [-1] * n
     phase = [LAD] * n
     level = [0] * n  # current tier
@@ -337,7 +383,7 @@ def _kiraly(cp: Compiled, rng: random.Random) -> list[int]:
     def seat(i: int, c: int, in_free_stage: bool) -> None:
         assigned[i] = c
         count[c] += 1
-        rk = rank[c][i]
+        rk = rank[c][ids[i]]
         group = groups[c].get(rk)
         if group is None:
             group = groups[c][rk] = ({}, {})
@@ -347,7 +393,7 @@ def _kiraly(cp: Compiled, rng: random.Random) -> list[int]:
             maybe_uncertain[c].append(i)
 
     def unseat(c: int, i: int, turned_away: bool) -> None:
-        rk = rank[c][i]
+        rk = rank[c][ids[i]]
         group = groups[c][rk]
         del group[phase[i]][i]
         count[c] -= 1
@@ -372,7 +418,7 @@ def _kiraly(cp: Compiled, rng: random.Random) -> list[int]:
 
     def consider(c: int, i: int) -> int:
         """Full class c hears i: -2 refused, else the resident it lets go (i seated)."""
-        rk = rank[c][i]
+        rk = rank[c][ids[i]]
         worst = -worst_heap[c][0]
         leaver = an_uncertain(c) if rk <= threshold[c] else -1
         if leaver >= 0:
@@ -402,6 +448,12 @@ def _kiraly(cp: Compiled, rng: random.Random) -> list[int]:
                     level[i] = free_at[i] = next_at[i] = 0
                     continue
                 break  # turned down everywhere twice: unassigned
+            if level[i] == shuffled[i]:
+                if ts is cp.tiers[i]:
+                    tiers[i] = ts = list(ts)
+                if len(ts[level[i]]) > 1:
+                    ts[level[i]] = rng.sample(ts[level[i]], len(ts[level[i]]))
+                shuffled[i] += 1
             tier = ts[level[i]]
             if free_seat_in_tier(i):
                 seat(i, tier[free_at[i]], True)
@@ -430,7 +482,11 @@ def check(instance: Instance, result: Result, *, compiled: Compiled | None = Non
 
     Linear: one pass over the assignments, one over the wish lists.
     """
-    cp = compiled or Compiled(instance)
+    with gc_paused():
+        return _check(compiled or Compiled(instance), result)
+
+
+def _check(cp: Compiled, result: Result) -> list[str]:
     problems: list[str] = []
     index = {rid: i for i, rid in enumerate(cp.resident_ids)}
     seen = set(result.assignments) | set(result.unassigned)
@@ -450,28 +506,35 @@ def check(instance: Instance, result: Result, *, compiled: Compiled | None = Non
     for i, c in enumerate(assigned):
         if c < 0:
             continue
-        if c not in cp.hearts[i]:
+        if cp.pair_hearts(i, c) <= 0:
             problems.append(
                 f"{cp.resident_ids[i]} affecté à "
                 f"{cp.instance.posts[cp.class_post[c]].id} sans accord des deux côtés."
             )
             continue
         count[c] += 1
-        worst[c] = max(worst[c], cp.rank[c][i])
+        worst[c] = max(worst[c], cp.rank[c][cp.resident_ids[i]])
     for c, n in enumerate(count):
         if n > cp.capacity[c]:
             problems.append(
                 f"Poste {cp.instance.posts[cp.class_post[c]].id} : {n} affectés "
                 f"pour {cp.capacity[c]} place(s) ({cp.class_kind[c]})."
             )
-    for i, hearts in enumerate(cp.hearts):
-        own = hearts.get(assigned[i], 0) if assigned[i] >= 0 else 0
-        for c, h in hearts.items():
-            if h > own and (count[c] < cp.capacity[c] or cp.rank[c][i] < worst[c]):
-                problems.append(
-                    f"Paire bloquante : {cp.resident_ids[i]} et "
-                    f"{cp.instance.posts[cp.class_post[c]].id}."
-                )
+    capacity, rank = cp.capacity, cp.rank
+    for i, (tiers, tier_hearts) in enumerate(
+        zip(cp.tiers, cp.tier_hearts, strict=True)
+    ):
+        rid = cp.resident_ids[i]
+        own = cp.pair_hearts(i, assigned[i]) if assigned[i] >= 0 else 0
+        for tier, hearts in zip(tiers, tier_hearts, strict=True):
+            if hearts <= own:
+                break  # only the posts she prefers to her own can block
+            for c in tier:
+                if count[c] < capacity[c] or rank[c][rid] < worst[c]:
+                    problems.append(
+                        f"Paire bloquante : {cp.resident_ids[i]} et "
+                        f"{cp.instance.posts[cp.class_post[c]].id}."
+                    )
     return problems
 
 
@@ -501,7 +564,7 @@ def explain(instance: Instance, result: Result, resident_id: str) -> list[dict]:
     resident = instance.residents[i]
     assigned = cp.assigned_classes(result)
     mine = assigned[i]
-    own_hearts = cp.hearts[i].get(mine, 0) if mine >= 0 else 0
+    own_hearts = cp.pair_hearts(i, mine) if mine >= 0 else 0
     targets = {
         cp.class_of(i, cp.post_index[pid])
         for pid, h in resident.wishes.items()
@@ -512,7 +575,7 @@ def explain(instance: Instance, result: Result, resident_id: str) -> list[dict]:
     for j, c in enumerate(assigned):
         if c in worst:
             count[c] += 1
-            worst[c] = max(worst[c], cp.rank[c][j])
+            worst[c] = max(worst[c], cp.rank[c][cp.resident_ids[j]])
     out = []
     ordered = sorted(resident.wishes.items(), key=lambda kv: (-kv[1], kv[0]))
     for pid, hearts in ordered:
@@ -527,9 +590,9 @@ def explain(instance: Instance, result: Result, resident_id: str) -> list[dict]:
             reason = RATED_EQUAL
         elif cp.capacity[c] == 0:
             reason = NOT_ELIGIBLE_SEATS
-        elif i not in cp.rank[c]:
+        elif resident_id not in cp.rank[c]:
             reason = NOT_RANKED
-        elif worst[c] < cp.rank[c][i]:
+        elif worst[c] < cp.rank[c][resident_id]:
             reason = RANKED_ABOVE
         else:
             reason = TIE_BROKEN

@@ -46,7 +46,7 @@ def solve_exact(instance: Instance, *, time_limit: float = 60.0) -> Result:
                 tier_col[i, c] = previous
     levels: list[dict[int, list[int]]] = [{} for _ in cp.capacity]
     for i, c in pair_col:
-        levels[c].setdefault(cp.rank[c][i], []).append(pair_col[i, c])
+        levels[c].setdefault(cp.rank[c][cp.resident_ids[i]], []).append(pair_col[i, c])
     level_col: dict[tuple[int, int], int] = {}  # (c, rank) -> B[c, rank]
     for c, by_rank in enumerate(levels):
         previous = -1
@@ -60,7 +60,7 @@ def solve_exact(instance: Instance, *, time_limit: float = 60.0) -> Result:
         model.row(
             cap,
             highspy.kHighsInf,
-            [tier_col[i, c], level_col[c, cp.rank[c][i]]],
+            [tier_col[i, c], level_col[c, cp.rank[c][cp.resident_ids[i]]]],
             [cap, 1.0],
         )
 

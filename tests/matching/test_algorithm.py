@@ -54,7 +54,7 @@ def instance(residents, posts, *, local_priority=False, seed=0):
 def brute_force_maximum(inst) -> int:
     """Largest weakly stable matching, by trying every assignment (tiny instances)."""
     cp = Compiled(inst)
-    options = [[-1, *hearts] for hearts in cp.hearts]
+    options = [[-1, *cp.hearts(i)] for i in range(len(cp.resident_ids))]
     best = -1
     for choice in itertools.product(*options):
         size = sum(c >= 0 for c in choice)

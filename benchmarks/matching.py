@@ -1,0 +1,235 @@
+"""Docteur Junior matching: our solver against the `matching` package and lotteries.
+
+Run from the project root with the project's venv: `python benchmarks/matching.py`.
+No database: the algorithm is pure. Seeded instances (popularity skewed, 4 tie levels
+on both sides, seats = 107 % of residents):
+- 5,000 residents x 20 wishes x 1,500 posts and 20,000 x 30 x 4,000: our time start to
+  finish (read the JSON file + validate + solve + verify), median of 3; matched count;
+  the `matching` package (PyPI) on the same instance with ties broken at random (it has
+  no ties); plain random tie-breaking + Gale-Shapley, best of 5 lotteries.
+  Goals: 20,000 x 30 under 2 s, >= 50x faster than the package, matched >= the best
+  lottery on every instance.
+- the exact mode (`--exact`, HiGHS) on 1,000 residents: under 60 s, proven optimal.
+BENCH_QUICK=1 runs the small instance only (to try the script).
+"""
+
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from domains.matching.algorithm import check, load_instance, solve  # noqa: E402
+from domains.matching.exact import solve_exact  # noqa: E402
+
+HEARTS = (5, 4, 3, 2)  # 4 tie levels
+RANKS = (1, 2, 3, 4)
+
+
+def generate(n_residents: int, n_wishes: int, n_posts: int, seed: int) -> dict:
+    rng = random.Random(seed)
+    subdivisions = [f"S{k}" for k in range(4)]
+    # Skewed popularity: post k is chosen with weight 1 / (k + 10).
+    weights = [1.0 / (k + 10) for k in range(n_posts)]
+    cumulative = []
+    total = 0.0
+    for w in weights:
+        total += w
+        cumulative.append(total)
+    # Seats do not follow popularity: many want the same few services.
+    seats = [1] * n_posts
+    for _ in range(round(n_residents * 1.07) - n_posts):
+        seats[rng.randrange(n_posts)] += 1
+    residents, rankings = [], [{} for _ in range(n_posts)]
+    for r in range(n_residents):
+        rid = f"R{r}"
+        chosen: dict[int, None] = {}
+        while len(chosen) < n_wishes:
+            chosen[rng.choices(range(n_posts), cum_weights=cumulative)[0]] = None
+        wishes = {}
+        for position, p in enumerate(chosen):
+            wishes[f"P{p}"] = HEARTS[position * len(HEARTS) // n_wishes]
+            # Supervisors refuse a few and rank the others on 4 levels.
+            rankings[p][rid] = 0 if rng.random() < 0.03 else rng.choice(RANKS)
+        residents.append(
+            {"id": rid, "subdivision": rng.choice(subdivisions), "wishes": wishes}
+        )
+    posts = [
+        {
+            "id": f"P{p}",
+            "seats": seats[p],
+            "subdivision": subdivisions[p % len(subdivisions)],
+            "ranking": rankings[p],
+        }
+        for p in range(n_posts)
+    ]
+    return {
+        "residents": residents,
+        "posts": posts,
+        "rules": {"local_priority": False},
+        "seed": seed,
+    }
+
+
+def ours(path: str) -> tuple[float, int]:
+    """The command line in a fresh process, timed from outside: start to finish."""
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "domains.matching", "solve", path],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
+    elapsed = time.perf_counter() - started
+    assert done.returncode == 0 and "vérifié" in done.stderr, done.stderr
+    return elapsed, int(done.stderr.split(": ", 1)[1].split(" affectés")[0])
+
+
+def strict_lists(data: dict, rng: random.Random):
+    """Acceptable pairs only, ties broken by a lottery: one key per list entry."""
+    rank = {p["id"]: p["ranking"] for p in data["posts"]}
+    resident_prefs = {}
+    for r in data["residents"]:
+        ok = [
+            p for p, h in r["wishes"].items() if h > 0 and rank[p].get(r["id"], 0) > 0
+        ]
+        resident_prefs[r["id"]] = sorted(
+            ok, key=lambda p: (-r["wishes"][p], rng.random())
+        )
+    applicants: dict[str, list[str]] = {p["id"]: [] for p in data["posts"]}
+    for rid, prefs in resident_prefs.items():
+        for p in prefs:
+            applicants[p].append(rid)
+    post_prefs = {
+        p: sorted(rs, key=lambda r: (rank[p][r], rng.random()))
+        for p, rs in applicants.items()
+    }
+    return resident_prefs, post_prefs
+
+
+def gale_shapley(resident_prefs, post_prefs, seats) -> int:
+    """Resident-proposing deferred acceptance on strict lists; returns matched count."""
+    import heapq
+
+    position = {p: {r: k for k, r in enumerate(rs)} for p, rs in post_prefs.items()}
+    held: dict[str, list[tuple[int, str]]] = {p: [] for p in post_prefs}
+    next_choice = dict.fromkeys(resident_prefs, 0)
+    free = list(resident_prefs)
+    while free:
+        r = free.pop()
+        prefs = resident_prefs[r]
+        while next_choice[r] < len(prefs):
+            p = prefs[next_choice[r]]
+            next_choice[r] += 1
+            heap = held[p]
+            key = -position[p][r]
+            if len(heap) < seats[p]:
+                heapq.heappush(heap, (key, r))
+                break
+            if key > heap[0][0]:
+                _, out = heapq.heapreplace(heap, (key, r))
+                free.append(out)
+                break
+    return sum(len(h) for h in held.values())
+
+
+def package(data: dict) -> tuple[float, int]:
+    from matching.games import HospitalResident
+
+    resident_prefs, post_prefs = strict_lists(data, random.Random(1))
+    post_prefs = {p: rs for p, rs in post_prefs.items() if rs}
+    capacities = {p["id"]: p["seats"] for p in data["posts"] if p["id"] in post_prefs}
+    resident_prefs = {r: ps for r, ps in resident_prefs.items() if ps}
+    sys.setrecursionlimit(1_000_000)
+    started = time.perf_counter()
+    game = HospitalResident.create_from_dictionaries(
+        resident_prefs, post_prefs, capacities
+    )
+    solution = game.solve(optimal="resident")
+    elapsed = time.perf_counter() - started
+    return elapsed, sum(len(rs) for rs in solution.values())
+
+
+def best_lottery(data: dict) -> int:
+    seats = {p["id"]: p["seats"] for p in data["posts"]}
+    return max(
+        gale_shapley(*strict_lists(data, random.Random(100 + k)), seats)
+        for k in range(5)
+    )
+
+
+def main() -> int:
+    quick = os.environ.get("BENCH_QUICK") == "1"
+    sizes = [(5_000, 20, 1_500)] + ([] if quick else [(20_000, 30, 4_000)])
+    rows, failures = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n_res, n_wishes, n_posts in sizes:
+            label = f"{n_res} x {n_wishes} x {n_posts}"
+            data = generate(n_res, n_wishes, n_posts, seed=2026)
+            path = os.path.join(tmp, f"{n_res}.json")
+            with open(path, "w", encoding="utf-8") as handle:
+                json.dump(data, handle)
+            runs = [ours(path) for _ in range(3)]
+            ours_s = statistics.median(t for t, _ in runs)
+            matched = runs[0][1]
+            lottery = best_lottery(data)
+            pkg_s, pkg_matched = package(data)
+            speedup = pkg_s / ours_s
+            print(
+                f"{label}: ours {ours_s:.2f} s, {matched} matched | matching package "
+                f"{pkg_s:.1f} s ({pkg_matched} matched, ratio {speedup:.0f}x) | best "
+                f"of 5 lotteries {lottery} matched (+{matched - lottery})",
+                flush=True,
+            )
+            rows.append((label, ours_s, matched, pkg_s, speedup, lottery))
+            if matched < lottery:
+                failures.append(f"{label}: {matched} matched < lottery {lottery}")
+            if speedup < 50:
+                failures.append(f"{label}: only {speedup:.0f}x the package")
+            if n_res == 20_000 and ours_s > 2.0:
+                failures.append(f"{label}: {ours_s:.2f} s > 2 s")
+    exact_data = generate(1_000, 20, 300, seed=2026)
+    instance = load_instance(exact_data)
+    started = time.perf_counter()
+    exact = solve_exact(instance, time_limit=60)
+    exact_s = time.perf_counter() - started
+    approx = solve(instance)
+    assert not check(instance, exact)
+    print(
+        f"exact 1000 x 20 x 300: {exact_s:.1f} s, {exact.matched} matched, optimal="
+        f"{exact.optimal} (approximation {approx.matched})"
+    )
+    if exact_s > 60 or not exact.optimal:
+        failures.append(f"exact mode: {exact_s:.1f} s, optimal={exact.optimal}")
+
+    print()
+    print(
+        f"{'instance':<22}{'ours (s)':>10}{'goal':>8}{'package (s)':>13}{'ratio':>8}"
+        f"{'matched':>9}{'lottery':>9}"
+    )
+    for label, ours_s, matched, pkg_s, speedup, lottery in rows:
+        goal = "2 s" if label.startswith("20000") else "-"
+        print(
+            f"{label:<22}{ours_s:>10.2f}{goal:>8}{pkg_s:>13.1f}{speedup:>7.0f}x"
+            f"{matched:>9}{lottery:>9}"
+        )
+    print(f"{'exact 1000 x 20':<22}{exact_s:>10.1f}{'60 s':>8}")
+    if failures:
+        print("RESULT: FAIL " + "; ".join(failures))
+        return 1
+    summary = ", ".join(f"{label} {s:.2f} s {x:.0f}x" for label, s, _, _, x, _ in rows)
+    print(f"RESULT: PASS {summary}; exact 1000 in {exact_s:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
