@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "domains.referential",
     "domains.identity",
     "domains.residents",
+    "domains.matching",
     "domains.cockpit",
     "domains.demo",
     "imports",

@@ -546,7 +546,7 @@ NOT_RANKED = "not_ranked"
 RATED_LOWER = "rated_lower"
 RATED_EQUAL = "rated_equal"
 ASSIGNED = "assigned"
-NOT_ELIGIBLE_SEATS = "no_seat_for_you"
+NO_SEAT_FOR_YOU = "no_seat_for_you"
 
 
 def explain(instance: Instance, result: Result, resident_id: str) -> list[dict]:
@@ -589,7 +589,7 @@ def explain(instance: Instance, result: Result, resident_id: str) -> list[dict]:
         elif hearts == own_hearts:
             reason = RATED_EQUAL
         elif cp.capacity[c] == 0:
-            reason = NOT_ELIGIBLE_SEATS
+            reason = NO_SEAT_FOR_YOU
         elif resident_id not in cp.rank[c]:
             reason = NOT_RANKED
         elif worst[c] < cp.rank[c][resident_id]:

@@ -138,6 +138,16 @@ _IMPORT = [
     "imports.change_personproposal",
 ]
 
+# Docteur Junior matching: the ARS runs campaigns; faculty registries follow and remind;
+# coordinators, DGOS and UNESS read; residents apply; supervisors rank.
+_READ_MATCHING = ["matching.view_matchingcampaign"]
+_RUN_MATCHING = [
+    *_READ_MATCHING,
+    "matching.add_matchingcampaign",
+    "matching.change_matchingcampaign",
+    "matching.change_candidacy",
+]
+
 # Model-wide permissions each role's group carries; the perimeter narrows them.
 ROLE_MODEL_PERMISSIONS: dict[str, list[str]] = {
     Role.DGOS: [
@@ -145,6 +155,7 @@ ROLE_MODEL_PERMISSIONS: dict[str, list[str]] = {
         "people.view_person",
         "people.view_function",
         *_READ_RESIDENTS,
+        *_READ_MATCHING,
     ],
     Role.UNESS_ADMIN: [
         *_READ_REFERENTIAL,
@@ -160,6 +171,7 @@ ROLE_MODEL_PERMISSIONS: dict[str, list[str]] = {
         "identity.view_reconciliationcase",
         "identity.change_reconciliationcase",
         *_IMPORT,
+        *_READ_MATCHING,
     ],
     Role.ARS: [
         *_READ_REFERENTIAL,
@@ -176,14 +188,22 @@ ROLE_MODEL_PERMISSIONS: dict[str, list[str]] = {
         *_READ_RESIDENTS,
         "residents.change_specialsituation",  # interCHU, out of choice: the ARS decides
         *_IMPORT,
+        *_RUN_MATCHING,
     ],
-    Role.FACULTY_REGISTRY: [*_READ_REFERENTIAL, *_MANAGE_PEOPLE, *_MANAGE_RESIDENTS],
+    Role.FACULTY_REGISTRY: [
+        *_READ_REFERENTIAL,
+        *_MANAGE_PEOPLE,
+        *_MANAGE_RESIDENTS,
+        *_READ_MATCHING,
+        "matching.change_candidacy",  # reminders to the residents of its subdivision
+    ],
     # The coordinator reads his specialty's residents and gives opinions on requests.
     Role.COORDINATOR: [
         *_READ_REFERENTIAL,
         "people.view_person",
         *_READ_RESIDENTS,
         "residents.change_specialsituation",
+        *_READ_MATCHING,
     ],
     Role.SITE_SUPERVISOR: [
         *_READ_REFERENTIAL,
@@ -192,13 +212,18 @@ ROLE_MODEL_PERMISSIONS: dict[str, list[str]] = {
         "people.view_function",
         "people.add_function",
         "residents.view_placement",
+        "matching.add_rank",
     ],
-    Role.PRACTITIONER: [*_READ_REFERENTIAL],
+    Role.PRACTITIONER: [*_READ_REFERENTIAL, "matching.add_rank"],
     Role.SITE_ASSISTANT: [*_READ_REFERENTIAL],
     Role.MEDICAL_AFFAIRS: [*_READ_REFERENTIAL, "referential.change_establishment"],
     Role.ESTABLISHMENT_DIRECTOR: [*_READ_REFERENTIAL],
     # A resident's perimeter is herself: her path (Mon parcours), her requests.
-    Role.RESIDENT: ["residents.view_resident", "residents.add_specialsituation"],
+    Role.RESIDENT: [
+        "residents.view_resident",
+        "residents.add_specialsituation",
+        "matching.add_wish",
+    ],
     Role.RESIDENT_REPRESENTATIVE: [*_READ_REFERENTIAL],
     Role.SUPPORT_L1: [*_READ_REFERENTIAL, "people.view_person"],
     Role.SUPPORT_L2: [*_READ_REFERENTIAL, "people.view_person", "people.view_function"],

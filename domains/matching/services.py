@@ -1,0 +1,473 @@
+"""Writes of the matching domain: campaigns, rounds, candidacies, wishes, rankings,
+computations, publication. Each checks who acts, within which perimeter and when."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import secrets
+import time
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_q.tasks import async_task
+
+from domains.people.roles import Role
+from domains.people.selectors import active_functions
+from domains.referential.models import Phase, Post
+
+from . import algorithm
+from .models import (
+    FILE_ATTRIBUTE,
+    FILE_FIELDS,
+    ROUND_TRANSITIONS,
+    Candidacy,
+    MatchingCampaign,
+    MatchingRound,
+    MatchingRun,
+    MatchResult,
+    Rank,
+    RoundPost,
+    RoundStatus,
+    RunStatus,
+    Wish,
+)
+from .selectors import (
+    SUPERVISING_ROLES,
+    applicants,
+    concerned_residents,
+    round_instance,
+)
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+
+def _refuse(message: str, field: str | None = None):
+    raise ValidationError({field: message} if field else message)
+
+
+def _audit(instance, by):
+    instance._history_user = by
+    return instance
+
+
+def _require_ars(by, campaign_region_id: int) -> None:
+    """The ARS of the campaign's region (or a superuser) runs it."""
+    if by.is_superuser:
+        return
+    if not any(
+        f.role == Role.ARS and f.region_id == campaign_region_id
+        for f in active_functions(by)
+    ):
+        _refuse(_("Seule l'ARS de la région conduit cette campagne."))
+
+
+def _move(round: MatchingRound, to: str, by) -> None:
+    if to not in ROUND_TRANSITIONS[round.status]:
+        _refuse(
+            _("Le tour est « %(state)s » : cette étape n'est pas possible.")
+            % {"state": round.get_status_display()}
+        )
+    round.status = to
+    _audit(round, by).save()
+
+
+# --- campaigns and rounds ------------------------------------------------------------
+
+
+@transaction.atomic
+def campaign_create(
+    *, by, name: str, region, semester, specialties, local_priority: bool = True
+) -> MatchingCampaign:
+    _require_ars(by, region.pk)
+    if not specialties:
+        _refuse(_("Choisissez au moins une spécialité."), "specialties")
+    campaign = _audit(
+        MatchingCampaign(
+            name=name.strip(),
+            region=region,
+            semester=semester,
+            local_priority=local_priority,
+            created_by=by,
+        ),
+        by,
+    )
+    campaign.save()
+    campaign.specialties.set(specialties)
+    return campaign
+
+
+@transaction.atomic
+def round_create(
+    *,
+    by,
+    campaign: MatchingCampaign,
+    wishes_open: datetime,
+    wishes_close: datetime,
+    ranking_open: datetime,
+    ranking_close: datetime,
+    publication_at: datetime,
+) -> MatchingRound:
+    """Opens the next round. Round 1 offers the campaign's consolidation posts to every
+    concerned resident; a later round offers the seats left to those still without a
+    post. (The last round, by hearing, is kept by hand outside the algorithm.)"""
+    _require_ars(by, campaign.region_id)
+    previous = campaign.rounds.order_by("-number").first()
+    if previous and previous.status != RoundStatus.PUBLISHED:
+        _refuse(_("Le tour précédent doit être publié avant d'ouvrir le suivant."))
+    if not wishes_open < wishes_close <= ranking_open < ranking_close <= publication_at:
+        _refuse(
+            _(
+                "Le calendrier doit se suivre : ouverture puis clôture des vœux, puis "
+                "des classements, puis publication."
+            )
+        )
+    round = _audit(
+        MatchingRound(
+            campaign=campaign,
+            number=previous.number + 1 if previous else 1,
+            wishes_open=wishes_open,
+            wishes_close=wishes_close,
+            ranking_open=ranking_open,
+            ranking_close=ranking_close,
+            publication_at=publication_at,
+        ),
+        by,
+    )
+    round.save()
+    if previous is None:
+        posts = Post.objects.filter(
+            semester=campaign.semester,
+            specialty__in=campaign.specialties.all(),
+            phase__code=Phase.Code.CONSOLIDATION,
+            training_site__subdivision__region=campaign.region,
+        )
+        offers = [RoundPost(round=round, post=p, seats=p.seats) for p in posts]
+        residents = list(concerned_residents(campaign).values_list("pk", flat=True))
+    else:
+        taken = dict(
+            MatchResult.objects.filter(round__campaign=campaign, offer__isnull=False)
+            .values("offer__post_id")
+            .annotate(n=Count("pk"))
+            .values_list("offer__post_id", "n")
+        )
+        offers = [
+            RoundPost(round=round, post_id=o.post_id, seats=o.seats - taken.get(o.post_id, 0))
+            for o in previous.offers.all()
+            if o.seats - taken.get(o.post_id, 0) > 0
+        ]
+        residents = list(
+            MatchResult.objects.filter(round=previous, offer__isnull=True).values_list(
+                "candidacy__resident_id", flat=True
+            )
+        )
+    if not offers:
+        _refuse(_("Aucun poste de phase de consolidation à proposer pour ce tour."))
+    RoundPost.objects.bulk_create(offers)
+    Candidacy.objects.bulk_create(
+        [Candidacy(round=round, resident_id=pk) for pk in residents]
+    )
+    return round
+
+
+# --- the resident's side ---------------------------------------------------------------
+
+
+def _own(by, candidacy: Candidacy) -> None:
+    if candidacy.resident.person.user_id != by.pk:
+        _refuse(_("Cette candidature n'est pas la vôtre."))
+
+
+def _wishes_open(round: MatchingRound, now: datetime) -> None:
+    if not round.wishes_are_open(now):
+        _refuse(
+            _("Les vœux de ce tour ne sont pas ouverts (du %(start)s au %(end)s).")
+            % {
+                "start": timezone.localtime(round.wishes_open).strftime("%d/%m/%Y %H:%M"),
+                "end": timezone.localtime(round.wishes_close).strftime("%d/%m/%Y %H:%M"),
+            }
+        )
+
+
+@transaction.atomic
+def candidacy_file_set(
+    *, by, candidacy: Candidacy, kind: str, upload, now: datetime | None = None
+) -> Candidacy:
+    """The CV, cover letter or training contract: PDF only, 5 Mo at most."""
+    _own(by, candidacy)
+    _wishes_open(candidacy.round, now or timezone.now())
+    if kind not in FILE_ATTRIBUTE:
+        _refuse(_("Pièce inconnue."))
+    label = FILE_FIELDS[kind]
+    if upload.size > MAX_FILE_BYTES:
+        _refuse(_("%(label)s : 5 Mo au plus.") % {"label": label.capitalize()}, "file")
+    head = upload.read(5)
+    upload.seek(0)
+    if head != b"%PDF-" or not upload.name.lower().endswith(".pdf"):
+        _refuse(
+            _("%(label)s : seul un fichier PDF est accepté.")
+            % {"label": label.capitalize()},
+            "file",
+        )
+    field = getattr(candidacy, FILE_ATTRIBUTE[kind])
+    field.save(f"{kind}.pdf", upload, save=False)
+    _audit(candidacy, by).save()
+    return candidacy
+
+
+@transaction.atomic
+def wishes_submit(
+    *, by, candidacy: Candidacy, hearts: dict[int, int], now: datetime | None = None
+) -> Candidacy:
+    """Replaces her wishes (0 to 5 hearts per offered post) and validates them.
+
+    At least 4 wishes and at least 20 % of the posts offered; the three documents of
+    the file must be there. Editable until the deadline.
+    """
+    _own(by, candidacy)
+    round = candidacy.round
+    _wishes_open(round, now or timezone.now())
+    missing = [
+        str(FILE_FIELDS[k]) for k, attr in FILE_ATTRIBUTE.items() if not getattr(candidacy, attr)
+    ]
+    if missing:
+        _refuse(_("Déposez d'abord : %(files)s.") % {"files": ", ".join(missing)})
+    offers = set(round.offers.values_list("pk", flat=True))
+    unknown = set(hearts) - offers
+    if unknown:
+        _refuse(_("Un poste choisi n'est pas proposé dans ce tour."))
+    for value in hearts.values():
+        if not 0 <= value <= algorithm.MAX_HEARTS:
+            _refuse(_("Chaque poste se note de 0 à 5 cœurs."))
+    wished = sum(1 for v in hearts.values() if v > 0)
+    needed = max(algorithm.MIN_WISHES, math.ceil(algorithm.MIN_WISH_SHARE * len(offers)))
+    if wished < needed:
+        _refuse(
+            _(
+                "Vous avez noté %(count)s poste(s) : il en faut au moins %(needed)s "
+                "(au moins 4 vœux et au moins 20 %% des %(offers)s postes proposés)."
+            )
+            % {"count": wished, "needed": needed, "offers": len(offers)}
+        )
+    candidacy.wishes.all().delete()
+    Wish.objects.bulk_create(
+        [
+            Wish(candidacy=candidacy, offer_id=offer_id, hearts=value)
+            for offer_id, value in sorted(hearts.items())
+            if value > 0
+        ]
+    )
+    candidacy.submitted_at = timezone.now()
+    _audit(candidacy, by).save()
+    return candidacy
+
+
+# --- the supervisor's side -------------------------------------------------------------
+
+
+@transaction.atomic
+def ranking_submit(
+    *, by, offer: RoundPost, ranks: dict[int, int], now: datetime | None = None
+) -> RoundPost:
+    """His ranking of the applicants: 1..n, equal numbers are ties, 0 refuses.
+
+    At least 80 % of the applicants must be ranked (a refusal is not a rank).
+    """
+    site_id = offer.post.training_site_id
+    if not by.is_superuser and not any(
+        f.role in SUPERVISING_ROLES and f.training_site_id == site_id
+        for f in active_functions(by)
+    ):
+        _refuse(_("Seuls le responsable et les maîtres de stage du terrain classent."))
+    round = offer.round
+    if not round.ranking_is_open(now or timezone.now()):
+        _refuse(
+            _("Les classements de ce tour ne sont pas ouverts (jusqu'au %(end)s).")
+            % {"end": timezone.localtime(round.ranking_close).strftime("%d/%m/%Y %H:%M")}
+        )
+    candidates = set(applicants(offer).values_list("pk", flat=True))
+    if set(ranks) - candidates:
+        _refuse(_("Un candidat classé n'a pas demandé ce poste."))
+    ranked = sum(1 for c in candidates if ranks.get(c, 0) > 0)
+    needed = math.ceil(algorithm.MIN_RANKED_SHARE * len(candidates))
+    if ranked < needed:
+        _refuse(
+            _(
+                "Vous avez classé %(ranked)s candidat(s) sur %(total)s : il faut en "
+                "classer au moins 80 %% (%(needed)s). 0 signifie « refusé »."
+            )
+            % {"ranked": ranked, "total": len(candidates), "needed": needed}
+        )
+    offer.ranks.all().delete()
+    Rank.objects.bulk_create(
+        [
+            Rank(offer=offer, candidacy_id=c, rank=ranks.get(c, 0))
+            for c in sorted(candidates)
+        ]
+    )
+    offer.ranking_submitted_at = timezone.now()
+    offer.ranking_submitted_by = by
+    _audit(offer, by).save()
+    return offer
+
+
+# --- reminders ---------------------------------------------------------------------------
+
+
+def reminders_send(*, by, round: MatchingRound, audience: str) -> int:
+    """One e-mail to each candidate who has not validated her wishes ("candidats"), or
+    each supervisor who has not ranked ("responsables"); within the sender's perimeter."""
+    from .selectors import round_dashboard
+
+    if round.status != RoundStatus.PREPARATION:
+        _refuse(_("Ce tour est calculé : les relances sont closes."))
+    dashboard = round_dashboard(by, round)
+    if audience == "candidats":
+        ids = [c.pk for c in dashboard.not_applied]
+    elif audience == "responsables":
+        ids = [o.pk for o in dashboard.not_ranked]
+    else:
+        _refuse(_("Destinataires inconnus."))
+    if ids:
+        transaction.on_commit(
+            lambda: async_task("domains.matching.tasks.send_reminders", audience, ids)
+        )
+    return len(ids)
+
+
+# --- computation, replay, publication ------------------------------------------------
+
+
+def _output_hash(output: dict) -> str:
+    canonical = json.dumps(output, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@transaction.atomic
+def run_start(
+    *, by, round: MatchingRound, exact: bool = False, now: datetime | None = None
+) -> MatchingRun:
+    """Freezes wishes and rankings into a run and queues its computation."""
+    _require_ars(by, round.campaign.region_id)
+    if round.status == RoundStatus.PUBLISHED:
+        _refuse(_("Ce tour est publié : il ne se recalcule plus."))
+    if (now or timezone.now()) < round.ranking_close:
+        _refuse(_("Le calcul se lance après la clôture des classements."))
+    seed = secrets.randbelow(2**31)
+    data = round_instance(round, seed)
+    instance = algorithm.load_instance(data)
+    run = MatchingRun.objects.create(
+        round=round,
+        exact=exact,
+        seed=seed,
+        instance=data,
+        input_hash=instance.input_hash(),
+        created_by=by,
+    )
+    transaction.on_commit(lambda: async_task("domains.matching.tasks.compute", run.pk))
+    return run
+
+
+def run_compute(*, run: MatchingRun) -> MatchingRun:
+    """Runs the algorithm on the run's frozen input (the django-q2 task calls this)."""
+    MatchingRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, progress=10)
+    started = time.perf_counter()
+    try:
+        instance = algorithm.load_instance(run.instance)
+        MatchingRun.objects.filter(pk=run.pk).update(progress=30)
+        if run.exact:
+            from .exact import solve_exact
+
+            result = solve_exact(instance, time_limit=120)
+        else:
+            result = algorithm.solve(instance)
+        MatchingRun.objects.filter(pk=run.pk).update(progress=80)
+        problems = algorithm.check(instance, result)
+        if problems:
+            raise ValueError("; ".join(problems[:5]))
+    except Exception as error:  # the run records why; the round stays as it was
+        run.status = RunStatus.FAILED
+        run.error = str(error)
+        run.finished_at = timezone.now()
+        run.save()
+        return run
+    with transaction.atomic():
+        run.output = result.as_dict()
+        run.output_hash = _output_hash(run.output)
+        run.algorithm = result.algorithm
+        run.optimal = result.optimal
+        run.matched = result.matched
+        run.unassigned = len(result.unassigned)
+        run.duration_ms = round_ms(time.perf_counter() - started)
+        run.status = RunStatus.DONE
+        run.progress = 100
+        run.finished_at = timezone.now()
+        if run.replay_of_id:
+            run.identical = run.output_hash == run.replay_of.output_hash
+        run.save()
+        round = MatchingRound.objects.select_for_update().get(pk=run.round_id)
+        if run.replay_of_id is None and round.status != RoundStatus.PUBLISHED:
+            _move(round, RoundStatus.COMPUTED, run.created_by)
+    return run
+
+
+def round_ms(seconds: float) -> int:
+    return int(seconds * 1000 + 0.5)
+
+
+@transaction.atomic
+def run_replay(*, by, run: MatchingRun) -> MatchingRun:
+    """Recomputes a finished run from its stored input and seed, to audit it: the
+    replay says whether the result is identical, bit for bit."""
+    _require_ars(by, run.round.campaign.region_id)
+    if run.status != RunStatus.DONE:
+        _refuse(_("Seul un calcul terminé se rejoue."))
+    replay = MatchingRun.objects.create(
+        round=run.round,
+        exact=run.exact,
+        seed=run.seed,
+        instance=run.instance,
+        input_hash=run.input_hash,
+        replay_of=run,
+        created_by=by,
+    )
+    transaction.on_commit(
+        lambda: async_task("domains.matching.tasks.compute", replay.pk)
+    )
+    return replay
+
+
+@transaction.atomic
+def round_publish(*, by, round: MatchingRound, run: MatchingRun) -> MatchingRound:
+    """Publishes a computation: results per candidate, e-mails to each resident and
+    each supervisor of the round."""
+    _require_ars(by, round.campaign.region_id)
+    if run.round_id != round.pk or run.status != RunStatus.DONE or run.replay_of_id:
+        _refuse(_("Choisissez un calcul terminé de ce tour."))
+    if timezone.now() < round.ranking_close:
+        _refuse(_("Les classements ne sont pas clos."))
+    _move(round, RoundStatus.PUBLISHED, by)
+    round.published_run = run
+    round.published_at = timezone.now()
+    _audit(round, by).save()
+    assignments = run.output["assignments"]
+    results = []
+    for candidacy in round.candidacies.all():
+        post = assignments.get(f"C{candidacy.pk}")
+        results.append(
+            MatchResult(
+                round=round,
+                candidacy=candidacy,
+                offer_id=int(post[1:]) if post else None,
+            )
+        )
+    MatchResult.objects.bulk_create(results)
+    transaction.on_commit(
+        lambda: async_task("domains.matching.tasks.send_results", round.pk)
+    )
+    return round

@@ -1,0 +1,116 @@
+"""django-q2 entry points of the matching domain: take ids, load, call a service or
+send the e-mails."""
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from domains.people.models import Function
+from domains.people.selectors import active_on
+
+from .models import Candidacy, MatchingRound, MatchingRun, RoundPost
+from .selectors import SUPERVISING_ROLES
+from .services import run_compute
+
+
+def compute(run_id: int) -> None:
+    run_compute(run=MatchingRun.objects.select_related("replay_of").get(pk=run_id))
+
+
+def _link(name: str) -> str:
+    return settings.WAGTAILADMIN_BASE_URL + reverse(f"cockpit:{name}")
+
+
+def _supervisor_addresses(site_ids) -> dict[int, set[str]]:
+    addresses: dict[int, set[str]] = {}
+    for function in Function.objects.filter(
+        active_on(timezone.localdate()), role__in=SUPERVISING_ROLES, training_site_id__in=site_ids
+    ).select_related("person"):
+        if function.person.primary_email:
+            addresses.setdefault(function.training_site_id, set()).add(
+                function.person.primary_email
+            )
+    return addresses
+
+
+def _send(messages: list[tuple[str, str, None, list[str]]]) -> None:
+    if messages:
+        send_mass_mail(messages, fail_silently=False)
+
+
+def send_reminders(audience: str, ids: list[int]) -> None:
+    messages = []
+    if audience == "candidats":
+        for candidacy in Candidacy.objects.filter(pk__in=ids).select_related(
+            "resident__person", "round__campaign"
+        ):
+            body = render_to_string(
+                "matching/email_reminder_candidate.txt",
+                {"candidacy": candidacy, "link": _link("my_matching")},
+            )
+            email = candidacy.resident.person.primary_email
+            if email:
+                messages.append(
+                    ("SIIMOP — appariement : vos vœux", body, None, [email])
+                )
+    else:
+        offers = list(
+            RoundPost.objects.filter(pk__in=ids).select_related(
+                "post__training_site", "round__campaign"
+            )
+        )
+        addresses = _supervisor_addresses({o.post.training_site_id for o in offers})
+        for offer in offers:
+            body = render_to_string(
+                "matching/email_reminder_supervisor.txt",
+                {"offer": offer, "link": _link("matching_rankings")},
+            )
+            for email in sorted(addresses.get(offer.post.training_site_id, ())):
+                messages.append(
+                    ("SIIMOP — appariement : classez vos candidats", body, None, [email])
+                )
+    _send(messages)
+
+
+def send_results(round_id: int) -> None:
+    round = MatchingRound.objects.select_related("campaign").get(pk=round_id)
+    messages = []
+    for candidacy in round.candidacies.select_related(
+        "resident__person", "result__offer__post__training_site"
+    ):
+        email = candidacy.resident.person.primary_email
+        if not email:
+            continue
+        result = getattr(candidacy, "result", None)
+        body = render_to_string(
+            "matching/email_result_resident.txt",
+            {
+                "round": round,
+                "offer": result.offer if result else None,
+                "link": _link("my_matching"),
+            },
+        )
+        messages.append(("SIIMOP — résultat de l'appariement", body, None, [email]))
+    offers = list(
+        round.offers.select_related("post__training_site").prefetch_related(
+            "results__candidacy__resident__person"
+        )
+    )
+    addresses = _supervisor_addresses({o.post.training_site_id for o in offers})
+    for offer in offers:
+        body = render_to_string(
+            "matching/email_result_supervisor.txt",
+            {
+                "round": round,
+                "offer": offer,
+                "residents": [r.candidacy.resident for r in offer.results.all()],
+                "link": _link("matching_rankings"),
+            },
+        )
+        for email in sorted(addresses.get(offer.post.training_site_id, ())):
+            messages.append(
+                ("SIIMOP — résultat de l'appariement sur votre terrain", body, None, [email])
+            )
+    _send(messages)
