@@ -264,7 +264,9 @@ class Wish(models.Model):
     candidacy = models.ForeignKey(
         Candidacy, on_delete=models.CASCADE, related_name="wishes"
     )
-    offer = models.ForeignKey(RoundPost, on_delete=models.CASCADE, related_name="wishes")
+    offer = models.ForeignKey(
+        RoundPost, on_delete=models.CASCADE, related_name="wishes"
+    )
     hearts = models.PositiveSmallIntegerField(
         _("cœurs"), validators=[MaxValueValidator(MAX_HEARTS)]
     )
@@ -280,6 +282,9 @@ class Wish(models.Model):
                 condition=Q(hearts__lte=MAX_HEARTS), name="matching_wish_hearts_max"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.offer} : {self.hearts} cœur(s)"
 
 
 class Rank(models.Model):
@@ -299,6 +304,9 @@ class Rank(models.Model):
                 fields=["offer", "candidacy"], name="matching_rank_unique"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.offer} : rang {self.rank}"
 
 
 class RunStatus(models.TextChoices):
@@ -325,7 +333,9 @@ class MatchingRun(models.Model):
     input_hash = models.CharField(_("empreinte de l'entrée (SHA-256)"), max_length=64)
     algorithm = models.CharField(_("algorithme"), max_length=40, blank=True)
     output = models.JSONField(_("résultat"), null=True, blank=True)
-    output_hash = models.CharField(_("empreinte du résultat"), max_length=64, blank=True)
+    output_hash = models.CharField(
+        _("empreinte du résultat"), max_length=64, blank=True
+    )
     matched = models.PositiveIntegerField(_("affectés"), null=True, blank=True)
     unassigned = models.PositiveIntegerField(_("non affectés"), null=True, blank=True)
     optimal = models.BooleanField(_("maximum prouvé"), null=True, blank=True)
@@ -380,3 +390,6 @@ class MatchResult(models.Model):
     class Meta:
         verbose_name = _("résultat")
         verbose_name_plural = _("résultats")
+
+    def __str__(self) -> str:
+        return f"{self.candidacy} : {self.offer or 'sans poste'}"

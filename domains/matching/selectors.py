@@ -42,9 +42,9 @@ def campaign_rules() -> dict:
             region_id__in=Subdivision.objects.filter(pk=f.subdivision_id).values(
                 "region_id"
             ),
-            pk__in=MatchingCampaign.objects.filter(
-                specialties=f.specialty_id
-            ).values("pk"),
+            pk__in=MatchingCampaign.objects.filter(specialties=f.specialty_id).values(
+                "pk"
+            ),
         ),
     }
 

@@ -157,7 +157,9 @@ def round_create(
             .values_list("offer__post_id", "n")
         )
         offers = [
-            RoundPost(round=round, post_id=o.post_id, seats=o.seats - taken.get(o.post_id, 0))
+            RoundPost(
+                round=round, post_id=o.post_id, seats=o.seats - taken.get(o.post_id, 0)
+            )
             for o in previous.offers.all()
             if o.seats - taken.get(o.post_id, 0) > 0
         ]
@@ -188,8 +190,12 @@ def _wishes_open(round: MatchingRound, now: datetime) -> None:
         _refuse(
             _("Les vœux de ce tour ne sont pas ouverts (du %(start)s au %(end)s).")
             % {
-                "start": timezone.localtime(round.wishes_open).strftime("%d/%m/%Y %H:%M"),
-                "end": timezone.localtime(round.wishes_close).strftime("%d/%m/%Y %H:%M"),
+                "start": timezone.localtime(round.wishes_open).strftime(
+                    "%d/%m/%Y %H:%M"
+                ),
+                "end": timezone.localtime(round.wishes_close).strftime(
+                    "%d/%m/%Y %H:%M"
+                ),
             }
         )
 
@@ -233,7 +239,9 @@ def wishes_submit(
     round = candidacy.round
     _wishes_open(round, now or timezone.now())
     missing = [
-        str(FILE_FIELDS[k]) for k, attr in FILE_ATTRIBUTE.items() if not getattr(candidacy, attr)
+        str(FILE_FIELDS[k])
+        for k, attr in FILE_ATTRIBUTE.items()
+        if not getattr(candidacy, attr)
     ]
     if missing:
         _refuse(_("Déposez d'abord : %(files)s.") % {"files": ", ".join(missing)})
@@ -245,7 +253,9 @@ def wishes_submit(
         if not 0 <= value <= algorithm.MAX_HEARTS:
             _refuse(_("Chaque poste se note de 0 à 5 cœurs."))
     wished = sum(1 for v in hearts.values() if v > 0)
-    needed = max(algorithm.MIN_WISHES, math.ceil(algorithm.MIN_WISH_SHARE * len(offers)))
+    needed = max(
+        algorithm.MIN_WISHES, math.ceil(algorithm.MIN_WISH_SHARE * len(offers))
+    )
     if wished < needed:
         _refuse(
             _(
@@ -288,7 +298,11 @@ def ranking_submit(
     if not round.ranking_is_open(now or timezone.now()):
         _refuse(
             _("Les classements de ce tour ne sont pas ouverts (jusqu'au %(end)s).")
-            % {"end": timezone.localtime(round.ranking_close).strftime("%d/%m/%Y %H:%M")}
+            % {
+                "end": timezone.localtime(round.ranking_close).strftime(
+                    "%d/%m/%Y %H:%M"
+                )
+            }
         )
     candidates = set(applicants(offer).values_list("pk", flat=True))
     if set(ranks) - candidates:

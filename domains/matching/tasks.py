@@ -26,7 +26,9 @@ def _link(name: str) -> str:
 def _supervisor_addresses(site_ids) -> dict[int, set[str]]:
     addresses: dict[int, set[str]] = {}
     for function in Function.objects.filter(
-        active_on(timezone.localdate()), role__in=SUPERVISING_ROLES, training_site_id__in=site_ids
+        active_on(timezone.localdate()),
+        role__in=SUPERVISING_ROLES,
+        training_site_id__in=site_ids,
     ).select_related("person"):
         if function.person.primary_email:
             addresses.setdefault(function.training_site_id, set()).add(
@@ -69,7 +71,12 @@ def send_reminders(audience: str, ids: list[int]) -> None:
             )
             for email in sorted(addresses.get(offer.post.training_site_id, ())):
                 messages.append(
-                    ("SIIMOP — appariement : classez vos candidats", body, None, [email])
+                    (
+                        "SIIMOP — appariement : classez vos candidats",
+                        body,
+                        None,
+                        [email],
+                    )
                 )
     _send(messages)
 
@@ -111,6 +118,11 @@ def send_results(round_id: int) -> None:
         )
         for email in sorted(addresses.get(offer.post.training_site_id, ())):
             messages.append(
-                ("SIIMOP — résultat de l'appariement sur votre terrain", body, None, [email])
+                (
+                    "SIIMOP — résultat de l'appariement sur votre terrain",
+                    body,
+                    None,
+                    [email],
+                )
             )
     _send(messages)

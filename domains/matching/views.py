@@ -1,0 +1,310 @@
+"""Matching pages beyond the generic screen: a campaign's rounds and their dashboards,
+the resident's candidacy and wishes, the supervisor's rankings, files and results."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from domains.cockpit.export import xlsx_response
+from domains.cockpit.views import (
+    decide,
+    errors_text,
+    get_record,
+    get_screen,
+    save_form,
+    screen_url,
+)
+
+from . import services
+from .forms import (
+    AudienceForm,
+    ComputeForm,
+    FileForm,
+    RankingForm,
+    RoundForm,
+    WishesForm,
+)
+from .models import FILE_ATTRIBUTE, Candidacy, MatchingRound, RoundStatus
+from .selectors import (
+    applicants,
+    candidacies_of,
+    explanations,
+    may_see_file,
+    results_rows,
+    round_dashboard,
+    supervised_offers,
+)
+
+SLUG = "campagnes-appariement"
+
+
+def campaign_context(request, campaign) -> dict:
+    screen = get_screen(SLUG)
+    manage = request.actor.can(screen, "change", campaign) and request.actor.has_perm(
+        "matching.add_matchingcampaign"
+    )
+    rounds = list(campaign.rounds.select_related("published_run"))
+    return {
+        "dashboards": [round_dashboard(request.user, r) for r in rounds],
+        "may_manage": manage,
+        "may_remind": request.actor.has_perm("matching.change_candidacy"),
+        "round_form": RoundForm(request=request) if manage else None,
+        "compute_form": ComputeForm(request=request) if manage else None,
+    }
+
+
+def _round(request, pk: int, number: int, action: str) -> MatchingRound:
+    campaign = get_record(request, get_screen(SLUG), pk, action)
+    return get_object_or_404(campaign.rounds, number=number)
+
+
+def _manage(request, pk: int):
+    if not request.actor.has_perm("matching.add_matchingcampaign"):
+        raise PermissionDenied(_("Seule l'ARS conduit une campagne d'appariement."))
+    return get_record(request, get_screen(SLUG), pk, "change")
+
+
+@login_required
+@require_http_methods(["POST"])
+def round_create(request, pk: int):
+    campaign = _manage(request, pk)
+    form = RoundForm(request.POST, request=request)
+    return decide(
+        request,
+        get_screen(SLUG),
+        pk,
+        lambda: services.round_create(
+            by=request.user, campaign=campaign, **form.cleaned_data
+        ),
+        _("Tour ouvert : les internes concernés et les postes sont prêts."),
+        form=form,
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def round_remind(request, pk: int, number: int):
+    if not request.actor.has_perm("matching.change_candidacy"):
+        raise PermissionDenied
+    round = _round(request, pk, number, "view")
+    form = AudienceForm(request.POST, request=request)
+    count = form.is_valid() and save_form(
+        form,
+        lambda: services.reminders_send(
+            by=request.user, round=round, audience=form.cleaned_data["audience"]
+        ),
+    )
+    if count is None or count is False:
+        messages.error(request, errors_text(form))
+    else:
+        messages.success(
+            request, _("%(n)s relance(s) envoyée(s) par e-mail.") % {"n": count}
+        )
+    return redirect(screen_url(get_screen(SLUG), "detail", pk=pk))
+
+
+@login_required
+@require_http_methods(["POST"])
+def round_compute(request, pk: int, number: int):
+    _manage(request, pk)
+    round = _round(request, pk, number, "change")
+    form = ComputeForm(request.POST, request=request)
+    return decide(
+        request,
+        get_screen(SLUG),
+        pk,
+        lambda: services.run_start(
+            by=request.user, round=round, exact=form.cleaned_data["exact"]
+        ),
+        _(
+            "Calcul lancé sur les vœux et classements figés ; son avancement s'affiche ici."
+        ),
+        form=form,
+    )
+
+
+def _run(round, run_pk):
+    return get_object_or_404(round.runs, pk=run_pk)
+
+
+@login_required
+@require_http_methods(["POST"])
+def run_replay(request, pk: int, number: int, run_pk: int):
+    _manage(request, pk)
+    run = _run(_round(request, pk, number, "change"), run_pk)
+    return decide(
+        request,
+        get_screen(SLUG),
+        pk,
+        lambda: services.run_replay(by=request.user, run=run),
+        _("Rejeu lancé : il dira si le résultat est identique."),
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def run_publish(request, pk: int, number: int, run_pk: int):
+    _manage(request, pk)
+    round = _round(request, pk, number, "change")
+    run = _run(round, run_pk)
+    return decide(
+        request,
+        get_screen(SLUG),
+        pk,
+        lambda: services.round_publish(by=request.user, round=round, run=run),
+        _("Résultats publiés : chaque interne et chaque responsable est prévenu."),
+    )
+
+
+@login_required
+def round_results(request, pk: int, number: int):
+    round = _round(request, pk, number, "view")
+    if round.status != RoundStatus.PUBLISHED:
+        raise Http404(_("Les résultats de ce tour ne sont pas publiés."))
+    return xlsx_response(
+        f"appariement-tour-{round.number}",
+        f"Tour {round.number}",
+        ["Nom", "Prénom", "Subdivision", "Terrain", "Établissement", "DES", "Résultat"],
+        results_rows(request.user, round),
+    )
+
+
+# --- the resident ------------------------------------------------------------------
+
+
+def _my_candidacy(request, candidacy_pk: int) -> Candidacy:
+    return get_object_or_404(candidacies_of(request.user), pk=candidacy_pk)
+
+
+@login_required
+def my_matching(request):
+    """Mon appariement: her file, her wishes, then her result and its explanation."""
+    if not request.actor.has_perm("matching.add_wish"):
+        raise PermissionDenied(_("Cette page est celle des internes."))
+    items = []
+    for candidacy in candidacies_of(request.user):
+        round = candidacy.round
+        offers = list(
+            round.offers.select_related(
+                "post__training_site__establishment", "post__specialty"
+            ).order_by("post__training_site__name", "pk")
+        )
+        current = dict(candidacy.wishes.values_list("offer_id", "hearts"))
+        items.append(
+            {
+                "candidacy": candidacy,
+                "round": round,
+                "open": round.wishes_are_open(),
+                "wishes_form": WishesForm(
+                    request=request, offers=offers, current=current
+                ),
+                "file_form": FileForm(request=request),
+                "wish_count": sum(1 for v in current.values() if v > 0),
+                "result": getattr(candidacy, "result", None)
+                if round.status == RoundStatus.PUBLISHED
+                else None,
+                "explanations": explanations(candidacy),
+            }
+        )
+    return render(request, "matching/my_matching.html", {"items": items})
+
+
+@login_required
+@require_http_methods(["POST"])
+def my_file(request, candidacy_pk: int):
+    candidacy = _my_candidacy(request, candidacy_pk)
+    form = FileForm(request.POST, request.FILES, request=request)
+    if form.is_valid() and save_form(
+        form,
+        lambda: services.candidacy_file_set(
+            by=request.user,
+            candidacy=candidacy,
+            kind=form.cleaned_data["kind"],
+            upload=form.cleaned_data["file"],
+        ),
+    ):
+        messages.success(request, _("Pièce déposée."))
+    else:
+        messages.error(request, errors_text(form))
+    return redirect(reverse("cockpit:my_matching"))
+
+
+@login_required
+@require_http_methods(["POST"])
+def my_wishes(request, candidacy_pk: int):
+    candidacy = _my_candidacy(request, candidacy_pk)
+    offers = list(candidacy.round.offers.all())
+    form = WishesForm(request.POST, request=request, offers=offers, current={})
+    if form.is_valid() and save_form(
+        form,
+        lambda: services.wishes_submit(
+            by=request.user, candidacy=candidacy, hearts=form.hearts()
+        ),
+    ):
+        messages.success(
+            request,
+            _("Vos vœux sont enregistrés ; modifiables jusqu'à la clôture."),
+        )
+    else:
+        messages.error(request, errors_text(form))
+    return redirect(reverse("cockpit:my_matching"))
+
+
+# --- the supervisor ------------------------------------------------------------------
+
+
+@login_required
+def rankings(request):
+    if not request.actor.has_perm("matching.add_rank"):
+        raise PermissionDenied
+    return render(
+        request, "matching/rankings.html", {"offers": supervised_offers(request.user)}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ranking(request, offer_pk: int):
+    if not request.actor.has_perm("matching.add_rank"):
+        raise PermissionDenied
+    offer = get_object_or_404(supervised_offers(request.user), pk=offer_pk)
+    candidates = list(applicants(offer))
+    form = RankingForm(request.POST or None, request=request, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        saved = save_form(
+            form,
+            lambda: services.ranking_submit(
+                by=request.user, offer=offer, ranks=form.ranks()
+            ),
+        )
+        if saved:
+            messages.success(request, _("Classement enregistré."))
+            return redirect(reverse("cockpit:matching_ranking", args=[offer.pk]))
+    return render(
+        request,
+        "matching/ranking.html",
+        {"offer": offer, "form": form, "open": offer.round.ranking_is_open()},
+    )
+
+
+@login_required
+def candidacy_file(request, candidacy_pk: int, piece: str):
+    candidacy = get_object_or_404(
+        Candidacy.objects.select_related("resident__person", "round"), pk=candidacy_pk
+    )
+    if piece not in FILE_ATTRIBUTE or not may_see_file(request.user, candidacy):
+        raise Http404
+    field = getattr(candidacy, FILE_ATTRIBUTE[piece])
+    if not field:
+        raise Http404(_("Pièce non déposée."))
+    return FileResponse(
+        field.open("rb"),
+        as_attachment=True,
+        filename=f"{piece}-{candidacy.resident.person.last_name}.pdf",
+        content_type="application/pdf",
+    )
