@@ -209,15 +209,16 @@ def candidacy_file_set(
     _wishes_open(candidacy.round, now or timezone.now())
     if kind not in FILE_ATTRIBUTE:
         _refuse(_("Pièce inconnue."))
-    label = FILE_FIELDS[kind]
+    label = str(FILE_FIELDS[kind])
+    label = label[0].upper() + label[1:]
     if upload.size > MAX_FILE_BYTES:
-        _refuse(_("%(label)s : 5 Mo au plus.") % {"label": label.capitalize()}, "file")
+        _refuse(_("%(label)s : 5 Mo au plus.") % {"label": label}, "file")
     head = upload.read(5)
     upload.seek(0)
     if head != b"%PDF-" or not upload.name.lower().endswith(".pdf"):
         _refuse(
             _("%(label)s : seul un fichier PDF est accepté.")
-            % {"label": label.capitalize()},
+            % {"label": label},
             "file",
         )
     field = getattr(candidacy, FILE_ATTRIBUTE[kind])
@@ -253,8 +254,10 @@ def wishes_submit(
         if not 0 <= value <= algorithm.MAX_HEARTS:
             _refuse(_("Chaque poste se note de 0 à 5 cœurs."))
     wished = sum(1 for v in hearts.values() if v > 0)
-    needed = max(
-        algorithm.MIN_WISHES, math.ceil(algorithm.MIN_WISH_SHARE * len(offers))
+    # At least 4 and a fifth of the posts: all of them when fewer than 4 are offered.
+    needed = min(
+        len(offers),
+        max(algorithm.MIN_WISHES, math.ceil(algorithm.MIN_WISH_SHARE * len(offers))),
     )
     if wished < needed:
         _refuse(
@@ -461,6 +464,7 @@ def round_publish(*, by, round: MatchingRound, run: MatchingRun) -> MatchingRoun
     """Publishes a computation: results per candidate, e-mails to each resident and
     each supervisor of the round."""
     _require_ars(by, round.campaign.region_id)
+    round = MatchingRound.objects.select_for_update().get(pk=round.pk)  # one publisher
     if run.round_id != round.pk or run.status != RunStatus.DONE or run.replay_of_id:
         _refuse(_("Choisissez un calcul terminé de ce tour."))
     if timezone.now() < round.ranking_close:
