@@ -213,6 +213,7 @@ def test_a_round_computed_published_explained_and_replayed(
     assert {f"junior{n}@etu.exemple.fr" for n in range(1, 6)} <= recipients
     assert {s.person.primary_email for s in world.supervisors} <= recipients
     # The first post went to the one its supervisor ranked first; the others learn why.
+    world.round.refresh_from_db()
     first = world.round.candidacies.order_by("pk").first()
     assert first.result.offer == world.offers[0]
     second = world.round.candidacies.order_by("pk")[1]
