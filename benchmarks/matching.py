@@ -24,7 +24,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+# This file's own folder comes first on sys.path, and its name would hide the
+# `matching` package of PyPI (the anchor): put the project root in its place.
+sys.path[0] = str(ROOT)
 
 from domains.matching.algorithm import check, load_instance, solve  # noqa: E402
 from domains.matching.exact import solve_exact  # noqa: E402

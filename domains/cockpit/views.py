@@ -224,10 +224,9 @@ def errors_text(form) -> str:
 def decide(request, screen: Screen, pk: int, write, success: str, form=None):
     """Run a decision on a record (a service, through `write`) from its page: say how
     it went (the service's refusal, or the form's errors), then go back to the page."""
-    form = form if form is not None else forms.Form()  # carries the refusal
-    if (form.is_valid() if form.is_bound else True) and save_form(
-        form, write
-    ) is not None:
+    # A bound empty form when there is nothing to ask: it carries the refusal.
+    form = form if form is not None else forms.Form(data={})
+    if form.is_valid() and save_form(form, write) is not None:
         messages.success(request, success)
     else:
         messages.error(request, errors_text(form))

@@ -217,8 +217,7 @@ def candidacy_file_set(
     upload.seek(0)
     if head != b"%PDF-" or not upload.name.lower().endswith(".pdf"):
         _refuse(
-            _("%(label)s : seul un fichier PDF est accepté.")
-            % {"label": label},
+            _("%(label)s : seul un fichier PDF est accepté.") % {"label": label},
             "file",
         )
     field = getattr(candidacy, FILE_ATTRIBUTE[kind])

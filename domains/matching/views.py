@@ -165,7 +165,8 @@ def run_publish(request, pk: int, number: int, run_pk: int):
 def round_results(request, pk: int, number: int):
     round = _round(request, pk, number, "view")
     if round.status != RoundStatus.PUBLISHED:
-        raise Http404(_("Les résultats de ce tour ne sont pas publiés."))
+        messages.error(request, _("Les résultats de ce tour ne sont pas publiés."))
+        return redirect(screen_url(get_screen(SLUG), "detail", pk=pk))
     return xlsx_response(
         f"appariement-tour-{round.number}",
         f"Tour {round.number}",

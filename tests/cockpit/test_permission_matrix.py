@@ -21,12 +21,15 @@ from openpyxl import load_workbook
 from domains.cockpit.models import SavedFilter
 from domains.cockpit.registry import registry
 from domains.identity.models import AccountRequest, ReconciliationCase
+from domains.matching.models import MatchingRun, RunStatus
+from domains.matching.selectors import round_instance
 from domains.people.roles import Role
 from domains.people.services import email_add, function_grant
 from domains.residents.models import SpecialSituation
 from domains.residents.services import phase_change_many
 from imports.models import ImportRun, PersonProposal
 from tests.conftest import login_verified
+from tests.factories.matching import complete_file, matching_world
 from tests.factories.people import make_person, make_user_with_role
 from tests.factories.referential import (
     AccreditationFactory,
@@ -138,6 +141,17 @@ def world():
         by=faculty_registry,
     )
     secondary = email_add(person=rightful.person, email="secondaire@ars-ara.fr")
+    matching = matching_world(residents=1, sites=1)
+    candidacy = matching.round.candidacies.get()
+    complete_file(matching, candidacy)
+    MatchingRun.objects.create(
+        round=matching.round,
+        seed=0,
+        instance=round_instance(matching.round, 0),
+        input_hash="0" * 64,
+        status=RunStatus.DONE,
+        output={"assignments": {}, "unassigned": []},
+    )
     users = {
         "resident": make_user_with_role(Role.RESIDENT),
         "rts_other": make_user_with_role(
@@ -153,6 +167,10 @@ def world():
             f"rightful:{slug}": faculty_registry
             for slug in ("internes", "stages", "situations")
         },
+        "rightful:campagnes-appariement": matching.ars,
+        "rightful:mon-appariement": candidacy.resident.person.user,
+        "rightful:candidatures": candidacy.resident.person.user,
+        "rightful:classements": matching.supervisors[0],
     }
     records = {
         "etablissements": lyon_establishment,
@@ -176,6 +194,7 @@ def world():
         "situations": situation,
         "reprise": import_run,
         "personnes-a-rapprocher": proposal,
+        "campagnes-appariement": matching.campaign,
     }
     labels = {
         "etablissements": "Hôpital Lyonnais Témoin",
@@ -190,6 +209,7 @@ def world():
         "situations": "TEMOINTERNE",
         "reprise": "reprise-temoin.csv",
         "personnes-a-rapprocher": "PROPOSITEMOIN",
+        "campagnes-appariement": "Appariement cardiologie 2027",
     }
     filters = {
         slug: SavedFilter.objects.create(
@@ -207,6 +227,8 @@ def world():
         "site_function": site_function,
         "filters": filters,
         "operation": operation,
+        "matching": matching,
+        "candidacy": candidacy,
     }
 
 
@@ -224,6 +246,11 @@ OTHER_PARAMETERS = {
     "step": lambda world: "decision",
     "operation_pk": lambda world: world["operation"].pk,
     "which": lambda world: "fichier",
+    "number": lambda world: world["matching"].round.number,
+    "run_pk": lambda world: world["matching"].round.runs.first().pk,
+    "candidacy_pk": lambda world: world["candidacy"].pk,
+    "offer_pk": lambda world: world["matching"].offers[0].pk,
+    "piece": lambda world: "cv",
 }
 
 
