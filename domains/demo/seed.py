@@ -20,6 +20,7 @@ from faker import Faker
 from simple_history.utils import bulk_create_with_history
 from stdnum.luhn import calc_check_digit
 
+from domains.demo.matching import MatchingBuilder
 from domains.demo.residents import ResidentsBuilder
 from domains.identity import dev_idp
 from domains.identity.models import AccountRequest
@@ -281,6 +282,7 @@ class DemoBuilder:
         self.counts |= ResidentsBuilder(self).build()
         self.build_account_requests()
         self.build_sign_in_cases()
+        self.counts |= MatchingBuilder(self).build()
         return self.counts
 
     def build_faculties(self) -> None:

@@ -129,6 +129,18 @@ def applicants(offer: RoundPost) -> QuerySet[Candidacy]:
     )
 
 
+def offers_for(candidacy: Candidacy) -> QuerySet[RoundPost]:
+    """The posts of her round in her own specialty: the ones she may wish for."""
+    specialty = Enrolment.objects.filter(
+        resident_id=candidacy.resident_id, state=EnrolmentState.ACTIVE
+    ).values("specialty_id")[:1]
+    return (
+        candidacy.round.offers.filter(post__specialty_id=Subquery(specialty))
+        .select_related("post__training_site__establishment", "post__specialty")
+        .order_by("post__training_site__name", "pk")
+    )
+
+
 def candidacies_of(user) -> QuerySet[Candidacy]:
     return (
         Candidacy.objects.filter(resident__person__user=user)

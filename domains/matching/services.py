@@ -41,6 +41,7 @@ from .selectors import (
     SUPERVISING_ROLES,
     applicants,
     concerned_residents,
+    offers_for,
     round_instance,
 )
 
@@ -230,9 +231,10 @@ def candidacy_file_set(
 def wishes_submit(
     *, by, candidacy: Candidacy, hearts: dict[int, int], now: datetime | None = None
 ) -> Candidacy:
-    """Replaces her wishes (0 to 5 hearts per offered post) and validates them.
+    """Replaces her wishes (0 to 5 hearts per post offered in her specialty) and
+    validates them.
 
-    At least 4 wishes and at least 20 % of the posts offered; the three documents of
+    At least 4 wishes and at least 20 % of those posts; the three documents of
     the file must be there. Editable until the deadline.
     """
     _own(by, candidacy)
@@ -245,10 +247,9 @@ def wishes_submit(
     ]
     if missing:
         _refuse(_("Déposez d'abord : %(files)s.") % {"files": ", ".join(missing)})
-    offers = set(round.offers.values_list("pk", flat=True))
-    unknown = set(hearts) - offers
-    if unknown:
-        _refuse(_("Un poste choisi n'est pas proposé dans ce tour."))
+    offers = set(offers_for(candidacy).values_list("pk", flat=True))
+    if set(hearts) - offers:
+        _refuse(_("Un poste choisi n'est pas proposé dans votre spécialité à ce tour."))
     for value in hearts.values():
         if not 0 <= value <= algorithm.MAX_HEARTS:
             _refuse(_("Chaque poste se note de 0 à 5 cœurs."))
@@ -366,15 +367,23 @@ def _output_hash(output: dict) -> str:
 
 @transaction.atomic
 def run_start(
-    *, by, round: MatchingRound, exact: bool = False, now: datetime | None = None
+    *,
+    by,
+    round: MatchingRound,
+    exact: bool = False,
+    now: datetime | None = None,
+    background: bool = True,
+    seed: int | None = None,
 ) -> MatchingRun:
-    """Freezes wishes and rankings into a run and queues its computation."""
+    """Freezes wishes and rankings into a run and queues its computation (or leaves
+    it to the caller, `background=False`, who then calls run_compute)."""
     _require_ars(by, round.campaign.region_id)
     if round.status == RoundStatus.PUBLISHED:
         _refuse(_("Ce tour est publié : il ne se recalcule plus."))
     if (now or timezone.now()) < round.ranking_close:
         _refuse(_("Le calcul se lance après la clôture des classements."))
-    seed = secrets.randbelow(2**31)
+    # The tie-breaking lottery: drawn here, stored with the run, replayed as is.
+    seed = secrets.randbelow(2**31) if seed is None else seed
     data = round_instance(round, seed)
     instance = algorithm.load_instance(data)
     run = MatchingRun.objects.create(
@@ -385,7 +394,10 @@ def run_start(
         input_hash=instance.input_hash(),
         created_by=by,
     )
-    transaction.on_commit(lambda: async_task("domains.matching.tasks.compute", run.pk))
+    if background:
+        transaction.on_commit(
+            lambda: async_task("domains.matching.tasks.compute", run.pk)
+        )
     return run
 
 

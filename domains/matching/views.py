@@ -35,6 +35,7 @@ from .selectors import (
     candidacies_of,
     explanations,
     may_see_file,
+    offers_for,
     results_rows,
     round_dashboard,
     supervised_offers,
@@ -190,11 +191,7 @@ def my_matching(request):
     items = []
     for candidacy in candidacies_of(request.user):
         round = candidacy.round
-        offers = list(
-            round.offers.select_related(
-                "post__training_site__establishment", "post__specialty"
-            ).order_by("post__training_site__name", "pk")
-        )
+        offers = list(offers_for(candidacy))
         current = dict(candidacy.wishes.values_list("offer_id", "hearts"))
         items.append(
             {
@@ -239,7 +236,7 @@ def my_file(request, candidacy_pk: int):
 @require_http_methods(["POST"])
 def my_wishes(request, candidacy_pk: int):
     candidacy = _my_candidacy(request, candidacy_pk)
-    offers = list(candidacy.round.offers.all())
+    offers = list(offers_for(candidacy))
     form = WishesForm(request.POST, request=request, offers=offers, current={})
     if form.is_valid() and save_form(
         form,
