@@ -30,6 +30,9 @@ def solve_exact(instance: Instance, *, time_limit: float = 60.0) -> Result:
 
     cp = Compiled(instance)
     start = _kiraly(cp, random.Random(instance.seed))
+    if sum(c >= 0 for c in start) == _upper_bound(cp):
+        # Everyone who could be placed is: nothing left to prove.
+        return cp.result(start, algorithm=EXACT_VERSION, optimal=True)
     model = _Model()
     pair_col: dict[tuple[int, int], int] = {}
     tier_col: dict[tuple[int, int], int] = {}  # (i, c) -> A[i, tier of c]
@@ -92,6 +95,19 @@ def solve_exact(instance: Instance, *, time_limit: float = 60.0) -> Result:
         else [f"Optimalité non prouvée ({h.modelStatusToString(status)})."]
     )
     return cp.result(assigned, algorithm=EXACT_VERSION, optimal=optimal, notes=notes)
+
+
+def _upper_bound(cp: Compiled) -> int:
+    """No matching places more residents than have an acceptable post, nor more than
+    the seats of the classes somebody finds acceptable."""
+    wanted: set[int] = set()
+    placeable = 0
+    for tiers in cp.tiers:
+        if tiers:
+            placeable += 1
+            for tier in tiers:
+                wanted.update(tier)
+    return min(placeable, sum(cp.capacity[c] for c in wanted))
 
 
 @contextlib.contextmanager
