@@ -90,6 +90,8 @@ class WishesForm(CockpitForm):
                 label=str(offer.post.training_site),
                 choices=choices,
                 coerce=int,
+                required=False,  # a post left out is "never"
+                empty_value=0,
                 initial=str(current.get(offer.pk, 0)),
             )
 

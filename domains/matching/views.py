@@ -186,20 +186,26 @@ def _my_candidacy(request, candidacy_pk: int) -> Candidacy:
 @login_required
 def my_matching(request):
     """Mon appariement: her file, her wishes, then her result and its explanation."""
+    return _my_matching_page(request)
+
+
+def _my_matching_page(request, refused: dict | None = None):
+    """The page; a refused wishes form comes back as she filled it in."""
     if not request.actor.has_perm("matching.add_wish"):
         raise PermissionDenied(_("Cette page est celle des internes."))
+    refused = refused or {}
     items = []
     for candidacy in candidacies_of(request.user):
         round = candidacy.round
-        offers = list(offers_for(candidacy))
         current = dict(candidacy.wishes.values_list("offer_id", "hearts"))
         items.append(
             {
                 "candidacy": candidacy,
                 "round": round,
                 "open": round.wishes_are_open(),
-                "wishes_form": WishesForm(
-                    request=request, offers=offers, current=current
+                "wishes_form": refused.get(candidacy.pk)
+                or WishesForm(
+                    request=request, offers=list(offers_for(candidacy)), current=current
                 ),
                 "file_form": FileForm(request=request),
                 "wish_count": sum(1 for v in current.values() if v > 0),
@@ -248,9 +254,9 @@ def my_wishes(request, candidacy_pk: int):
             request,
             _("Vos vœux sont enregistrés ; modifiables jusqu'à la clôture."),
         )
-    else:
-        messages.error(request, errors_text(form))
-    return redirect(reverse("cockpit:my_matching"))
+        return redirect(reverse("cockpit:my_matching"))
+    messages.error(request, errors_text(form))
+    return _my_matching_page(request, refused={candidacy.pk: form})
 
 
 # --- the supervisor ------------------------------------------------------------------

@@ -39,18 +39,18 @@ def test_full_matching_round(live_server, page, screenshot, tmp_path):
     document = tmp_path / "piece.pdf"
     document.write_bytes(PDF)
     for label in ("CV", "lettre de motivation", "contrat de formation"):
-        page.get_by_label("Pièce", exact=True).select_option(label=label)
-        page.get_by_label("Fichier PDF (5 Mo au plus)").set_input_files(str(document))
+        page.locator("select[name=kind]").select_option(label=label)
+        page.locator("input[name=file]").set_input_files(str(document))
         page.get_by_role("button", name="Déposer").click()
         page.get_by_text("Pièce déposée.").wait_for()
-    page.get_by_label("Cardiologie 1").select_option("5")
-    page.get_by_label("Cardiologie 2").select_option("4")
-    page.get_by_label("Cardiologie 3").select_option("2")
+    page.get_by_label("Cardiologie 1", exact=True).select_option("5")
+    page.get_by_label("Cardiologie 2", exact=True).select_option("4")
+    page.get_by_label("Cardiologie 3", exact=True).select_option("2")
     page.get_by_role("button", name="Valider mes vœux").click()
     page.get_by_text(
         "il en faut au moins 4"
     ).wait_for()  # three: refused, with the rule
-    page.get_by_label("Cardiologie 4").select_option("1")
+    page.get_by_label("Cardiologie 4", exact=True).select_option("1")
     page.get_by_role("button", name="Valider mes vœux").click()
     page.get_by_text("Vos vœux sont enregistrés").wait_for()
     screenshot("50-appariement-voeux")
@@ -85,10 +85,10 @@ def test_full_matching_round(live_server, page, screenshot, tmp_path):
     page.get_by_role("button", name="Calculer l'appariement").click()
     page.get_by_text("Calcul lancé").wait_for()
     page.get_by_text("Terminé").wait_for()
-    assert "4 / 4" in page.locator("table").last.inner_text()
+    assert "4 / 4" in page.locator("#calculs-tour-1").inner_text()
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Publier ce résultat").click()
-    page.get_by_text("Résultats publiés").wait_for()
+    page.get_by_text("Résultats publiés : chaque interne").wait_for()
     screenshot("52-appariement-publication")
     page.context.clear_cookies()
 
