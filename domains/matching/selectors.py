@@ -246,14 +246,28 @@ class RoundDashboard:
     unmatched: int | None
 
 
+def not_applied(user, round: MatchingRound) -> QuerySet[Candidacy]:
+    """Concerned residents (in the user's perimeter) who have not validated wishes."""
+    return visible_candidacies(user, round).filter(submitted_at__isnull=True)
+
+
+def offers_with_applicants(user, round: MatchingRound) -> QuerySet[RoundPost]:
+    applied = Wish.objects.filter(
+        offer_id=OuterRef("pk"), hearts__gt=0, candidacy__submitted_at__isnull=False
+    )
+    return visible_offers(user, round).annotate(has_applicants=Exists(applied))
+
+
+def not_ranked(user, round: MatchingRound) -> QuerySet[RoundPost]:
+    """Posts somebody applied to whose ranking is still awaited."""
+    return offers_with_applicants(user, round).filter(
+        has_applicants=True, ranking_submitted_at__isnull=True
+    )
+
+
 def round_dashboard(user, round: MatchingRound) -> RoundDashboard:
-    offers = visible_offers(user, round)
+    offered = list(offers_with_applicants(user, round))
     candidacies = visible_candidacies(user, round)
-    applied = Wish.objects.filter(offer_id=OuterRef("pk"), hearts__gt=0)
-    offered = offers.annotate(has_applicants=Exists(applied))
-    not_ranked = [
-        o for o in offered if o.has_applicants and o.ranking_submitted_at is None
-    ]
     results = MatchResult.objects.filter(round=round, candidacy__in=candidacies)
     published = round.status == RoundStatus.PUBLISHED
     return RoundDashboard(
@@ -262,9 +276,11 @@ def round_dashboard(user, round: MatchingRound) -> RoundDashboard:
         seats=sum(o.seats for o in offered),
         concerned=candidacies.count(),
         submitted=candidacies.filter(submitted_at__isnull=False).count(),
-        not_applied=list(candidacies.filter(submitted_at__isnull=True)[:200]),
+        not_applied=list(not_applied(user, round)[:200]),
         rankings_done=sum(1 for o in offered if o.ranking_submitted_at),
-        not_ranked=not_ranked,
+        not_ranked=[
+            o for o in offered if o.has_applicants and o.ranking_submitted_at is None
+        ],
         runs=list(round.runs.select_related("created_by")[:10]),
         matched=results.filter(offer__isnull=False).count() if published else None,
         unmatched=results.filter(offer__isnull=True).count() if published else None,

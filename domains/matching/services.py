@@ -41,6 +41,8 @@ from .selectors import (
     SUPERVISING_ROLES,
     applicants,
     concerned_residents,
+    not_applied,
+    not_ranked,
     offers_for,
     round_instance,
 )
@@ -339,15 +341,12 @@ def ranking_submit(
 def reminders_send(*, by, round: MatchingRound, audience: str) -> int:
     """One e-mail to each candidate who has not validated her wishes ("candidats"), or
     each supervisor who has not ranked ("responsables"); within the sender's perimeter."""
-    from .selectors import round_dashboard
-
     if round.status != RoundStatus.PREPARATION:
         _refuse(_("Ce tour est calculé : les relances sont closes."))
-    dashboard = round_dashboard(by, round)
     if audience == "candidats":
-        ids = [c.pk for c in dashboard.not_applied]
+        ids = list(not_applied(by, round).values_list("pk", flat=True))
     elif audience == "responsables":
-        ids = [o.pk for o in dashboard.not_ranked]
+        ids = list(not_ranked(by, round).values_list("pk", flat=True))
     else:
         _refuse(_("Destinataires inconnus."))
     if ids:
