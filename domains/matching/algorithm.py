@@ -345,10 +345,10 @@ def solve(instance: Instance, *, compiled: Compiled | None = None) -> Result:
     """Király's 3/2-approximation: weakly stable, as large as the tie rules can make it."""
     with gc_paused():
         cp = compiled or Compiled(instance)
-        return cp.result(_kiraly(cp, random.Random(instance.seed)))
+        return cp.result(kiraly(cp, random.Random(instance.seed)))
 
 
-def _kiraly(cp: Compiled, rng: random.Random) -> list[int]:
+def kiraly(cp: Compiled, rng: random.Random) -> list[int]:
     n = len(cp.resident_ids)
     capacity = cp.capacity
     rank = cp.rank

@@ -20,7 +20,7 @@ import sys
 
 import numpy as np
 
-from .algorithm import Compiled, Instance, Result, _kiraly
+from .algorithm import Compiled, Instance, Result, kiraly
 
 EXACT_VERSION = "highs-ilp/1"
 
@@ -29,7 +29,7 @@ def solve_exact(instance: Instance, *, time_limit: float = 60.0) -> Result:
     import highspy
 
     cp = Compiled(instance)
-    start = _kiraly(cp, random.Random(instance.seed))
+    start = kiraly(cp, random.Random(instance.seed))
     if sum(c >= 0 for c in start) == _upper_bound(cp):
         # Everyone who could be placed is: nothing left to prove.
         return cp.result(start, algorithm=EXACT_VERSION, optimal=True)
@@ -56,8 +56,6 @@ def solve_exact(instance: Instance, *, time_limit: float = 60.0) -> Result:
         for rk in sorted(by_rank):
             previous = model.chain(previous, by_rank[rk], cp.capacity[c], chains)
             level_col[c, rk] = previous
-    if not pair_col:  # nobody acceptable to anybody: nothing to prove
-        return cp.result(start, algorithm=EXACT_VERSION, optimal=True)
     for i, c in pair_col:
         cap = float(cp.capacity[c])
         model.row(

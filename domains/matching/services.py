@@ -430,7 +430,7 @@ def run_compute(*, run: MatchingRun) -> MatchingRun:
         run.optimal = result.optimal
         run.matched = result.matched
         run.unassigned = len(result.unassigned)
-        run.duration_ms = round_ms(time.perf_counter() - started)
+        run.duration_ms = int((time.perf_counter() - started) * 1000 + 0.5)
         run.status = RunStatus.DONE
         run.progress = 100
         run.finished_at = timezone.now()
@@ -441,10 +441,6 @@ def run_compute(*, run: MatchingRun) -> MatchingRun:
         if run.replay_of_id is None and round.status != RoundStatus.PUBLISHED:
             _move(round, RoundStatus.COMPUTED, run.created_by)
     return run
-
-
-def round_ms(seconds: float) -> int:
-    return int(seconds * 1000 + 0.5)
 
 
 @transaction.atomic
