@@ -67,6 +67,21 @@ class AudienceForm(CockpitForm):
     )
 
 
+class ManualRoundForm(RoundForm):
+    manual = forms.BooleanField(
+        label=_("Tour par audition (affectations décidées par l'ARS, sans calcul)"),
+        required=False,
+    )
+
+
+class HearingForm(CockpitForm):
+    """A decision of a round by hearing: the candidate's post, or none."""
+
+    candidacy = forms.IntegerField(widget=forms.HiddenInput)
+    offer = forms.IntegerField(required=False, label=_("Poste"))
+    note = forms.CharField(required=False, max_length=500, label=_("Motif"))
+
+
 class ComputeForm(CockpitForm):
     exact = forms.BooleanField(
         label=_("Mode exact (maximum prouvé, jusqu'à ~1 500 internes)"), required=False

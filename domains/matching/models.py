@@ -72,8 +72,9 @@ class RoundStatus(models.TextChoices):
 
 
 # The allowed transitions of a round, in one place (services check them).
+# A round by hearing (manual) goes straight from preparation to publication.
 ROUND_TRANSITIONS: dict[str, set[str]] = {
-    RoundStatus.PREPARATION: {RoundStatus.COMPUTED},
+    RoundStatus.PREPARATION: {RoundStatus.COMPUTED, RoundStatus.PUBLISHED},
     RoundStatus.COMPUTED: {RoundStatus.COMPUTED, RoundStatus.PUBLISHED},
     RoundStatus.PUBLISHED: set(),
 }
@@ -87,6 +88,14 @@ class MatchingRound(models.Model):
         verbose_name=_("campagne"),
     )
     number = models.PositiveSmallIntegerField(_("tour"))
+    manual = models.BooleanField(
+        _("tour par audition"),
+        default=False,
+        help_text=_(
+            "Les affectations sont décidées par l'ARS avec les coordonnateurs et la "
+            "faculté, après audition, hors algorithme."
+        ),
+    )
     wishes_open = models.DateTimeField(_("ouverture des vœux"))
     wishes_close = models.DateTimeField(_("clôture des vœux"))
     ranking_open = models.DateTimeField(_("ouverture des classements"))
@@ -386,6 +395,16 @@ class MatchResult(models.Model):
         related_name="results",
         verbose_name=_("poste obtenu"),
     )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("affectation décidée par"),
+    )
+    note = models.CharField(_("motif (tour par audition)"), max_length=500, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("résultat")

@@ -52,6 +52,12 @@ registry.register_screen(
             path(ROUND + "relancer/", views.round_remind, name="matching_remind"),
             path(ROUND + "calculer/", views.round_compute, name="matching_compute"),
             path(ROUND + "resultats/", views.round_results, name="matching_results"),
+            path(ROUND + "audition/", views.hearing_decide, name="matching_hearing"),
+            path(
+                ROUND + "audition/publier/",
+                views.hearing_publish,
+                name="matching_hearing_publish",
+            ),
             path(RUN + "rejouer/", views.run_replay, name="matching_replay"),
             path(RUN + "publier/", views.run_publish, name="matching_publish"),
         ],

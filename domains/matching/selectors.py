@@ -244,6 +244,8 @@ class RoundDashboard:
     runs: list[MatchingRun]
     matched: int | None
     unmatched: int | None
+    hearing: list[Candidacy] | None = None  # a round by hearing: who, decided or not
+    seats_left: list[RoundPost] | None = None
 
 
 def not_applied(user, round: MatchingRound) -> QuerySet[Candidacy]:
@@ -284,6 +286,12 @@ def round_dashboard(user, round: MatchingRound) -> RoundDashboard:
         runs=list(round.runs.select_related("created_by")[:10]),
         matched=results.filter(offer__isnull=False).count() if published else None,
         unmatched=results.filter(offer__isnull=True).count() if published else None,
+        hearing=list(candidacies.select_related("result__offer__post__training_site"))
+        if round.manual
+        else None,
+        seats_left=[o for o in offered if o.seats > o.results.count()]
+        if round.manual and not published
+        else None,
     )
 
 

@@ -115,14 +115,18 @@ def round_create(
     ranking_open: datetime,
     ranking_close: datetime,
     publication_at: datetime,
+    manual: bool = False,
 ) -> MatchingRound:
     """Opens the next round. Round 1 offers the campaign's consolidation posts to every
     concerned resident; a later round offers the seats left to those still without a
-    post. (The last round, by hearing, is kept by hand outside the algorithm.)"""
+    post. A round by hearing (`manual`, after round 1) is decided by the ARS, post by
+    post, outside the algorithm."""
     _require_ars(by, campaign.region_id)
     previous = campaign.rounds.order_by("-number").first()
     if previous and previous.status != RoundStatus.PUBLISHED:
         _refuse(_("Le tour précédent doit être publié avant d'ouvrir le suivant."))
+    if manual and previous is None:
+        _refuse(_("Le tour par audition vient après un tour calculé."))
     if not wishes_open < wishes_close <= ranking_open < ranking_close <= publication_at:
         _refuse(
             _(
@@ -134,6 +138,7 @@ def round_create(
         MatchingRound(
             campaign=campaign,
             number=previous.number + 1 if previous else 1,
+            manual=manual,
             wishes_open=wishes_open,
             wishes_close=wishes_close,
             ranking_open=ranking_open,
@@ -379,6 +384,8 @@ def run_start(
     _require_ars(by, round.campaign.region_id)
     if round.status == RoundStatus.PUBLISHED:
         _refuse(_("Ce tour est publié : il ne se recalcule plus."))
+    if round.manual:
+        _refuse(_("Un tour par audition se décide poste par poste, sans calcul."))
     if (now or timezone.now()) < round.ranking_close:
         _refuse(_("Le calcul se lance après la clôture des classements."))
     # The tie-breaking lottery: drawn here, stored with the run, replayed as is.
@@ -471,6 +478,8 @@ def round_publish(*, by, round: MatchingRound, run: MatchingRun) -> MatchingRoun
     each supervisor of the round."""
     _require_ars(by, round.campaign.region_id)
     round = MatchingRound.objects.select_for_update().get(pk=round.pk)  # one publisher
+    if round.manual:
+        _refuse(_("Un tour par audition se publie sans calcul."))
     if run.round_id != round.pk or run.status != RunStatus.DONE or run.replay_of_id:
         _refuse(_("Choisissez un calcul terminé de ce tour."))
     if timezone.now() < round.ranking_close:
@@ -491,6 +500,66 @@ def round_publish(*, by, round: MatchingRound, run: MatchingRun) -> MatchingRoun
             )
         )
     MatchResult.objects.bulk_create(results)
+    transaction.on_commit(
+        lambda: async_task("domains.matching.tasks.send_results", round.pk)
+    )
+    return round
+
+
+# --- the round by hearing ----------------------------------------------------------
+
+
+@transaction.atomic
+def manual_assign(
+    *, by, candidacy: Candidacy, offer: RoundPost | None, note: str = ""
+) -> MatchResult:
+    """After the hearings, the ARS records a candidate's post (or none), within the
+    seats left; changeable until publication."""
+    round = MatchingRound.objects.select_for_update().get(pk=candidacy.round_id)
+    _require_ars(by, round.campaign.region_id)
+    if not round.manual or round.status != RoundStatus.PREPARATION:
+        _refuse(_("Seul un tour par audition non publié s'affecte à la main."))
+    if offer is not None:
+        if offer.round_id != round.pk:
+            _refuse(_("Ce poste n'est pas proposé dans ce tour."), "offer")
+        if offer.post.specialty_id not in set(
+            offers_for(candidacy).values_list("post__specialty_id", flat=True)
+        ):
+            _refuse(_("Ce poste n'est pas de la spécialité de l'interne."), "offer")
+        taken = offer.results.exclude(candidacy=candidacy).count()
+        if taken >= offer.seats:
+            _refuse(
+                _("Les %(n)s place(s) de ce poste sont déjà attribuées.")
+                % {"n": offer.seats},
+                "offer",
+            )
+    result, _created = MatchResult.objects.get_or_create(
+        candidacy=candidacy, defaults={"round": round}
+    )
+    result.offer = offer
+    result.decided_by = by
+    result.note = note.strip()
+    _audit(result, by).save()
+    return result
+
+
+@transaction.atomic
+def manual_round_publish(*, by, round: MatchingRound) -> MatchingRound:
+    """Publishes the decisions of a round by hearing; those left without a decision
+    are published without a post. Everybody is told by e-mail."""
+    _require_ars(by, round.campaign.region_id)
+    round = MatchingRound.objects.select_for_update().get(pk=round.pk)
+    if not round.manual:
+        _refuse(_("Un tour calculé se publie depuis l'un de ses calculs."))
+    _move(round, RoundStatus.PUBLISHED, by)
+    round.published_at = timezone.now()
+    _audit(round, by).save()
+    MatchResult.objects.bulk_create(
+        [
+            MatchResult(round=round, candidacy=c, decided_by=by)
+            for c in round.candidacies.filter(result__isnull=True)
+        ]
+    )
     transaction.on_commit(
         lambda: async_task("domains.matching.tasks.send_results", round.pk)
     )

@@ -25,8 +25,9 @@ from .forms import (
     AudienceForm,
     ComputeForm,
     FileForm,
+    HearingForm,
+    ManualRoundForm,
     RankingForm,
-    RoundForm,
     WishesForm,
 )
 from .models import FILE_ATTRIBUTE, Candidacy, MatchingRound, RoundStatus
@@ -54,7 +55,7 @@ def campaign_context(request, campaign) -> dict:
         "dashboards": [round_dashboard(request.user, r) for r in rounds],
         "may_manage": manage,
         "may_remind": request.actor.has_perm("matching.change_candidacy"),
-        "round_form": RoundForm(request=request) if manage else None,
+        "round_form": ManualRoundForm(request=request) if manage else None,
         "compute_form": ComputeForm(request=request) if manage else None,
     }
 
@@ -74,7 +75,7 @@ def _manage(request, pk: int):
 @require_http_methods(["POST"])
 def round_create(request, pk: int):
     campaign = _manage(request, pk)
-    form = RoundForm(request.POST, request=request)
+    form = ManualRoundForm(request.POST, request=request)
     return decide(
         request,
         get_screen(SLUG),
@@ -158,6 +159,42 @@ def run_publish(request, pk: int, number: int, run_pk: int):
         get_screen(SLUG),
         pk,
         lambda: services.round_publish(by=request.user, round=round, run=run),
+        _("Résultats publiés : chaque interne et chaque responsable est prévenu."),
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def hearing_decide(request, pk: int, number: int):
+    _manage(request, pk)
+    round = _round(request, pk, number, "change")
+    form = HearingForm(request.POST, request=request)
+
+    def write():
+        data = form.cleaned_data
+        candidacy = get_object_or_404(round.candidacies, pk=data["candidacy"])
+        offer = (
+            get_object_or_404(round.offers, pk=data["offer"]) if data["offer"] else None
+        )
+        return services.manual_assign(
+            by=request.user, candidacy=candidacy, offer=offer, note=data["note"]
+        )
+
+    return decide(
+        request, get_screen(SLUG), pk, write, _("Affectation enregistrée."), form=form
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def hearing_publish(request, pk: int, number: int):
+    _manage(request, pk)
+    round = _round(request, pk, number, "change")
+    return decide(
+        request,
+        get_screen(SLUG),
+        pk,
+        lambda: services.manual_round_publish(by=request.user, round=round),
         _("Résultats publiés : chaque interne et chaque responsable est prévenu."),
     )
 

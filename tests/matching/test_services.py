@@ -276,3 +276,49 @@ def test_round_two_offers_the_seats_left_to_those_without_a_post(
     assert list(second.candidacies.values_list("resident_id", flat=True)) == [
         unmatched.get().candidacy.resident_id
     ]
+
+
+def test_a_round_by_hearing_is_decided_post_by_post_within_the_seats_left(
+    django_capture_on_commit_callbacks,
+):
+    world = matching_world(residents=5, sites=5)
+    apply_all(world, lambda n, k: 5 if k < 4 else 0)
+    rank_all(world, lambda k, n: n + 1)
+    world.move_calendar("after")
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.run_start(by=world.ars, round=world.round)
+    run.refresh_from_db()
+    services.round_publish(by=world.ars, round=world.round, run=run)
+    now = world.round.publication_at + timedelta(days=1)
+    hearing = services.round_create(
+        by=world.ars,
+        campaign=world.campaign,
+        wishes_open=now,
+        wishes_close=now + timedelta(days=1),
+        ranking_open=now + timedelta(days=1),
+        ranking_close=now + timedelta(days=2),
+        publication_at=now + timedelta(days=3),
+        manual=True,
+    )
+    candidacy = hearing.candidacies.get()  # the one left without a post
+    offer = hearing.offers.get()
+    assert "sans calcul" in refusal(
+        lambda: services.run_start(by=world.ars, round=hearing, now=now)
+    )
+    services.manual_assign(
+        by=world.ars, candidacy=candidacy, offer=offer, note="Après audition."
+    )
+    other = make_user_with_role(Role.ARS, region=region("53"))
+    assert "Seule l'ARS de la région" in refusal(
+        lambda: services.manual_assign(by=other, candidacy=candidacy, offer=None)
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.manual_round_publish(by=world.ars, round=hearing)
+    candidacy.refresh_from_db()
+    assert candidacy.result.offer == offer
+    assert candidacy.result.note == "Après audition."
+    assert candidacy.resident.person.primary_email in {m.to[0] for m in mail.outbox}
+    assert "n'est pas possible" in refusal(
+        lambda: services.manual_round_publish(by=world.ars, round=hearing)
+    )
