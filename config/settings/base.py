@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "domains.cockpit",
     "domains.demo",
     "imports",
+    "assistance",
     "siimop_site",
     # Wagtail
     "wagtail.contrib.forms",
@@ -50,6 +51,8 @@ INSTALLED_APPS = [
     "simple_history",
     "django_q",
     "anymail",
+    "helpdesk",  # django-helpdesk, the installed package (UNESS Assistance builds on it)
+    "rest_framework",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -58,7 +61,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sites",  # django-helpdesk needs it
 ]
+SITE_ID = 1
+# django-helpdesk: no pinax-teams; per-queue staff permissions are enforced by
+# UNESS Assistance's own selectors, not left to this setting alone.
+HELPDESK_TEAMS_MODE_ENABLED = False
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

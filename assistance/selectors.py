@@ -1,0 +1,25 @@
+"""Reads of UNESS Assistance scoped to who asks: a level-1 agent sees the tickets of
+his subdivisions' teams only, level 2 and UNESS admins see all, anyone else his own."""
+
+from django.db.models import Q, QuerySet
+from helpdesk.models import Ticket
+
+from domains.people.roles import Role
+from domains.people.selectors import active_functions
+
+NATIONAL_ROLES = (Role.SUPPORT_L2, Role.UNESS_ADMIN)
+
+
+def visible_tickets(user) -> QuerySet[Ticket]:
+    if not user.is_authenticated:
+        return Ticket.objects.none()
+    functions = active_functions(user, all_functions=True)
+    if user.is_superuser or any(f.role in NATIONAL_ROLES for f in functions):
+        return Ticket.objects.all()
+    subdivisions = [f.subdivision_id for f in functions if f.role == Role.SUPPORT_L1]
+    own = Q(siimop__person__user=user)
+    if subdivisions:
+        return Ticket.objects.filter(
+            own | Q(queue__team__tier=1, queue__team__subdivision_id__in=subdivisions)
+        )
+    return Ticket.objects.filter(own)
