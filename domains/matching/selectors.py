@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 
 from domains.people.roles import PerimeterKind, Role
@@ -111,12 +119,9 @@ def supervised_offers(user) -> QuerySet[RoundPost]:
 
 def applicants(offer: RoundPost) -> QuerySet[Candidacy]:
     """Who applied to the post (submitted, at least one heart), with the rank given."""
+    wished = Wish.objects.filter(offer=offer, hearts__gt=0).values("candidacy_id")
     return (
-        Candidacy.objects.filter(
-            submitted_at__isnull=False,
-            wishes__offer=offer,
-            wishes__hearts__gt=0,
-        )
+        Candidacy.objects.filter(submitted_at__isnull=False, pk__in=wished)
         .select_related("resident__person", "resident__subdivision")
         .annotate(
             current_rank=Subquery(
@@ -165,20 +170,24 @@ def may_see_file(user, candidacy: Candidacy) -> bool:
 
 def concerned_residents(campaign: MatchingCampaign) -> QuerySet[Resident]:
     """Residents of the region in a campaign specialty, at the end of the
-    approfondissement phase or already in consolidation."""
+    approfondissement phase or already in consolidation.
+
+    Uncorrelated IN subqueries: PostgreSQL hashes them once, whatever its statistics
+    say (correlated EXISTS were planned as nested loops on fresh tables)."""
     enrolled = Enrolment.objects.filter(
-        resident_id=OuterRef("pk"),
         state=EnrolmentState.ACTIVE,
-        specialty__in=campaign.specialties.all(),
-    )
-    phase = PhasePeriod.objects.filter(
-        enrolment__resident_id=OuterRef("pk"),
+        specialty__in=campaign.specialties.values("pk"),
+    ).values("resident_id")
+    in_phase = PhasePeriod.objects.filter(
         enrolment__state=EnrolmentState.ACTIVE,
         actual_end__isnull=True,
         phase__code__in=["approfondissement", "consolidation"],
-    )
-    return Resident.objects.filter(
-        Exists(enrolled), Exists(phase), subdivision__region_id=campaign.region_id
+    ).values("enrolment__resident_id")
+    return (
+        Resident.objects.filter(subdivision__region_id=campaign.region_id)
+        .filter(pk__in=enrolled)
+        .filter(pk__in=in_phase)
+        .order_by("pk")
     )
 
 
@@ -255,9 +264,11 @@ def not_applied(user, round: MatchingRound) -> QuerySet[Candidacy]:
 
 def offers_with_applicants(user, round: MatchingRound) -> QuerySet[RoundPost]:
     applied = Wish.objects.filter(
-        offer_id=OuterRef("pk"), hearts__gt=0, candidacy__submitted_at__isnull=False
+        offer__round=round, hearts__gt=0, candidacy__submitted_at__isnull=False
+    ).values("offer_id")
+    return visible_offers(user, round).annotate(
+        has_applicants=ExpressionWrapper(Q(pk__in=applied), output_field=BooleanField())
     )
-    return visible_offers(user, round).annotate(has_applicants=Exists(applied))
 
 
 def not_ranked(user, round: MatchingRound) -> QuerySet[RoundPost]:
