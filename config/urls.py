@@ -17,6 +17,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("compte/", include("domains.identity.urls")),
     path("cockpit/", include("domains.cockpit.urls")),
+    path("assistance/", include("assistance.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("verifier/<str:code>/", verify_document, name="verify_document"),
 ]

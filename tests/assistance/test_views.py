@@ -1,0 +1,74 @@
+"""Filing a request from any page, signed in or not, and following it."""
+
+import pytest
+from django.core.cache import cache
+
+from assistance.models import TicketContext
+from assistance.services import teams_setup
+from domains.people.roles import Role
+from tests.factories.people import make_user_with_role
+from tests.factories.residents import make_resident
+
+pytestmark = pytest.mark.django_db
+
+DATA = {
+    "category": "appariements",
+    "title": "Mes vœux ne s'enregistrent pas",
+    "description": "Le bouton Valider ne fait rien.",
+}
+
+
+@pytest.fixture(autouse=True)
+def teams():
+    teams_setup()
+    cache.clear()
+
+
+def test_a_resident_files_from_a_cockpit_page_and_follows_her_request(client):
+    resident = make_resident(last_name="DEMANDEUSE")
+    user = resident.person.user
+    client.force_login(user)
+    page = client.get("/assistance/nouvelle/?depuis=/cockpit/mon-appariement/")
+    assert "Page d'origine : /cockpit/mon-appariement/." in page.content.decode()
+    response = client.post(
+        "/assistance/nouvelle/",
+        {**DATA, "email": user.email, "page": "/cockpit/mon-appariement/"},
+        follow=True,
+    )
+    assert "enregistrée : un accusé de réception" in response.content.decode()
+    context = TicketContext.objects.get(person=resident.person)
+    assert context.page == "/cockpit/mon-appariement/"
+    assert context.application == "Cockpit"
+    assert context.subdivision == resident.subdivision
+    assert context.ticket.queue.team.subdivision == resident.subdivision
+    assert "Mes vœux ne s&#x27;enregistrent pas" in response.content.decode()
+    other = make_user_with_role(Role.RESIDENT)
+    client.force_login(other)
+    assert "Mes vœux" not in client.get("/assistance/mes-demandes/").content.decode()
+
+
+def test_signed_out_visitors_file_a_few_requests_an_hour(client):
+    for _ in range(5):
+        response = client.post(
+            "/assistance/nouvelle/", {**DATA, "email": "perdu@exemple.fr"}
+        )
+        assert response.status_code == 302
+    response = client.post(
+        "/assistance/nouvelle/", {**DATA, "email": "perdu@exemple.fr"}
+    )
+    assert "Trop de demandes depuis cette adresse" in response.content.decode()
+    assert TicketContext.objects.count() == 5
+    # Without a subdivision known, level 2 takes them.
+    assert {c.tier for c in TicketContext.objects.all()} == {2}
+
+
+def test_the_origin_is_never_an_outside_address(client):
+    response = client.get("/assistance/nouvelle/?depuis=https://ailleurs.example/x")
+    page = response.content.decode()
+    assert 'value="https://ailleurs.example/x"' not in page
+    assert "Page d'origine" not in page
+
+
+def test_every_page_links_to_uness_assistance(client):
+    page = client.get("/compte/connexion/").content.decode()
+    assert "/assistance/nouvelle/?depuis=/compte/connexion/" in page
