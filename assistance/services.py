@@ -7,11 +7,12 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
-from helpdesk.models import Queue, Ticket
+from helpdesk.models import FollowUp, Queue, Ticket, TicketChange
 
 from domains.referential.models import Subdivision
 
 from .models import Category, Route, Team, TicketContext, Tier
+from .selectors import visible_tickets
 
 LEVEL_2_SLUG = "uness-niveau-2"
 
@@ -110,5 +111,114 @@ def request_file(
     )
     transaction.on_commit(
         lambda: async_task("assistance.tasks.send_acknowledgement", ticket.pk)
+    )
+    return ticket
+
+
+# --- tiers and assignment: every move is a follow-up with its changes (the history) --
+
+
+def _record(*, by, ticket: Ticket, title: str, reason: str, changes) -> None:
+    followup = FollowUp.objects.create(
+        ticket=ticket, title=title, comment=reason, public=False, user=by
+    )
+    for field, old, new in changes:
+        TicketChange.objects.create(
+            followup=followup, field=field, old_value=old, new_value=new
+        )
+
+
+def _handled_by(by, ticket: Ticket) -> None:
+    if not visible_tickets(by).filter(pk=ticket.pk, queue__team__isnull=False).exists():
+        raise ValidationError(_("Cette demande n'est pas dans vos équipes."))
+
+
+def _move_to(*, by, ticket: Ticket, team: Team, title: str, reason: str) -> Ticket:
+    old = ticket.queue.title
+    ticket.queue = team.queue
+    ticket.assigned_to = None
+    ticket.save()
+    TicketContext.objects.filter(ticket=ticket).update(tier=team.tier)
+    _record(
+        by=by,
+        ticket=ticket,
+        title=title,
+        reason=reason,
+        changes=[(_("Équipe"), old, team.queue.title)],
+    )
+    return ticket
+
+
+@transaction.atomic
+def ticket_escalate(*, by, ticket: Ticket, reason: str) -> Ticket:
+    """Level 1 hands the request to level 2 (UNESS), saying why."""
+    _handled_by(by, ticket)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Dites pourquoi vous escaladez.")})
+    if ticket.queue.team.tier == Tier.LEVEL_2:
+        raise ValidationError(_("La demande est déjà au niveau 2."))
+    return _move_to(
+        by=by,
+        ticket=ticket,
+        team=level_2_team(),
+        title=_("Escaladée au niveau 2"),
+        reason=reason.strip(),
+    )
+
+
+@transaction.atomic
+def ticket_deescalate(*, by, ticket: Ticket, reason: str) -> Ticket:
+    """Level 2 sends the request back to the level-1 team its route names."""
+    _handled_by(by, ticket)
+    if ticket.queue.team.tier != Tier.LEVEL_2:
+        raise ValidationError(_("La demande n'est pas au niveau 2."))
+    context = ticket.siimop
+    route = Route.objects.filter(
+        subdivision=context.subdivision, category=context.category
+    ).first()
+    if route is None:
+        raise ValidationError(_("Aucune équipe de niveau 1 pour cette demande."))
+    return _move_to(
+        by=by,
+        ticket=ticket,
+        team=route.team,
+        title=_("Renvoyée au niveau 1"),
+        reason=reason.strip(),
+    )
+
+
+@transaction.atomic
+def ticket_reassign(
+    *, by, ticket: Ticket, team: Team | None = None, assignee=None, reason: str = ""
+) -> Ticket:
+    """To another team, or to a colleague (who must see the request)."""
+    _handled_by(by, ticket)
+    if team is not None and team.pk != ticket.queue.team.pk:
+        return _move_to(
+            by=by,
+            ticket=ticket,
+            team=team,
+            title=_("Confiée à une autre équipe"),
+            reason=reason.strip(),
+        )
+    if assignee is None:
+        raise ValidationError(_("Choisissez une équipe ou un collègue."))
+    if not visible_tickets(assignee).filter(pk=ticket.pk).exists():
+        raise ValidationError(
+            {
+                "assignee": _(
+                    "Ce collègue ne fait pas partie d'une équipe de la demande."
+                )
+            }
+        )
+    old = ticket.assigned_to.get_username() if ticket.assigned_to else "—"
+    ticket.assigned_to = assignee
+    ticket.save()
+    _record(
+        by=by,
+        ticket=ticket,
+        title=_("Confiée à un collègue"),
+        reason=reason.strip(),
+        changes=[(_("Confiée à"), old, assignee.get_username())],
     )
     return ticket
