@@ -2,7 +2,7 @@
 his subdivisions' teams only, level 2 and UNESS admins see all, anyone else his own."""
 
 from django.db.models import Q, QuerySet
-from helpdesk.models import Ticket
+from helpdesk.models import PreSetReply, Ticket
 
 from domains.people.roles import Role
 from domains.people.selectors import active_functions
@@ -23,3 +23,13 @@ def visible_tickets(user) -> QuerySet[Ticket]:
             own | Q(queue__team__tier=1, queue__team__subdivision_id__in=subdivisions)
         )
     return Ticket.objects.filter(own)
+
+
+def canned_answers(ticket: Ticket) -> QuerySet[PreSetReply]:
+    """National answers (written by UNESS, for every queue) and those of the
+    ticket's team, national ones first."""
+    return (
+        PreSetReply.objects.filter(Q(queues__isnull=True) | Q(queues=ticket.queue))
+        .distinct()
+        .order_by("name")
+    )

@@ -7,12 +7,14 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
-from helpdesk.models import FollowUp, Queue, Ticket, TicketChange
+from helpdesk.models import FollowUp, PreSetReply, Queue, Ticket, TicketChange
 
+from domains.people.roles import Role
+from domains.people.selectors import active_functions
 from domains.referential.models import Subdivision
 
 from .models import Category, Route, Team, TicketContext, Tier
-from .selectors import visible_tickets
+from .selectors import NATIONAL_ROLES, visible_tickets
 
 LEVEL_2_SLUG = "uness-niveau-2"
 
@@ -222,3 +224,58 @@ def ticket_reassign(
         changes=[(_("Confiée à"), old, assignee.get_username())],
     )
     return ticket
+
+
+# --- canned answers and answers ------------------------------------------------------
+
+
+@transaction.atomic
+def canned_answer_save(*, by, name: str, body: str, team: Team | None) -> PreSetReply:
+    """A national answer (team None: UNESS admins and level 2) or a team's own (its
+    agents)."""
+    if team is None:
+        if not (
+            by.is_superuser
+            or any(f.role in NATIONAL_ROLES for f in active_functions(by))
+        ):
+            raise ValidationError(
+                _("Les réponses nationales sont écrites par l'UNESS.")
+            )
+    elif not _member_of(by, team):
+        raise ValidationError(_("Vous n'êtes pas de cette équipe."))
+    if not name.strip() or not body.strip():
+        raise ValidationError(_("Une réponse type a un nom et un texte."))
+    reply = PreSetReply.objects.create(name=name.strip()[:100], body=body.strip())
+    if team is not None:
+        reply.queues.add(team.queue)
+    return reply
+
+
+def _member_of(user, team: Team) -> bool:
+    functions = active_functions(user, all_functions=True)
+    if team.tier == Tier.LEVEL_2:
+        return user.is_superuser or any(f.role in NATIONAL_ROLES for f in functions)
+    return any(
+        f.role == Role.SUPPORT_L1 and f.subdivision_id == team.subdivision_id
+        for f in functions
+    )
+
+
+@transaction.atomic
+def answer_send(*, by, ticket: Ticket, text: str) -> FollowUp:
+    """An agent's public answer (a canned answer edited or not); the person is
+    e-mailed."""
+    _handled_by(by, ticket)
+    if not text.strip():
+        raise ValidationError({"text": _("La réponse est vide.")})
+    followup = FollowUp.objects.create(
+        ticket=ticket,
+        title=_("Réponse de l'assistance"),
+        comment=text.strip(),
+        public=True,
+        user=by,
+    )
+    transaction.on_commit(
+        lambda: async_task("assistance.tasks.send_answer", followup.pk)
+    )
+    return followup

@@ -20,3 +20,21 @@ def send_acknowledgement(ticket_id: int) -> None:
         from_email=None,
         recipient_list=[ticket.submitter_email],
     )
+
+
+def send_answer(followup_id: int) -> None:
+    from helpdesk.models import FollowUp
+
+    followup = FollowUp.objects.filter(pk=followup_id).select_related("ticket").first()
+    if followup is None or not followup.ticket.submitter_email:
+        return
+    ticket = followup.ticket
+    send_mail(
+        subject=f"UNESS Assistance — réponse à votre demande n° {ticket.pk}",
+        message=(
+            f"Bonjour,\n\nRéponse à votre demande « {ticket.title} » :\n\n"
+            f"{followup.comment}\n\nUNESS Assistance"
+        ),
+        from_email=None,
+        recipient_list=[ticket.submitter_email],
+    )
