@@ -1,21 +1,33 @@
-"""UNESS Assistance for the person asking: the request form (reachable from every
-page, signed in or not) and "Mes demandes"."""
+"""UNESS Assistance: for the person asking, the request form (reachable from every
+page, signed in or not) and "Mes demandes"; for the agents, the ticket page's
+actions (answer, escalate, send back)."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from helpdesk.models import FollowUp
 
-from domains.cockpit.views import save_form
+from domains.cockpit.views import (
+    decide,
+    get_record,
+    get_screen,
+    save_form,
+    screen_url,
+)
 from domains.people.roles import Role
 from domains.people.selectors import active_functions
 
 from .forms import RequestForm
 from .models import TicketContext
-from .services import request_file
+from .selectors import canned_answers, visible_tickets
+from .services import answer_send, request_file, ticket_deescalate, ticket_escalate
+from .targets import deadlines
 
 ANONYMOUS_PER_HOUR = 5
 
@@ -105,3 +117,75 @@ def my_requests(request):
         .order_by("-ticket__created")
     )
     return render(request, "assistance/mine.html", {"contexts": contexts})
+
+
+# --- the agents (cockpit screen "demandes-assistance") ------------------------------
+
+
+class AnswerForm(forms.Form):
+    text = forms.CharField(label=_("Réponse"), widget=forms.Textarea)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Motif"), required=False, max_length=1000)
+
+
+def ticket_context(request, ticket) -> dict:
+    return {
+        "followups": FollowUp.objects.filter(ticket=ticket)
+        .select_related("user")
+        .prefetch_related("ticketchange_set")
+        .order_by("date", "pk"),
+        "canned": canned_answers(ticket),
+        "deadlines": deadlines(ticket),
+        "siimop": getattr(ticket, "siimop", None),
+    }
+
+
+def _ticket(request, pk: int):
+    return get_record(request, get_screen("demandes-assistance"), pk, "change")
+
+
+@login_required
+@require_http_methods(["POST"])
+def ticket_answer(request, pk: int):
+    ticket = _ticket(request, pk)
+    form = AnswerForm(request.POST)
+    return decide(
+        request,
+        get_screen("demandes-assistance"),
+        pk,
+        lambda: answer_send(
+            by=request.user, ticket=ticket, text=form.cleaned_data["text"]
+        ),
+        _("Réponse envoyée à la personne par e-mail."),
+        form=form,
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def ticket_tier(request, pk: int, decision: str):
+    ticket = _ticket(request, pk)
+    service = {"escalader": ticket_escalate, "renvoyer": ticket_deescalate}.get(
+        decision
+    )
+    if service is None:
+        raise Http404
+    form = ReasonForm(request.POST)
+    screen = get_screen("demandes-assistance")
+    response = decide(
+        request,
+        screen,
+        pk,
+        lambda: service(
+            by=request.user, ticket=ticket, reason=form.cleaned_data["reason"]
+        ),
+        _("Demande escaladée au niveau 2.")
+        if decision == "escalader"
+        else _("Demande renvoyée au niveau 1."),
+        form=form,
+    )
+    if not visible_tickets(request.user).filter(pk=pk).exists():
+        return redirect(screen_url(screen, "list"))  # handed to a team he is not in
+    return response

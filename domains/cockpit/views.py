@@ -390,7 +390,7 @@ def screen_export(request, screen: str, fmt: str):
         table = screen.table_class(queryset, order_by=sort)
         queryset = table.data.data  # ordered as on screen
     columns = export_columns(screen)
-    headers = [header for header, _path in columns]
+    headers = [str(header) for header, _path in columns]  # lazy labels, for openpyxl
     data = rows(queryset, columns)
     filename = f"{screen.slug}"
     if fmt == "csv":

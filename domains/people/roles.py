@@ -94,6 +94,7 @@ MANAGING_ROLES = frozenset(
         Role.SITE_SUPERVISOR,
         Role.MEDICAL_AFFAIRS,
         Role.RESIDENT,
+        Role.SUPPORT_L1,  # answers and moves the tickets of its subdivision's teams
     }
 )
 
@@ -147,6 +148,9 @@ _RUN_MATCHING = [
     "matching.change_matchingcampaign",
     "matching.change_candidacy",
 ]
+
+# UNESS Assistance agents: the tickets of their teams (django-helpdesk's model).
+_SUPPORT = ["helpdesk.view_ticket", "helpdesk.change_ticket"]
 
 # Model-wide permissions each role's group carries; the perimeter narrows them.
 ROLE_MODEL_PERMISSIONS: dict[str, list[str]] = {
@@ -225,8 +229,13 @@ ROLE_MODEL_PERMISSIONS: dict[str, list[str]] = {
         "matching.add_wish",
     ],
     Role.RESIDENT_REPRESENTATIVE: [*_READ_REFERENTIAL],
-    Role.SUPPORT_L1: [*_READ_REFERENTIAL, "people.view_person"],
-    Role.SUPPORT_L2: [*_READ_REFERENTIAL, "people.view_person", "people.view_function"],
+    Role.SUPPORT_L1: [*_READ_REFERENTIAL, "people.view_person", *_SUPPORT],
+    Role.SUPPORT_L2: [
+        *_READ_REFERENTIAL,
+        "people.view_person",
+        "people.view_function",
+        *_SUPPORT,
+    ],
 }
 
 

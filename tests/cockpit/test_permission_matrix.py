@@ -18,6 +18,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from openpyxl import load_workbook
 
+from assistance.services import request_file, teams_setup
 from domains.cockpit.models import SavedFilter
 from domains.cockpit.registry import registry
 from domains.identity.models import AccountRequest, ReconciliationCase
@@ -152,6 +153,14 @@ def world():
         status=RunStatus.DONE,
         output={"assignments": {}, "unassigned": []},
     )
+    teams_setup()
+    ticket = request_file(
+        title="Demande Témoin d'assistance",
+        description="Rien ne s'affiche.",
+        category="parcours",
+        email="temoin@etu.exemple.fr",
+        subdivision=subdivision("LYON"),
+    )
     users = {
         "resident": make_user_with_role(Role.RESIDENT),
         "rts_other": make_user_with_role(
@@ -171,6 +180,9 @@ def world():
         "rightful:mon-appariement": candidacy.resident.person.user,
         "rightful:candidatures": candidacy.resident.person.user,
         "rightful:classements": matching.supervisors[0],
+        "rightful:demandes-assistance": make_user_with_role(
+            Role.SUPPORT_L1, subdivision=subdivision("LYON")
+        ),
     }
     records = {
         "etablissements": lyon_establishment,
@@ -195,6 +207,7 @@ def world():
         "reprise": import_run,
         "personnes-a-rapprocher": proposal,
         "campagnes-appariement": matching.campaign,
+        "demandes-assistance": ticket,
     }
     labels = {
         "etablissements": "Hôpital Lyonnais Témoin",
@@ -210,6 +223,7 @@ def world():
         "reprise": "reprise-temoin.csv",
         "personnes-a-rapprocher": "PROPOSITEMOIN",
         "campagnes-appariement": "Appariement cardiologie 2027",
+        "demandes-assistance": "Demande Témoin",
     }
     filters = {
         slug: SavedFilter.objects.create(
@@ -240,6 +254,7 @@ DECISIONS = {
     "rapprochements": "classer",
     "reprise": "abandonner",
     "personnes-a-rapprocher": "ecarter",
+    "demandes-assistance": "escalader",
 }
 OTHER_PARAMETERS = {
     "kind": lambda world: "semesters",
