@@ -6,7 +6,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 import helpdesk
-from assistance.models import Category, Route, TicketContext, Tier
+from assistance.models import Category, Route, Team, TicketContext, Tier
 from assistance.selectors import visible_tickets
 from assistance.services import request_file, teams_setup
 from domains.people.roles import Role
@@ -102,3 +102,10 @@ def test_the_person_asking_sees_her_own_requests_only(teams):
     mine = file(subdivision("LYON"), person=resident.person)
     file(subdivision("LYON"))
     assert list(visible_tickets(resident)) == [mine]
+
+
+def test_every_fresh_database_can_route_a_request():
+    # Set up after migrate: no request ever finds itself without a team.
+    assert Team.objects.filter(tier=Tier.LEVEL_2).count() == 1
+    assert Team.objects.filter(tier=Tier.LEVEL_1).count() == 28
+    assert file(subdivision("RENNES")).queue.team.subdivision == subdivision("RENNES")
