@@ -4,7 +4,7 @@ alike."""
 
 import django_filters
 import django_tables2 as tables
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from helpdesk.models import Ticket
 
@@ -17,9 +17,14 @@ from .models import Category
 from .selectors import visible_tickets
 
 
+def _page(record) -> str:
+    # Not Ticket.get_absolute_url: django-helpdesk's own staff pages are not mounted.
+    return reverse("cockpit:demandes_assistance_detail", args=[record.pk])
+
+
 class TicketTable(CockpitTable):
-    id = tables.Column(verbose_name=_("N°"), linkify=True)
-    title = tables.Column(verbose_name=_("Objet"), linkify=True)
+    id = tables.Column(verbose_name=_("N°"), linkify=_page)
+    title = tables.Column(verbose_name=_("Objet"), linkify=_page)
     category = tables.Column(
         accessor="siimop__category", verbose_name=_("Catégorie"), orderable=False
     )

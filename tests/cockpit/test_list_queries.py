@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from assistance.services import request_file, teams_setup
 from domains.cockpit.registry import registry
 from domains.identity.models import ReconciliationCase
 from domains.people.roles import Role
@@ -20,6 +21,7 @@ from tests.factories.referential import (
     phase,
     region,
     specialty,
+    subdivision,
 )
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +55,14 @@ def add_rows(count: int, semester) -> None:
             subject=f"{person.pk}@univ-lyon1.fr",
         )
         case.candidates.add(person)
+        request_file(
+            title=f"Demande {i}",
+            description="Texte.",
+            category="compte",
+            email=f"demande{i}@exemple.fr",
+            subdivision=subdivision("LYON"),
+            person=person,
+        )
 
 
 def count_queries(client, url: str) -> int:
@@ -67,6 +77,9 @@ def test_list_queries_do_not_grow_with_rows(client, slug):
     semester = current_semester()
     if slug == "rapprochements":  # national work, for UNESS admins
         login_verified(client, make_user_with_role(Role.UNESS_ADMIN))
+    elif slug == "demandes-assistance":  # the support agents' screen
+        teams_setup()
+        client.force_login(make_user_with_role(Role.SUPPORT_L2))
     else:
         client.force_login(make_user_with_role(Role.ARS, region=region("84")))
     url = reverse(f"cockpit:{registry.screens[slug].url_name}_list")
