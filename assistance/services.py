@@ -279,3 +279,51 @@ def answer_send(*, by, ticket: Ticket, text: str) -> FollowUp:
         lambda: async_task("assistance.tasks.send_answer", followup.pk)
     )
     return followup
+
+
+# --- the person asking: reply and close ----------------------------------------------
+
+
+def _own_request(by, ticket: Ticket) -> None:
+    if not TicketContext.objects.filter(ticket=ticket, person__user=by).exists():
+        raise ValidationError(_("Cette demande n'est pas la vôtre."))
+
+
+@transaction.atomic
+def request_reply(*, by, ticket: Ticket, text: str) -> FollowUp:
+    """The person adds to her request; a resolved or closed one is reopened."""
+    _own_request(by, ticket)
+    if not text.strip():
+        raise ValidationError({"text": _("Votre message est vide.")})
+    reopen = ticket.status in (Ticket.RESOLVED_STATUS, Ticket.CLOSED_STATUS)
+    followup = FollowUp.objects.create(
+        ticket=ticket,
+        title=_("Message du demandeur"),
+        comment=text.strip(),
+        public=True,
+        user=by,
+        new_status=Ticket.REOPENED_STATUS if reopen else None,
+    )
+    if reopen:
+        ticket.status = Ticket.REOPENED_STATUS
+        ticket.save()
+    return followup
+
+
+@transaction.atomic
+def request_close(*, by, ticket: Ticket) -> Ticket:
+    """The person says her request is settled."""
+    _own_request(by, ticket)
+    if ticket.status == Ticket.CLOSED_STATUS:
+        raise ValidationError(_("Cette demande est déjà close."))
+    FollowUp.objects.create(
+        ticket=ticket,
+        title=_("Close par le demandeur"),
+        comment="",
+        public=True,
+        user=by,
+        new_status=Ticket.CLOSED_STATUS,
+    )
+    ticket.status = Ticket.CLOSED_STATUS
+    ticket.save()
+    return ticket

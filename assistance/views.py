@@ -26,7 +26,14 @@ from domains.people.selectors import active_functions
 from .forms import RequestForm
 from .models import TicketContext
 from .selectors import canned_answers, visible_tickets
-from .services import answer_send, request_file, ticket_deescalate, ticket_escalate
+from .services import (
+    answer_send,
+    request_close,
+    request_file,
+    request_reply,
+    ticket_deescalate,
+    ticket_escalate,
+)
 from .targets import deadlines
 
 ANONYMOUS_PER_HOUR = 5
@@ -117,6 +124,52 @@ def my_requests(request):
         .order_by("-ticket__created")
     )
     return render(request, "assistance/mine.html", {"contexts": contexts})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_request(request, pk: int):
+    """One of her requests: the public exchanges, reply, close."""
+    context = (
+        TicketContext.objects.filter(person__user=request.user, ticket_id=pk)
+        .select_related("ticket__queue")
+        .first()
+    )
+    if context is None:
+        raise Http404
+    ticket = context.ticket
+    form = AnswerForm(request.POST or None)
+    if request.method == "POST":
+        if request.POST.get("action") == "clore":
+            form = forms.Form(data={})  # nothing to fill in; carries a refusal
+            done = form.is_valid() and save_form(
+                form, lambda: request_close(by=request.user, ticket=ticket)
+            )
+            success = _("Demande close. Merci.")
+        else:
+            done = form.is_valid() and save_form(
+                form,
+                lambda: request_reply(
+                    by=request.user, ticket=ticket, text=form.cleaned_data["text"]
+                ),
+            )
+            success = _("Message envoyé à l'assistance.")
+        if done:
+            messages.success(request, success)
+            return redirect("assistance:request", pk=pk)
+    return render(
+        request,
+        "assistance/my_request.html",
+        {
+            "context": context,
+            "ticket": ticket,
+            "form": form,
+            "closed": ticket.status == ticket.CLOSED_STATUS,
+            "followups": FollowUp.objects.filter(ticket=ticket, public=True)
+            .select_related("user")
+            .order_by("date", "pk"),
+        },
+    )
 
 
 # --- the agents (cockpit screen "demandes-assistance") ------------------------------

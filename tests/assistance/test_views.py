@@ -72,3 +72,32 @@ def test_the_origin_is_never_an_outside_address(client):
 def test_every_page_links_to_uness_assistance(client):
     page = client.get("/compte/connexion/").content.decode()
     assert "/assistance/nouvelle/?depuis=/compte/connexion/" in page
+
+
+def test_she_reads_the_answer_replies_and_closes_her_request(
+    client, django_capture_on_commit_callbacks
+):
+    from helpdesk.models import Ticket
+
+    from assistance.services import answer_send
+    from tests.factories.referential import subdivision
+
+    resident = make_resident(last_name="SUIVIE")
+    user = resident.person.user
+    client.force_login(user)
+    client.post("/assistance/nouvelle/", {**DATA, "email": user.email})
+    ticket = TicketContext.objects.get(person=resident.person).ticket
+    agent = make_user_with_role(Role.SUPPORT_L1, subdivision=subdivision("LYON"))
+    answer_send(by=agent, ticket=ticket, text="Videz le cache de votre navigateur.")
+    url = f"/assistance/mes-demandes/{ticket.pk}/"
+    assert "Videz le cache de votre navigateur." in client.get(url).content.decode()
+    response = client.post(url, {"text": "C'est réglé, merci."}, follow=True)
+    assert "Message envoyé à l&#x27;assistance." in response.content.decode()
+    response = client.post(url, {"action": "clore"}, follow=True)
+    assert "Demande close. Merci." in response.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.CLOSED_STATUS
+    other = make_user_with_role(Role.RESIDENT)
+    client.force_login(other)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"action": "clore"}).status_code == 404
