@@ -8,6 +8,7 @@ from django.db.models import (
     BooleanField,
     Count,
     ExpressionWrapper,
+    F,
     OuterRef,
     Q,
     QuerySet,
@@ -300,7 +301,11 @@ def round_dashboard(user, round: MatchingRound) -> RoundDashboard:
         hearing=list(candidacies.select_related("result__offer__post__training_site"))
         if round.manual
         else None,
-        seats_left=[o for o in offered if o.seats > o.results.count()]
+        seats_left=list(
+            offers_with_applicants(user, round)
+            .annotate(taken=Count("results"))
+            .filter(seats__gt=F("taken"))
+        )
         if round.manual and not published
         else None,
     )

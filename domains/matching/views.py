@@ -71,6 +71,10 @@ def _manage(request, pk: int):
     return get_record(request, get_screen(SLUG), pk, "change")
 
 
+def _managed_round(request, pk: int, number: int) -> MatchingRound:
+    return get_object_or_404(_manage(request, pk).rounds, number=number)
+
+
 @login_required
 @require_http_methods(["POST"])
 def round_create(request, pk: int):
@@ -113,8 +117,7 @@ def round_remind(request, pk: int, number: int):
 @login_required
 @require_http_methods(["POST"])
 def round_compute(request, pk: int, number: int):
-    _manage(request, pk)
-    round = _round(request, pk, number, "change")
+    round = _managed_round(request, pk, number)
     form = ComputeForm(request.POST, request=request)
     return decide(
         request,
@@ -137,8 +140,7 @@ def _run(round, run_pk):
 @login_required
 @require_http_methods(["POST"])
 def run_replay(request, pk: int, number: int, run_pk: int):
-    _manage(request, pk)
-    run = _run(_round(request, pk, number, "change"), run_pk)
+    run = _run(_managed_round(request, pk, number), run_pk)
     return decide(
         request,
         get_screen(SLUG),
@@ -151,8 +153,7 @@ def run_replay(request, pk: int, number: int, run_pk: int):
 @login_required
 @require_http_methods(["POST"])
 def run_publish(request, pk: int, number: int, run_pk: int):
-    _manage(request, pk)
-    round = _round(request, pk, number, "change")
+    round = _managed_round(request, pk, number)
     run = _run(round, run_pk)
     return decide(
         request,
@@ -166,8 +167,7 @@ def run_publish(request, pk: int, number: int, run_pk: int):
 @login_required
 @require_http_methods(["POST"])
 def hearing_decide(request, pk: int, number: int):
-    _manage(request, pk)
-    round = _round(request, pk, number, "change")
+    round = _managed_round(request, pk, number)
     form = HearingForm(request.POST, request=request)
 
     def write():
@@ -188,8 +188,7 @@ def hearing_decide(request, pk: int, number: int):
 @login_required
 @require_http_methods(["POST"])
 def hearing_publish(request, pk: int, number: int):
-    _manage(request, pk)
-    round = _round(request, pk, number, "change")
+    round = _managed_round(request, pk, number)
     return decide(
         request,
         get_screen(SLUG),
