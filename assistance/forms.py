@@ -14,4 +14,9 @@ class RequestForm(CockpitForm):
         label=_("Adresse e-mail"),
         help_text=_("Pour l'accusé de réception et les réponses."),
     )
+    attachment = forms.FileField(
+        label=_("Capture d'écran ou fichier (facultatif)"),
+        required=False,
+        help_text=_("PDF, PNG, JPEG, TXT, CSV ou XLSX ; 5 Mo au plus."),
+    )
     page = forms.CharField(widget=forms.HiddenInput, required=False)

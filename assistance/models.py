@@ -116,6 +116,19 @@ class TicketContext(models.Model):
     application = models.CharField(_("application"), max_length=100, blank=True)
     page = models.CharField(_("page d'origine"), max_length=500, blank=True)
     function = models.CharField(_("fonction active"), max_length=300, blank=True)
+    # Targets and measures, set by the services when the events happen, so that lists
+    # filter the late tickets and statistics read times without recomputing hours.
+    first_response_due = models.DateTimeField(_("première réponse attendue"), null=True)
+    resolution_due = models.DateTimeField(_("résolution attendue"), null=True)
+    first_answer_at = models.DateTimeField(_("première réponse"), null=True)
+    resolved_at = models.DateTimeField(_("résolue le"), null=True)
+    first_response_hours = models.FloatField(
+        _("délai de première réponse (heures ouvrées)"), null=True
+    )
+    resolution_hours = models.FloatField(
+        _("délai de résolution (heures ouvrées)"), null=True
+    )
+    escalated = models.BooleanField(_("escaladée au niveau 2"), default=False)
 
     class Meta:
         verbose_name = _("contexte SIIMOP d'une demande")
@@ -123,3 +136,50 @@ class TicketContext(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket} ({self.get_category_display()})"
+
+
+class Period(models.Model):
+    """A named period for the statistics: an accreditation campaign, a matching
+    round… defined by UNESS admins."""
+
+    name = models.CharField(_("nom"), max_length=200, unique=True)
+    start = models.DateField(_("début"))
+    end = models.DateField(_("fin"))
+
+    class Meta:
+        verbose_name = _("période de campagne")
+        verbose_name_plural = _("périodes de campagne")
+        ordering = ["-start", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")),
+                name="assistance_period_dates",
+                violation_error_message=_("La fin précède le début."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ArticleRead(models.Model):
+    """A knowledge-base article opened from the request form (top articles)."""
+
+    article = models.ForeignKey(
+        "helpdesk.KBItem", on_delete=models.CASCADE, related_name="reads"
+    )
+    at = models.DateTimeField(_("lu le"), auto_now_add=True, db_index=True)
+    subdivision = models.ForeignKey(
+        "referential.Subdivision",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("lecture d'article")
+        verbose_name_plural = _("lectures d'articles")
+
+    def __str__(self) -> str:
+        return f"{self.article_id} ({self.at:%d/%m/%Y})"

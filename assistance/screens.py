@@ -4,17 +4,20 @@ alike."""
 
 import django_filters
 import django_tables2 as tables
+from django.db.models import BooleanField, ExpressionWrapper
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from helpdesk.models import Ticket
 
-from domains.cockpit.filters import CockpitFilterSet
-from domains.cockpit.registry import Screen, registry
+from domains.cockpit.filters import CockpitFilterSet, yes_no_filter
+from domains.cockpit.registry import Card, Screen, registry
 from domains.cockpit.tables import CockpitTable
 
 from . import views
 from .models import Category
 from .selectors import visible_tickets
+from .targets import is_overdue
 
 
 def _page(record) -> str:
@@ -31,13 +34,23 @@ class TicketTable(CockpitTable):
     queue = tables.Column(verbose_name=_("Équipe"))
     created = tables.DateTimeColumn(format="d/m/Y H:i", verbose_name=_("Déposée le"))
     status = tables.Column(verbose_name=_("État"))
+    overdue = tables.Column(
+        verbose_name=_("Délais"), accessor="pk", orderable=False, empty_values=()
+    )
 
     class Meta(CockpitTable.Meta):
         model = Ticket
-        fields = ("id", "title", "category", "queue", "created", "status")
+        fields = ("id", "title", "category", "queue", "created", "status", "overdue")
 
     def render_category(self, record):
         return record.siimop.get_category_display()
+
+    def render_overdue(self, record):
+        if not getattr(record, "late", False):
+            return "—"
+        return format_html(
+            '<p class="fr-badge fr-badge--error fr-badge--sm">{}</p>', _("En retard")
+        )
 
 
 class TicketFilter(CockpitFilterSet):
@@ -46,14 +59,25 @@ class TicketFilter(CockpitFilterSet):
         field_name="siimop__category", choices=Category.choices, label=_("Catégorie")
     )
     status = django_filters.ChoiceFilter(choices=Ticket.STATUS_CHOICES, label=_("État"))
+    late = yes_no_filter(_("En retard"), method="filter_late")
 
     class Meta(CockpitFilterSet.Meta):
         model = Ticket
-        fields = ["q", "category", "status"]
+        fields = ["q", "category", "status", "late"]
+
+    def filter_late(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(late=value)
 
 
 def tickets_for_list(user):
-    return visible_tickets(user).select_related("queue", "siimop").order_by("-created")
+    return (
+        visible_tickets(user)
+        .select_related("queue", "siimop")
+        .annotate(late=ExpressionWrapper(is_overdue(), output_field=BooleanField()))
+        .order_by("-created")
+    )
 
 
 def ticket_perimeter(ticket):
@@ -81,9 +105,17 @@ registry.register_screen(
             (_("Équipe"), "queue.title"),
             (_("Déposée le"), "created"),
             (_("Adresse"), "submitter_email"),
+            (_("Catégorie"), lambda t: t.siimop.get_category_display()),
+            (_("État"), lambda t: t.get_status_display()),
+            (_("En retard"), lambda t: _("oui") if t.late else _("non")),
         ],
         extra_urls=[
             path("<int:pk>/repondre/", views.ticket_answer, name="assistance_answer"),
+            path(
+                "<int:pk>/pieces/<int:attachment_pk>/",
+                views.ticket_attachment,
+                name="assistance_attachment",
+            ),
             path(
                 "<int:pk>/niveau/<str:decision>/",
                 views.ticket_tier,
@@ -92,3 +124,21 @@ registry.register_screen(
         ],
     )
 )
+
+
+def dashboard(request):
+    if not request.actor.has_perm("helpdesk.view_ticket"):
+        return []
+    late = visible_tickets(request.user).filter(is_overdue()).count()
+    return [
+        Card(
+            title=str(_("Demandes d'assistance en retard")),
+            value=late,
+            description=str(_("au-delà de leur délai de réponse ou de résolution")),
+            url=reverse("cockpit:demandes_assistance_list") + "?late=true",
+            level="warning" if late else "success",
+        )
+    ]
+
+
+registry.register_dashboard(dashboard)

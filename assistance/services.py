@@ -5,22 +5,38 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
-from helpdesk.models import FollowUp, PreSetReply, Queue, Ticket, TicketChange
+from helpdesk.models import (
+    FollowUp,
+    FollowUpAttachment,
+    KBItem,
+    PreSetReply,
+    Queue,
+    Ticket,
+    TicketChange,
+)
 
 from domains.people.roles import Role
 from domains.people.selectors import active_functions
 from domains.referential.models import Subdivision
 
-from .models import Category, Route, Team, TicketContext, Tier
+from .models import ArticleRead, Category, Route, Team, TicketContext, Tier
 from .selectors import NATIONAL_ROLES, visible_tickets
+from .targets import deadlines, hours_since
 
 LEVEL_2_SLUG = "uness-niveau-2"
 
 
 def _queue(slug: str, title: str) -> Queue:
     return Queue.objects.get_or_create(slug=slug, defaults={"title": title})[0]
+
+
+@transaction.atomic
+def article_read(*, article: KBItem, subdivision: Subdivision | None) -> None:
+    """Counts a knowledge-base article opened from the request form."""
+    ArticleRead.objects.create(article=article, subdivision=subdivision)
 
 
 @transaction.atomic
@@ -71,6 +87,7 @@ def request_file(
     application: str = "",
     page: str = "",
     function: str = "",
+    attachments=(),
 ) -> Ticket:
     """Files a request in the level-1 team of its (subdivision, category), or at
     level 2 when no subdivision is known; the person gets an acknowledgement."""
@@ -85,6 +102,7 @@ def request_file(
         validate_email(email)
     except ValidationError:
         errors["email"] = _("Saisissez une adresse e-mail valide.")
+    errors.update(_attachment_errors(attachments))
     if errors:
         raise ValidationError(errors)
     route = (
@@ -101,8 +119,11 @@ def request_file(
         submitter_email=email,
         description=description.strip(),
     )
+    due = deadlines(ticket)
     TicketContext.objects.create(
         ticket=ticket,
+        first_response_due=due.first_response,
+        resolution_due=due.resolution,
         category=category,
         tier=team.tier,
         subdivision=subdivision,
@@ -111,10 +132,49 @@ def request_file(
         page=page[:500],
         function=function[:300],
     )
+    if attachments:
+        _attach(
+            FollowUp.objects.create(
+                ticket=ticket,
+                title=_("Pièces jointes de la demande"),
+                comment="",
+                public=True,
+                user=person.user if person else None,
+            ),
+            attachments,
+        )
     transaction.on_commit(
         lambda: async_task("assistance.tasks.send_acknowledgement", ticket.pk)
     )
     return ticket
+
+
+ATTACHMENT_EXTENSIONS = (".pdf", ".png", ".jpg", ".jpeg", ".txt", ".csv", ".xlsx")
+ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+
+
+def _attachment_errors(files) -> dict:
+    for f in files:
+        name = f.name.lower()
+        if not name.endswith(ATTACHMENT_EXTENSIONS):
+            return {
+                "attachment": _("« %(name)s » : formats acceptés %(formats)s.")
+                % {"name": f.name, "formats": ", ".join(ATTACHMENT_EXTENSIONS)}
+            }
+        if f.size > ATTACHMENT_MAX_BYTES:
+            return {"attachment": _("« %(name)s » dépasse 5 Mo.") % {"name": f.name}}
+    return {}
+
+
+def _attach(followup: FollowUp, files) -> None:
+    for f in files:
+        FollowUpAttachment.objects.create(
+            followup=followup,
+            file=f,
+            filename=f.name[:1000],
+            mime_type=getattr(f, "content_type", "") or "application/octet-stream",
+            size=f.size,
+        )
 
 
 # --- tiers and assignment: every move is a follow-up with its changes (the history) --
@@ -159,6 +219,7 @@ def ticket_escalate(*, by, ticket: Ticket, reason: str) -> Ticket:
         raise ValidationError({"reason": _("Dites pourquoi vous escaladez.")})
     if ticket.queue.team.tier == Tier.LEVEL_2:
         raise ValidationError(_("La demande est déjà au niveau 2."))
+    TicketContext.objects.filter(ticket=ticket).update(escalated=True)
     return _move_to(
         by=by,
         ticket=ticket,
@@ -261,20 +322,43 @@ def _member_of(user, team: Team) -> bool:
     )
 
 
+def _measure(ticket: Ticket, *, answered: bool = False, resolved: bool = False):
+    """Records the first answer and the resolution, in working hours since filing."""
+    now = timezone.now()
+    hours = hours_since(ticket.created, now)
+    contexts = TicketContext.objects.filter(ticket=ticket)
+    if answered:
+        contexts.filter(first_answer_at__isnull=True).update(
+            first_answer_at=now, first_response_hours=hours
+        )
+    if resolved:
+        contexts.filter(resolved_at__isnull=True).update(
+            resolved_at=now, resolution_hours=hours
+        )
+
+
 @transaction.atomic
-def answer_send(*, by, ticket: Ticket, text: str) -> FollowUp:
-    """An agent's public answer (a canned answer edited or not); the person is
-    e-mailed."""
+def answer_send(*, by, ticket: Ticket, text: str, resolve: bool = False) -> FollowUp:
+    """An agent's public answer (a canned answer edited or not), which may mark the
+    request resolved; the person is e-mailed."""
     _handled_by(by, ticket)
     if not text.strip():
         raise ValidationError({"text": _("La réponse est vide.")})
+    if resolve and ticket.status in (Ticket.RESOLVED_STATUS, Ticket.CLOSED_STATUS):
+        raise ValidationError(_("Cette demande est déjà résolue."))
     followup = FollowUp.objects.create(
         ticket=ticket,
-        title=_("Réponse de l'assistance"),
+        title=_("Demande résolue") if resolve else _("Réponse de l'assistance"),
         comment=text.strip(),
         public=True,
         user=by,
+        new_status=Ticket.RESOLVED_STATUS if resolve else None,
     )
+    if resolve:
+        ticket.status = Ticket.RESOLVED_STATUS
+        ticket.resolution = text.strip()
+        ticket.save()
+    _measure(ticket, answered=True, resolved=resolve)
     transaction.on_commit(
         lambda: async_task("assistance.tasks.send_answer", followup.pk)
     )
@@ -290,11 +374,14 @@ def _own_request(by, ticket: Ticket) -> None:
 
 
 @transaction.atomic
-def request_reply(*, by, ticket: Ticket, text: str) -> FollowUp:
+def request_reply(*, by, ticket: Ticket, text: str, attachments=()) -> FollowUp:
     """The person adds to her request; a resolved or closed one is reopened."""
     _own_request(by, ticket)
+    errors = _attachment_errors(attachments)
     if not text.strip():
-        raise ValidationError({"text": _("Votre message est vide.")})
+        errors["text"] = _("Votre message est vide.")
+    if errors:
+        raise ValidationError(errors)
     reopen = ticket.status in (Ticket.RESOLVED_STATUS, Ticket.CLOSED_STATUS)
     followup = FollowUp.objects.create(
         ticket=ticket,
@@ -307,6 +394,7 @@ def request_reply(*, by, ticket: Ticket, text: str) -> FollowUp:
     if reopen:
         ticket.status = Ticket.REOPENED_STATUS
         ticket.save()
+    _attach(followup, attachments)
     return followup
 
 
@@ -326,4 +414,5 @@ def request_close(*, by, ticket: Ticket) -> Ticket:
     )
     ticket.status = Ticket.CLOSED_STATUS
     ticket.save()
+    _measure(ticket, resolved=True)
     return ticket

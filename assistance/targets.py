@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import F, Min, Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 from helpdesk.models import Ticket
 
-from .hours import add_working_time
+from .hours import add_working_time, working_time_between
 
 # priority -> (first response, resolution), in working hours
 TARGET_HOURS: dict[int, tuple[int, int]] = {
@@ -38,34 +38,16 @@ def deadlines(ticket: Ticket) -> Deadlines:
     )
 
 
-def with_first_answer(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
-    """The time of the first public answer by an agent (someone signed in other than
-    the person asking), or None."""
-    return tickets.annotate(
-        first_answer=Min(
-            "followup__date",
-            filter=Q(followup__public=True, followup__user__isnull=False)
-            & ~Q(followup__user__email=F("submitter_email")),
-        )
+def is_overdue(now: datetime | None = None) -> Q:
+    """Open tickets past a target: not answered after the first-response deadline,
+    or not resolved after the resolution deadline (on Ticket querysets)."""
+    now = now or timezone.now()
+    return Q(status__in=OPEN_STATES) & (
+        Q(siimop__first_answer_at__isnull=True, siimop__first_response_due__lt=now)
+        | Q(siimop__resolution_due__lt=now)
     )
 
 
-@dataclass(frozen=True)
-class Lateness:
-    ticket: Ticket
-    deadlines: Deadlines
-    late_first_response: bool
-    late_resolution: bool
-
-
-def lateness(tickets: QuerySet[Ticket], now: datetime | None = None) -> list[Lateness]:
-    """The open tickets past one of their targets, most urgent first."""
-    now = now or timezone.now()
-    late = []
-    for ticket in with_first_answer(tickets.filter(status__in=OPEN_STATES)):
-        due = deadlines(ticket)
-        first_late = (ticket.first_answer or now) > due.first_response
-        resolution_late = now > due.resolution
-        if first_late or resolution_late:
-            late.append(Lateness(ticket, due, first_late, resolution_late))
-    return sorted(late, key=lambda x: x.deadlines.first_response)
+def hours_since(start: datetime, end: datetime) -> float:
+    """Working hours from start to end, for the statistics."""
+    return round(working_time_between(start, end) / timedelta(hours=1), 2)

@@ -6,12 +6,12 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-from helpdesk.models import FollowUp
+from helpdesk.models import FollowUp, FollowUpAttachment
 
 from domains.cockpit.views import (
     decide,
@@ -21,13 +21,24 @@ from domains.cockpit.views import (
     screen_url,
 )
 from domains.people.roles import Role
-from domains.people.selectors import active_functions
+from domains.people.selectors import (
+    active_functions,
+    person_functions,
+    visible_persons,
+)
+from domains.residents.selectors import visible_residents
 
 from .forms import RequestForm
 from .models import TicketContext
-from .selectors import canned_answers, visible_tickets
+from .selectors import (
+    canned_answers,
+    published_articles,
+    suggested_articles,
+    visible_tickets,
+)
 from .services import (
     answer_send,
+    article_read,
     request_close,
     request_file,
     request_reply,
@@ -74,7 +85,9 @@ def request_new(request):
     context = _context_of(request)
     person = context["person"]
     initial = {"page": origin, "email": person.primary_email if person else ""}
-    form = RequestForm(request.POST or None, initial=initial, request=request)
+    form = RequestForm(
+        request.POST or None, request.FILES or None, initial=initial, request=request
+    )
     if request.method == "POST" and form.is_valid():
         if _throttled(request):
             form.add_error(
@@ -95,6 +108,7 @@ def request_new(request):
                     application="Cockpit" if origin.startswith("/cockpit/") else "Site",
                     page=data["page"],
                     function=context["function"],
+                    attachments=_files(data.get("attachment")),
                 ),
             )
             if ticket is not None:
@@ -113,6 +127,55 @@ def request_new(request):
         request,
         "assistance/request.html",
         {"form": form, "origin": origin, "function": context["function"]},
+    )
+
+
+def _files(upload) -> list:
+    return [upload] if upload else []
+
+
+def suggestions(request):
+    """Knowledge-base articles matching what the person is typing (fragment)."""
+    text = f"{request.GET.get('title', '')} {request.GET.get('description', '')}"
+    return render(
+        request,
+        "assistance/suggestions.html",
+        {"articles": suggested_articles(text[:2000])},
+    )
+
+
+def article(request, pk: int):
+    """A published knowledge-base article; reads from the form are counted."""
+    item = get_object_or_404(published_articles(), pk=pk)
+    if request.GET.get("depuis") == "formulaire":
+        article_read(article=item, subdivision=_context_of(request)["subdivision"])
+    return render(request, "assistance/article.html", {"article": item})
+
+
+def _attachment_response(ticket, attachment_pk: int) -> FileResponse:
+    attachment = get_object_or_404(
+        FollowUpAttachment, pk=attachment_pk, followup__ticket=ticket
+    )
+    return FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.filename
+    )
+
+
+@login_required
+def my_attachment(request, pk: int, attachment_pk: int):
+    context = get_object_or_404(
+        TicketContext.objects.select_related("ticket"),
+        person__user=request.user,
+        ticket_id=pk,
+    )
+    return _attachment_response(context.ticket, attachment_pk)
+
+
+@login_required
+def ticket_attachment(request, pk: int, attachment_pk: int):
+    return _attachment_response(
+        get_record(request, get_screen("demandes-assistance"), pk, "view"),
+        attachment_pk,
     )
 
 
@@ -138,7 +201,7 @@ def my_request(request, pk: int):
     if context is None:
         raise Http404
     ticket = context.ticket
-    form = AnswerForm(request.POST or None)
+    form = ReplyForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if request.POST.get("action") == "clore":
             form = forms.Form(data={})  # nothing to fill in; carries a refusal
@@ -150,7 +213,10 @@ def my_request(request, pk: int):
             done = form.is_valid() and save_form(
                 form,
                 lambda: request_reply(
-                    by=request.user, ticket=ticket, text=form.cleaned_data["text"]
+                    by=request.user,
+                    ticket=ticket,
+                    text=form.cleaned_data["text"],
+                    attachments=_files(form.cleaned_data["attachment"]),
                 ),
             )
             success = _("Message envoyé à l'assistance.")
@@ -167,6 +233,7 @@ def my_request(request, pk: int):
             "closed": ticket.status == ticket.CLOSED_STATUS,
             "followups": FollowUp.objects.filter(ticket=ticket, public=True)
             .select_related("user")
+            .prefetch_related("followupattachment_set")
             .order_by("date", "pk"),
         },
     )
@@ -179,6 +246,11 @@ class AnswerForm(forms.Form):
     text = forms.CharField(label=_("Réponse"), widget=forms.Textarea)
 
 
+class ReplyForm(forms.Form):
+    text = forms.CharField(label=_("Votre message"), widget=forms.Textarea)
+    attachment = RequestForm.base_fields["attachment"]
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Motif"), required=False, max_length=1000)
 
@@ -187,11 +259,30 @@ def ticket_context(request, ticket) -> dict:
     return {
         "followups": FollowUp.objects.filter(ticket=ticket)
         .select_related("user")
-        .prefetch_related("ticketchange_set")
+        .prefetch_related("ticketchange_set", "followupattachment_set")
         .order_by("date", "pk"),
         "canned": canned_answers(ticket),
         "deadlines": deadlines(ticket),
         "siimop": getattr(ticket, "siimop", None),
+        **person_context(request.user, getattr(ticket, "siimop", None)),
+    }
+
+
+def person_context(user, siimop) -> dict:
+    """The person's functions and resident file, if the agent's perimeter holds
+    them (another subdivision's resident stays hidden)."""
+    person = siimop.person if siimop else None
+    if person is None:
+        return {"person": None}
+    resident = visible_residents(user).filter(person=person).first()
+    listed = visible_persons(user).filter(pk=person.pk).exists()
+    if resident is None and not listed:
+        return {"person": None}
+    return {
+        "person": person,
+        "person_listed": listed,
+        "person_functions": person_functions(person),
+        "resident": resident,
     }
 
 
@@ -204,14 +295,20 @@ def _ticket(request, pk: int):
 def ticket_answer(request, pk: int):
     ticket = _ticket(request, pk)
     form = AnswerForm(request.POST)
+    resolve = request.POST.get("action") == "resoudre"
     return decide(
         request,
         get_screen("demandes-assistance"),
         pk,
         lambda: answer_send(
-            by=request.user, ticket=ticket, text=form.cleaned_data["text"]
+            by=request.user,
+            ticket=ticket,
+            text=form.cleaned_data["text"],
+            resolve=resolve,
         ),
-        _("Réponse envoyée à la personne par e-mail."),
+        _("Demande résolue ; la personne est prévenue par e-mail.")
+        if resolve
+        else _("Réponse envoyée à la personne par e-mail."),
         form=form,
     )
 

@@ -150,7 +150,13 @@ _RUN_MATCHING = [
 ]
 
 # UNESS Assistance agents: the tickets of their teams (django-helpdesk's model).
-_SUPPORT = ["helpdesk.view_ticket", "helpdesk.change_ticket"]
+# They read the asking person's functions and path within their perimeter.
+_SUPPORT = [
+    "helpdesk.view_ticket",
+    "helpdesk.change_ticket",
+    "residents.view_resident",
+    "assistance.view_period",
+]
 
 # Model-wide permissions each role's group carries; the perimeter narrows them.
 ROLE_MODEL_PERMISSIONS: dict[str, list[str]] = {

@@ -3,12 +3,12 @@
 from datetime import datetime
 
 import pytest
-from helpdesk.models import FollowUp, Ticket
+from helpdesk.models import Ticket
 
 from assistance.hours import PARIS
 from assistance.models import Category
-from assistance.services import request_file, teams_setup
-from assistance.targets import deadlines, lateness
+from assistance.services import answer_send, request_file, teams_setup
+from assistance.targets import deadlines, is_overdue
 from domains.people.roles import Role
 from tests.factories.people import make_user_with_role
 from tests.factories.referential import subdivision
@@ -39,20 +39,54 @@ def test_deadlines_skip_the_weekend_and_the_armistice():
     assert due.resolution == datetime(2026, 11, 18, 11, 0, tzinfo=PARIS)
 
 
-def test_late_tickets_are_flagged_until_an_agent_answers():
-    teams_setup()
-    ticket = filed(datetime(2026, 11, 10, 16, 0, tzinfo=PARIS), priority=2)
-    later = datetime(2026, 11, 12, 12, 0, tzinfo=PARIS)  # 4 working hours: late
-    [late] = lateness(Ticket.objects.all(), now=later)
-    assert late.ticket == ticket
-    assert late.late_first_response and not late.late_resolution
-    agent = make_user_with_role(Role.SUPPORT_L1, subdivision=subdivision("LYON"))
-    FollowUp.objects.create(
-        ticket=ticket,
-        title="Réponse",
-        comment="Voici la marche à suivre.",
-        public=True,
-        user=agent,
-        date=datetime(2026, 11, 10, 17, 0, tzinfo=PARIS),
+def filed_with_targets(at: datetime, priority: int = 3) -> Ticket:
+    """Filed at `at`: the service stores the deadlines it computes then."""
+    ticket = filed(at, priority)
+    due = deadlines(ticket)
+    ticket.siimop.__class__.objects.filter(ticket=ticket).update(
+        first_response_due=due.first_response, resolution_due=due.resolution
     )
-    assert lateness(Ticket.objects.all(), now=later) == []
+    return ticket
+
+
+def test_filing_stores_the_deadlines_the_list_filters_on():
+    teams_setup()
+    ticket = request_file(
+        title="Compte bloqué",
+        description="Je ne peux plus me connecter.",
+        category=Category.ACCOUNT,
+        email="rts@chu.exemple.fr",
+        subdivision=subdivision("LYON"),
+    )
+    context = ticket.siimop
+    assert context.first_response_due == deadlines(ticket).first_response
+    assert context.resolution_due == deadlines(ticket).resolution
+
+
+def test_late_tickets_are_flagged_until_an_agent_answers(
+    django_capture_on_commit_callbacks,
+):
+    teams_setup()
+    ticket = filed_with_targets(datetime(2026, 11, 10, 16, 0, tzinfo=PARIS), priority=2)
+    later = datetime(2026, 11, 12, 12, 0, tzinfo=PARIS)  # 4 working hours: late
+    assert list(Ticket.objects.filter(is_overdue(later))) == [ticket]
+    agent = make_user_with_role(Role.SUPPORT_L1, subdivision=subdivision("LYON"))
+    answer_send(by=agent, ticket=ticket, text="Voici la marche à suivre.")
+    assert list(Ticket.objects.filter(is_overdue(later))) == []
+    # …but still late for its resolution once that deadline is past.
+    much_later = datetime(2026, 11, 30, 12, 0, tzinfo=PARIS)
+    assert list(Ticket.objects.filter(is_overdue(much_later))) == [ticket]
+    ticket.siimop.refresh_from_db()
+    assert ticket.siimop.first_response_hours is not None
+
+
+def test_resolved_tickets_are_never_late():
+    teams_setup()
+    ticket = filed_with_targets(datetime(2026, 11, 10, 16, 0, tzinfo=PARIS))
+    agent = make_user_with_role(Role.SUPPORT_L1, subdivision=subdivision("LYON"))
+    answer_send(by=agent, ticket=ticket, text="C'est réglé.", resolve=True)
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.RESOLVED_STATUS
+    assert ticket.siimop.resolved_at is not None
+    much_later = datetime(2026, 12, 30, 12, 0, tzinfo=PARIS)
+    assert not Ticket.objects.filter(is_overdue(much_later)).exists()
