@@ -1,9 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from domains.cockpit.forms import CockpitForm
+from domains.cockpit.forms import CockpitForm, CockpitModelForm, DateInput
 
-from .models import Category
+from .models import Category, Period
+from .services import period_save
 
 
 class RequestForm(CockpitForm):
@@ -20,3 +21,20 @@ class RequestForm(CockpitForm):
         help_text=_("PDF, PNG, JPEG, TXT, CSV ou XLSX ; 5 Mo au plus."),
     )
     page = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class PeriodForm(CockpitModelForm):
+    class Meta:
+        model = Period
+        fields = ["name", "start", "end"]
+        widgets = {"start": DateInput, "end": DateInput}
+        help_texts = {
+            "name": _("Ex. « Campagne d'agréments 2026 — Auvergne-Rhône-Alpes »")
+        }
+
+    def save_with(self, user):
+        return period_save(
+            by=user,
+            period=self.instance if self.instance.pk else None,
+            **{f: self.cleaned_data[f] for f in self.Meta.fields},
+        )

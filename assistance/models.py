@@ -150,6 +150,7 @@ class Period(models.Model):
         verbose_name = _("période de campagne")
         verbose_name_plural = _("périodes de campagne")
         ordering = ["-start", "name"]
+        permissions = [("view_statistics", _("Voir les statistiques d'assistance"))]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end__gte=models.F("start")),

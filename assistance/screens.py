@@ -11,12 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from helpdesk.models import Ticket
 
 from domains.cockpit.filters import CockpitFilterSet, yes_no_filter
-from domains.cockpit.registry import Card, Screen, registry
+from domains.cockpit.registry import Card, MenuEntry, Screen, registry
 from domains.cockpit.tables import CockpitTable
 
 from . import views
-from .models import Category
+from .forms import PeriodForm
+from .models import Category, Period
 from .selectors import visible_tickets
+from .services import period_delete
 from .targets import is_overdue
 
 
@@ -142,3 +144,77 @@ def dashboard(request):
 
 
 registry.register_dashboard(dashboard)
+
+
+# --- campaign periods (defined by UNESS admins) and the statistics page ---------------
+
+
+class PeriodTable(CockpitTable):
+    name = tables.Column(
+        verbose_name=_("Nom"),
+        linkify=lambda record: reverse(
+            "cockpit:periodes_assistance_detail", args=[record.pk]
+        ),
+    )
+    start = tables.DateColumn(format="d/m/Y", verbose_name=_("Début"))
+    end = tables.DateColumn(format="d/m/Y", verbose_name=_("Fin"))
+    statistics = tables.Column(
+        verbose_name=_("Statistiques"), accessor="pk", orderable=False
+    )
+
+    class Meta(CockpitTable.Meta):
+        model = Period
+        fields = ("name", "start", "end", "statistics")
+
+    def render_statistics(self, value):
+        return format_html(
+            '<a href="{}?period={}">{}</a>',
+            reverse("cockpit:assistance_statistics"),
+            value,
+            _("Voir"),
+        )
+
+
+class PeriodFilter(CockpitFilterSet):
+    search_fields = ("name",)
+
+    class Meta(CockpitFilterSet.Meta):
+        model = Period
+        fields = ["q"]
+
+
+registry.register_screen(
+    Screen(
+        slug="periodes-assistance",
+        model=Period,
+        label=_("Périodes de campagne"),
+        section="ASSISTANCE",
+        order=30,
+        table_class=PeriodTable,
+        filterset_class=PeriodFilter,
+        selector=lambda user: Period.objects.all(),
+        perimeter_objects=lambda period: [],  # national: UNESS admins only edit
+        form_class=PeriodForm,
+        create_form_class=PeriodForm,
+        delete=lambda user, period: period_delete(by=user, period=period),
+        export_columns=[(_("Nom"), "name"), (_("Début"), "start"), (_("Fin"), "end")],
+    )
+)
+registry.register_urls(
+    [
+        path(
+            "assistance/statistiques/",
+            views.statistics_page,
+            name="assistance_statistics",
+        )
+    ]
+)
+registry.register_menu(
+    MenuEntry(
+        section="ASSISTANCE",
+        label=_("Statistiques d'assistance"),
+        url_name="assistance_statistics",
+        permission="assistance.view_statistics",
+        order=20,
+    )
+)

@@ -22,7 +22,15 @@ from domains.people.roles import Role
 from domains.people.selectors import active_functions
 from domains.referential.models import Subdivision
 
-from .models import ArticleRead, Category, Route, Team, TicketContext, Tier
+from .models import (
+    ArticleRead,
+    Category,
+    Period,
+    Route,
+    Team,
+    TicketContext,
+    Tier,
+)
 from .selectors import NATIONAL_ROLES, visible_tickets
 from .targets import deadlines, hours_since
 
@@ -416,3 +424,35 @@ def request_close(*, by, ticket: Ticket) -> Ticket:
     ticket.save()
     _measure(ticket, resolved=True)
     return ticket
+
+
+# --- campaign periods for the statistics (UNESS admins) ------------------------------
+
+
+def _national_admin(by) -> None:
+    if not (
+        by.is_superuser or any(f.role == Role.UNESS_ADMIN for f in active_functions(by))
+    ):
+        raise ValidationError(_("Les périodes sont définies par l'UNESS."))
+
+
+@transaction.atomic
+def period_save(*, by, period: Period | None, name: str, start, end) -> Period:
+    _national_admin(by)
+    if end < start:
+        raise ValidationError({"end": _("La fin précède le début.")})
+    duplicate = Period.objects.filter(name=name.strip())
+    if period is not None:
+        duplicate = duplicate.exclude(pk=period.pk)
+    if duplicate.exists():
+        raise ValidationError({"name": _("Une période porte déjà ce nom.")})
+    period = period or Period()
+    period.name, period.start, period.end = name.strip(), start, end
+    period.save()
+    return period
+
+
+@transaction.atomic
+def period_delete(*, by, period: Period) -> None:
+    _national_admin(by)
+    period.delete()

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from helpdesk.models import FollowUp, FollowUpAttachment
 
+from domains.cockpit.export import xlsx_sheets_response
 from domains.cockpit.views import (
     decide,
     get_record,
@@ -29,7 +31,7 @@ from domains.people.selectors import (
 from domains.residents.selectors import visible_residents
 
 from .forms import RequestForm
-from .models import TicketContext
+from .models import Period, Team, TicketContext
 from .selectors import (
     canned_answers,
     published_articles,
@@ -45,6 +47,7 @@ from .services import (
     ticket_deescalate,
     ticket_escalate,
 )
+from .statistics import statistics, visible_teams
 from .targets import deadlines
 
 ANONYMOUS_PER_HOUR = 5
@@ -339,3 +342,98 @@ def ticket_tier(request, pk: int, decision: str):
     if not visible_tickets(request.user).filter(pk=pk).exists():
         return redirect(screen_url(screen, "list"))  # handed to a team he is not in
     return response
+
+
+# --- statistics ---------------------------------------------------------------------
+
+
+class StatisticsForm(forms.Form):
+    period = forms.ModelChoiceField(
+        label=_("Période"), queryset=Period.objects.all(), required=False
+    )
+    team = forms.ModelChoiceField(
+        label=_("Équipe"), queryset=Team.objects.none(), required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].empty_label = _("Depuis le début")
+        self.fields["team"].queryset = visible_teams(user)
+        self.fields["team"].empty_label = _("Toutes les équipes")
+
+
+def _hours(value) -> str:
+    return "—" if value is None else f"{value:.1f} h".replace(".", ",")
+
+
+@login_required
+def statistics_page(request):
+    """Per period and team: volumes, times, escalations, articles; XLSX export."""
+    if not request.actor.has_perm("assistance.view_statistics"):
+        raise PermissionDenied(
+            _("Votre fonction ne donne pas accès à ces statistiques.")
+        )
+    form = StatisticsForm(request.GET or None, user=request.user)
+    choice = form.cleaned_data if form.is_valid() else {}
+    period, team = choice.get("period"), choice.get("team")
+    stats = statistics(request.user, period=period, team=team)
+    if request.GET.get("format") == "xlsx":
+        return _statistics_xlsx(stats, period, team)
+    return render(
+        request,
+        "assistance/statistics.html",
+        {
+            "form": form,
+            "stats": stats,
+            "period": period,
+            "team": team,
+            "times": [
+                (
+                    _("Première réponse"),
+                    stats.answered,
+                    *map(_hours, stats.first_response),
+                ),
+                (_("Résolution"), stats.resolved, *map(_hours, stats.resolution)),
+            ],
+            "breakdowns": [
+                (_("Par catégorie"), stats.by_category),
+                (_("Par équipe"), stats.by_team),
+                (_("Par niveau"), stats.by_tier),
+                (_("Par état"), stats.by_status),
+                (_("Articles d'aide les plus lus"), stats.articles),
+            ],
+            "export_query": request.GET.urlencode(),
+        },
+    )
+
+
+def _statistics_xlsx(stats, period, team):
+    def rows(items):
+        return [[r.label, r.count] for r in items]
+
+    summary = [
+        [_("Période"), str(period) if period else _("Depuis le début")],
+        [_("Équipe"), str(team) if team else _("Toutes les équipes")],
+        [_("Demandes"), stats.total],
+        [_("Escaladées au niveau 2"), stats.escalated],
+        [_("Taux d'escalade (%)"), stats.escalation_rate],
+        [_("Première réponse, médiane (h ouvrées)"), stats.first_response[0]],
+        [_("Première réponse, 90e centile (h ouvrées)"), stats.first_response[1]],
+        [_("Résolution, médiane (h ouvrées)"), stats.resolution[0]],
+        [_("Résolution, 90e centile (h ouvrées)"), stats.resolution[1]],
+    ]
+    summary = [
+        [str(a), b if isinstance(b, (int, float)) or b is None else str(b)]
+        for a, b in summary
+    ]
+    return xlsx_sheets_response(
+        "statistiques-assistance",
+        [
+            (_("Synthèse"), [_("Indicateur"), _("Valeur")], summary),
+            (_("Catégories"), [_("Catégorie"), _("Demandes")], rows(stats.by_category)),
+            (_("Équipes"), [_("Équipe"), _("Demandes")], rows(stats.by_team)),
+            (_("Niveaux"), [_("Niveau"), _("Demandes")], rows(stats.by_tier)),
+            (_("États"), [_("État"), _("Demandes")], rows(stats.by_status)),
+            (_("Articles"), [_("Article"), _("Lectures")], rows(stats.articles)),
+        ],
+    )

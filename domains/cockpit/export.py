@@ -83,12 +83,20 @@ def csv_response(filename: str, headers: list[str], data: Iterable[list]):
 
 
 def xlsx_response(filename: str, title: str, headers: list[str], data: Iterable[list]):
-    """Write-only workbook (rows go to disk as they come), then streamed from the file."""
+    return xlsx_sheets_response(filename, [(title, headers, data)])
+
+
+def xlsx_sheets_response(
+    filename: str, sheets: list[tuple[str, list[str], Iterable[list]]]
+):
+    """Write-only workbook (rows go to disk as they come), then streamed from the file;
+    one sheet per (title, headers, rows)."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append(headers)
-    for row in data:
-        sheet.append(row)
+    for title, headers, data in sheets:
+        sheet = workbook.create_sheet(title=title[:31])
+        sheet.append([str(h) for h in headers])
+        for row in data:
+            sheet.append(row)
     # Closed by FileResponse once sent; a context manager would close it too early.
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
     workbook.save(handle)

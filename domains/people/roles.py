@@ -155,7 +155,7 @@ _SUPPORT = [
     "helpdesk.view_ticket",
     "helpdesk.change_ticket",
     "residents.view_resident",
-    "assistance.view_period",
+    "assistance.view_statistics",
 ]
 
 # Model-wide permissions each role's group carries; the perimeter narrows them.
@@ -166,6 +166,7 @@ ROLE_MODEL_PERMISSIONS: dict[str, list[str]] = {
         "people.view_function",
         *_READ_RESIDENTS,
         *_READ_MATCHING,
+        "assistance.view_statistics",
     ],
     Role.UNESS_ADMIN: [
         *_READ_REFERENTIAL,
@@ -182,6 +183,8 @@ ROLE_MODEL_PERMISSIONS: dict[str, list[str]] = {
         "identity.change_reconciliationcase",
         *_IMPORT,
         *_READ_MATCHING,
+        *[f"assistance.{a}_period" for a in ("add", "change", "delete", "view")],
+        "assistance.view_statistics",
     ],
     Role.ARS: [
         *_READ_REFERENTIAL,
@@ -199,6 +202,7 @@ ROLE_MODEL_PERMISSIONS: dict[str, list[str]] = {
         "residents.change_specialsituation",  # interCHU, out of choice: the ARS decides
         *_IMPORT,
         *_RUN_MATCHING,
+        "assistance.view_statistics",  # UNESS Assistance, for its subdivisions
     ],
     Role.FACULTY_REGISTRY: [
         *_READ_REFERENTIAL,

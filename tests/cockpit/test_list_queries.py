@@ -1,10 +1,13 @@
 """Lists run a bounded number of queries, whatever the page size and the data volume."""
 
+from datetime import date
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from assistance.models import Period
 from assistance.services import request_file, teams_setup
 from domains.cockpit.registry import registry
 from domains.identity.models import ReconciliationCase
@@ -63,6 +66,11 @@ def add_rows(count: int, semester) -> None:
             subdivision=subdivision("LYON"),
             person=person,
         )
+        Period.objects.create(
+            name=f"Période {i} {Period.objects.count()}",
+            start=date(2026, 1, 1),
+            end=date(2026, 2, 1),
+        )
 
 
 def count_queries(client, url: str) -> int:
@@ -75,7 +83,7 @@ def count_queries(client, url: str) -> int:
 @pytest.mark.parametrize("slug", sorted(registry.screens))
 def test_list_queries_do_not_grow_with_rows(client, slug):
     semester = current_semester()
-    if slug == "rapprochements":  # national work, for UNESS admins
+    if slug in ("rapprochements", "periodes-assistance"):  # national, UNESS admins
         login_verified(client, make_user_with_role(Role.UNESS_ADMIN))
     elif slug == "demandes-assistance":  # the support agents' screen
         teams_setup()

@@ -15,9 +15,12 @@ from datetime import date
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from helpdesk.models import FollowUpAttachment
 from openpyxl import load_workbook
 
+from assistance.models import Period
 from assistance.services import request_file, teams_setup
 from domains.cockpit.models import SavedFilter
 from domains.cockpit.registry import registry
@@ -160,6 +163,7 @@ def world():
         category="parcours",
         email="temoin@etu.exemple.fr",
         subdivision=subdivision("LYON"),
+        attachments=[SimpleUploadedFile("capture.png", b"\x89PNG\r\n", "image/png")],
     )
     users = {
         "resident": make_user_with_role(Role.RESIDENT),
@@ -183,6 +187,7 @@ def world():
         "rightful:demandes-assistance": make_user_with_role(
             Role.SUPPORT_L1, subdivision=subdivision("LYON")
         ),
+        "rightful:periodes-assistance": make_user_with_role(Role.UNESS_ADMIN),
     }
     records = {
         "etablissements": lyon_establishment,
@@ -208,6 +213,9 @@ def world():
         "personnes-a-rapprocher": proposal,
         "campagnes-appariement": matching.campaign,
         "demandes-assistance": ticket,
+        "periodes-assistance": Period.objects.create(
+            name="Période Témoin", start=date(2026, 3, 1), end=date(2026, 4, 30)
+        ),
     }
     labels = {
         "etablissements": "Hôpital Lyonnais Témoin",
@@ -224,6 +232,7 @@ def world():
         "personnes-a-rapprocher": "PROPOSITEMOIN",
         "campagnes-appariement": "Appariement cardiologie 2027",
         "demandes-assistance": "Demande Témoin",
+        "periodes-assistance": "Période Témoin",
     }
     filters = {
         slug: SavedFilter.objects.create(
@@ -266,6 +275,7 @@ OTHER_PARAMETERS = {
     "candidacy_pk": lambda world: world["candidacy"].pk,
     "offer_pk": lambda world: world["matching"].offers[0].pk,
     "piece": lambda world: "cv",
+    "attachment_pk": lambda world: FollowUpAttachment.objects.get().pk,
 }
 
 
