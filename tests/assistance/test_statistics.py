@@ -156,10 +156,10 @@ def test_only_uness_defines_periods(client, world):
             by=ars, period=None, name="x", start=date(2026, 1, 1), end=date(2026, 2, 1)
         )
     client.force_login(ars)
-    assert (
-        "Agréments 2026" in client.get("/cockpit/periodes-assistance/").content.decode()
-    )
+    assert client.get("/cockpit/periodes-assistance/").status_code == 403
     assert client.get("/cockpit/periodes-assistance/nouveau/").status_code == 403
+    # …but she picks them on her statistics page.
+    assert "Agréments 2026" in client.get(PAGE).content.decode()
     login_verified(client, world["uness"])
     response = client.post(
         "/cockpit/periodes-assistance/nouveau/",
