@@ -19,7 +19,7 @@ from helpdesk.models import (
 )
 
 from domains.people.roles import Role
-from domains.people.selectors import active_functions
+from domains.people.selectors import active_functions, person_for_email
 from domains.referential.models import Subdivision
 
 from .models import (
@@ -34,7 +34,9 @@ from .models import (
 from .selectors import NATIONAL_ROLES, visible_tickets
 from .targets import deadlines, hours_since
 
-LEVEL_2_SLUG = "uness-niveau-2"
+# Level 2's queue slug is the tag of every e-mail subject, "[uness-123]": django-helpdesk
+# threads replies by it, and polls the national mailbox configured on this queue.
+LEVEL_2_SLUG = "uness"
 
 
 def _queue(slug: str, title: str) -> Queue:
@@ -77,6 +79,55 @@ def teams_setup() -> int:
                 subdivision=subdivision, category=category, defaults={"team": team}
             )[1]
     return created
+
+
+def subject_tag(ticket: Ticket) -> str:
+    return f"[{LEVEL_2_SLUG}-{ticket.pk}]"
+
+
+@transaction.atomic
+def mailbox_configure(config: dict | None) -> bool:
+    """Puts the national mailbox (settings.ASSISTANCE_MAILBOX) on the level-2 queue,
+    or takes it off; returns whether polling is on."""
+    queue = level_2_team().queue
+    if not config or not config.get("type"):
+        queue.email_box_type = None
+        queue.allow_email_submission = False
+    else:
+        queue.email_box_type = config["type"]
+        queue.email_box_host = config.get("host") or None
+        queue.email_box_port = config.get("port") or None
+        queue.email_box_ssl = bool(config.get("ssl", True))
+        queue.email_box_user = config.get("user") or None
+        queue.email_box_pass = config.get("password") or None
+        queue.email_box_imap_folder = config.get("folder") or None
+        queue.email_box_local_dir = config.get("local_dir") or None
+        queue.email_box_interval = 0  # django-q2's schedule sets the pace
+        queue.email_address = config.get("address") or None
+        queue.allow_email_submission = True
+    queue.save()
+    return queue.allow_email_submission
+
+
+@transaction.atomic
+def mailed_tickets_complete() -> list[Ticket]:
+    """Requests that came in by e-mail get their SIIMOP context: level 2, category
+    "Autre", the sender's person when known, the targets."""
+    tickets = list(
+        Ticket.objects.filter(siimop__isnull=True).select_related("queue__team")
+    )
+    for ticket in tickets:
+        due = deadlines(ticket)
+        TicketContext.objects.create(
+            ticket=ticket,
+            category=Category.OTHER,
+            tier=getattr(getattr(ticket.queue, "team", None), "tier", Tier.LEVEL_2),
+            person=person_for_email(ticket.submitter_email or ""),
+            application="E-mail",
+            first_response_due=due.first_response,
+            resolution_due=due.resolution,
+        )
+    return tickets
 
 
 def level_2_team() -> Team:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("compte/", include("domains.identity.urls")),
     path("cockpit/", include("domains.cockpit.urls")),
     path("assistance/", include("assistance.urls")),
+    path("assistance/liens/", include("assistance.helpdesk_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("verifier/<str:code>/", verify_document, name="verify_document"),
 ]

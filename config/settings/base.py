@@ -67,6 +67,20 @@ SITE_ID = 1
 # django-helpdesk: no pinax-teams; per-queue staff permissions are enforced by
 # UNESS Assistance's own selectors, not left to this setting alone.
 HELPDESK_TEAMS_MODE_ENABLED = False
+# The national UNESS Assistance mailbox, polled by django-q2 through django-helpdesk
+# (replies threaded into their tickets). Off unless ASSISTANCE_MAILBOX_TYPE is set:
+# imap, pop3 or local (a directory of .eml files).
+ASSISTANCE_MAILBOX = {
+    "type": os.environ.get("ASSISTANCE_MAILBOX_TYPE", ""),
+    "host": os.environ.get("ASSISTANCE_MAILBOX_HOST", ""),
+    "port": int(os.environ.get("ASSISTANCE_MAILBOX_PORT", "0")) or None,
+    "ssl": os.environ.get("ASSISTANCE_MAILBOX_SSL", "1") == "1",
+    "user": os.environ.get("ASSISTANCE_MAILBOX_USER", ""),
+    "password": os.environ.get("ASSISTANCE_MAILBOX_PASSWORD", ""),
+    "folder": os.environ.get("ASSISTANCE_MAILBOX_FOLDER", "INBOX"),
+    "local_dir": os.environ.get("ASSISTANCE_MAILBOX_DIR", ""),
+    "address": os.environ.get("ASSISTANCE_MAILBOX_ADDRESS", ""),
+}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
