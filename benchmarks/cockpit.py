@@ -69,6 +69,15 @@ def median_ms(client, url: str) -> float:
     return statistics.median(timings)
 
 
+def query_count(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200, url
+    return len(queries)
+
+
 def cases() -> list[tuple[str, str, str]]:
     """(case, cockpit URL, admin URL with the same filter and sort)."""
     from domains.referential.models import Phase, Subdivision

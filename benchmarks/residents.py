@@ -19,19 +19,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from cockpit import median_ms, prepare_database, setup_django, signed_in  # noqa: E402
+from cockpit import (  # noqa: E402
+    median_ms,
+    prepare_database,
+    query_count,
+    setup_django,
+    signed_in,
+)
 
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
 GOALS_MS = {"page": 200.0, "list": 300.0, "statistics": 1000.0, "mass": 10000.0}
-
-
-def query_count(client, url: str) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200, url
-    return len(queries)
 
 
 def client_for(user):

@@ -4,6 +4,7 @@ round 2 open for wishes on the seats left, for those still without a post."""
 
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
@@ -178,16 +179,19 @@ class MatchingBuilder:
         run = services.run_compute(run=run)
         if run.status == RunStatus.DONE:
             services.round_publish(by=ars, round=first, run=run)
-            second = services.round_create(
-                by=ars,
-                campaign=campaign,
-                wishes_open=now - timedelta(days=1),
-                wishes_close=now + timedelta(days=6),
-                ranking_open=now + timedelta(days=7),
-                ranking_close=now + timedelta(days=11),
-                publication_at=now + timedelta(days=12),
-            )
-            waiting = second.candidacies.count()
+            try:
+                second = services.round_create(
+                    by=ars,
+                    campaign=campaign,
+                    wishes_open=now - timedelta(days=1),
+                    wishes_close=now + timedelta(days=6),
+                    ranking_open=now + timedelta(days=7),
+                    ranking_close=now + timedelta(days=11),
+                    publication_at=now + timedelta(days=12),
+                )
+                waiting = second.candidacies.count()
+            except ValidationError:
+                waiting = 0  # at national scale round 1 may fill every seat
         else:
             waiting = 0
         return {

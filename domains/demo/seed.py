@@ -20,6 +20,7 @@ from faker import Faker
 from simple_history.utils import bulk_create_with_history
 from stdnum.luhn import calc_check_digit
 
+from assistance.demo import AssistanceBuilder
 from domains.demo.matching import MatchingBuilder
 from domains.demo.residents import ResidentsBuilder
 from domains.identity import dev_idp
@@ -74,6 +75,7 @@ class Scale:
     posts: int
     coordinators_per_subdivision: int
     residents_per_subdivision: int
+    support_requests: int
 
 
 SCALES = {
@@ -84,6 +86,7 @@ SCALES = {
         posts=250,
         coordinators_per_subdivision=2,
         residents_per_subdivision=12,
+        support_requests=3000,
     ),
     "national": Scale(
         establishments=4000,
@@ -92,6 +95,7 @@ SCALES = {
         posts=20000,
         coordinators_per_subdivision=30,
         residents_per_subdivision=1540,  # ~43,000 residents
+        support_requests=50000,
     ),
 }
 
@@ -283,6 +287,9 @@ class DemoBuilder:
         self.build_account_requests()
         self.build_sign_in_cases()
         self.counts |= MatchingBuilder(self).build()
+        self.counts |= AssistanceBuilder(
+            tickets=self.scale.support_requests, rng=self.rng, today=self.today
+        ).build()
         return self.counts
 
     def build_faculties(self) -> None:

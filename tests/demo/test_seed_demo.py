@@ -4,7 +4,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import F
+from helpdesk.models import Ticket
 
+from assistance.models import Period, TicketContext
+from assistance.selectors import visible_tickets
 from domains.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_email
 from domains.people.models import Function
 from domains.people.roles import ROLE_PERIMETER, Role
@@ -115,6 +118,24 @@ def test_small_demo_data_are_consistent_and_realistic(django_user_model):
     assert regions == {"Auvergne-Rhône-Alpes"}
     rts = django_user_model.objects.get(username=demo_email(Role.SITE_SUPERVISOR))
     assert visible_training_sites(rts).count() == 1
+
+    # UNESS Assistance: requests in every team, with consistent histories.
+    tickets = Ticket.objects.all()
+    assert tickets.count() >= 3000
+    assert not tickets.filter(siimop__isnull=True).exists()
+    assert tickets.values("siimop__subdivision").distinct().count() == 28
+    assert not tickets.filter(siimop__escalated=True).exclude(queue__team__tier=2)
+    resolved = tickets.filter(status__in=[Ticket.RESOLVED_STATUS, Ticket.CLOSED_STATUS])
+    assert 0.5 <= resolved.count() / tickets.count() <= 0.9
+    assert not resolved.filter(siimop__resolution_hours__isnull=True).exists()
+    assert Period.objects.count() == 3
+    agent = django_user_model.objects.get(username=demo_email(Role.SUPPORT_L1))
+    lyon_only = visible_tickets(agent).values("queue__team__subdivision__code")
+    assert {r["queue__team__subdivision__code"] for r in lyon_only} <= {"LYON", None}
+    resident = django_user_model.objects.get(username=demo_email(Role.RESIDENT))
+    mine = TicketContext.objects.filter(person__user=resident)
+    assert mine.filter(ticket__title="Je ne vois pas les postes de cardiologie")
+    assert mine.filter(ticket__followup__title="Réponse de l'assistance").exists()
 
 
 def test_seed_refuses_a_database_that_already_has_data_unless_asked_to_skip():
