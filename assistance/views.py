@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from helpdesk.models import FollowUp, FollowUpAttachment
 
 from domains.cockpit.export import xlsx_sheets_response
+from domains.cockpit.forms import CockpitForm
 from domains.cockpit.views import (
     decide,
     get_record,
@@ -347,7 +348,7 @@ def ticket_tier(request, pk: int, decision: str):
 # --- statistics ---------------------------------------------------------------------
 
 
-class StatisticsForm(forms.Form):
+class StatisticsForm(CockpitForm):
     period = forms.ModelChoiceField(
         label=_("Période"), queryset=Period.objects.all(), required=False
     )
