@@ -119,6 +119,11 @@ registry.register_screen(
                 name="assistance_attachment",
             ),
             path(
+                "<int:pk>/priorite/",
+                views.ticket_priority,
+                name="assistance_priority",
+            ),
+            path(
                 "<int:pk>/niveau/<str:decision>/",
                 views.ticket_tier,
                 name="assistance_tier",

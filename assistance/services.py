@@ -310,6 +310,32 @@ def ticket_deescalate(*, by, ticket: Ticket, reason: str) -> Ticket:
 
 
 @transaction.atomic
+def ticket_prioritize(*, by, ticket: Ticket, priority: int, reason: str = "") -> Ticket:
+    """Sets the priority; the targets follow it (counted from the filing)."""
+    _handled_by(by, ticket)
+    labels = dict(Ticket.PRIORITY_CHOICES)
+    if priority not in labels:
+        raise ValidationError({"priority": _("Priorité inconnue.")})
+    if priority == ticket.priority:
+        raise ValidationError({"priority": _("La demande a déjà cette priorité.")})
+    old = labels[ticket.priority]
+    ticket.priority = priority
+    ticket.save()
+    due = deadlines(ticket)
+    TicketContext.objects.filter(ticket=ticket).update(
+        first_response_due=due.first_response, resolution_due=due.resolution
+    )
+    _record(
+        by=by,
+        ticket=ticket,
+        title=_("Priorité changée"),
+        reason=reason.strip(),
+        changes=[(_("Priorité"), str(old), str(labels[priority]))],
+    )
+    return ticket
+
+
+@transaction.atomic
 def ticket_reassign(
     *, by, ticket: Ticket, team: Team | None = None, assignee=None, reason: str = ""
 ) -> Ticket:

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-from helpdesk.models import FollowUp, FollowUpAttachment
+from helpdesk.models import FollowUp, FollowUpAttachment, Ticket
 
 from domains.cockpit.export import xlsx_sheets_response
 from domains.cockpit.forms import CockpitForm
@@ -47,6 +47,7 @@ from .services import (
     request_reply,
     ticket_deescalate,
     ticket_escalate,
+    ticket_prioritize,
 )
 from .statistics import statistics, visible_teams
 from .targets import deadlines
@@ -266,6 +267,7 @@ def ticket_context(request, ticket) -> dict:
         .prefetch_related("ticketchange_set", "followupattachment_set")
         .order_by("date", "pk"),
         "canned": canned_answers(ticket),
+        "priorities": Ticket.PRIORITY_CHOICES,
         "deadlines": deadlines(ticket),
         "siimop": getattr(ticket, "siimop", None),
         **person_context(request.user, getattr(ticket, "siimop", None)),
@@ -313,6 +315,29 @@ def ticket_answer(request, pk: int):
         _("Demande résolue ; la personne est prévenue par e-mail.")
         if resolve
         else _("Réponse envoyée à la personne par e-mail."),
+        form=form,
+    )
+
+
+class PriorityForm(forms.Form):
+    priority = forms.TypedChoiceField(
+        label=_("Priorité"), choices=Ticket.PRIORITY_CHOICES, coerce=int
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def ticket_priority(request, pk: int):
+    ticket = _ticket(request, pk)
+    form = PriorityForm(request.POST)
+    return decide(
+        request,
+        get_screen("demandes-assistance"),
+        pk,
+        lambda: ticket_prioritize(
+            by=request.user, ticket=ticket, priority=form.cleaned_data["priority"]
+        ),
+        _("Priorité changée ; les délais cibles sont recalculés."),
         form=form,
     )
 

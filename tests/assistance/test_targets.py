@@ -90,3 +90,32 @@ def test_resolved_tickets_are_never_late():
     assert ticket.siimop.resolved_at is not None
     much_later = datetime(2026, 12, 30, 12, 0, tzinfo=PARIS)
     assert not Ticket.objects.filter(is_overdue(much_later)).exists()
+
+
+def test_a_higher_priority_brings_the_targets_forward_and_is_recorded(client):
+    teams_setup()
+    ticket = filed_with_targets(datetime(2026, 11, 10, 16, 0, tzinfo=PARIS))
+    agent = make_user_with_role(Role.SUPPORT_L1, subdivision=subdivision("LYON"))
+    client.force_login(agent)
+    response = client.post(
+        f"/cockpit/demandes-assistance/{ticket.pk}/priorite/", {"priority": "1"}
+    )
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    ticket.siimop.refresh_from_db()
+    # 1 working hour from Tuesday 16:00.
+    assert ticket.siimop.first_response_due == datetime(
+        2026, 11, 10, 17, 0, tzinfo=PARIS
+    )
+    page = client.get(f"/cockpit/demandes-assistance/{ticket.pk}/").content.decode()
+    assert "Priorité changée" in page
+    other = make_user_with_role(Role.SUPPORT_L1, subdivision=subdivision("RENNES"))
+    client.force_login(other)
+    assert (
+        client.post(
+            f"/cockpit/demandes-assistance/{ticket.pk}/priorite/", {"priority": "5"}
+        ).status_code
+        == 404
+    )
+    ticket.refresh_from_db()
+    assert ticket.priority == 1
