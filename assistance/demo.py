@@ -32,14 +32,12 @@ from .models import ArticleRead, Category, Period, Team, TicketContext, Tier
 from .services import answer_send, request_file, teams_setup
 from .targets import TARGET_HOURS, hours_since
 
+# (name, days before today it opened, days it lasted): relative, so a demo seeded any
+# day has its campaigns within the past year.
 PERIODS = [
-    ("Campagne d'agréments 2026", date(2026, 1, 12), date(2026, 3, 27)),
-    (
-        "Appariement Docteurs Juniors 2026 (tours 1 et 2)",
-        date(2026, 5, 18),
-        date(2026, 7, 10),
-    ),
-    ("Amphis de choix de novembre 2026", date(2026, 10, 5), date(2026, 11, 20)),
+    ("Campagne d'agréments {year}", 320, 75),
+    ("Appariement Docteurs Juniors {year} (tours 1 et 2)", 190, 53),
+    ("Amphis de choix {year}", 52, 46),
 ]
 # During a campaign, its category dominates the requests.
 PERIOD_CATEGORY = [Category.ACCREDITATION, Category.MATCHING, Category.CHOICES]
@@ -188,7 +186,16 @@ class AssistanceBuilder:
         self.level_2 = Team.objects.get(tier=Tier.LEVEL_2)
         self.build_articles()
         self.build_canned()
-        periods = [Period.objects.create(name=n, start=s, end=e) for n, s, e in PERIODS]
+        periods = []
+        for name, ago, days in PERIODS:
+            start = self.today - timedelta(days=ago)
+            periods.append(
+                Period.objects.create(
+                    name=name.format(year=start.year),
+                    start=start,
+                    end=start + timedelta(days=days),
+                )
+            )
         self.build_tickets(periods)
         return {
             "Articles d'aide": KBItem.objects.count(),
@@ -358,7 +365,7 @@ class AssistanceBuilder:
                     )
                     context.resolved_at = age
                     context.resolution_hours = hours_since(created, age)
-                    if person and rng.random() < 0.3:
+                    if person and rng.random() < 0.3 and age + timedelta(hours=2) < now:
                         ticket.status = Ticket.CLOSED_STATUS
                         history.append(
                             (
@@ -385,7 +392,12 @@ class AssistanceBuilder:
                 )
                 reads[-1].at_value = created - timedelta(minutes=5)
 
+        dates = [(t.created, t.modified) for t in tickets]
         Ticket.objects.bulk_create(tickets, batch_size=2000)
+        # auto_now(_add) stamped them "now" on the way in: back to their history.
+        for ticket, (created, modified) in zip(tickets, dates, strict=True):
+            ticket.created, ticket.modified = created, modified
+        Ticket.objects.bulk_update(tickets, ["created", "modified"], batch_size=2000)
         for ticket, context in zip(tickets, contexts, strict=True):
             context.ticket_id = ticket.pk
         TicketContext.objects.bulk_create(contexts, batch_size=2000)

@@ -1,4 +1,5 @@
 import io
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -8,6 +9,7 @@ from helpdesk.models import Ticket
 
 from assistance.models import Period, TicketContext
 from assistance.selectors import visible_tickets
+from assistance.statistics import statistics
 from domains.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_email
 from domains.people.models import Function
 from domains.people.roles import ROLE_PERIMETER, Role
@@ -129,6 +131,11 @@ def test_small_demo_data_are_consistent_and_realistic(django_user_model):
     assert 0.5 <= resolved.count() / tickets.count() <= 0.9
     assert not resolved.filter(siimop__resolution_hours__isnull=True).exists()
     assert Period.objects.count() == 3
+    # Filed over the past year, most of them during the campaigns.
+    assert tickets.filter(created__date__lt=date.today() - timedelta(days=180)).exists()
+    admin = django_user_model.objects.get(username=demo_email(Role.UNESS_ADMIN))
+    for period in Period.objects.all():
+        assert statistics(admin, period=period).total > 100
     agent = django_user_model.objects.get(username=demo_email(Role.SUPPORT_L1))
     lyon_only = visible_tickets(agent).values("queue__team__subdivision__code")
     assert {r["queue__team__subdivision__code"] for r in lyon_only} <= {"LYON", None}
