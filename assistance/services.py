@@ -82,7 +82,8 @@ def teams_setup() -> int:
 
 
 def subject_tag(ticket: Ticket) -> str:
-    return f"[{LEVEL_2_SLUG}-{ticket.pk}]"
+    """The tag django-helpdesk's polling recognises: the mailbox queue's slug."""
+    return f"[{level_2_team().queue.slug}-{ticket.pk}]"
 
 
 @transaction.atomic
