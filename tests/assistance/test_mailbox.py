@@ -2,6 +2,8 @@
 into its ticket by django-helpdesk's polling (run by django-q2), and a new message
 becomes a level-2 request with its SIIMOP context."""
 
+from urllib.parse import urlsplit
+
 import pytest
 from django.core import mail
 from django_q.models import Schedule
@@ -98,3 +100,21 @@ def test_a_new_message_becomes_a_level_2_request(mailbox):
         == f"UNESS Assistance — demande n° {ticket.pk} reçue [uness-{ticket.pk}]"
     )
     assert ack.to == ["x@chu.fr"]
+
+
+def test_django_helpdesks_links_lead_to_our_scoped_pages(client):
+    teams_setup()
+    ticket = request_file(
+        title="Compte",
+        description="…",
+        category=Category.ACCOUNT,
+        email="x@chu.fr",
+        subdivision=subdivision("LYON"),
+    )
+    response = client.get(
+        ticket.ticket_url.split("testserver", 1)[-1].split("8000")[-1]
+    )
+    assert response.status_code == 302
+    assert response.url == f"/assistance/mes-demandes/{ticket.pk}/"
+    staff = client.get(urlsplit(ticket.staff_url).path)
+    assert staff.url == f"/cockpit/demandes-assistance/{ticket.pk}/"

@@ -167,3 +167,15 @@ def test_only_uness_defines_periods(client, world):
     )
     assert "La fin précède le début." in response.content.decode()
     assert not Period.objects.filter(name="Appariement DJ 2026").exists()
+
+
+def test_a_level_1_agents_statistics_count_his_subdivision_only(client, world):
+    agent = make_user_with_role(Role.SUPPORT_L1, subdivision=subdivision("RENNES"))
+    stats = statistics(agent, period=world["period"])
+    assert stats.total == 1
+    assert [r.label for r in stats.by_team] == [
+        f"{subdivision('RENNES').name} — niveau 1"
+    ]
+    client.force_login(agent)
+    page = client.get(PAGE).content.decode()
+    assert subdivision("LYON").name not in page
