@@ -1,6 +1,20 @@
 from django.apps import AppConfig
+from django.apps import apps as django_apps
+from django.db.models.signals import post_migrate
+
+
+def _editors(app_config=None, **kwargs) -> None:
+    # After the last app: the permissions it names exist only then.
+    last = [a for a in django_apps.get_app_configs() if a.models_module][-1]
+    if app_config is None or app_config.label == last.label:
+        from .editors import editors_grant
+
+        editors_grant()
 
 
 class SiimopSiteConfig(AppConfig):
     name = "siimop_site"
     verbose_name = "Site public"
+
+    def ready(self) -> None:
+        post_migrate.connect(_editors, dispatch_uid="siimop_site.editors")

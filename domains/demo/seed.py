@@ -51,6 +51,7 @@ from domains.referential.models import (
     data_quality_for,
 )
 from domains.referential.validators import finess_check_digit
+from siimop_site.demo import build_site
 
 from .accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_email
 
@@ -290,6 +291,7 @@ class DemoBuilder:
         self.counts |= AssistanceBuilder(
             tickets=self.scale.support_requests, rng=self.rng, today=self.today
         ).build()
+        self.counts |= build_site()
         return self.counts
 
     def build_faculties(self) -> None:

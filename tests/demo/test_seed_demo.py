@@ -11,6 +11,7 @@ from assistance.models import Period, TicketContext
 from assistance.selectors import visible_tickets
 from assistance.statistics import statistics
 from domains.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_email
+from domains.matching.models import MatchingRound
 from domains.people.models import Function
 from domains.people.roles import ROLE_PERIMETER, Role
 from domains.referential.models import (
@@ -26,6 +27,7 @@ from domains.referential.selectors import (
     site_is_accredited,
     visible_training_sites,
 )
+from siimop_site.models import CampaignAnnouncementPage, StandardPage
 
 pytestmark = pytest.mark.django_db
 
@@ -140,6 +142,11 @@ def test_small_demo_data_are_consistent_and_realistic(django_user_model):
     lyon_only = visible_tickets(agent).values("queue__team__subdivision__code")
     assert {r["queue__team__subdivision__code"] for r in lyon_only} <= {"LYON", None}
     resident = django_user_model.objects.get(username=demo_email(Role.RESIDENT))
+    # The public site: content pages and the matching rounds' announcements.
+    announcements = CampaignAnnouncementPage.objects.live()
+    assert announcements.count() == MatchingRound.objects.count() >= 1
+    assert all(a.campaign_facts()["phases"] for a in announcements)
+    assert StandardPage.objects.live().count() >= 2
     mine = TicketContext.objects.filter(person__user=resident)
     assert mine.filter(ticket__title="Je ne vois pas les postes de cardiologie")
     assert mine.filter(ticket__followup__title="Réponse de l'assistance").exists()

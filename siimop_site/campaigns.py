@@ -1,0 +1,87 @@
+"""The one small generic link between an announcement page and a campaign record:
+each kind of campaign says how to list its records, its calendar and its live state.
+Matching rounds exist; accreditation campaigns and choice sessions add an entry here
+when they are built."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model
+from django.utils.translation import gettext_lazy as _
+
+from domains.matching.models import MatchingRound, RoundStatus
+
+
+@dataclass(frozen=True)
+class Phase:
+    label: str
+    start: datetime | None
+    end: datetime | None
+
+
+@dataclass(frozen=True)
+class State:
+    code: str  # open, closed, published (the badge's colour)
+    label: str
+
+
+@dataclass(frozen=True)
+class CampaignKind:
+    model: type[Model]
+    label: str
+    records: Callable[[], Iterable[Model]]
+    phases: Callable[[Model], list[Phase]]
+    state: Callable[[Model], State]
+
+
+def _round_phases(round: MatchingRound) -> list[Phase]:
+    return [
+        Phase(str(_("Vœux des internes")), round.wishes_open, round.wishes_close),
+        Phase(
+            str(_("Classements des terrains")), round.ranking_open, round.ranking_close
+        ),
+        Phase(str(_("Publication des résultats")), round.publication_at, None),
+    ]
+
+
+def _round_state(round: MatchingRound) -> State:
+    if round.status == RoundStatus.PUBLISHED:
+        return State("published", str(_("Résultats publiés")))
+    if round.wishes_are_open() or round.ranking_is_open():
+        return State("open", str(round.stage()))
+    return State("closed", str(round.stage()))
+
+
+KINDS: list[CampaignKind] = [
+    CampaignKind(
+        model=MatchingRound,
+        label=str(_("Appariement Docteurs Juniors")),
+        records=lambda: MatchingRound.objects.select_related("campaign").order_by(
+            "-wishes_open"
+        ),
+        phases=_round_phases,
+        state=_round_state,
+    ),
+]
+
+
+def kind_of(model: type[Model]) -> CampaignKind | None:
+    return next((k for k in KINDS if k.model is model), None)
+
+
+def choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Grouped choices "<content type id>:<record id>" for the editor's select."""
+    groups = []
+    for kind in KINDS:
+        content_type = ContentType.objects.get_for_model(kind.model)
+        groups.append(
+            (
+                kind.label,
+                [(f"{content_type.pk}:{r.pk}", str(r)) for r in kind.records()],
+            )
+        )
+    return groups

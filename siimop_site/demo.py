@@ -1,0 +1,122 @@
+"""Demo public site: content pages with blocks, the news index, a news item and the
+announcements of the demo matching rounds (their calendars come from the data)."""
+
+import json
+import uuid
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+from wagtail.models import Page
+
+from domains.matching.models import MatchingRound
+
+from .models import (
+    CampaignAnnouncementPage,
+    HomePage,
+    NewsIndexPage,
+    NewsPage,
+    StandardPage,
+)
+
+
+def _blocks(*blocks) -> str:
+    return json.dumps([{**b, "id": str(uuid.uuid4())} for b in blocks])
+
+
+def _publish(parent: Page, page: Page) -> Page:
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def build_site() -> dict[str, int]:
+    home = HomePage.objects.first()
+    if home is None:
+        return {}
+    _publish(
+        home,
+        StandardPage(
+            title="Qu'est-ce que SIIMOP ?",
+            slug="siimop",
+            intro="Un seul outil pour suivre les internes, de l'ECOS à la thèse.",
+            body=_blocks(
+                {
+                    "type": "paragraph",
+                    "value": "<p>SIIMOP remplace IMOTEP : ministères, ARS, facultés, "
+                    "coordonnateurs, terrains de stage, établissements et internes "
+                    "partagent les mêmes données.</p>",
+                },
+                {
+                    "type": "callout",
+                    "value": {
+                        "title": "Besoin d'aide ?",
+                        "text": "<p>Le lien « UNESS Assistance », en haut de chaque "
+                        "page, vous met en relation avec l'équipe de votre "
+                        "subdivision.</p>",
+                    },
+                },
+            ),
+        ),
+    )
+    _publish(
+        home,
+        StandardPage(
+            title="Guide des agréments",
+            slug="guide-agrements",
+            intro="Déposer, suivre et renouveler l'agrément d'un terrain de stage.",
+            body=_blocks(
+                {
+                    "type": "faq",
+                    "value": {
+                        "title": "Questions fréquentes",
+                        "questions": [
+                            {
+                                "question": "Qui dépose le dossier ?",
+                                "answer": "<p>Le responsable du terrain de stage "
+                                "(RTS).</p>",
+                            },
+                            {
+                                "question": "Jusqu'à quand modifier mon dossier ?",
+                                "answer": "<p>Jusqu'à la date limite de dépôt ; chaque "
+                                "version déposée est conservée.</p>",
+                            },
+                        ],
+                    },
+                }
+            ),
+        ),
+    )
+    news = _publish(home, NewsIndexPage(title="Actualités", slug="actualites"))
+    today = timezone.localdate()
+    _publish(
+        news,
+        NewsPage(
+            title="SIIMOP ouvre aux terrains de stage",
+            slug="ouverture-terrains",
+            date=today,
+            intro="Les RTS demandent leur compte depuis la page de connexion.",
+        ),
+    )
+    round_type = ContentType.objects.get_for_model(MatchingRound)
+    announcements = 0
+    for round in MatchingRound.objects.select_related("campaign").order_by("number"):
+        _publish(
+            news,
+            CampaignAnnouncementPage(
+                title=f"Appariement Docteurs Juniors : tour {round.number}",
+                slug=f"appariement-tour-{round.number}",
+                date=timezone.localdate(round.wishes_open),
+                intro=f"{round.campaign} : le calendrier et l'état du tour.",
+                campaign_type=round_type,
+                campaign_id=round.pk,
+                audience="Les internes de la région en fin de phase "
+                "d'approfondissement, et les terrains qui proposent un poste.",
+                actions="<ul><li>Internes : déposer CV, lettre et contrat, puis "
+                "saisir vos vœux.</li><li>Terrains : classer les candidats.</li></ul>",
+            ),
+        )
+        announcements += 1
+    return {
+        "pages du site public": Page.objects.live().count(),
+        "annonces": announcements,
+    }

@@ -1,0 +1,125 @@
+"""Public pages: content blocks render, the home lists the latest announcements, and a
+campaign announcement shows its campaign's calendar and live state from the data."""
+
+import json
+from datetime import date
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from wagtail.models import Page
+
+from domains.matching.models import MatchingRound, RoundStatus
+from domains.people.roles import Role
+from siimop_site.models import (
+    CampaignAnnouncementPage,
+    HomePage,
+    NewsIndexPage,
+    NewsPage,
+    StandardPage,
+)
+from tests.conftest import login_verified
+from tests.factories.matching import matching_world
+from tests.factories.people import make_user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+def _add(parent: Page, page: Page) -> Page:
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+@pytest.fixture
+def home() -> HomePage:
+    return HomePage.objects.get()
+
+
+@pytest.fixture
+def news(home) -> NewsIndexPage:
+    return _add(home, NewsIndexPage(title="Actualités", slug="actualites"))
+
+
+def test_content_page_renders_its_blocks(client, home):
+    body = json.dumps(
+        [
+            {
+                "type": "paragraph",
+                "value": "<h2>Le calendrier</h2><p>Trois étapes.</p>",
+            },
+            {
+                "type": "callout",
+                "value": {"title": "Important", "text": "<p>Avant le 1er mars.</p>"},
+            },
+            {
+                "type": "faq",
+                "value": {
+                    "title": "Questions fréquentes",
+                    "questions": [
+                        {"question": "Qui dépose ?", "answer": "<p>Le RTS.</p>"}
+                    ],
+                },
+            },
+        ]
+    )
+    page = _add(
+        home, StandardPage(title="Guide des agréments", slug="guide", body=body)
+    )
+    html = client.get(page.url).content.decode()
+    assert "<h2>Le calendrier</h2>" in html
+    assert 'class="fr-callout"' in html and "Avant le 1er mars." in html
+    assert "Qui dépose ?" in html and 'aria-controls="faq-qui-depose-1"' in html
+
+
+def test_home_lists_the_latest_announcements_newest_first(client, news):
+    for day, title in (
+        (1, "Ancienne"),
+        (2, "Moyenne"),
+        (3, "Récente"),
+        (4, "Dernière"),
+    ):
+        _add(news, NewsPage(title=title, slug=f"n{day}", date=date(2026, 10, day)))
+    draft = NewsPage(
+        title="Brouillon", slug="brouillon", date=date(2026, 10, 5), live=False
+    )
+    news.add_child(instance=draft)
+    html = client.get("/").content.decode()
+    assert html.index("Dernière") < html.index("Récente") < html.index("Moyenne")
+    assert "Ancienne" not in html and "Brouillon" not in html
+    assert "Toutes les actualités" in html
+    assert "Ancienne" in client.get(news.url).content.decode()
+
+
+def test_an_announcement_shows_its_rounds_calendar_and_live_state(client, news):
+    world = matching_world(residents=1, sites=1)
+    world.move_calendar("wishes")
+    page = _add(
+        news,
+        CampaignAnnouncementPage(
+            title="Appariement DJ : ouverture des vœux",
+            slug="appariement",
+            campaign_type=ContentType.objects.get_for_model(MatchingRound),
+            campaign_id=world.round.pk,
+            audience="Internes en fin de phase d'approfondissement.",
+        ),
+    )
+    html = client.get(page.url).content.decode()
+    assert "Vœux ouverts" in html and "fr-badge--success" in html
+    assert world.round.wishes_close.astimezone().strftime("%d/%m/%Y") in html
+    assert "Internes en fin de phase" in html
+    MatchingRound.objects.filter(pk=world.round.pk).update(status=RoundStatus.PUBLISHED)
+    assert "Résultats publiés" in client.get(page.url).content.decode()
+    # A deleted campaign leaves the page standing, without a calendar.
+    page.campaign_id = 0
+    page.save()
+    assert client.get(page.url).status_code == 200
+
+
+def test_editors_pick_the_campaign_in_the_wagtail_admin(client, news):
+    world = matching_world(residents=1, sites=1)
+    login_verified(client, make_user_with_role(Role.UNESS_ADMIN))
+    url = f"/admin/pages/add/siimop_site/campaignannouncementpage/{news.pk}/"
+    html = client.get(url).content.decode()
+    content_type = ContentType.objects.get_for_model(MatchingRound)
+    assert f'value="{content_type.pk}:{world.round.pk}"' in html
+    assert "Appariement Docteurs Juniors" in html
