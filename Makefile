@@ -23,11 +23,13 @@ run: install migrate
 ## make install: the virtualenv and the pinned dependencies (does nothing when up to date)
 install: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt package-lock.json
 	@command -v xmlsec1 >/dev/null || $(MAKE) system-packages
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	@# axe-core, for the browser tests' accessibility check (skipped without npm)
+	@if command -v npm >/dev/null; then npm ci --silent --no-audit --no-fund; fi
 	@touch $@
 
 ## make system-packages: xmlsec1, the program pysaml2 checks SAML signatures with

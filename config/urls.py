@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from domains.residents.views import verify_document
+from siimop_site.views import search as site_search
 
 admin.site.site_header = "SIIMOP — administration technique"
 admin.site.site_title = "SIIMOP"
@@ -21,6 +22,7 @@ urlpatterns = [
     path("assistance/liens/", include("assistance.helpdesk_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("verifier/<str:code>/", verify_document, name="verify_document"),
+    path("recherche/", site_search, name="site_search"),
 ]
 if settings.SAML_DEV_IDP:
     urlpatterns += [path("dev-idp/", include(("domains.identity.dev_idp", "dev_idp")))]

@@ -123,3 +123,20 @@ def test_editors_pick_the_campaign_in_the_wagtail_admin(client, news):
     content_type = ContentType.objects.get_for_model(MatchingRound)
     assert f'value="{content_type.pk}:{world.round.pk}"' in html
     assert "Appariement Docteurs Juniors" in html
+
+
+def test_search_finds_live_pages_by_their_words(client, home):
+    _add(
+        home,
+        StandardPage(
+            title="Guide des agréments",
+            slug="guide",
+            intro="Déposer le dossier de renouvellement.",
+        ),
+    )
+    draft = StandardPage(title="Agréments brouillon", slug="brouillon", live=False)
+    home.add_child(instance=draft)
+    html = client.get("/recherche/", {"q": "agréments"}).content.decode()
+    assert "1 résultat pour « agréments »" in html
+    assert "Guide des agréments" in html and "brouillon" not in html
+    assert "0 résultats" in client.get("/recherche/", {"q": "zzzz"}).content.decode()

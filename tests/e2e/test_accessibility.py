@@ -1,0 +1,64 @@
+"""axe-core (npm, injected into the page) finds no serious or critical accessibility
+violation on the public home, a content page with every kind of block, the news and
+the search page."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from siimop_site.models import HomePage, NewsIndexPage, StandardPage
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def violations(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_public_pages_have_no_serious_accessibility_violation(
+    live_server, page, screenshot
+):
+    if not AXE.exists():
+        pytest.skip("axe-core absent : npm ci (make install le fait)")
+    home = HomePage.objects.get()
+    body = json.dumps(
+        [
+            {"type": "paragraph", "value": "<h2>Calendrier</h2><p>Trois étapes.</p>"},
+            {
+                "type": "callout",
+                "value": {"title": "À noter", "text": "<p>Avant mars.</p>"},
+            },
+            {
+                "type": "faq",
+                "value": {
+                    "title": "Questions fréquentes",
+                    "questions": [
+                        {"question": "Qui dépose ?", "answer": "<p>Le RTS.</p>"}
+                    ],
+                },
+            },
+        ]
+    )
+    for page_model in (
+        StandardPage(title="Guide des agréments", slug="guide", body=body),
+        NewsIndexPage(title="Actualités", slug="actualites"),
+    ):
+        home.add_child(instance=page_model)
+        page_model.save_revision().publish()
+    found = {}
+    for path in ("/", "/guide/", "/actualites/", "/recherche/?q=agréments"):
+        page.goto(live_server.url + path)
+        found[path] = violations(page)
+    screenshot("70-site-accueil-accessibilite")
+    assert found == {path: [] for path in found}
+    # The check itself sees a violation when there is one.
+    page.set_content("<html lang='fr'><body><main><img src='x.png'></main></body></html>")
+    assert any(v.startswith("image-alt") for v in violations(page))
