@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from domains.residents.views import verify_document
 from siimop_site.views import search as site_search
+from siimop_site.views import unsubscribe_view
 
 admin.site.site_header = "SIIMOP — administration technique"
 admin.site.site_title = "SIIMOP"
@@ -23,6 +24,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("verifier/<str:code>/", verify_document, name="verify_document"),
     path("recherche/", site_search, name="site_search"),
+    path("listes/desabonnement/<str:token>/", unsubscribe_view, name="unsubscribe"),
 ]
 if settings.SAML_DEV_IDP:
     urlpatterns += [path("dev-idp/", include(("domains.identity.dev_idp", "dev_idp")))]

@@ -12,9 +12,25 @@ def _editors(app_config=None, **kwargs) -> None:
         editors_grant()
 
 
+def _announcement_published(sender, instance, **kwargs) -> None:
+    from .mailings import announcement_notify
+
+    announcement_notify(instance)
+
+
 class SiimopSiteConfig(AppConfig):
     name = "siimop_site"
     verbose_name = "Site public"
 
     def ready(self) -> None:
+        from wagtail.signals import page_published
+
+        from .models import CampaignAnnouncementPage
+
         post_migrate.connect(_editors, dispatch_uid="siimop_site.editors")
+        # The signal, not an admin hook: scheduled publications notify too.
+        page_published.connect(
+            _announcement_published,
+            sender=CampaignAnnouncementPage,
+            dispatch_uid="siimop_site.notify",
+        )

@@ -9,10 +9,13 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from domains.matching.models import MatchingRound
+from domains.people.roles import Role
+from domains.referential.models import Region, Specialty
 
 from .models import (
     CampaignAnnouncementPage,
     HomePage,
+    MailingList,
     NewsIndexPage,
     NewsPage,
     StandardPage,
@@ -29,10 +32,32 @@ def _publish(parent: Page, page: Page) -> Page:
     return page
 
 
+def build_lists() -> list[MailingList]:
+    ara = Region.objects.filter(code="84").first()
+    return [
+        MailingList.objects.create(
+            name="RTS d'Auvergne-Rhône-Alpes",
+            description="Responsables de terrain de stage de la région.",
+            roles=[Role.SITE_SUPERVISOR],
+            region=ara,
+        ),
+        MailingList.objects.create(
+            name="Internes de cardiologie",
+            roles=[Role.RESIDENT],
+            specialty=Specialty.objects.filter(code="DES-MCA").first(),
+        ),
+        MailingList.objects.create(
+            name="Directions des affaires médicales",
+            roles=[Role.MEDICAL_AFFAIRS],
+        ),
+    ]
+
+
 def build_site() -> dict[str, int]:
     home = HomePage.objects.first()
     if home is None:
         return {}
+    lists = build_lists()
     _publish(
         home,
         StandardPage(
@@ -100,7 +125,7 @@ def build_site() -> dict[str, int]:
     round_type = ContentType.objects.get_for_model(MatchingRound)
     announcements = 0
     for round in MatchingRound.objects.select_related("campaign").order_by("number"):
-        _publish(
+        announcement = _publish(
             news,
             CampaignAnnouncementPage(
                 title=f"Appariement Docteurs Juniors : tour {round.number}",
@@ -115,8 +140,12 @@ def build_site() -> dict[str, int]:
                 "saisir vos vœux.</li><li>Terrains : classer les candidats.</li></ul>",
             ),
         )
+        # Linked to the lists, not notified: the demo sends no e-mail on its own.
+        announcement.mailing_lists.set(lists[:2])
+        announcement.save()  # a parental relation is written on save
         announcements += 1
     return {
         "pages du site public": Page.objects.live().count(),
         "annonces": announcements,
+        "listes de diffusion": len(lists),
     }

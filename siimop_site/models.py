@@ -8,11 +8,15 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminPageForm
-from wagtail.admin.panels import FieldPanel
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
+
+from domains.people.roles import Role
 
 from . import campaigns
 from .blocks import BodyBlock
@@ -160,6 +164,17 @@ class CampaignAnnouncementPage(NewsBase):
         features=["bold", "italic", "ol", "ul", "link"],
     )
 
+    notify = models.BooleanField(
+        _("prévenir les listes à la publication"),
+        default=False,
+        help_text=_(
+            "Un seul envoi, à la première publication, avec lien de désabonnement."
+        ),
+    )
+    mailing_lists = ParentalManyToManyField(
+        "siimop_site.MailingList", blank=True, verbose_name=_("listes de diffusion")
+    )
+
     base_form_class = AnnouncementForm
     content_panels = [
         *Page.content_panels,
@@ -169,6 +184,10 @@ class CampaignAnnouncementPage(NewsBase):
         FieldPanel("audience"),
         FieldPanel("actions"),
         FieldPanel("body"),
+        MultiFieldPanel(
+            [FieldPanel("notify"), FieldPanel("mailing_lists")],
+            heading=_("Listes de diffusion"),
+        ),
     ]
 
     class Meta:
@@ -193,3 +212,171 @@ class CampaignAnnouncementPage(NewsBase):
             "phases": kind.phases(record),
             "state": kind.state(record),
         }
+
+
+# --- mailing lists (listes de diffusion) ------------------------------------------
+
+
+class MailingListForm(WagtailAdminModelForm):
+    roles = forms.MultipleChoiceField(
+        label=_("fonctions"),
+        choices=Role.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Les détenteurs actifs de ces fonctions, dans le périmètre choisi."
+        ),
+    )
+
+
+class MailingList(ClusterableModel):
+    """An audience: the holders of some roles within a perimeter, plus subscribers."""
+
+    base_form_class = MailingListForm
+
+    name = models.CharField(_("nom"), max_length=200, unique=True)
+    description = models.CharField(_("description"), max_length=500, blank=True)
+    roles = models.JSONField(
+        _("fonctions"),
+        default=list,
+        blank=True,
+        help_text=_("Les détenteurs actifs de ces fonctions reçoivent les envois."),
+    )
+    region = models.ForeignKey(
+        "referential.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("région"),
+    )
+    subdivision = models.ForeignKey(
+        "referential.Subdivision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("subdivision"),
+    )
+    specialty = models.ForeignKey(
+        "referential.Specialty",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("spécialité"),
+    )
+
+    class Meta:
+        verbose_name = _("liste de diffusion")
+        verbose_name_plural = _("listes de diffusion")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Subscription(models.Model):
+    """Someone who asked to receive a list's mailings."""
+
+    mailing_list = ParentalKey(
+        MailingList, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    email = models.EmailField(_("adresse e-mail"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    panels = [FieldPanel("email")]
+
+    class Meta:
+        verbose_name = _("abonné")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mailing_list", "email"], name="site_subscription_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class Unsubscription(models.Model):
+    """An address that asked no longer to receive a list (honoured by every send)."""
+
+    mailing_list = models.ForeignKey(
+        MailingList, on_delete=models.CASCADE, related_name="unsubscriptions"
+    )
+    email = models.EmailField(_("adresse e-mail"))
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("désabonnement")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mailing_list", "email"], name="site_unsubscription_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.mailing_list})"
+
+
+class Mailing(models.Model):
+    """The one notification of a published announcement, with its progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("En attente")
+        SENDING = "sending", _("Envoi en cours")
+        DONE = "done", _("Envoyé")
+
+    page = models.OneToOneField(
+        "wagtailcore.Page",
+        on_delete=models.CASCADE,
+        related_name="mailing",
+        verbose_name=_("page annoncée"),
+    )
+    lists = models.ManyToManyField(MailingList, verbose_name=_("listes"))
+    status = models.CharField(
+        _("état"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    total = models.PositiveIntegerField(_("destinataires"), default=0)
+    sent = models.PositiveIntegerField(_("envoyés"), default=0)
+    failed = models.PositiveIntegerField(_("échecs"), default=0)
+    created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("envoi")
+        verbose_name_plural = _("envois aux listes")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.page} ({self.get_status_display()})"
+
+    @property
+    def progress(self) -> int:
+        return round(100 * (self.sent + self.failed) / self.total) if self.total else 0
+
+
+class Delivery(models.Model):
+    """The delivery log: one row per recipient of a mailing."""
+
+    mailing = models.ForeignKey(
+        Mailing, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    email = models.EmailField(_("adresse e-mail"))
+    mailing_list = models.ForeignKey(
+        MailingList, on_delete=models.CASCADE, related_name="+", verbose_name=_("liste")
+    )
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+    error = models.CharField(_("erreur"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("remise")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mailing", "email"], name="site_delivery_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.email

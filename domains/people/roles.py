@@ -184,6 +184,9 @@ ROLE_MODEL_PERMISSIONS: dict[str, list[str]] = {
         *_IMPORT,
         *_READ_MATCHING,
         *[f"assistance.{a}_period" for a in ("add", "change", "delete", "view")],
+        # The public site's mailing lists and their sends (Wagtail admin).
+        *[f"siimop_site.{a}_mailinglist" for a in ("add", "change", "delete", "view")],
+        "siimop_site.view_mailing",
         "assistance.view_statistics",
     ],
     Role.ARS: [

@@ -147,6 +147,7 @@ def test_small_demo_data_are_consistent_and_realistic(django_user_model):
     assert announcements.count() == MatchingRound.objects.count() >= 1
     assert all(a.campaign_facts()["phases"] for a in announcements)
     assert StandardPage.objects.live().count() >= 2
+    assert all(a.mailing_lists.count() == 2 for a in announcements)
     mine = TicketContext.objects.filter(person__user=resident)
     assert mine.filter(ticket__title="Je ne vois pas les postes de cardiologie")
     assert mine.filter(ticket__followup__title="Réponse de l'assistance").exists()

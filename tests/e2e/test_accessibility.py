@@ -60,5 +60,7 @@ def test_public_pages_have_no_serious_accessibility_violation(
     screenshot("70-site-accueil-accessibilite")
     assert found == {path: [] for path in found}
     # The check itself sees a violation when there is one.
-    page.set_content("<html lang='fr'><body><main><img src='x.png'></main></body></html>")
+    page.set_content(
+        "<html lang='fr'><body><main><img src='x.png'></main></body></html>"
+    )
     assert any(v.startswith("image-alt") for v in violations(page))
