@@ -24,6 +24,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("verifier/<str:code>/", verify_document, name="verify_document"),
     path("recherche/", site_search, name="site_search"),
+    path("apprendre/", include("courses.urls")),
     path("listes/desabonnement/<str:token>/", unsubscribe_view, name="unsubscribe"),
 ]
 if settings.SAML_DEV_IDP:

@@ -39,7 +39,11 @@ class HomePage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     max_count = 1
-    subpage_types = ["siimop_site.StandardPage", "siimop_site.NewsIndexPage"]
+    subpage_types = [
+        "siimop_site.StandardPage",
+        "siimop_site.NewsIndexPage",
+        "courses.CatalogueIndexPage",
+    ]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
 
     class Meta:

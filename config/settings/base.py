@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "imports",
     "assistance",
     "siimop_site",
+    "courses",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -1,0 +1,261 @@
+"""The training catalogue: courses (Wagtail pages) made of modules, lessons and
+quizzes, and the learners' enrolments, lessons seen and quiz attempts."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from .blocks import LessonBody, QuestionBlock
+
+
+class Audience(models.TextChoices):
+    ARS = "ars", _("Agents des ARS")
+    FACULTY = "faculty", _("Scolarités des facultés")
+    COORDINATOR = "coordinator", _("Coordonnateurs")
+    SUPERVISOR = "supervisor", _("Responsables et maîtres de stage")
+    RESIDENT = "resident", _("Internes")
+
+
+class Module(models.TextChoices):
+    COCKPIT = "cockpit", _("Cockpit")
+    ACCREDITATION = "agrements", _("Agréments")
+    MATCHING = "appariement", _("Appariement Docteurs Juniors")
+    CHOICES = "amphis", _("Amphis de choix")
+    PATH = "parcours", _("Parcours des internes")
+
+
+class CourseKind(models.TextChoices):
+    ONLINE = "online", _("En ligne, à son rythme")
+    SESSION = "session", _("Session en présentiel ou en visio")
+    CAFE = "cafe", _("Café pédagogique (questions-réponses)")
+
+
+class Level(models.TextChoices):
+    BEGINNER = "beginner", _("Découverte")
+    INTERMEDIATE = "intermediate", _("Pratique")
+    ADVANCED = "advanced", _("Approfondissement")
+
+
+class CatalogueIndexPage(Page):
+    intro = models.CharField(_("chapeau"), max_length=255, blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["siimop_site.HomePage"]
+    subpage_types = ["courses.CoursePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("catalogue des formations")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        courses = CoursePage.objects.child_of(self).live().public().order_by("title")
+        audience = request.GET.get("public", "")
+        module = request.GET.get("module", "")
+        if audience in Audience.values:
+            # JSON lists: filtered here (a few dozen courses), same on every database.
+            courses = [c for c in courses if audience in c.audiences]
+        if module in Module.values:
+            courses = [c for c in courses if c.module == module]
+        context.update(
+            courses=Paginator(list(courses), 12).get_page(request.GET.get("page")),
+            audiences=Audience.choices,
+            modules=Module.choices,
+            audience=audience,
+            module=module,
+        )
+        return context
+
+
+class CoursePage(Page):
+    summary = models.CharField(_("résumé"), max_length=300)
+    audiences = models.JSONField(_("publics"), default=list, blank=True)
+    module = models.CharField(_("module SIIMOP"), max_length=20, choices=Module.choices)
+    kind = models.CharField(
+        _("format"),
+        max_length=10,
+        choices=CourseKind.choices,
+        default=CourseKind.ONLINE,
+    )
+    duration_minutes = models.PositiveIntegerField(_("durée (minutes)"), default=30)
+    level = models.CharField(
+        _("niveau"), max_length=15, choices=Level.choices, default=Level.BEGINNER
+    )
+    prerequisites = models.CharField(_("prérequis"), max_length=300, blank=True)
+    badge_name = models.CharField(_("nom du badge"), max_length=120, blank=True)
+    badge_description = models.TextField(_("description du badge"), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("audiences"),
+        FieldPanel("module"),
+        FieldPanel("kind"),
+        FieldPanel("duration_minutes"),
+        FieldPanel("level"),
+        FieldPanel("prerequisites"),
+        FieldPanel("badge_name"),
+        FieldPanel("badge_description"),
+    ]
+    parent_page_types = ["courses.CatalogueIndexPage"]
+    subpage_types = ["courses.ModulePage"]
+    search_fields = [*Page.search_fields, index.SearchField("summary")]
+
+    class Meta:
+        verbose_name = _("formation")
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import progress
+
+        context = super().get_context(request, *args, **kwargs)
+        enrolment = None
+        if request.user.is_authenticated:
+            enrolment = Enrolment.objects.filter(user=request.user, course=self).first()
+        context["enrolment"] = enrolment
+        context["progress"] = progress(enrolment) if enrolment else None
+        context["modules"] = [
+            (module, [s.specific for s in module.get_children().live()])
+            for module in self.get_children().live().specific()
+        ]
+        return context
+
+    def audience_labels(self) -> list[str]:
+        labels = dict(Audience.choices)
+        return [str(labels[a]) for a in self.audiences if a in labels]
+
+    def steps(self) -> list[Page]:
+        """Lessons and quizzes in reading order (modules in tree order)."""
+        return [
+            step.specific
+            for step in Page.objects.descendant_of(self)
+            .live()
+            .type(LessonPage, QuizPage)
+            .order_by("path")
+        ]
+
+
+class ModulePage(Page):
+    intro = models.CharField(_("chapeau"), max_length=255, blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = ["courses.LessonPage", "courses.QuizPage"]
+
+    class Meta:
+        verbose_name = _("module de formation")
+
+
+class StepPage(Page):
+    """A lesson or a quiz: served to the enrolled learner only."""
+
+    parent_page_types = ["courses.ModulePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        abstract = True
+
+    def course(self) -> CoursePage:
+        return CoursePage.objects.ancestor_of(self).get()
+
+    def serve(self, request, *args, **kwargs):
+        from .views import serve_step
+
+        return serve_step(self, request, super().serve, *args, **kwargs)
+
+
+class LessonPage(StepPage):
+    body = StreamField(LessonBody(), verbose_name=_("contenu"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+
+    class Meta:
+        verbose_name = _("leçon")
+
+
+class QuizPage(StepPage):
+    questions = StreamField(
+        [("question", QuestionBlock())], verbose_name=_("questions"), blank=True
+    )
+    pass_mark = models.PositiveSmallIntegerField(_("seuil de réussite (%)"), default=80)
+    max_attempts = models.PositiveSmallIntegerField(
+        _("tentatives"), default=3, help_text=_("0 : sans limite.")
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("pass_mark"),
+        FieldPanel("max_attempts"),
+        FieldPanel("questions"),
+    ]
+
+    class Meta:
+        verbose_name = _("quiz")
+
+
+# --- learners ----------------------------------------------------------------------
+
+
+class Enrolment(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
+    )
+    course = models.ForeignKey(
+        CoursePage, on_delete=models.CASCADE, related_name="enrolments"
+    )
+    started_at = models.DateTimeField(_("inscrit le"), auto_now_add=True)
+    last_step = models.ForeignKey(
+        Page, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    completed_at = models.DateTimeField(_("terminée le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inscription")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course"], name="course_enrolment")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.course}"
+
+
+class LessonSeen(models.Model):
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, related_name="lessons_seen"
+    )
+    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "lesson"], name="course_lesson_seen"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment} · {self.lesson}"
+
+
+class QuizAttempt(models.Model):
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, related_name="attempts"
+    )
+    quiz = models.ForeignKey(QuizPage, on_delete=models.CASCADE, related_name="+")
+    score = models.PositiveSmallIntegerField(_("score (%)"))
+    passed = models.BooleanField(_("réussi"))
+    answers = models.JSONField(default=dict)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at"]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment} · {self.quiz} : {self.score} %"

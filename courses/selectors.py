@@ -1,0 +1,54 @@
+"""Reads of the training catalogue: a learner's progress in a course."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from wagtail.models import Page
+
+from .models import Enrolment, LessonSeen, QuizAttempt, QuizPage
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: set[int]  # ids of the lessons seen and quizzes passed
+    steps: list[Page]
+
+    @property
+    def total(self) -> int:
+        return len(self.steps)
+
+    @property
+    def percent(self) -> int:
+        return 100 * len(self.done) // self.total if self.total else 100
+
+    @property
+    def complete(self) -> bool:
+        return all(step.pk in self.done for step in self.steps)
+
+    @property
+    def next_step(self) -> Page | None:
+        """Where to resume: the first step not done yet."""
+        return next((s for s in self.steps if s.pk not in self.done), None)
+
+
+def progress(enrolment: Enrolment) -> Progress:
+    steps = enrolment.course.steps()
+    seen = set(
+        LessonSeen.objects.filter(enrolment=enrolment).values_list(
+            "lesson_id", flat=True
+        )
+    )
+    passed = set(
+        QuizAttempt.objects.filter(enrolment=enrolment, passed=True).values_list(
+            "quiz_id", flat=True
+        )
+    )
+    return Progress(done=seen | passed, steps=steps)
+
+
+def attempts_left(enrolment: Enrolment, quiz: QuizPage) -> int | None:
+    if not quiz.max_attempts:
+        return None
+    used = QuizAttempt.objects.filter(enrolment=enrolment, quiz=quiz).count()
+    return max(0, quiz.max_attempts - used)
