@@ -53,6 +53,9 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["news"] = latest_news()
         context["news_index"] = NewsIndexPage.objects.live().first()
+        context["catalogue"] = (
+            Page.objects.live().filter(content_type__app_label="courses").first()
+        )
         return context
 
 

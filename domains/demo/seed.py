@@ -21,6 +21,7 @@ from simple_history.utils import bulk_create_with_history
 from stdnum.luhn import calc_check_digit
 
 from assistance.demo import AssistanceBuilder
+from courses.demo import build_catalogue
 from domains.demo.matching import MatchingBuilder
 from domains.demo.residents import ResidentsBuilder
 from domains.identity import dev_idp
@@ -292,6 +293,7 @@ class DemoBuilder:
             tickets=self.scale.support_requests, rng=self.rng, today=self.today
         ).build()
         self.counts |= build_site()
+        self.counts |= build_catalogue()
         return self.counts
 
     def build_faculties(self) -> None:

@@ -10,6 +10,7 @@ from helpdesk.models import Ticket
 from assistance.models import Period, TicketContext
 from assistance.selectors import visible_tickets
 from assistance.statistics import statistics
+from courses.models import CoursePage, Enrolment
 from domains.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_email
 from domains.matching.models import MatchingRound
 from domains.people.models import Function
@@ -148,6 +149,11 @@ def test_small_demo_data_are_consistent_and_realistic(django_user_model):
     assert all(a.campaign_facts()["phases"] for a in announcements)
     assert StandardPage.objects.live().count() >= 2
     assert all(a.mailing_lists.count() == 2 for a in announcements)
+    # The training catalogue: three online courses and a café; the ARS finished one.
+    assert CoursePage.objects.live().count() == 4
+    assert Enrolment.objects.filter(
+        user=ars, completed_at__isnull=False, course__title="Prendre en main le Cockpit"
+    ).exists()
     mine = TicketContext.objects.filter(person__user=resident)
     assert mine.filter(ticket__title="Je ne vois pas les postes de cardiologie")
     assert mine.filter(ticket__followup__title="Réponse de l'assistance").exists()

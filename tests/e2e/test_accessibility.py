@@ -1,6 +1,6 @@
 """axe-core (npm, injected into the page) finds no serious or critical accessibility
-violation on the public home, a content page with every kind of block, the news and
-the search page."""
+violation on the public home, a content page with blocks, the news, the search page,
+the training catalogue and a course."""
 
 import json
 from pathlib import Path
@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from siimop_site.models import HomePage, NewsIndexPage, StandardPage
+from tests.factories.courses import make_course
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -53,8 +54,16 @@ def test_public_pages_have_no_serious_accessibility_violation(
     ):
         home.add_child(instance=page_model)
         page_model.save_revision().publish()
+    course, _lessons, _quiz = make_course()
     found = {}
-    for path in ("/", "/guide/", "/actualites/", "/recherche/?q=agréments"):
+    for path in (
+        "/",
+        "/guide/",
+        "/actualites/",
+        "/recherche/?q=agréments",
+        course.get_parent().url,  # the training catalogue
+        course.url,
+    ):
         page.goto(live_server.url + path)
         found[path] = violations(page)
     screenshot("70-site-accueil-accessibilite")

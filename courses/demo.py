@@ -1,0 +1,217 @@
+"""Demo catalogue: three real-looking online courses with lessons and quizzes, a café
+pédagogique, and some learners' progress (through the services)."""
+
+import json
+import uuid
+
+from django.contrib.auth import get_user_model
+from django.utils.text import slugify
+
+from domains.demo.accounts import demo_email
+from domains.people.roles import Role
+from siimop_site.models import HomePage
+
+from .models import (
+    CatalogueIndexPage,
+    CourseKind,
+    CoursePage,
+    LessonPage,
+    ModulePage,
+    QuizPage,
+)
+from .services import course_enrol, lesson_see, quiz_submit
+
+COURSES = [
+    {
+        "title": "Prendre en main le Cockpit",
+        "summary": "Menus, fonctions actives, listes filtrées, filtres enregistrés et exports.",
+        "audiences": ["ars", "faculty", "coordinator", "supervisor"],
+        "module": "cockpit",
+        "duration_minutes": 45,
+        "badge_name": "Cockpit SIIMOP : les bases",
+        "modules": [
+            ("Se repérer", ["Le menu et les fonctions", "Mes informations"]),
+            (
+                "Travailler avec les listes",
+                ["Filtrer et trier", "Exporter en XLSX ou CSV"],
+            ),
+        ],
+        "quiz": [
+            (
+                "Où changer de fonction active ?",
+                [
+                    ("Dans l'en-tête, sous mon nom", True),
+                    ("Dans l'administration", False),
+                ],
+                False,
+            ),
+            (
+                "Quels formats d'export ?",
+                [("XLSX", True), ("CSV", True), ("PDF", False)],
+                True,
+            ),
+        ],
+    },
+    {
+        "title": "Gérer une campagne d'agréments",
+        "summary": "Du lancement de la campagne à la décision du DG ARS.",
+        "audiences": ["ars", "faculty"],
+        "module": "agrements",
+        "duration_minutes": 90,
+        "level": "intermediate",
+        "prerequisites": "Prendre en main le Cockpit",
+        "badge_name": "Campagne d'agréments",
+        "modules": [
+            ("Préparer", ["Le calendrier de la campagne", "Les terrains à renouveler"]),
+            ("Instruire", ["Suivre les dossiers", "La commission"]),
+        ],
+        "quiz": [
+            (
+                "Qui décide de l'agrément ?",
+                [("Le DG ARS", True), ("Le coordonnateur", False)],
+                False,
+            ),
+        ],
+    },
+    {
+        "title": "Appariement Docteurs Juniors : guide RTS",
+        "summary": "Classer les candidats de son terrain et lire les résultats.",
+        "audiences": ["supervisor"],
+        "module": "appariement",
+        "duration_minutes": 30,
+        "badge_name": "Appariement : classer ses candidats",
+        "modules": [("Classer", ["Les candidatures", "Le classement et ses règles"])],
+        "quiz": [
+            (
+                "Quelle part des candidats faut-il classer ?",
+                [("Au moins 80 %", True), ("Tous", False), ("Au moins 20 %", False)],
+                False,
+            ),
+        ],
+    },
+]
+
+
+def _stream(*blocks) -> str:
+    return json.dumps([{**b, "id": str(uuid.uuid4())} for b in blocks])
+
+
+def _publish(parent, page):
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def build_catalogue() -> dict[str, int]:
+    home = HomePage.objects.first()
+    if home is None:
+        return {}
+    catalogue = _publish(
+        home,
+        CatalogueIndexPage(
+            title="Formations",
+            slug="formations",
+            intro="Apprendre SIIMOP à son rythme, en session ou lors des cafés pédagogiques.",
+        ),
+    )
+    courses = []
+    for spec in COURSES:
+        course = _publish(
+            catalogue,
+            CoursePage(
+                title=spec["title"],
+                slug=slugify(spec["title"])[:50],
+                summary=spec["summary"],
+                audiences=spec["audiences"],
+                module=spec["module"],
+                duration_minutes=spec["duration_minutes"],
+                level=spec.get("level", "beginner"),
+                prerequisites=spec.get("prerequisites", ""),
+                badge_name=spec["badge_name"],
+                badge_description=f"A suivi la formation « {spec['title']} » et réussi son quiz.",
+            ),
+        )
+        for m, (module_title, lessons) in enumerate(spec["modules"], start=1):
+            module = _publish(
+                course, ModulePage(title=module_title, slug=f"module-{m}")
+            )
+            for n, lesson in enumerate(lessons, start=1):
+                _publish(
+                    module,
+                    LessonPage(
+                        title=lesson,
+                        slug=f"lecon-{n}",
+                        body=_stream(
+                            {
+                                "type": "paragraph",
+                                "value": f"<p>{lesson} : l'essentiel en quelques minutes.</p>",
+                            },
+                            {
+                                "type": "callout",
+                                "value": {
+                                    "title": "À retenir",
+                                    "text": f"<p>{spec['summary']}</p>",
+                                },
+                            },
+                        ),
+                    ),
+                )
+        _publish(
+            module,
+            QuizPage(
+                title="Quiz de validation",
+                slug="quiz",
+                questions=_stream(
+                    *[
+                        {
+                            "type": "question",
+                            "value": {
+                                "question": q,
+                                "multiple": multiple,
+                                "feedback": "",
+                                "choices": [
+                                    {"text": t, "correct": ok} for t, ok in choices
+                                ],
+                            },
+                        }
+                        for q, choices, multiple in spec["quiz"]
+                    ]
+                ),
+            ),
+        )
+        courses.append(course)
+    _publish(
+        catalogue,
+        CoursePage(
+            title="Café pédagogique : vos questions sur SIIMOP",
+            slug="cafe-pedagogique",
+            summary="Trente minutes de questions-réponses en visio, chaque mois.",
+            audiences=["ars", "faculty", "coordinator", "supervisor", "resident"],
+            module="cockpit",
+            kind=CourseKind.CAFE,
+            duration_minutes=30,
+        ),
+    )
+    # Learners: the demo ARS agent finished the Cockpit course; the faculty registry
+    # is half-way through it.
+    users = get_user_model().objects
+    done = users.filter(email=demo_email(Role.ARS)).first()
+    halfway = users.filter(email=demo_email(Role.FACULTY_REGISTRY)).first()
+    cockpit = courses[0]
+    steps = cockpit.steps()
+    if done:
+        course_enrol(user=done, course=cockpit)
+        for step in steps:
+            if isinstance(step, LessonPage):
+                lesson_see(user=done, lesson=step)
+            else:
+                answers = {
+                    n: {i for i, c in enumerate(b.value["choices"]) if c["correct"]}
+                    for n, b in enumerate(step.questions)
+                }
+                quiz_submit(user=done, quiz=step, answers=answers)
+    if halfway:
+        course_enrol(user=halfway, course=cockpit)
+        for step in steps[:2]:
+            lesson_see(user=halfway, lesson=step)
+    return {"formations": CoursePage.objects.count()}
