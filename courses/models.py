@@ -3,6 +3,9 @@ quizzes, and the learners' enrolments, lessons seen and quiz attempts."""
 
 from __future__ import annotations
 
+import secrets
+import uuid
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
@@ -13,6 +16,10 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .blocks import LessonBody, QuestionBlock
+
+
+def _salt() -> str:
+    return secrets.token_hex(16)
 
 
 class Audience(models.TextChoices):
@@ -259,3 +266,26 @@ class QuizAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrolment} · {self.quiz} : {self.score} %"
+
+
+class BadgeAward(models.Model):
+    """A course's badge awarded to a learner: an Open Badges 2.0 hosted assertion."""
+
+    uid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    enrolment = models.OneToOneField(
+        Enrolment, on_delete=models.PROTECT, related_name="badge"
+    )
+    salt = models.CharField(max_length=32, default=_salt, editable=False)
+    issued_on = models.DateTimeField(_("délivré le"), auto_now_add=True)
+    expires = models.DateTimeField(_("expire le"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
+    revocation_reason = models.CharField(
+        _("motif de révocation"), max_length=300, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("badge délivré")
+        verbose_name_plural = _("badges délivrés")
+
+    def __str__(self) -> str:
+        return f"{self.enrolment.course.badge_name} — {self.enrolment.user}"

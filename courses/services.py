@@ -8,8 +8,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from domains.people.roles import Role
+from domains.people.selectors import active_functions
+
 from .grading import grade
 from .models import (
+    BadgeAward,
     CourseKind,
     CoursePage,
     Enrolment,
@@ -38,9 +42,29 @@ def _enrolment(user, step) -> Enrolment:
 
 
 def _complete_if_done(enrolment: Enrolment) -> None:
+    """Completion, and the course's badge with it."""
     if enrolment.completed_at is None and progress(enrolment).complete:
         enrolment.completed_at = timezone.now()
         enrolment.save(update_fields=["completed_at"])
+        if enrolment.course.badge_name:
+            BadgeAward.objects.get_or_create(enrolment=enrolment)
+
+
+@transaction.atomic
+def badge_revoke(*, by, award: BadgeAward, reason: str) -> BadgeAward:
+    """UNESS admins withdraw a badge; its assertion says so from then on."""
+    if not (
+        by.is_superuser or any(f.role == Role.UNESS_ADMIN for f in active_functions(by))
+    ):
+        raise ValidationError(_("Seule l'UNESS révoque un badge."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Dites pourquoi le badge est révoqué.")})
+    if award.revoked_at:
+        raise ValidationError(_("Ce badge est déjà révoqué."))
+    award.revoked_at = timezone.now()
+    award.revocation_reason = reason.strip()[:300]
+    award.save(update_fields=["revoked_at", "revocation_reason"])
+    return award
 
 
 @transaction.atomic

@@ -5,4 +5,15 @@ from . import views
 app_name = "courses"
 urlpatterns = [
     path("inscription/<int:course_id>/", views.enrol, name="enrol"),
+    path("badges/emetteur.json", views.issuer_json, name="issuer"),
+    path("badges/revocations.json", views.revocations_json, name="revocations"),
+    path(
+        "badges/classes/<int:course_id>.json",
+        views.badge_class_json,
+        name="badge_class",
+    ),
+    path("badges/classes/<int:course_id>.svg", views.badge_image, name="badge_image"),
+    path("badges/<uuid:uid>.json", views.assertion_json, name="assertion"),
+    path("badges/<uuid:uid>/", views.verify, name="verify"),
+    path("badges/<uuid:uid>/badge.svg", views.baked_badge, name="baked"),
 ]

@@ -4,12 +4,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .models import CoursePage, Enrolment, LessonPage, QuizAttempt, QuizPage
+from . import badges
+from .models import BadgeAward, CoursePage, Enrolment, LessonPage, QuizAttempt, QuizPage
 from .selectors import attempts_left, progress
 from .services import course_enrol, lesson_see, quiz_submit
 
@@ -72,3 +75,87 @@ def serve_step(step, request, default_serve, *args, **kwargs):
     enrolment.refresh_from_db()
     context["progress"] = progress(enrolment)
     return TemplateResponse(request, step.get_template(request), context)
+
+
+# --- Open Badges 2.0 (public, stable URLs) ------------------------------------------
+
+
+def _json(document: dict, status: int = 200) -> JsonResponse:
+    response = JsonResponse(
+        document, status=status, json_dumps_params={"ensure_ascii": False}
+    )
+    response["Access-Control-Allow-Origin"] = "*"  # verifiers fetch from anywhere
+    return response
+
+
+def issuer_json(request):
+    return _json(badges.issuer())
+
+
+def badge_class_json(request, course_id: int):
+    course = get_object_or_404(CoursePage.objects.exclude(badge_name=""), pk=course_id)
+    return _json(badges.badge_class(course))
+
+
+def badge_image(request, course_id: int):
+    course = get_object_or_404(CoursePage.objects.exclude(badge_name=""), pk=course_id)
+    return HttpResponse(badges.image_svg(course), content_type="image/svg+xml")
+
+
+def _award(uid) -> BadgeAward:
+    return get_object_or_404(
+        BadgeAward.objects.select_related("enrolment__course", "enrolment__user"),
+        uid=uid,
+    )
+
+
+def assertion_json(request, uid):
+    """A revoked assertion answers 410 Gone, still saying why (Open Badges 2.0)."""
+    award = _award(uid)
+    return _json(badges.assertion(award), status=410 if award.revoked_at else 200)
+
+
+def revocations_json(request):
+    return _json(
+        {
+            "@context": badges.CONTEXT,
+            "type": "RevocationList",
+            "id": request.build_absolute_uri(),
+            "issuer": badges.issuer()["id"],
+            "revokedAssertions": [
+                {
+                    "id": badges.assertion(a)["id"],
+                    "revocationReason": a.revocation_reason,
+                }
+                for a in BadgeAward.objects.filter(
+                    revoked_at__isnull=False
+                ).select_related("enrolment__course", "enrolment__user")
+            ],
+        }
+    )
+
+
+def verify(request, uid):
+    """The public verification page: what, when, still valid; the holder's address is
+    not shown (the assertion carries only its salted hash)."""
+    award = _award(uid)
+    expired = award.expires is not None and award.expires < timezone.now()
+    return TemplateResponse(
+        request,
+        "courses/verify.html",
+        {"award": award, "course": award.enrolment.course, "expired": expired},
+    )
+
+
+@login_required
+def baked_badge(request, uid):
+    """The learner's own badge image with its assertion baked in, to upload elsewhere."""
+    award = _award(uid)
+    if award.enrolment.user_id != request.user.pk:
+        raise Http404
+    response = HttpResponse(
+        badges.image_svg(award.enrolment.course, baked=badges.assertion(award)),
+        content_type="image/svg+xml",
+    )
+    response["Content-Disposition"] = f'attachment; filename="badge-{award.uid}.svg"'
+    return response

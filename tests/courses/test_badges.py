@@ -1,0 +1,121 @@
+"""Open Badges 2.0: completing a course awards its badge as a hosted assertion whose
+required fields are present and whose URLs resolve; the recipient is a salted hash;
+the baked image carries the assertion; revoked assertions say so."""
+
+import hashlib
+import json
+import re
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from courses.models import BadgeAward
+from courses.services import badge_revoke
+from domains.people.roles import Role
+from tests.factories.courses import make_course
+from tests.factories.people import make_user_with_role
+
+pytestmark = pytest.mark.django_db
+REQUIRED = {"@context", "type", "id", "recipient", "badge", "verification", "issuedOn"}
+
+
+@pytest.fixture
+def award(client):
+    course, lessons, quiz = make_course()
+    learner = make_user_with_role(Role.RESIDENT)
+    client.force_login(learner)
+    client.post(f"/apprendre/inscription/{course.pk}/")
+    for lesson in lessons:
+        client.get(lesson.url)
+    client.post(quiz.url, {"q0": "0", "q1": ["0", "1"]})
+    client.logout()
+    return BadgeAward.objects.get()
+
+
+def _path(url: str) -> str:
+    return re.sub(r"^https?://[^/]+", "", url)
+
+
+def test_the_assertion_is_complete_and_its_urls_resolve(client, award):
+    response = client.get(f"/apprendre/badges/{award.uid}.json")
+    assertion = response.json()
+    assert response.status_code == 200 and set(assertion) >= REQUIRED
+    assert assertion["@context"] == "https://w3id.org/openbadges/v2"
+    assert (
+        assertion["type"] == "Assertion"
+        and assertion["verification"]["type"] == "hosted"
+    )
+    assert _path(assertion["id"]) == f"/apprendre/badges/{award.uid}.json"
+    recipient = assertion["recipient"]
+    email = award.enrolment.user.email.lower()
+    expected = hashlib.sha256((email + recipient["salt"]).encode()).hexdigest()
+    assert recipient == {
+        "type": "email",
+        "hashed": True,
+        "salt": award.salt,
+        "identity": f"sha256${expected}",
+    }
+    assert email not in json.dumps(assertion)  # only the salted hash
+    badge = client.get(_path(assertion["badge"])).json()
+    assert {
+        "@context",
+        "type",
+        "id",
+        "name",
+        "description",
+        "image",
+        "criteria",
+        "issuer",
+    } <= set(badge)
+    assert badge["name"] == "Cockpit : les bases"
+    issuer = client.get(_path(badge["issuer"])).json()
+    assert issuer["type"] == "Issuer" and {"id", "name", "url"} <= set(issuer)
+    image = client.get(_path(badge["image"]))
+    assert image["Content-Type"] == "image/svg+xml"
+    page = client.get(_path(assertion["evidence"]["id"])).content.decode()
+    assert "Badge valide" in page and "Cockpit : les bases" in page
+
+
+def test_the_baked_image_carries_the_assertion_for_its_holder_only(client, award):
+    client.force_login(award.enrolment.user)
+    svg = client.get(f"/apprendre/badges/{award.uid}/badge.svg").content.decode()
+    verify_url = re.search(r'<openbadges:assertion verify="([^"]+)">', svg).group(1)
+    baked = json.loads(re.search(r"<!\[CDATA\[(.*)\]\]>", svg, re.S).group(1))
+    assert verify_url == baked["id"] and baked["type"] == "Assertion"
+    assert (
+        f"/apprendre/badges/{award.uid}/"
+        in client.get(award.enrolment.course.url).content.decode()
+    )
+    client.force_login(make_user_with_role(Role.RESIDENT))
+    assert client.get(f"/apprendre/badges/{award.uid}/badge.svg").status_code == 404
+
+
+def test_a_revoked_badge_says_so_everywhere(client, award):
+    with pytest.raises(ValidationError, match="Seule l'UNESS"):
+        badge_revoke(by=award.enrolment.user, award=award, reason="x")
+    badge_revoke(
+        by=make_user_with_role(Role.UNESS_ADMIN),
+        award=award,
+        reason="Quiz passé par un tiers",
+    )
+    response = client.get(f"/apprendre/badges/{award.uid}.json")
+    assert response.status_code == 410
+    assert response.json()["revoked"] is True
+    assert response.json()["revocationReason"] == "Quiz passé par un tiers"
+    assert (
+        "Badge révoqué le"
+        in client.get(f"/apprendre/badges/{award.uid}/").content.decode()
+    )
+    revoked = client.get("/apprendre/badges/revocations.json").json()[
+        "revokedAssertions"
+    ]
+    assert [_path(r["id"]) for r in revoked] == [f"/apprendre/badges/{award.uid}.json"]
+
+
+def test_no_badge_before_completion(client):
+    course, lessons, _quiz = make_course()
+    client.force_login(make_user_with_role(Role.RESIDENT))
+    client.post(f"/apprendre/inscription/{course.pk}/")
+    for lesson in lessons:
+        client.get(lesson.url)
+    assert not BadgeAward.objects.exists()
