@@ -16,4 +16,8 @@ urlpatterns = [
     path("badges/<uuid:uid>.json", views.assertion_json, name="assertion"),
     path("badges/<uuid:uid>/", views.verify, name="verify"),
     path("badges/<uuid:uid>/badge.svg", views.baked_badge, name="baked"),
+    path("badges/cle.json", views.public_key, name="key"),
+    path(
+        "badges/<uuid:uid>/credential.jwt", views.signed_credential, name="credential"
+    ),
 ]

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import badges
+from . import badges, credentials
 from .models import BadgeAward, CoursePage, Enrolment, LessonPage, QuizAttempt, QuizPage
 from .selectors import attempts_left, progress
 from .services import course_enrol, lesson_see, quiz_submit
@@ -158,4 +158,16 @@ def baked_badge(request, uid):
         content_type="image/svg+xml",
     )
     response["Content-Disposition"] = f'attachment; filename="badge-{award.uid}.svg"'
+    return response
+
+
+def public_key(request):
+    """The key Open Badges 3.0 credentials are signed with (JWK)."""
+    return _json({"keys": [credentials.public_jwk()]})
+
+
+def signed_credential(request, uid):
+    award = _award(uid)
+    response = HttpResponse(credentials.signed(award), content_type="application/jwt")
+    response["Content-Disposition"] = f'attachment; filename="badge-{award.uid}.jwt"'
     return response

@@ -34,3 +34,7 @@ if not (SAML_SP_KEY_FILE and SAML_SP_CERT_FILE):  # noqa: F405
         "SIIMOP_SAML_SP_KEY_FILE et SIIMOP_SAML_SP_CERT_FILE doivent désigner la paire "
         "de clés du fournisseur de service déclarée à la fédération."
     )
+
+# Ed25519 private key (PEM) signing the Open Badges 3.0 credentials; its public half is
+# published at /apprendre/badges/cle.json. Keep it across deployments.
+BADGE_SIGNING_KEY = os.environ.get("BADGE_SIGNING_KEY", "")

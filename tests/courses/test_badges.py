@@ -9,6 +9,7 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 
+from courses.credentials import verify as verify_credential
 from courses.models import BadgeAward
 from courses.services import badge_revoke
 from domains.people.roles import Role
@@ -119,3 +120,21 @@ def test_no_badge_before_completion(client):
     for lesson in lessons:
         client.get(lesson.url)
     assert not BadgeAward.objects.exists()
+
+
+def test_the_ob3_credential_verifies_with_the_public_key_and_not_once_altered(
+    client, award
+):
+    token = client.get(f"/apprendre/badges/{award.uid}/credential.jwt").content.decode()
+    [jwk] = client.get("/apprendre/badges/cle.json").json()["keys"]
+    assert jwk["kty"] == "OKP" and jwk["crv"] == "Ed25519"
+    document = verify_credential(token, jwk)  # offline: only the key is needed
+    assert "OpenBadgeCredential" in document["type"]
+    assert document["credentialSubject"]["achievement"]["name"] == "Cockpit : les bases"
+    header, payload, signature = token.split(".")
+    tampered = payload[:10] + ("A" if payload[10] != "A" else "B") + payload[11:]
+    with pytest.raises(ValueError, match="Signature invalide"):
+        verify_credential(f"{header}.{tampered}.{signature}", jwk)
+    other_key = {**jwk, "x": jwk["x"][::-1]}
+    with pytest.raises(ValueError):
+        verify_credential(token, other_key)
