@@ -1,15 +1,13 @@
 """Demo catalogue: three real-looking online courses with lessons and quizzes, a café
 pédagogique, and some learners' progress (through the services)."""
 
-import json
-import uuid
-
 from django.contrib.auth import get_user_model
 from django.utils.text import slugify
 
 from domains.demo.accounts import demo_email
 from domains.people.roles import Role
 from siimop_site.models import HomePage
+from siimop_site.pages import publish, stream
 
 from .models import (
     CatalogueIndexPage,
@@ -92,21 +90,11 @@ COURSES = [
 ]
 
 
-def _stream(*blocks) -> str:
-    return json.dumps([{**b, "id": str(uuid.uuid4())} for b in blocks])
-
-
-def _publish(parent, page):
-    parent.add_child(instance=page)
-    page.save_revision().publish()
-    return page
-
-
 def build_catalogue() -> dict[str, int]:
     home = HomePage.objects.first()
     if home is None:
         return {}
-    catalogue = _publish(
+    catalogue = publish(
         home,
         CatalogueIndexPage(
             title="Formations",
@@ -116,7 +104,7 @@ def build_catalogue() -> dict[str, int]:
     )
     courses = []
     for spec in COURSES:
-        course = _publish(
+        course = publish(
             catalogue,
             CoursePage(
                 title=spec["title"],
@@ -132,16 +120,14 @@ def build_catalogue() -> dict[str, int]:
             ),
         )
         for m, (module_title, lessons) in enumerate(spec["modules"], start=1):
-            module = _publish(
-                course, ModulePage(title=module_title, slug=f"module-{m}")
-            )
+            module = publish(course, ModulePage(title=module_title, slug=f"module-{m}"))
             for n, lesson in enumerate(lessons, start=1):
-                _publish(
+                publish(
                     module,
                     LessonPage(
                         title=lesson,
                         slug=f"lecon-{n}",
-                        body=_stream(
+                        body=stream(
                             {
                                 "type": "paragraph",
                                 "value": f"<p>{lesson} : l'essentiel en quelques minutes.</p>",
@@ -156,12 +142,12 @@ def build_catalogue() -> dict[str, int]:
                         ),
                     ),
                 )
-        _publish(
+        publish(
             module,
             QuizPage(
                 title="Quiz de validation",
                 slug="quiz",
-                questions=_stream(
+                questions=stream(
                     *[
                         {
                             "type": "question",
@@ -180,7 +166,7 @@ def build_catalogue() -> dict[str, int]:
             ),
         )
         courses.append(course)
-    _publish(
+    publish(
         catalogue,
         CoursePage(
             title="Café pédagogique : vos questions sur SIIMOP",

@@ -1,9 +1,6 @@
 """Demo public site: content pages with blocks, the news index, a news item and the
 announcements of the demo matching rounds (their calendars come from the data)."""
 
-import json
-import uuid
-
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from wagtail.models import Page
@@ -20,16 +17,7 @@ from .models import (
     NewsPage,
     StandardPage,
 )
-
-
-def _blocks(*blocks) -> str:
-    return json.dumps([{**b, "id": str(uuid.uuid4())} for b in blocks])
-
-
-def _publish(parent: Page, page: Page) -> Page:
-    parent.add_child(instance=page)
-    page.save_revision().publish()
-    return page
+from .pages import publish, stream
 
 
 def build_lists() -> list[MailingList]:
@@ -58,13 +46,13 @@ def build_site() -> dict[str, int]:
     if home is None:
         return {}
     lists = build_lists()
-    _publish(
+    publish(
         home,
         StandardPage(
             title="Qu'est-ce que SIIMOP ?",
             slug="siimop",
             intro="Un seul outil pour suivre les internes, de l'ECOS à la thèse.",
-            body=_blocks(
+            body=stream(
                 {
                     "type": "paragraph",
                     "value": "<p>SIIMOP remplace IMOTEP : ministères, ARS, facultés, "
@@ -83,13 +71,13 @@ def build_site() -> dict[str, int]:
             ),
         ),
     )
-    _publish(
+    publish(
         home,
         StandardPage(
             title="Guide des agréments",
             slug="guide-agrements",
             intro="Déposer, suivre et renouveler l'agrément d'un terrain de stage.",
-            body=_blocks(
+            body=stream(
                 {
                     "type": "faq",
                     "value": {
@@ -111,9 +99,9 @@ def build_site() -> dict[str, int]:
             ),
         ),
     )
-    news = _publish(home, NewsIndexPage(title="Actualités", slug="actualites"))
+    news = publish(home, NewsIndexPage(title="Actualités", slug="actualites"))
     today = timezone.localdate()
-    _publish(
+    publish(
         news,
         NewsPage(
             title="SIIMOP ouvre aux terrains de stage",
@@ -125,7 +113,7 @@ def build_site() -> dict[str, int]:
     round_type = ContentType.objects.get_for_model(MatchingRound)
     announcements = 0
     for round in MatchingRound.objects.select_related("campaign").order_by("number"):
-        announcement = _publish(
+        announcement = publish(
             news,
             CampaignAnnouncementPage(
                 title=f"Appariement Docteurs Juniors : tour {round.number}",

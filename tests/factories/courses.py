@@ -1,6 +1,5 @@
 """A small online course: catalogue → course → module → two lessons and a quiz."""
 
-import json
 import uuid
 
 from courses.models import (
@@ -11,16 +10,7 @@ from courses.models import (
     QuizPage,
 )
 from siimop_site.models import HomePage
-
-
-def _stream(*blocks) -> str:
-    return json.dumps([{**b, "id": str(uuid.uuid4())} for b in blocks])
-
-
-def _publish(parent, page):
-    parent.add_child(instance=page)
-    page.save_revision().publish()
-    return page
+from siimop_site.pages import publish, stream
 
 
 def question(text: str, choices: list[tuple[str, bool]], multiple=False, feedback=""):
@@ -37,10 +27,10 @@ def question(text: str, choices: list[tuple[str, bool]], multiple=False, feedbac
 
 def make_course(title="Prendre en main le Cockpit", max_attempts=2, **course_fields):
     home = HomePage.objects.get()
-    catalogue = CatalogueIndexPage.objects.first() or _publish(
+    catalogue = CatalogueIndexPage.objects.first() or publish(
         home, CatalogueIndexPage(title="Formations", slug="formations")
     )
-    course = _publish(
+    course = publish(
         catalogue,
         CoursePage(
             title=title,
@@ -52,26 +42,26 @@ def make_course(title="Prendre en main le Cockpit", max_attempts=2, **course_fie
             **course_fields,
         ),
     )
-    module = _publish(course, ModulePage(title="Les écrans", slug="ecrans"))
+    module = publish(course, ModulePage(title="Les écrans", slug="ecrans"))
     lessons = [
-        _publish(
+        publish(
             module,
             LessonPage(
                 title=f"Leçon {n}",
                 slug=f"lecon-{n}",
-                body=_stream({"type": "paragraph", "value": f"<p>Contenu {n}.</p>"}),
+                body=stream({"type": "paragraph", "value": f"<p>Contenu {n}.</p>"}),
             ),
         )
         for n in (1, 2)
     ]
-    quiz = _publish(
+    quiz = publish(
         module,
         QuizPage(
             title="Quiz final",
             slug="quiz",
             pass_mark=100,
             max_attempts=max_attempts,
-            questions=_stream(
+            questions=stream(
                 question(
                     "Où exporter une liste ?",
                     [("Bouton « Exporter »", True), ("Menu Aide", False)],

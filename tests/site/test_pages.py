@@ -6,7 +6,6 @@ from datetime import date
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from wagtail.models import Page
 
 from domains.matching.models import MatchingRound, RoundStatus
 from domains.people.roles import Role
@@ -17,17 +16,12 @@ from siimop_site.models import (
     NewsPage,
     StandardPage,
 )
+from siimop_site.pages import publish
 from tests.conftest import login_verified
 from tests.factories.matching import matching_world
 from tests.factories.people import make_user_with_role
 
 pytestmark = pytest.mark.django_db
-
-
-def _add(parent: Page, page: Page) -> Page:
-    parent.add_child(instance=page)
-    page.save_revision().publish()
-    return page
 
 
 @pytest.fixture
@@ -37,7 +31,7 @@ def home() -> HomePage:
 
 @pytest.fixture
 def news(home) -> NewsIndexPage:
-    return _add(home, NewsIndexPage(title="Actualités", slug="actualites"))
+    return publish(home, NewsIndexPage(title="Actualités", slug="actualites"))
 
 
 def test_content_page_renders_its_blocks(client, home):
@@ -62,7 +56,7 @@ def test_content_page_renders_its_blocks(client, home):
             },
         ]
     )
-    page = _add(
+    page = publish(
         home, StandardPage(title="Guide des agréments", slug="guide", body=body)
     )
     html = client.get(page.url).content.decode()
@@ -78,7 +72,7 @@ def test_home_lists_the_latest_announcements_newest_first(client, news):
         (3, "Récente"),
         (4, "Dernière"),
     ):
-        _add(news, NewsPage(title=title, slug=f"n{day}", date=date(2026, 10, day)))
+        publish(news, NewsPage(title=title, slug=f"n{day}", date=date(2026, 10, day)))
     draft = NewsPage(
         title="Brouillon", slug="brouillon", date=date(2026, 10, 5), live=False
     )
@@ -93,7 +87,7 @@ def test_home_lists_the_latest_announcements_newest_first(client, news):
 def test_an_announcement_shows_its_rounds_calendar_and_live_state(client, news):
     world = matching_world(residents=1, sites=1)
     world.move_calendar("wishes")
-    page = _add(
+    page = publish(
         news,
         CampaignAnnouncementPage(
             title="Appariement DJ : ouverture des vœux",
@@ -126,7 +120,7 @@ def test_editors_pick_the_campaign_in_the_wagtail_admin(client, news):
 
 
 def test_search_finds_live_pages_by_their_words(client, home):
-    _add(
+    publish(
         home,
         StandardPage(
             title="Guide des agréments",
