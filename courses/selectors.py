@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Q, QuerySet
 from wagtail.models import Page
 
-from .models import Enrolment, LessonSeen, QuizAttempt, QuizPage
+from domains.people.selectors import visible_persons
+from domains.residents.selectors import visible_residents
+
+from .models import BadgeAward, Enrolment, LessonSeen, QuizAttempt, QuizPage
 
 
 @dataclass(frozen=True)
@@ -52,3 +56,27 @@ def attempts_left(enrolment: Enrolment, quiz: QuizPage) -> int | None:
         return None
     used = QuizAttempt.objects.filter(enrolment=enrolment, quiz=quiz).count()
     return max(0, quiz.max_attempts - used)
+
+
+def badges_of(user) -> QuerySet[BadgeAward]:
+    return (
+        BadgeAward.objects.filter(enrolment__user=user)
+        .select_related("enrolment__course")
+        .order_by("-issued_on")
+    )
+
+
+def team_badges(user) -> QuerySet[BadgeAward]:
+    """Badges of the people in the user's perimeter (functions held there, residents
+    followed there), not his own."""
+    persons = visible_persons(user).values("pk")
+    residents = visible_residents(user).values("person_id")
+    return (
+        BadgeAward.objects.filter(
+            Q(enrolment__user__person__in=persons)
+            | Q(enrolment__user__person__in=residents)
+        )
+        .exclude(enrolment__user=user)
+        .select_related("enrolment__course", "enrolment__user__person")
+        .order_by("enrolment__user__last_name", "-issued_on")
+    )

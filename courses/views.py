@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from . import badges, credentials
 from .models import BadgeAward, CoursePage, Enrolment, LessonPage, QuizAttempt, QuizPage
-from .selectors import attempts_left, progress
+from .selectors import attempts_left, badges_of, progress, team_badges
 from .services import course_enrol, lesson_see, quiz_submit
 
 
@@ -171,3 +172,27 @@ def signed_credential(request, uid):
     response = HttpResponse(credentials.signed(award), content_type="application/jwt")
     response["Content-Disposition"] = f'attachment; filename="badge-{award.uid}.jwt"'
     return response
+
+
+# --- badges in the cockpit -----------------------------------------------------------
+
+
+@login_required
+def my_badges(request):
+    return TemplateResponse(
+        request, "courses/my_badges.html", {"awards": badges_of(request.user)}
+    )
+
+
+@login_required
+def people_badges(request):
+    """Who in my perimeter holds which badge (supervisors, registries, ARS…)."""
+    return TemplateResponse(
+        request,
+        "courses/people_badges.html",
+        {
+            "awards": Paginator(team_badges(request.user), 50).get_page(
+                request.GET.get("page")
+            )
+        },
+    )

@@ -15,6 +15,12 @@ from courses.services import badge_revoke
 from domains.people.roles import Role
 from tests.factories.courses import make_course
 from tests.factories.people import make_user_with_role
+from tests.factories.referential import (
+    EstablishmentFactory,
+    TrainingSiteFactory,
+    region,
+    subdivision,
+)
 
 pytestmark = pytest.mark.django_db
 REQUIRED = {"@context", "type", "id", "recipient", "badge", "verification", "issuedOn"}
@@ -138,3 +144,31 @@ def test_the_ob3_credential_verifies_with_the_public_key_and_not_once_altered(
     other_key = {**jwk, "x": jwk["x"][::-1]}
     with pytest.raises(ValueError):
         verify_credential(token, other_key)
+
+
+def _complete(client, user, course, lessons, quiz) -> None:
+    client.force_login(user)
+    client.post(f"/apprendre/inscription/{course.pk}/")
+    for lesson in lessons:
+        client.get(lesson.url)
+    client.post(quiz.url, {"q0": "0", "q1": ["0", "1"]})
+
+
+def test_learners_see_their_badges_and_their_perimeter_sees_who_holds_which(client):
+    course, lessons, quiz = make_course()
+    site = TrainingSiteFactory(
+        subdivision=subdivision("LYON"),
+        establishment=EstablishmentFactory(region=region("84")),
+    )
+    rts = make_user_with_role(Role.SITE_SUPERVISOR, training_site=site)
+    _complete(client, rts, course, lessons, quiz)
+    mine = client.get("/cockpit/mes-informations/badges/").content.decode()
+    assert "Cockpit : les bases" in mine and "attestation signée" in mine
+
+    client.force_login(make_user_with_role(Role.ARS, region=region("84")))
+    team = client.get("/cockpit/badges-de-mon-perimetre/").content.decode()
+    assert str(rts.person) in team and "Cockpit : les bases" in team
+    client.force_login(make_user_with_role(Role.ARS, region=region("53")))
+    other = client.get("/cockpit/badges-de-mon-perimetre/").content.decode()
+    assert str(rts.person) not in other
+    assert "Aucun badge dans votre périmètre." in other

@@ -1,0 +1,30 @@
+"""The training catalogue in the cockpit: one's badges (MES INFORMATIONS), and the
+badges of the people in one's perimeter."""
+
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from domains.cockpit.registry import MenuEntry, registry
+
+from . import views
+
+registry.register_urls(
+    [
+        path("mes-informations/badges/", views.my_badges, name="my_badges"),
+        path("badges-de-mon-perimetre/", views.people_badges, name="people_badges"),
+    ]
+)
+registry.register_menu(
+    MenuEntry(
+        section="MES INFORMATIONS", label=_("Mes badges"), url_name="my_badges", order=5
+    )
+)
+registry.register_menu(
+    MenuEntry(
+        section="MES INFORMATIONS",
+        label=_("Badges de mon périmètre"),
+        url_name="people_badges",
+        permission="people.view_person",
+        order=6,
+    )
+)
