@@ -12,6 +12,11 @@ registry.register_urls(
     [
         path("mes-informations/badges/", views.my_badges, name="my_badges"),
         path("badges-de-mon-perimetre/", views.people_badges, name="people_badges"),
+        path(
+            "formations/statistiques/",
+            views.statistics_page,
+            name="training_statistics",
+        ),
     ]
 )
 registry.register_menu(
@@ -26,5 +31,14 @@ registry.register_menu(
         url_name="people_badges",
         permission="people.view_person",
         order=6,
+    )
+)
+registry.register_menu(
+    MenuEntry(
+        section="ASSISTANCE",
+        label=_("Statistiques des formations"),
+        url_name="training_statistics",
+        permission="courses.view_enrolment",
+        order=40,
     )
 )

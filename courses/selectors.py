@@ -80,3 +80,58 @@ def team_badges(user) -> QuerySet[BadgeAward]:
         .select_related("enrolment__course", "enrolment__user__person")
         .order_by("enrolment__user__last_name", "-issued_on")
     )
+
+
+@dataclass(frozen=True)
+class CourseFigures:
+    course: str
+    audiences: str
+    enrolled: int
+    completed: int
+    attempts: int
+    passed: int
+    badges: int
+
+    @property
+    def completion_rate(self) -> int | None:
+        return 100 * self.completed // self.enrolled if self.enrolled else None
+
+    @property
+    def pass_rate(self) -> int | None:
+        return 100 * self.passed // self.attempts if self.attempts else None
+
+
+def training_statistics() -> list[CourseFigures]:
+    """Per course, in a fixed number of queries: enrolments, completions, quiz attempts
+    and passes, badges issued (national figures, for UNESS)."""
+    from django.db.models import Count
+
+    from .models import CoursePage
+
+    courses = CoursePage.objects.order_by("title").annotate(
+        enrolled=Count("enrolments", distinct=True),
+        completed=Count(
+            "enrolments",
+            filter=Q(enrolments__completed_at__isnull=False),
+            distinct=True,
+        ),
+        badges=Count("enrolments__badge", distinct=True),
+    )
+    attempts = {
+        row["enrolment__course_id"]: row
+        for row in QuizAttempt.objects.values("enrolment__course_id").annotate(
+            n=Count("pk"), passed=Count("pk", filter=Q(passed=True))
+        )
+    }
+    return [
+        CourseFigures(
+            course=c.title,
+            audiences=", ".join(c.audience_labels()),
+            enrolled=c.enrolled,
+            completed=c.completed,
+            attempts=attempts.get(c.pk, {}).get("n", 0),
+            passed=attempts.get(c.pk, {}).get("passed", 0),
+            badges=c.badges,
+        )
+        for c in courses
+    ]

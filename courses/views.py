@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -12,9 +12,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from domains.cockpit.export import xlsx_sheets_response
+
 from . import badges, credentials
 from .models import BadgeAward, CoursePage, Enrolment, LessonPage, QuizAttempt, QuizPage
-from .selectors import attempts_left, badges_of, progress, team_badges
+from .selectors import (
+    attempts_left,
+    badges_of,
+    progress,
+    team_badges,
+    training_statistics,
+)
 from .services import course_enrol, lesson_see, quiz_submit
 
 
@@ -196,3 +204,46 @@ def people_badges(request):
             )
         },
     )
+
+
+@login_required
+def statistics_page(request):
+    """UNESS: enrolments, completions, quiz pass rates and badges per course; XLSX."""
+    if not request.actor.has_perm("courses.view_enrolment"):
+        raise PermissionDenied(_("Ces statistiques sont celles de l'UNESS."))
+    rows = training_statistics()
+    if request.GET.get("format") == "xlsx":
+        return xlsx_sheets_response(
+            "statistiques-formations",
+            [
+                (
+                    _("Formations"),
+                    [
+                        _("Formation"),
+                        _("Publics"),
+                        _("Inscrits"),
+                        _("Terminées"),
+                        _("Taux d'achèvement (%)"),
+                        _("Tentatives de quiz"),
+                        _("Quiz réussis"),
+                        _("Taux de réussite (%)"),
+                        _("Badges délivrés"),
+                    ],
+                    [
+                        [
+                            r.course,
+                            r.audiences,
+                            r.enrolled,
+                            r.completed,
+                            r.completion_rate,
+                            r.attempts,
+                            r.passed,
+                            r.pass_rate,
+                            r.badges,
+                        ]
+                        for r in rows
+                    ],
+                )
+            ],
+        )
+    return TemplateResponse(request, "courses/statistics.html", {"rows": rows})

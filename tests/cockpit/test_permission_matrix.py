@@ -188,6 +188,7 @@ def world():
             Role.SUPPORT_L1, subdivision=subdivision("LYON")
         ),
         "rightful:periodes-assistance": make_user_with_role(Role.UNESS_ADMIN),
+        "rightful:formations": make_user_with_role(Role.UNESS_ADMIN),
     }
     records = {
         "etablissements": lyon_establishment,

@@ -1,11 +1,15 @@
 """The catalogue and an online course: enrolment, lessons seen, resume, quiz with
 retries and feedback, completion."""
 
+import io
+
 import pytest
+from openpyxl import load_workbook
 
 from courses.grading import grade
 from courses.models import Enrolment
 from domains.people.roles import Role
+from tests.conftest import login_verified
 from tests.factories.courses import make_course
 from tests.factories.people import make_user_with_role
 
@@ -85,3 +89,26 @@ def test_no_more_attempts_than_allowed(client):
     again = client.post(quiz.url, {"q0": "0", "q1": ["0", "1"]}).content.decode()
     assert "Vous avez utilisé vos 1 tentatives pour ce quiz." in again
     assert Enrolment.objects.get().attempts.count() == 1
+
+
+def test_uness_reads_the_training_figures_and_exports_them(client):
+    course, lessons, quiz = make_course()
+    learner = make_user_with_role(Role.RESIDENT)
+    client.force_login(learner)
+    client.post(f"/apprendre/inscription/{course.pk}/")
+    for lesson in lessons:
+        client.get(lesson.url)
+    client.post(quiz.url, {"q0": "1"})  # failed
+    client.post(quiz.url, {"q0": "0", "q1": ["0", "1"]})  # passed: completed, badge
+    client.force_login(make_user_with_role(Role.SUPPORT_L2))
+    client.post(f"/apprendre/inscription/{course.pk}/")  # enrolled only
+
+    url = "/cockpit/formations/statistiques/"
+    assert client.get(url).status_code == 403
+    login_verified(client, make_user_with_role(Role.UNESS_ADMIN))
+    page = client.get(url).content.decode()
+    assert "2</td><td>1 (50 %)</td><td>1 / 2 (50 %)</td><td>1</td>" in page
+    export = client.get(url, {"format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(b"".join(export.streaming_content))).active
+    [row] = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert row[0] == course.title and row[2:] == (2, 1, 50, 2, 1, 50, 1)
