@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -16,6 +18,7 @@ def search(request):
         "siimop_site/search.html",
         {
             "search_query": query,
+            "pager_query": urlencode({"q": query}) + "&",
             "results": Paginator(results, 10).get_page(request.GET.get("page")),
         },
     )

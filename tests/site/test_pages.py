@@ -134,3 +134,13 @@ def test_search_finds_live_pages_by_their_words(client, home):
     assert "1 résultat pour « agréments »" in html
     assert "Guide des agréments" in html and "brouillon" not in html
     assert "0 résultats" in client.get("/recherche/", {"q": "zzzz"}).content.decode()
+
+
+def test_long_lists_are_paged_keeping_the_search(client, news):
+    for n in range(11):
+        publish(
+            news, NewsPage(title=f"Agréments n°{n}", slug=f"a{n}", intro="agréments")
+        )
+    assert 'href="?page=2"' in client.get(news.url).content.decode()
+    html = client.get("/recherche/", {"q": "agréments"}).content.decode()
+    assert "?q=agr%C3%A9ments&amp;page=2" in html
