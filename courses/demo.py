@@ -1,7 +1,10 @@
 """Demo catalogue: three real-looking online courses with lessons and quizzes, a café
 pédagogique, and some learners' progress (through the services)."""
 
+import datetime as dt
+
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.text import slugify
 
 from domains.demo.accounts import demo_email
@@ -16,8 +19,15 @@ from .models import (
     LessonPage,
     ModulePage,
     QuizPage,
+    TrainingSession,
 )
-from .services import course_enrol, lesson_see, quiz_submit
+from .services import (
+    attendance_record,
+    course_enrol,
+    lesson_see,
+    quiz_submit,
+    session_register,
+)
 
 COURSES = [
     {
@@ -88,6 +98,67 @@ COURSES = [
         ],
     },
 ]
+
+
+def build_sessions(cafe: CoursePage, workshop: CoursePage) -> None:
+    """A café each month in video, two workshops (one past, attendance recorded, one
+    to come, nearly full), registrations through the services."""
+    users = get_user_model().objects
+    trainer = users.filter(email=demo_email(Role.UNESS_ADMIN)).first()
+    now = timezone.localtime().replace(minute=0, second=0, microsecond=0)
+    for month in (1, 2, 3):
+        start = (now + dt.timedelta(days=30 * month - 20)).replace(hour=12, minute=30)
+        TrainingSession.objects.create(
+            course=cafe,
+            starts_at=start,
+            ends_at=start + dt.timedelta(minutes=30),
+            video_link="https://visio.uness.fr/siimop-cafe",
+            capacity=100,
+            trainer=trainer,
+        )
+    learners = [
+        u
+        for u in (
+            users.filter(email=demo_email(role)).first()
+            for role in (Role.ARS, Role.FACULTY_REGISTRY, Role.COORDINATOR)
+        )
+        if u
+    ]
+    coming_start = (now + dt.timedelta(days=21)).replace(hour=9)
+    past_start = (now - dt.timedelta(days=14)).replace(hour=9)
+    sessions = [
+        TrainingSession.objects.create(
+            course=workshop,
+            starts_at=coming_start,
+            ends_at=coming_start + dt.timedelta(hours=3),
+            place=place,
+            capacity=capacity,
+            trainer=trainer,
+        )
+        for place, capacity in (
+            ("ARS Auvergne-Rhône-Alpes, 241 rue Garibaldi, Lyon — salle 2", 12),
+            (
+                "Faculté de médecine Lyon-Est, 8 avenue Rockefeller — salle du conseil",
+                len(learners) + 1,
+            ),
+        )
+    ]
+    for session in sessions:
+        for user in learners:
+            session_register(user=user, session=session)
+    # The first workshop took place two weeks ago (registrations were taken before).
+    past = sessions[0]
+    TrainingSession.objects.filter(pk=past.pk).update(
+        starts_at=past_start, ends_at=past_start + dt.timedelta(hours=3)
+    )
+    past.refresh_from_db()
+    registrations = list(past.registrations.all())
+    if trainer and registrations:
+        attendance_record(
+            by=trainer, session=past, present={r.pk for r in registrations[:-1]}
+        )
+    for user in learners[:1]:
+        session_register(user=user, session=cafe.sessions.first())
 
 
 def build_catalogue() -> dict[str, int]:
@@ -166,7 +237,7 @@ def build_catalogue() -> dict[str, int]:
             ),
         )
         courses.append(course)
-    publish(
+    cafe = publish(
         catalogue,
         CoursePage(
             title="Café pédagogique : vos questions sur SIIMOP",
@@ -178,6 +249,23 @@ def build_catalogue() -> dict[str, int]:
             duration_minutes=30,
         ),
     )
+    workshop = publish(
+        catalogue,
+        CoursePage(
+            title="Atelier : préparer sa commission d'agréments",
+            slug="atelier-commission-agrements",
+            summary="Une demi-journée en groupe pour préparer l'ordre du jour, les avis et le procès-verbal.",
+            audiences=["ars", "faculty", "coordinator"],
+            module="agrements",
+            kind=CourseKind.SESSION,
+            duration_minutes=180,
+            level="intermediate",
+            prerequisites="Gérer une campagne d'agréments",
+            badge_name="Commission d'agréments : atelier",
+            badge_description="A participé à l'atelier de préparation de la commission d'agréments.",
+        ),
+    )
+    build_sessions(cafe, workshop)
     # Learners: the demo ARS agent finished the Cockpit course; the faculty registry
     # is half-way through it.
     users = get_user_model().objects
@@ -200,4 +288,7 @@ def build_catalogue() -> dict[str, int]:
         course_enrol(user=halfway, course=cockpit)
         for step in steps[:2]:
             lesson_see(user=halfway, lesson=step)
-    return {"formations": CoursePage.objects.count()}
+    return {
+        "formations": CoursePage.objects.count(),
+        "sessions de formation": TrainingSession.objects.count(),
+    }

@@ -127,6 +127,10 @@ class CoursePage(Page):
             enrolment = Enrolment.objects.filter(user=request.user, course=self).first()
         context["enrolment"] = enrolment
         context["progress"] = progress(enrolment) if enrolment else None
+        if self.kind != CourseKind.ONLINE:
+            from .selectors import upcoming_sessions
+
+            context["sessions"] = upcoming_sessions(self, request.user)
         context["modules"] = [
             (module, [s.specific for s in module.get_children().live()])
             for module in self.get_children().live().specific()
@@ -289,3 +293,112 @@ class BadgeAward(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrolment.course.badge_name} — {self.enrolment.user}"
+
+
+# --- dated sessions ------------------------------------------------------------------
+
+
+def _trainers() -> models.Q:
+    """Who may be picked as a trainer: UNESS staff, not the whole user base."""
+    from domains.people.models import Function
+    from domains.people.roles import Role
+
+    staff = Function.objects.filter(
+        role__in=[Role.UNESS_ADMIN, Role.SUPPORT_L1, Role.SUPPORT_L2]
+    ).values("person__user_id")
+    return models.Q(is_staff=True) | models.Q(pk__in=staff)
+
+
+class TrainingSession(models.Model):
+    """A dated occurrence of a session or café course: a place or a video link, a
+    capacity, a trainer who records attendance."""
+
+    course = models.ForeignKey(
+        CoursePage,
+        on_delete=models.CASCADE,
+        related_name="sessions",
+        verbose_name=_("formation"),
+        limit_choices_to={"kind__in": [CourseKind.SESSION, CourseKind.CAFE]},
+    )
+    starts_at = models.DateTimeField(_("début"))
+    ends_at = models.DateTimeField(_("fin"))
+    place = models.CharField(_("lieu"), max_length=300, blank=True)
+    video_link = models.URLField(_("lien de visioconférence"), blank=True)
+    capacity = models.PositiveIntegerField(_("places"), default=20)
+    trainer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sessions_trained",
+        verbose_name=_("formateur"),
+        limit_choices_to=_trainers,
+        help_text=_("Un administrateur UNESS ou un agent du support."),
+    )
+
+    class Meta:
+        verbose_name = _("session de formation")
+        verbose_name_plural = _("sessions de formation")
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="course_session_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(place="", video_link=""),
+                name="course_session_place_or_link",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        from django.utils import timezone
+
+        start = timezone.localtime(self.starts_at)
+        return f"{self.course.title} — {start:%d/%m/%Y %H:%M}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("La fin doit suivre le début.")
+        if not self.place and not self.video_link:
+            errors["place"] = _("Indiquez un lieu ou un lien de visioconférence.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class RegistrationStatus(models.TextChoices):
+    REGISTERED = "registered", _("Inscrit(e)")
+    WAITING = "waiting", _("Liste d'attente")
+    CANCELLED = "cancelled", _("Désinscrit(e)")
+
+
+class SessionRegistration(models.Model):
+    session = models.ForeignKey(
+        TrainingSession, on_delete=models.CASCADE, related_name="registrations"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="session_registrations",
+    )
+    status = models.CharField(
+        _("statut"), max_length=12, choices=RegistrationStatus.choices
+    )
+    registered_at = models.DateTimeField(_("inscrit(e) le"), auto_now_add=True)
+    attended = models.BooleanField(_("présent(e)"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("rappel envoyé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inscription à une session")
+        ordering = ["registered_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "user"], name="course_session_registration"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.session} ({self.get_status_display()})"

@@ -11,6 +11,7 @@ from . import views
 registry.register_urls(
     [
         path("mes-informations/badges/", views.my_badges, name="my_badges"),
+        path("mes-informations/formations/", views.my_trainings, name="my_trainings"),
         path("badges-de-mon-perimetre/", views.people_badges, name="people_badges"),
         path(
             "formations/statistiques/",
@@ -18,6 +19,14 @@ registry.register_urls(
             name="training_statistics",
         ),
     ]
+)
+registry.register_menu(
+    MenuEntry(
+        section="MES INFORMATIONS",
+        label=_("Mes formations"),
+        url_name="my_trainings",
+        order=4,
+    )
 )
 registry.register_menu(
     MenuEntry(

@@ -5,6 +5,26 @@ from . import views
 app_name = "courses"
 urlpatterns = [
     path("inscription/<int:course_id>/", views.enrol, name="enrol"),
+    path(
+        "sessions/<int:session_id>/inscription/",
+        views.session_register_view,
+        name="session_register",
+    ),
+    path(
+        "sessions/<int:session_id>/desinscription/",
+        views.session_unregister_view,
+        name="session_unregister",
+    ),
+    path(
+        "sessions/<int:session_id>/calendrier.ics",
+        views.session_calendar,
+        name="session_calendar",
+    ),
+    path(
+        "sessions/<int:session_id>/presences/",
+        views.session_attendance,
+        name="session_attendance",
+    ),
     path("badges/emetteur.json", views.issuer_json, name="issuer"),
     path("badges/revocations.json", views.revocations_json, name="revocations"),
     path(

@@ -9,21 +9,47 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from domains.cockpit.export import xlsx_sheets_response
 
 from . import badges, credentials
-from .models import BadgeAward, CoursePage, Enrolment, LessonPage, QuizAttempt, QuizPage
+from .models import (
+    BadgeAward,
+    CoursePage,
+    Enrolment,
+    LessonPage,
+    QuizAttempt,
+    QuizPage,
+    RegistrationStatus,
+    SessionRegistration,
+    TrainingSession,
+)
 from .selectors import (
     attempts_left,
+    attendance_sheet,
+    audience_statistics,
     badges_of,
+    my_enrolments,
+    my_registrations,
     progress,
+    sessions_trained,
     team_badges,
     training_statistics,
 )
-from .services import course_enrol, lesson_see, quiz_submit
+from .services import (
+    attendance_record,
+    can_record_attendance,
+    course_enrol,
+    lesson_see,
+    quiz_submit,
+    session_register,
+    session_unregister,
+)
+from .tasks import session_ics
 
 
 @login_required
@@ -206,12 +232,43 @@ def people_badges(request):
     )
 
 
+STATISTICS_COLUMNS = [
+    _l("Inscrits"),
+    _l("Terminées"),
+    _l("Taux d'achèvement (%)"),
+    _l("Tentatives de quiz"),
+    _l("Quiz réussis"),
+    _l("Taux de réussite (%)"),
+    _l("Badges délivrés"),
+    _l("Inscrits aux sessions"),
+    _l("Présents"),
+    _l("Taux de présence (%)"),
+]
+
+
+def _figures(r) -> list:
+    return [
+        r.enrolled,
+        r.completed,
+        r.completion_rate,
+        r.attempts,
+        r.passed,
+        r.pass_rate,
+        r.badges,
+        r.registered,
+        r.attended,
+        r.attendance_rate,
+    ]
+
+
 @login_required
 def statistics_page(request):
-    """UNESS: enrolments, completions, quiz pass rates and badges per course; XLSX."""
+    """UNESS: per course and per audience, enrolments, completions, quiz pass rates,
+    badges, session attendance; XLSX."""
     if not request.actor.has_perm("courses.view_enrolment"):
         raise PermissionDenied(_("Ces statistiques sont celles de l'UNESS."))
     rows = training_statistics()
+    audiences = audience_statistics()
     if request.GET.get("format") == "xlsx":
         return xlsx_sheets_response(
             "statistiques-formations",
@@ -221,29 +278,143 @@ def statistics_page(request):
                     [
                         _("Formation"),
                         _("Publics"),
-                        _("Inscrits"),
-                        _("Terminées"),
-                        _("Taux d'achèvement (%)"),
-                        _("Tentatives de quiz"),
-                        _("Quiz réussis"),
-                        _("Taux de réussite (%)"),
-                        _("Badges délivrés"),
+                        _("Sessions"),
+                        *STATISTICS_COLUMNS,
                     ],
-                    [
-                        [
-                            r.course,
-                            r.audiences,
-                            r.enrolled,
-                            r.completed,
-                            r.completion_rate,
-                            r.attempts,
-                            r.passed,
-                            r.pass_rate,
-                            r.badges,
-                        ]
-                        for r in rows
-                    ],
-                )
+                    [[r.label, r.audiences, r.sessions, *_figures(r)] for r in rows],
+                ),
+                (
+                    _("Publics"),
+                    [_("Public"), *STATISTICS_COLUMNS],
+                    [[r.label, *_figures(r)] for r in audiences],
+                ),
             ],
         )
-    return TemplateResponse(request, "courses/statistics.html", {"rows": rows})
+    return TemplateResponse(
+        request,
+        "courses/statistics.html",
+        {"rows": rows, "audiences": audiences},
+    )
+
+
+# --- dated sessions ------------------------------------------------------------------
+
+
+def _session(session_id: int) -> TrainingSession:
+    return get_object_or_404(
+        TrainingSession.objects.select_related("course"), pk=session_id
+    )
+
+
+@login_required
+@require_POST
+def session_register_view(request, session_id: int):
+    session = _session(session_id)
+    try:
+        registration = session_register(user=request.user, session=session)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        if registration.status == RegistrationStatus.WAITING:
+            messages.warning(
+                request,
+                _(
+                    "La session est complète : vous êtes sur liste d'attente. "
+                    "Vous serez prévenu(e) par e-mail si une place se libère."
+                ),
+            )
+        else:
+            messages.success(
+                request,
+                _(
+                    "Vous êtes inscrit(e) à la session du %s. Un e-mail vous le confirme."
+                )
+                % date_format(timezone.localtime(session.starts_at), "j F Y à H:i"),
+            )
+    return redirect(session.course.url + "#sessions")
+
+
+@login_required
+def session_unregister_view(request, session_id: int):
+    """A confirmation page, then the place goes to the waiting list."""
+    session = _session(session_id)
+    if request.method == "POST":
+        try:
+            session_unregister(user=request.user, session=session)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("Vous êtes désinscrit(e) de la session."))
+        return redirect(session.course.url + "#sessions")
+    return TemplateResponse(
+        request, "courses/session_unregister.html", {"session": session}
+    )
+
+
+def session_calendar(request, session_id: int):
+    """The .ics of a session; its video link only for the people registered."""
+    session = _session(session_id)
+    registered = (
+        request.user.is_authenticated
+        and SessionRegistration.objects.filter(
+            session=session,
+            user=request.user,
+            status=RegistrationStatus.REGISTERED,
+        ).exists()
+    )
+    response = HttpResponse(
+        session_ics(session, with_link=registered),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="session-{session.pk}.ics"'
+    return response
+
+
+@login_required
+def session_attendance(request, session_id: int):
+    """The trainer's attendance sheet (or an UNESS admin's)."""
+    session = _session(session_id)
+    if not can_record_attendance(request.user, session):
+        raise PermissionDenied(
+            _("Seul le formateur de la session (ou l'UNESS) relève les présences.")
+        )
+    error = None
+    if request.method == "POST":
+        present = {int(v) for v in request.POST.getlist("present") if v.isdigit()}
+        try:
+            attendance_record(by=request.user, session=session, present=present)
+        except ValidationError as e:
+            error = e.messages[0]
+        else:
+            messages.success(
+                request,
+                _("Présences enregistrées : %(n)s présent(s) sur %(t)s inscrit(s).")
+                % {"n": len(present), "t": attendance_sheet(session).count()},
+            )
+            return redirect("courses:session_attendance", session.pk)
+    return TemplateResponse(
+        request,
+        "courses/session_attendance.html",
+        {
+            "session": session,
+            "sheet": attendance_sheet(session),
+            "started": session.starts_at <= timezone.now(),
+            "error": error,
+        },
+    )
+
+
+@login_required
+def my_trainings(request):
+    """MES INFORMATIONS > Mes formations: courses followed, sessions registered to,
+    sessions one trains."""
+    return TemplateResponse(
+        request,
+        "courses/my_trainings.html",
+        {
+            "enrolments": [(e, progress(e)) for e in my_enrolments(request.user)],
+            "registrations": my_registrations(request.user),
+            "trained": sessions_trained(request.user),
+            "now": timezone.now(),
+        },
+    )

@@ -188,6 +188,7 @@ ROLE_MODEL_PERMISSIONS: dict[str, list[str]] = {
         *[f"siimop_site.{a}_mailinglist" for a in ("add", "change", "delete", "view")],
         "siimop_site.view_mailing",
         "courses.view_enrolment",  # the training statistics
+        *[f"courses.{a}_trainingsession" for a in ("add", "change", "delete", "view")],
         "assistance.view_statistics",
     ],
     Role.ARS: [

@@ -107,8 +107,21 @@ def test_uness_reads_the_training_figures_and_exports_them(client):
     assert client.get(url).status_code == 403
     login_verified(client, make_user_with_role(Role.UNESS_ADMIN))
     page = client.get(url).content.decode()
-    assert "2</td><td>1 (50 %)</td><td>1 / 2 (50 %)</td><td>1</td>" in page
+    assert (
+        "2</td><td>1 (50 %)</td><td>1 / 2 (50 %)</td><td>1</td><td>0 / 0</td>" in page
+    )
+    # Per audience: the resident counts among residents; the support agent in none.
+    assert (
+        "Internes</th><td>1</td><td>1 (100 %)</td><td>1 / 2 (50 %)</td><td>1</td>"
+        in page
+    )
     export = client.get(url, {"format": "xlsx"})
-    sheet = load_workbook(io.BytesIO(b"".join(export.streaming_content))).active
-    [row] = list(sheet.iter_rows(min_row=2, values_only=True))
-    assert row[0] == course.title and row[2:] == (2, 1, 50, 2, 1, 50, 1)
+    book = load_workbook(io.BytesIO(b"".join(export.streaming_content)))
+    [row] = list(book["Formations"].iter_rows(min_row=2, values_only=True))
+    assert row[0] == course.title
+    assert row[2:] == (0, 2, 1, 50, 2, 1, 50, 1, 0, 0, None)
+    audiences = {
+        r[0]: r[1:] for r in book["Publics"].iter_rows(min_row=2, values_only=True)
+    }
+    assert audiences["Internes"][:7] == (1, 1, 100, 2, 1, 50, 1)
+    assert audiences["Agents des ARS"][0] == 0

@@ -5,12 +5,13 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from helpdesk.models import Ticket
 
 from assistance.models import Period, TicketContext
 from assistance.selectors import visible_tickets
 from assistance.statistics import statistics
-from courses.models import CoursePage, Enrolment
+from courses.models import CoursePage, Enrolment, SessionRegistration, TrainingSession
 from domains.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_email
 from domains.matching.models import MatchingRound
 from domains.people.models import Function
@@ -149,11 +150,19 @@ def test_small_demo_data_are_consistent_and_realistic(django_user_model):
     assert all(a.campaign_facts()["phases"] for a in announcements)
     assert StandardPage.objects.live().count() >= 2
     assert all(a.mailing_lists.count() == 2 for a in announcements)
-    # The training catalogue: three online courses and a café; the ARS finished one.
-    assert CoursePage.objects.live().count() == 4
+    # The training catalogue: three online courses, a café and a workshop; the ARS
+    # finished one course, attended the past workshop and is registered to the next.
+    assert CoursePage.objects.live().count() == 5
     assert Enrolment.objects.filter(
         user=ars, completed_at__isnull=False, course__title="Prendre en main le Cockpit"
     ).exists()
+    assert TrainingSession.objects.filter(starts_at__gt=timezone.now()).count() >= 4
+    mine = SessionRegistration.objects.filter(user=ars).order_by("session__starts_at")
+    assert (
+        mine[0].attended is True
+        and mine[0].user.enrolments.filter(badge__isnull=False).count() == 2
+    )
+    assert any(r.status == "registered" for r in mine[1:])
     mine = TicketContext.objects.filter(person__user=resident)
     assert mine.filter(ticket__title="Je ne vois pas les postes de cardiologie")
     assert mine.filter(ticket__followup__title="Réponse de l'assistance").exists()

@@ -76,3 +76,39 @@ def make_course(title="Prendre en main le Cockpit", max_attempts=2, **course_fie
         ),
     )
     return course, lessons, quiz
+
+
+def make_session(capacity=2, days=7, course=None, **fields):
+    """A dated session of a session-format course (created when not given)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from courses.models import CourseKind, TrainingSession
+
+    if course is None:
+        home = HomePage.objects.get()
+        catalogue = CatalogueIndexPage.objects.first() or publish(
+            home, CatalogueIndexPage(title="Formations", slug="formations")
+        )
+        course = publish(
+            catalogue,
+            CoursePage(
+                title="Atelier agréments",
+                slug=f"s-{uuid.uuid4().hex[:8]}",
+                summary="Préparer la commission d'agréments, en groupe.",
+                audiences=["ars"],
+                module="agrements",
+                kind=CourseKind.SESSION,
+                badge_name="Atelier agréments",
+            ),
+        )
+    starts = fields.pop("starts_at", timezone.now() + dt.timedelta(days=days))
+    return TrainingSession.objects.create(
+        course=course,
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=2),
+        place=fields.pop("place", "ARS Auvergne-Rhône-Alpes, salle 3, Lyon"),
+        capacity=capacity,
+        **fields,
+    )
