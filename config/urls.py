@@ -6,6 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from domains.accreditation.views import accredited_sites
 from domains.residents.views import verify_document
 from siimop_site.views import search as site_search
 from siimop_site.views import unsubscribe_view
@@ -24,6 +25,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("verifier/<str:code>/", verify_document, name="verify_document"),
     path("recherche/", site_search, name="site_search"),
+    path("terrains-agrees/", accredited_sites, name="accredited_sites"),
     path("apprendre/", include("courses.urls")),
     path("listes/desabonnement/<str:token>/", unsubscribe_view, name="unsubscribe"),
 ]

@@ -25,6 +25,9 @@ class SiimopSiteConfig(AppConfig):
     def ready(self) -> None:
         from wagtail.signals import page_published
 
+        from domains.accreditation.signals import campaign_published
+
+        from .announcements import accreditation_campaign_announce
         from .models import CampaignAnnouncementPage
 
         post_migrate.connect(_editors, dispatch_uid="siimop_site.editors")
@@ -33,4 +36,7 @@ class SiimopSiteConfig(AppConfig):
             _announcement_published,
             sender=CampaignAnnouncementPage,
             dispatch_uid="siimop_site.notify",
+        )
+        campaign_published.connect(
+            accreditation_campaign_announce, dispatch_uid="siimop_site.accreditation"
         )

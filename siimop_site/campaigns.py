@@ -1,7 +1,7 @@
 """The one small generic link between an announcement page and a campaign record:
 each kind of campaign says how to list its records, its calendar and its live state.
-Matching rounds exist; accreditation campaigns and choice sessions add an entry here
-when they are built."""
+Matching rounds and accreditation campaigns; choice sessions add an entry here when
+they are built."""
 
 from __future__ import annotations
 
@@ -11,8 +11,14 @@ from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from domains.accreditation.models import (
+    AccreditationCampaign,
+    CampaignStatus,
+    RequestStatus,
+)
 from domains.matching.models import MatchingRound, RoundStatus
 
 
@@ -56,6 +62,40 @@ def _round_state(round: MatchingRound) -> State:
     return State("closed", str(round.stage()))
 
 
+def _day(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
+
+
+def _accreditation_phases(campaign: AccreditationCampaign) -> list[Phase]:
+    return [
+        Phase(
+            str(_("Dépôt des dossiers")),
+            _day(campaign.filing_opens),
+            campaign.filing_closes,
+        ),
+        Phase(
+            str(_("Avis et visites")),
+            campaign.filing_closes,
+            _day(campaign.opinions_due),
+        ),
+        Phase(str(_("Commission")), _day(campaign.commission_date), None),
+        Phase(str(_("Décisions du DG ARS")), None, _day(campaign.decisions_by)),
+    ]
+
+
+def _accreditation_state(campaign: AccreditationCampaign) -> State:
+    now = timezone.now()
+    if campaign.status == CampaignStatus.DRAFT:
+        return State("closed", str(_("En préparation")))
+    if campaign.requests.filter(status=RequestStatus.DECIDED).exists():
+        return State("published", str(_("Décisions publiées")))
+    if _day(campaign.filing_opens) <= now <= campaign.filing_closes:
+        return State("open", str(_("Dépôts ouverts")))
+    if now < _day(campaign.filing_opens):
+        return State("closed", str(_("Dépôts bientôt ouverts")))
+    return State("closed", str(_("Dépôts clos : instruction en cours")))
+
+
 KINDS: list[CampaignKind] = [
     CampaignKind(
         model=MatchingRound,
@@ -65,6 +105,13 @@ KINDS: list[CampaignKind] = [
         ),
         phases=_round_phases,
         state=_round_state,
+    ),
+    CampaignKind(
+        model=AccreditationCampaign,
+        label=str(_("Campagnes d'agréments")),
+        records=lambda: AccreditationCampaign.objects.select_related("region"),
+        phases=_accreditation_phases,
+        state=_accreditation_state,
     ),
 ]
 

@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "domains.identity",
     "domains.residents",
     "domains.matching",
+    "domains.accreditation",
     "domains.cockpit",
     "domains.demo",
     "imports",

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
+from domains.cockpit.files import pdf_check
 from domains.people.roles import Role
 from domains.people.selectors import active_functions
 from domains.referential.models import Phase, Post
@@ -46,8 +47,6 @@ from .selectors import (
     offers_for,
     round_instance,
 )
-
-MAX_FILE_BYTES = 5 * 1024 * 1024
 
 
 def _refuse(message: str, field: str | None = None):
@@ -219,15 +218,7 @@ def candidacy_file_set(
         _refuse(_("Pièce inconnue."))
     label = str(FILE_FIELDS[kind])
     label = label[0].upper() + label[1:]
-    if upload.size > MAX_FILE_BYTES:
-        _refuse(_("%(label)s : 5 Mo au plus.") % {"label": label}, "file")
-    head = upload.read(5)
-    upload.seek(0)
-    if head != b"%PDF-" or not upload.name.lower().endswith(".pdf"):
-        _refuse(
-            _("%(label)s : seul un fichier PDF est accepté.") % {"label": label},
-            "file",
-        )
+    pdf_check(upload, label)
     field = getattr(candidacy, FILE_ATTRIBUTE[kind])
     field.save(f"{kind}.pdf", upload, save=False)
     _audit(candidacy, by).save()

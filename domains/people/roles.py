@@ -149,6 +149,27 @@ _RUN_MATCHING = [
     "matching.change_candidacy",
 ]
 
+# Accreditation campaigns: the ARS runs them; everyone concerned reads them within his
+# perimeter (requests and their dossiers); RTS file, coordinators and residents'
+# representatives give opinions (the services check who does what on which request).
+_READ_ACCREDITATION = [
+    "accreditation.view_accreditationcampaign",
+    "accreditation.view_accreditationrequest",
+]
+_RUN_ACCREDITATION = [
+    *_READ_ACCREDITATION,
+    "accreditation.add_accreditationcampaign",
+    "accreditation.change_accreditationcampaign",
+    "accreditation.change_accreditationrequest",
+]
+# RTS and DAM follow their sites' requests; the campaign's news reach them on their
+# own page (Mes agréments), not through the campaigns screen.
+_FILE_ACCREDITATION = [
+    "accreditation.view_accreditationrequest",
+    "accreditation.add_accreditationrequest",
+]
+_ADVISE_ACCREDITATION = [*_READ_ACCREDITATION, "accreditation.add_opinion"]
+
 # UNESS Assistance agents: the tickets of their teams (django-helpdesk's model).
 # They read the asking person's functions and path within their perimeter.
 _SUPPORT = [
@@ -166,6 +187,7 @@ ROLE_MODEL_PERMISSIONS: dict[str, list[str]] = {
         "people.view_function",
         *_READ_RESIDENTS,
         *_READ_MATCHING,
+        *_READ_ACCREDITATION,
         "assistance.view_statistics",
     ],
     Role.UNESS_ADMIN: [
@@ -183,6 +205,7 @@ ROLE_MODEL_PERMISSIONS: dict[str, list[str]] = {
         "identity.change_reconciliationcase",
         *_IMPORT,
         *_READ_MATCHING,
+        *_READ_ACCREDITATION,
         *[f"assistance.{a}_period" for a in ("add", "change", "delete", "view")],
         # The public site's mailing lists and their sends (Wagtail admin).
         *[f"siimop_site.{a}_mailinglist" for a in ("add", "change", "delete", "view")],
@@ -207,6 +230,7 @@ ROLE_MODEL_PERMISSIONS: dict[str, list[str]] = {
         "residents.change_specialsituation",  # interCHU, out of choice: the ARS decides
         *_IMPORT,
         *_RUN_MATCHING,
+        *_RUN_ACCREDITATION,
         "assistance.view_statistics",  # UNESS Assistance, for its subdivisions
     ],
     Role.FACULTY_REGISTRY: [
@@ -215,6 +239,8 @@ ROLE_MODEL_PERMISSIONS: dict[str, list[str]] = {
         *_MANAGE_RESIDENTS,
         *_READ_MATCHING,
         "matching.change_candidacy",  # reminders to the residents of its subdivision
+        *_READ_ACCREDITATION,
+        "accreditation.change_accreditationrequest",  # reminders to the RTS
     ],
     # The coordinator reads his specialty's residents and gives opinions on requests.
     Role.COORDINATOR: [
@@ -223,6 +249,7 @@ ROLE_MODEL_PERMISSIONS: dict[str, list[str]] = {
         *_READ_RESIDENTS,
         "residents.change_specialsituation",
         *_READ_MATCHING,
+        *_ADVISE_ACCREDITATION,
     ],
     Role.SITE_SUPERVISOR: [
         *_READ_REFERENTIAL,
@@ -232,10 +259,15 @@ ROLE_MODEL_PERMISSIONS: dict[str, list[str]] = {
         "people.add_function",
         "residents.view_placement",
         "matching.add_rank",
+        *_FILE_ACCREDITATION,
     ],
     Role.PRACTITIONER: [*_READ_REFERENTIAL, "matching.add_rank"],
     Role.SITE_ASSISTANT: [*_READ_REFERENTIAL],
-    Role.MEDICAL_AFFAIRS: [*_READ_REFERENTIAL, "referential.change_establishment"],
+    Role.MEDICAL_AFFAIRS: [
+        *_READ_REFERENTIAL,
+        "referential.change_establishment",
+        "accreditation.view_accreditationrequest",
+    ],
     Role.ESTABLISHMENT_DIRECTOR: [*_READ_REFERENTIAL],
     # A resident's perimeter is herself: her path (Mon parcours), her requests.
     Role.RESIDENT: [
@@ -243,7 +275,7 @@ ROLE_MODEL_PERMISSIONS: dict[str, list[str]] = {
         "residents.add_specialsituation",
         "matching.add_wish",
     ],
-    Role.RESIDENT_REPRESENTATIVE: [*_READ_REFERENTIAL],
+    Role.RESIDENT_REPRESENTATIVE: [*_READ_REFERENTIAL, *_ADVISE_ACCREDITATION],
     Role.SUPPORT_L1: [*_READ_REFERENTIAL, "people.view_person", *_SUPPORT],
     Role.SUPPORT_L2: [
         *_READ_REFERENTIAL,

@@ -12,7 +12,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from fpdf import FPDF
+
+from domains.cockpit.pdf import OfficialDocument
+from domains.cockpit.pdf import latin1 as _latin1
 
 from . import rules
 from .models import DocumentKind, IssuedDocument, Resident, Validation
@@ -21,57 +23,18 @@ from .selectors import placement_facts, resident_path
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud, typed back
 
 
-def _latin1(text: str) -> str:
-    """The PDF core fonts speak Latin-1: typographic signs are brought down to it."""
-    table = {
-        "’": "'",
-        "‘": "'",
-        "“": '"',
-        "”": '"',
-        "—": "-",
-        "–": "-",
-        "œ": "oe",
-        "Œ": "OE",
-        "…": "...",
-        "\u202f": " ",
-        "\u00a0": " ",
-    }
-    for sign, plain in table.items():
-        text = text.replace(sign, plain)
-    return text.encode("latin-1", "replace").decode("latin-1")
-
-
 def _new_code() -> str:
     return "-".join(
         "".join(secrets.choice(ALPHABET) for _ in range(4)) for _ in range(3)
     )
 
 
-class _Document(FPDF):
-    def __init__(self, title: str, code: str):
-        super().__init__(format="A4")
-        self.doc_title, self.code = title, code
-        self.set_auto_page_break(auto=True, margin=25)
-        self.add_page()
+class _Document(OfficialDocument):
+    """With the verification code in the footer."""
 
-    def header(self):
-        self.set_font("helvetica", "B", 11)
-        self.cell(
-            0,
-            6,
-            _latin1("RÉPUBLIQUE FRANÇAISE — SIIMOP"),
-            new_x="LMARGIN",
-            new_y="NEXT",
-        )
-        self.set_font("helvetica", "", 9)
-        self.cell(
-            0,
-            5,
-            _latin1("Système d'information des internes (UNESS)"),
-            new_x="LMARGIN",
-            new_y="NEXT",
-        )
-        self.ln(6)
+    def __init__(self, title: str, code: str):
+        self.code = code
+        super().__init__(title)
 
     def footer(self):
         self.set_y(-20)
@@ -86,29 +49,6 @@ class _Document(FPDF):
                 f"Code de vérification : {self.code} — authenticité vérifiable sur {url}"
             ),
         )
-
-    def title_block(self):
-        self.set_font("helvetica", "B", 15)
-        self.multi_cell(0, 8, _latin1(self.doc_title), new_x="LMARGIN", new_y="NEXT")
-        self.ln(4)
-        self.set_font("helvetica", "", 11)
-
-    def paragraph(self, text: str):
-        self.multi_cell(0, 6, _latin1(text), new_x="LMARGIN", new_y="NEXT")
-        self.ln(2)
-
-    def table(self, headings: list[str], rows: list[list[str]], widths: list[int]):
-        self.set_font("helvetica", "B", 9)
-        for heading, width in zip(headings, widths, strict=True):
-            self.cell(width, 7, _latin1(heading), border=1)
-        self.ln()
-        self.set_font("helvetica", "", 9)
-        for row in rows:
-            for value, width in zip(row, widths, strict=True):
-                self.cell(width, 6, _latin1(value)[:60], border=1)
-            self.ln()
-        self.ln(3)
-        self.set_font("helvetica", "", 11)
 
 
 def _identity_line(resident: Resident) -> str:

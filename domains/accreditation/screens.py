@@ -1,0 +1,208 @@
+"""Accreditation campaigns in the cockpit: AGRÉMENTS (campaigns, requests, the
+commission, the decisions, the national view) and the RTS's Mes agréments."""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from domains.cockpit.registry import BulkAction, Card, MenuEntry, Screen, registry
+
+from . import services, views
+from .filters import CampaignFilter, RequestFilter
+from .forms import CampaignCreateForm
+from .models import AccreditationCampaign, AccreditationRequest
+from .selectors import (
+    late_requests,
+    supervised_sites,
+    visible_campaigns,
+    visible_requests,
+)
+from .tables import CampaignTable, RequestTable
+
+SECTION = "AGRÉMENTS"
+
+
+def campaign_perimeter(campaign):
+    return [campaign.region, *campaign.region.subdivisions.all()]
+
+
+def request_perimeter(request):
+    site = request.training_site
+    return [site.subdivision.region, site.subdivision, site.establishment, site]
+
+
+registry.register_screen(
+    Screen(
+        slug=views.CAMPAIGNS,
+        model=AccreditationCampaign,
+        label=_("Campagnes d'agréments"),
+        section=SECTION,
+        order=10,
+        table_class=CampaignTable,
+        filterset_class=CampaignFilter,
+        selector=visible_campaigns,
+        perimeter_objects=campaign_perimeter,
+        create_form_class=CampaignCreateForm,
+        detail_template="accreditation/campaign_detail.html",
+        detail_context=views.campaign_context,
+        export_columns=[
+            (_("Campagne"), "name"),
+            (_("Région"), "region.name"),
+            (_("Année"), "year"),
+            (_("État"), "get_status_display"),
+            (_("Clôture des dépôts"), "filing_closes"),
+            (_("Commission"), "commission_date"),
+            (_("Demandes"), "request_count"),
+        ],
+        extra_urls=[
+            path(
+                "<int:pk>/publier/",
+                views.campaign_publish,
+                name="accreditation_publish",
+            ),
+            path(
+                "<int:pk>/clore-depots/",
+                views.campaign_close_filing,
+                name="accreditation_close_filing",
+            ),
+            path(
+                "<int:pk>/commission/",
+                views.commission,
+                name="accreditation_commission",
+            ),
+            path(
+                "<int:pk>/commission/dossiers.pdf",
+                views.commission_pack,
+                name="accreditation_pack",
+            ),
+            path(
+                "<int:pk>/commission/proces-verbal.pdf",
+                views.commission_minutes,
+                name="accreditation_minutes",
+            ),
+            path(
+                "<int:pk>/decisions/", views.decisions, name="accreditation_decisions"
+            ),
+        ],
+    )
+)
+
+
+def remind(user, records, **params) -> int:
+    return services.requests_remind(by=user, requests=records)
+
+
+registry.register_screen(
+    Screen(
+        slug=views.REQUESTS,
+        model=AccreditationRequest,
+        label=_("Demandes d'agrément"),
+        section=SECTION,
+        order=20,
+        table_class=RequestTable,
+        filterset_class=RequestFilter,
+        selector=visible_requests,
+        perimeter_objects=request_perimeter,
+        detail_template="accreditation/request_detail.html",
+        detail_context=views.request_context,
+        bulk_actions=[
+            BulkAction(
+                name="relancer",
+                label=_("Relancer les responsables (brouillons)"),
+                permission="change",
+                run=remind,
+                confirm=_(
+                    "Chaque responsable de terrain des demandes choisies, encore en "
+                    "brouillon, recevra un e-mail de relance."
+                ),
+            )
+        ],
+        export_columns=[
+            (_("N°"), "pk"),
+            (_("Campagne"), "campaign.name"),
+            (_("Terrain de stage"), "training_site.name"),
+            (_("Établissement"), "training_site.establishment.name"),
+            (_("Subdivision"), "training_site.subdivision.name"),
+            (_("Spécialité"), "specialty.label"),
+            (_("Type"), "get_type_display"),
+            (_("État"), "get_status_display"),
+            (_("Déposée le"), "submitted_at"),
+            (_("Relancée le"), "reminded_at"),
+            (_("Proposition"), "get_proposal_display"),
+            (_("Décision"), "get_decision_display"),
+        ],
+        extra_urls=[
+            path(
+                "<int:pk>/action/<str:action>/",
+                views.request_action,
+                name="accreditation_action",
+            ),
+            path(
+                "<int:pk>/pieces/<int:attachment_pk>/",
+                views.attachment_download,
+                name="accreditation_attachment",
+            ),
+            path("<int:pk>/dossier/", views.dossier_edit, name="accreditation_dossier"),
+        ],
+    )
+)
+
+registry.register_urls(
+    [
+        path("mes-agrements/", views.accreditation_home, name="accreditation_home"),
+        path(
+            "agrements/vue-nationale/",
+            views.national,
+            name="accreditation_national",
+        ),
+    ]
+)
+registry.register_menu(
+    MenuEntry(
+        section=SECTION,
+        label=_("Mes agréments"),
+        url_name="accreditation_home",
+        permission="accreditation.add_accreditationrequest",
+        order=0,
+    )
+)
+registry.register_menu(
+    MenuEntry(
+        section=SECTION,
+        label=_("Vue nationale des agréments"),
+        url_name="accreditation_national",
+        permission="accreditation.view_accreditationcampaign",
+        order=30,
+    )
+)
+
+
+def dashboard(request):
+    if not request.actor.has_perm("accreditation.view_accreditationrequest"):
+        return []
+    cards = []
+    if supervised_sites(request.user):
+        drafts = visible_requests(request.user).filter(status="draft").count()
+        cards.append(
+            Card(
+                title=str(_("Mes demandes d'agrément en brouillon")),
+                value=drafts,
+                description=str(_("à compléter et déposer avant la clôture")),
+                url=reverse("cockpit:accreditation_home"),
+                level="warning" if drafts else "success",
+            )
+        )
+    elif request.actor.has_perm("accreditation.change_accreditationrequest"):
+        late = late_requests(visible_requests(request.user)).count()
+        cards.append(
+            Card(
+                title=str(_("Demandes d'agrément en retard")),
+                value=late,
+                description=str(_("brouillons à moins de 7 jours de la clôture")),
+                url=reverse("cockpit:demandes_agrement_list") + "?late=true",
+                level="warning" if late else "success",
+            )
+        )
+    return cards
+
+
+registry.register_dashboard(dashboard)

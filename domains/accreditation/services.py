@@ -1,0 +1,755 @@
+"""Every write of an accreditation campaign. Each request transition goes through
+`_move`, which checks the state machine (workflow.py), the actor's function and
+perimeter, and writes the audit row."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_q.tasks import async_task
+
+from domains.cockpit.files import pdf_check
+from domains.people.roles import Role
+from domains.people.selectors import active_functions
+from domains.referential.models import (
+    ACTIVE_ACCREDITATION_STATES,
+    Accreditation,
+    AccreditationState,
+    DataQuality,
+    Phase,
+    Region,
+    Specialty,
+    TrainingSite,
+)
+from domains.referential.services import accreditation_create, accreditation_update
+
+from . import workflow
+from .models import (
+    DOSSIER_SECTIONS,
+    AccreditationCampaign,
+    AccreditationRequest,
+    Attachment,
+    AttachmentKind,
+    CampaignMailing,
+    CampaignStatus,
+    DossierVersion,
+    Opinion,
+    OpinionKind,
+    OpinionValue,
+    Outcome,
+    RequestStatus,
+    Transition,
+)
+from .signals import campaign_published
+
+# --- who is acting ---------------------------------------------------------------------
+
+
+def actor_roles(user, request: AccreditationRequest) -> set[str]:
+    """The parts this user plays on this request, from his active function."""
+    site = request.training_site
+    roles = set()
+    if user.is_superuser:
+        roles.add(workflow.ARS)
+    for f in active_functions(user):
+        if f.role == Role.ARS and f.region_id == request.campaign.region_id:
+            roles.add(workflow.ARS)
+        elif f.role == Role.SITE_SUPERVISOR and f.training_site_id == site.pk:
+            roles.add(workflow.RTS)
+        elif (
+            f.role == Role.FACULTY_REGISTRY and f.subdivision_id == site.subdivision_id
+        ):
+            roles.add(workflow.REGISTRY)
+        elif (
+            f.role == Role.COORDINATOR
+            and f.subdivision_id == site.subdivision_id
+            and f.specialty_id == request.specialty_id
+        ):
+            roles.add(workflow.COORDINATOR)
+        elif (
+            f.role == Role.RESIDENT_REPRESENTATIVE
+            and f.subdivision_id == site.subdivision_id
+        ):
+            roles.add(workflow.REPRESENTATIVE)
+    return roles
+
+
+def runs_campaigns_of(user, region: Region) -> bool:
+    """ARS agents of the region run its campaign."""
+    return user.is_superuser or any(
+        f.role == Role.ARS and f.region_id == region.pk for f in active_functions(user)
+    )
+
+
+def _ars(user, campaign: AccreditationCampaign) -> None:
+    if not runs_campaigns_of(user, campaign.region):
+        raise ValidationError(
+            _("Seule l'ARS de la région (%s) conduit cette campagne.")
+            % campaign.region.name
+        )
+
+
+def _move(
+    request: AccreditationRequest, action: str, by, reason: str = ""
+) -> AccreditationRequest:
+    roles = actor_roles(by, request)
+    rule = workflow.ACTIONS[action]
+    if not rule.actors & roles:
+        raise ValidationError(
+            _("« %(action)s » n'est pas ouvert à votre fonction sur cette demande.")
+            % {"action": rule.label}
+        )
+    if request.status not in rule.moves:
+        raise ValidationError(
+            _("« %(action)s » est impossible : la demande est « %(status)s ».")
+            % {"action": rule.label, "status": request.get_status_display()}
+        )
+    source = request.status
+    request.status = rule.moves[source]
+    request._history_user = by
+    request.save()
+    Transition.objects.create(
+        request=request,
+        action=action,
+        source=source,
+        target=request.status,
+        by=by if by and by.is_authenticated else None,
+        reason=reason,
+    )
+    return request
+
+
+# --- deadlines -------------------------------------------------------------------------
+
+
+def filing_deadline(request: AccreditationRequest) -> dt.datetime:
+    """The campaign's, or later when the ARS reopened this request."""
+    deadline = request.campaign.filing_closes
+    if request.reopened_until and request.reopened_until > deadline:
+        return request.reopened_until
+    return deadline
+
+
+def _filing_open(request: AccreditationRequest, now: dt.datetime) -> None:
+    campaign = request.campaign
+    if campaign.status != CampaignStatus.PUBLISHED:
+        raise ValidationError(_("La campagne n'est pas ouverte aux dépôts."))
+    if now.date() < campaign.filing_opens:
+        raise ValidationError(
+            _("Les dépôts ouvrent le %s.") % campaign.filing_opens.strftime("%d/%m/%Y")
+        )
+    deadline = filing_deadline(request)
+    if now > deadline:
+        raise ValidationError(
+            _(
+                "Le dépôt est clos depuis le %s : seule l'ARS peut rouvrir cette "
+                "demande, avec un motif."
+            )
+            % timezone.localtime(deadline).strftime("%d/%m/%Y à %H:%M")
+        )
+
+
+# --- the campaign ----------------------------------------------------------------------
+
+
+def campaign_validate(campaign: AccreditationCampaign) -> None:
+    c = campaign
+    errors = {}
+    order = [
+        ("filing_opens", c.filing_opens),
+        ("filing_closes", timezone.localtime(c.filing_closes).date()),
+        ("opinions_due", c.opinions_due),
+        ("commission_date", c.commission_date),
+        ("decisions_by", c.decisions_by),
+    ]
+    for (_name, before), (name, after) in zip(order, order[1:], strict=False):
+        if after < before:
+            errors[name] = _(
+                "Les dates se suivent : dépôts, avis, commission, décisions."
+            )
+    if c.effective_from < c.decisions_by:
+        errors["effective_from"] = _(
+            "Les agréments prennent effet après les décisions."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def campaign_create(
+    *,
+    by,
+    region: Region,
+    year: int,
+    filing_opens: dt.date,
+    filing_closes: dt.datetime,
+    opinions_due: dt.date,
+    commission_date: dt.date,
+    decisions_by: dt.date,
+    effective_from: dt.date,
+    specialties: Iterable[Specialty],
+    phases: Iterable[Phase],
+    name: str = "",
+    form_version: str = "2026-1",
+    coordinator_opinion_required: bool = True,
+    representative_opinion_required: bool = True,
+) -> AccreditationCampaign:
+    if not runs_campaigns_of(by, region):
+        raise ValidationError(
+            {"region": _("Vous ne conduisez pas les campagnes de cette région.")}
+        )
+    specialties, phases = list(specialties), list(phases)
+    if not specialties:
+        raise ValidationError({"specialties": _("Choisissez au moins une spécialité.")})
+    if not phases:
+        raise ValidationError({"phases": _("Choisissez au moins une phase.")})
+    campaign = AccreditationCampaign(
+        name=name
+        or _("Agréments %(year)s — %(region)s") % {"year": year, "region": region.name},
+        region=region,
+        year=year,
+        filing_opens=filing_opens,
+        filing_closes=filing_closes,
+        opinions_due=opinions_due,
+        commission_date=commission_date,
+        decisions_by=decisions_by,
+        effective_from=effective_from,
+        form_version=form_version,
+        coordinator_opinion_required=coordinator_opinion_required,
+        representative_opinion_required=representative_opinion_required,
+        created_by=by,
+    )
+    campaign_validate(campaign)
+    campaign.validate_constraints()
+    campaign._history_user = by
+    campaign.save()
+    campaign.specialties.set(specialties)
+    campaign.phases.set(phases)
+    return campaign
+
+
+def renewals_due(campaign: AccreditationCampaign):
+    """The region's accreditations in force that end before the next campaign's
+    accreditations take effect, on clean sites, in the specialties concerned."""
+    return Accreditation.objects.filter(
+        training_site__subdivision__region_id=campaign.region_id,
+        training_site__is_active=True,
+        training_site__establishment__data_quality=DataQuality.CLEAN,
+        specialty__in=campaign.specialties.all(),
+        state__in=ACTIVE_ACCREDITATION_STATES,
+        end_date__gte=campaign.filing_opens,
+        end_date__lt=campaign.effective_from + dt.timedelta(days=365),
+    ).select_related("training_site", "supervisor")
+
+
+@transaction.atomic
+def campaign_publish(
+    *, by, campaign: AccreditationCampaign, subject: str = "", body: str = ""
+) -> CampaignMailing:
+    """Opens the campaign: drafts for the renewals due, the mailing to every RTS and
+    DAM of the region (sent by django-q2), the announcement on the public site."""
+    _ars(by, campaign)
+    if campaign.status != CampaignStatus.DRAFT:
+        raise ValidationError(_("Cette campagne est déjà publiée."))
+    campaign.status = CampaignStatus.PUBLISHED
+    campaign.published_at = timezone.now()
+    campaign._history_user = by
+    campaign.save()
+    for accreditation in renewals_due(campaign):
+        request = AccreditationRequest.objects.create(
+            campaign=campaign,
+            training_site=accreditation.training_site,
+            specialty=accreditation.specialty,
+            type=accreditation.type,
+            renewal_of=accreditation,
+            supervisor=accreditation.supervisor,
+        )
+        request.phases.set(accreditation.phases.all())
+        Transition.objects.create(
+            request=request,
+            action="create",
+            target=RequestStatus.DRAFT,
+            by=by,
+            reason=_("Renouvellement pré-sélectionné (agrément jusqu'au %s).")
+            % accreditation.end_date.strftime("%d/%m/%Y"),
+        )
+    mailing = CampaignMailing.objects.create(
+        campaign=campaign,
+        subject=subject
+        or _("Campagne d'agréments %(year)s — %(region)s : dépôts ouverts")
+        % {"year": campaign.year, "region": campaign.region.name},
+        body=body or default_mailing_body(campaign),
+    )
+    transaction.on_commit(
+        lambda: async_task("domains.accreditation.tasks.send_mailing", mailing.pk)
+    )
+    transaction.on_commit(
+        lambda: campaign_published.send(sender=AccreditationCampaign, campaign=campaign)
+    )
+    return mailing
+
+
+def default_mailing_body(campaign: AccreditationCampaign) -> str:
+    return _(
+        "Bonjour,\n\nLa campagne d'agréments %(year)s de la région %(region)s est "
+        "ouverte. Les responsables de terrain de stage déposent leurs dossiers dans "
+        "SIIMOP jusqu'au %(closes)s. Les agréments arrivant à échéance sont "
+        "pré-sélectionnés pour renouvellement.\n\nCalendrier : avis attendus pour le "
+        "%(opinions)s, commission le %(commission)s, décisions au plus tard le "
+        "%(decisions)s.\n\nResponsable de terrain sans compte SIIMOP : demandez-le "
+        "depuis la page de connexion, l'ARS vous rattachera à votre terrain."
+    ) % {
+        "year": campaign.year,
+        "region": campaign.region.name,
+        "closes": timezone.localtime(campaign.filing_closes).strftime(
+            "%d/%m/%Y à %H:%M"
+        ),
+        "opinions": campaign.opinions_due.strftime("%d/%m/%Y"),
+        "commission": campaign.commission_date.strftime("%d/%m/%Y"),
+        "decisions": campaign.decisions_by.strftime("%d/%m/%Y"),
+    }
+
+
+@transaction.atomic
+def filing_close(
+    *, by, campaign: AccreditationCampaign, now: dt.datetime | None = None
+) -> int:
+    """After the deadline, every submitted request goes to analysis (those the ARS
+    reopened stay open until their own date)."""
+    _ars(by, campaign)
+    now = now or timezone.now()
+    if now <= campaign.filing_closes:
+        raise ValidationError(_("Le dépôt n'est pas encore clos."))
+    moved = 0
+    for request in (
+        campaign.requests.filter(status=RequestStatus.SUBMITTED)
+        .exclude(reopened_until__gt=now)
+        .select_related("campaign", "training_site")
+    ):
+        _move(request, "close_filing", by)
+        moved += 1
+    return moved
+
+
+# --- the request and its dossier -------------------------------------------------------
+
+
+def _supervises(user, site: TrainingSite) -> bool:
+    return any(
+        f.role == Role.SITE_SUPERVISOR and f.training_site_id == site.pk
+        for f in active_functions(user)
+    )
+
+
+@transaction.atomic
+def request_create(
+    *,
+    by,
+    campaign: AccreditationCampaign,
+    training_site: TrainingSite,
+    specialty: Specialty,
+    phases: Iterable[Phase],
+    type: str = "principal",
+    now: dt.datetime | None = None,
+) -> AccreditationRequest:
+    """An RTS asks for his site (clean sites only, in the campaign's region and
+    specialties, before the deadline)."""
+    if not _supervises(by, training_site):
+        raise ValidationError(
+            _(
+                "Seul le responsable du terrain (RTS) dépose une demande pour ce terrain."
+            )
+        )
+    if training_site.subdivision.region_id != campaign.region_id:
+        raise ValidationError(
+            {"training_site": _("Ce terrain n'est pas dans la région de la campagne.")}
+        )
+    if (
+        training_site.establishment.data_quality != DataQuality.CLEAN
+        or not training_site.is_active
+    ):
+        raise ValidationError(
+            {
+                "training_site": _(
+                    "Dépôt impossible : l'établissement de ce terrain n'est pas "
+                    "identifié (FINESS ou SIRET à corriger) ou le terrain est inactif. "
+                    "Demandez à l'ARS de corriger la fiche."
+                )
+            }
+        )
+    if not campaign.specialties.filter(pk=specialty.pk).exists():
+        raise ValidationError(
+            {"specialty": _("La campagne ne porte pas sur %s.") % specialty}
+        )
+    phases = list(phases)
+    _phases_check(campaign, phases)
+    request = AccreditationRequest(
+        campaign=campaign,
+        training_site=training_site,
+        specialty=specialty,
+        type=type,
+        supervisor=getattr(by, "person", None),
+    )
+    _filing_open(request, now or timezone.now())
+    request.validate_constraints()
+    request._history_user = by
+    request.save()
+    request.phases.set(phases)
+    Transition.objects.create(
+        request=request, action="create", target=RequestStatus.DRAFT, by=by
+    )
+    return request
+
+
+def _phases_check(campaign: AccreditationCampaign, phases: list[Phase]) -> None:
+    if not phases:
+        raise ValidationError({"phases": _("Choisissez au moins une phase.")})
+    allowed = set(campaign.phases.values_list("pk", flat=True))
+    outside = [str(p) for p in phases if p.pk not in allowed]
+    if outside:
+        raise ValidationError(
+            {"phases": _("Phases hors campagne : %s.") % ", ".join(outside)}
+        )
+
+
+DOSSIER_FIELDS = (
+    *(key for key, _label in DOSSIER_SECTIONS),
+    "max_residents",
+    "supervisor_specialty",
+    "type",
+)
+
+
+@transaction.atomic
+def dossier_save(
+    *,
+    by,
+    request: AccreditationRequest,
+    phases: Iterable[Phase] | None = None,
+    now: dt.datetime | None = None,
+    **fields,
+) -> AccreditationRequest:
+    """The RTS saves his draft (or changes a submitted dossier before the deadline,
+    to submit again)."""
+    if workflow.RTS not in actor_roles(by, request):
+        raise ValidationError(_("Seul le responsable du terrain modifie ce dossier."))
+    if request.status not in (RequestStatus.DRAFT, RequestStatus.SUBMITTED):
+        raise ValidationError(
+            _("Le dossier n'est plus modifiable : la demande est « %s ».")
+            % request.get_status_display()
+        )
+    _filing_open(request, now or timezone.now())
+    unknown = set(fields) - set(DOSSIER_FIELDS)
+    if unknown:
+        raise ValidationError(_("Champs inconnus : %s.") % ", ".join(sorted(unknown)))
+    for name, value in fields.items():
+        setattr(request, name, value)
+    if phases is not None:
+        phases = list(phases)
+        _phases_check(request.campaign, phases)
+        request.phases.set(phases)
+    request._history_user = by
+    request.save()
+    return request
+
+
+def _complete_check(request: AccreditationRequest) -> None:
+    errors = {}
+    for key, label in DOSSIER_SECTIONS:
+        if not getattr(request, key).strip():
+            errors[key] = _("Rubrique « %s » à remplir.") % label
+    if not request.max_residents:
+        errors["max_residents"] = _("Indiquez le nombre maximal d'internes accueillis.")
+    if request.supervisor_specialty_id is None:
+        errors["supervisor_specialty"] = _("Indiquez la spécialité du responsable.")
+    elif (
+        request.type == "principal"
+        and request.supervisor_specialty_id != request.specialty_id
+    ):
+        errors["type"] = _(
+            "Un agrément principal est demandé dans la spécialité du responsable "
+            "(%(own)s), pas en %(asked)s : demandez un agrément complémentaire."
+        ) % {"own": request.supervisor_specialty, "asked": request.specialty}
+    if not request.phases.exists():
+        errors["phases"] = _("Choisissez au moins une phase.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def request_submit(
+    *, by, request: AccreditationRequest, now: dt.datetime | None = None
+) -> DossierVersion:
+    """Submits (or submits again) the dossier: a new version, kept."""
+    if workflow.RTS in actor_roles(by, request):
+        _filing_open(request, now or timezone.now())
+    _complete_check(request)
+    first = request.status == RequestStatus.DRAFT
+    _move(request, "submit", by)
+    if first or request.submitted_at is None:
+        request.submitted_at = timezone.now()
+        request.save(update_fields=["submitted_at"])
+    number = request.versions.count() + 1
+    content = {
+        **request.dossier(),
+        "specialty": str(request.specialty),
+        "phases": [str(p) for p in request.phases.order_by("order")],
+        "type": request.get_type_display(),
+        "max_residents": request.max_residents,
+        "supervisor": str(request.supervisor) if request.supervisor else "",
+        "supervisor_specialty": str(request.supervisor_specialty),
+        "form_version": request.campaign.form_version,
+    }
+    return DossierVersion.objects.create(
+        request=request, number=number, content=content, submitted_by=by
+    )
+
+
+@transaction.atomic
+def request_withdraw(*, by, request: AccreditationRequest, reason: str = ""):
+    return _move(request, "withdraw", by, reason)
+
+
+@transaction.atomic
+def request_reopen(
+    *, by, request: AccreditationRequest, until: dt.datetime, reason: str
+) -> AccreditationRequest:
+    """The ARS lets one RTS file late: until a date, for a stated reason."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Dites pourquoi le dépôt est rouvert.")})
+    if until <= timezone.now():
+        raise ValidationError({"until": _("La nouvelle échéance doit être à venir.")})
+    _move(request, "reopen", by, reason.strip())
+    request.reopened_until = until
+    request.save(update_fields=["reopened_until"])
+    return request
+
+
+@transaction.atomic
+def attachment_add(
+    *, by, request: AccreditationRequest, title: str, upload, kind: str
+) -> Attachment:
+    """A dossier piece (RTS, while filing) or the site visit report (ARS,
+    coordinator, during the analysis): PDF only."""
+    action = "visit_report" if kind == AttachmentKind.VISIT_REPORT else "attach"
+    if action == "attach" and workflow.RTS in actor_roles(by, request):
+        _filing_open(request, timezone.now())
+    label = title.strip() or str(AttachmentKind(kind).label)
+    pdf_check(upload, label)
+    _move(request, action, by, label)
+    attachment = Attachment(request=request, kind=kind, title=label, uploaded_by=by)
+    attachment.file.save(upload.name, upload, save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def opinion_give(
+    *, by, request: AccreditationRequest, value: str, comment: str
+) -> Opinion:
+    """The coordinator's or the residents' representative's written opinion
+    (may be revised until the commission)."""
+    roles = actor_roles(by, request)
+    if value not in OpinionValue.values:
+        raise ValidationError({"value": _("Avis inconnu.")})
+    if not comment.strip():
+        raise ValidationError(
+            {"comment": _("L'avis est écrit : ajoutez un commentaire.")}
+        )
+    _move(request, "opinion", by, comment.strip())
+    kind = (
+        OpinionKind.COORDINATOR
+        if workflow.COORDINATOR in roles
+        else OpinionKind.REPRESENTATIVE
+    )
+    opinion, _created = Opinion.objects.update_or_create(
+        request=request,
+        kind=kind,
+        defaults={"value": value, "comment": comment.strip(), "author": by.person},
+    )
+    return opinion
+
+
+@transaction.atomic
+def requests_remind(*, by, requests: Iterable[AccreditationRequest]) -> int:
+    """One click: every RTS of a draft is reminded of the deadline by e-mail."""
+    reminded = []
+    for request in requests:
+        _move(request, "remind", by)
+        reminded.append(request.pk)
+    AccreditationRequest.objects.filter(pk__in=reminded).update(
+        reminded_at=timezone.now()
+    )
+    if reminded:
+        transaction.on_commit(
+            lambda: async_task("domains.accreditation.tasks.send_reminders", reminded)
+        )
+    return len(reminded)
+
+
+# --- commission and decision -----------------------------------------------------------
+
+
+@transaction.atomic
+def request_schedule(*, by, request: AccreditationRequest) -> AccreditationRequest:
+    return _move(request, "schedule", by)
+
+
+@transaction.atomic
+def proposal_record(
+    *, by, request: AccreditationRequest, outcome: str, reason: str = ""
+) -> AccreditationRequest:
+    """The commission's proposal, recorded live during the session."""
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": _("Proposition inconnue.")})
+    if outcome != Outcome.GRANTED and not reason.strip():
+        raise ValidationError(
+            {"reason": _("Motivez la proposition : %s.") % Outcome(outcome).label}
+        )
+    _move(request, "propose", by, reason.strip())
+    request.proposal, request.proposal_reason = outcome, reason.strip()
+    request.save(update_fields=["proposal", "proposal_reason"])
+    return request
+
+
+def missing_opinions(request: AccreditationRequest) -> list[str]:
+    campaign = request.campaign
+    given = {o.kind for o in request.opinions.all()}
+    needed = []
+    if campaign.coordinator_opinion_required:
+        needed.append(OpinionKind.COORDINATOR)
+    if campaign.representative_opinion_required:
+        needed.append(OpinionKind.REPRESENTATIVE)
+    return [str(OpinionKind(k).label) for k in needed if k not in given]
+
+
+DURATION = {Outcome.GRANTED: 5, Outcome.PROVISIONAL: 1}
+OUTCOME_STATE = {
+    Outcome.GRANTED: AccreditationState.GRANTED,
+    Outcome.PROVISIONAL: AccreditationState.PROVISIONAL,
+    Outcome.REFUSED: AccreditationState.REFUSED,
+}
+
+
+def _years_later(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years) - dt.timedelta(days=1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28) - dt.timedelta(days=1)
+
+
+def _principal_end(request: AccreditationRequest) -> dt.date | None:
+    """End of the site's principal accreditation in force (or granted in this
+    campaign), which a complementary one cannot outlast."""
+    ends = Accreditation.objects.filter(
+        training_site=request.training_site,
+        type="principal",
+        state__in=ACTIVE_ACCREDITATION_STATES,
+        end_date__gte=request.campaign.effective_from,
+    ).values_list("end_date", flat=True)
+    return max(ends, default=None)
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    by,
+    request: AccreditationRequest,
+    outcome: str = "",
+    reason: str = "",
+    override: str = "",
+) -> AccreditationRequest:
+    """The DG ARS decides: normally as proposed, otherwise with a reason; without the
+    opinions the campaign requires only with an explicit override. The decision
+    creates the accreditation of the referential (or ends the renewed one), and the
+    letters go to the RTS and the DAM."""
+    outcome = outcome or request.proposal
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": _("Décision inconnue.")})
+    if outcome != request.proposal and not reason.strip():
+        raise ValidationError(
+            {
+                "reason": _(
+                    "La décision (%(decision)s) diffère de la proposition de la "
+                    "commission (%(proposal)s) : motivez-la."
+                )
+                % {
+                    "decision": Outcome(outcome).label,
+                    "proposal": Outcome(request.proposal).label,
+                }
+            }
+        )
+    if outcome in (Outcome.REFUSED, Outcome.DEFERRED) and not (
+        reason.strip() or request.proposal_reason
+    ):
+        raise ValidationError({"reason": _("Un refus ou un report est motivé.")})
+    missing = missing_opinions(request)
+    if missing and not override.strip():
+        raise ValidationError(
+            {
+                "override": _(
+                    "Avis requis manquant(s) : %s. Décider sans eux demande un motif."
+                )
+                % ", ".join(missing)
+            }
+        )
+    _move(request, "decide", by, reason.strip() or override.strip())
+    request.decision = outcome
+    request.decision_reason = reason.strip() or request.proposal_reason
+    request.opinions_override = override.strip() if missing else ""
+    request.decided_at = timezone.now()
+    request.accreditation = _accreditation_apply(by, request, outcome)
+    request.save()
+    transaction.on_commit(
+        lambda: async_task(
+            "domains.accreditation.tasks.send_decision_letters", [request.pk]
+        )
+    )
+    return request
+
+
+def _accreditation_apply(by, request: AccreditationRequest, outcome: str):
+    if outcome == Outcome.DEFERRED:
+        return None
+    start = request.campaign.effective_from
+    reference = _("Campagne %(year)s, demande n° %(n)s") % {
+        "year": request.campaign.year,
+        "n": request.pk,
+    }
+    if outcome == Outcome.REFUSED:
+        end = start
+    else:
+        end = _years_later(start, DURATION[outcome])
+        if request.type == "complementary":
+            principal_end = _principal_end(request)
+            if principal_end is None:
+                raise ValidationError(
+                    _(
+                        "Un agrément complémentaire suppose un agrément principal en "
+                        "vigueur sur ce terrain : décidez d'abord le principal."
+                    )
+                )
+            end = min(end, principal_end)
+    renewed = request.renewal_of
+    if renewed is not None and outcome != Outcome.REFUSED and renewed.end_date >= start:
+        # The renewal takes over: the former accreditation ends the day before.
+        accreditation_update(
+            accreditation=renewed, end_date=start - dt.timedelta(days=1), by=by
+        )
+    return accreditation_create(
+        training_site=request.training_site,
+        specialty=request.specialty,
+        phases=request.phases.all(),
+        start_date=start,
+        end_date=end,
+        state=OUTCOME_STATE[outcome],
+        type=request.type,
+        supervisor=request.supervisor,
+        decision_reference=reference,
+        by=by,
+    )

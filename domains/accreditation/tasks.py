@@ -1,0 +1,172 @@
+"""django-q2 entry points: the campaign mailing, reminders, decision letters."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from domains.cockpit.mailer import deliver
+from domains.people.models import EmailAddress, Function
+from domains.people.roles import Role
+from domains.people.selectors import active_on
+
+from .documents import decision_letter
+from .models import AccreditationRequest, CampaignMailing, MailingDelivery
+from .selectors import campaign_recipients
+
+
+def _link(name: str, *args) -> str:
+    return settings.WAGTAILADMIN_BASE_URL + reverse(f"cockpit:{name}", args=args)
+
+
+def send_mailing(mailing_id: int) -> CampaignMailing:
+    """Resolves the recipients once (the delivery log), then sends what is not sent
+    yet, by chunks: a rerun after a crash sends nobody twice."""
+    mailing = CampaignMailing.objects.select_related("campaign__region").get(
+        pk=mailing_id
+    )
+    if not mailing.deliveries.exists():
+        found = campaign_recipients(mailing.campaign)
+        MailingDelivery.objects.bulk_create(
+            [
+                MailingDelivery(
+                    mailing=mailing, email=email, person_id=person_id, roles=roles
+                )
+                for email, (person_id, roles) in sorted(found.items())
+            ],
+            ignore_conflicts=True,
+            batch_size=1000,
+        )
+        CampaignMailing.objects.filter(pk=mailing.pk).update(
+            total=len(found), status=CampaignMailing.Status.SENDING
+        )
+    body = mailing.body + "\n\n" + _link("accreditation_home")
+
+    def message_for(delivery: tuple[int, str]) -> EmailMessage:
+        return EmailMessage(subject=mailing.subject, body=body, to=[delivery[1]])
+
+    def on_chunk(sent, failed):
+        now = timezone.now()
+        MailingDelivery.objects.filter(pk__in=[d[0] for d in sent]).update(sent_at=now)
+        for (pk, _email), error in failed.items():
+            MailingDelivery.objects.filter(pk=pk).update(error=error)
+        CampaignMailing.objects.filter(pk=mailing.pk).update(
+            sent=F("sent") + len(sent), failed=F("failed") + len(failed)
+        )
+
+    pending = mailing.deliveries.filter(sent_at__isnull=True, error="").values_list(
+        "pk", "email"
+    )
+    deliver(list(pending), message_for, on_chunk)
+    CampaignMailing.objects.filter(pk=mailing.pk).update(
+        status=CampaignMailing.Status.DONE, finished_at=timezone.now()
+    )
+    mailing.refresh_from_db()
+    return mailing
+
+
+def _site_addresses(requests, *, dam: bool = True) -> dict[int, list[str]]:
+    """Per request: its RTS's (and its establishment's DAM's) addresses, today."""
+    today = timezone.localdate()
+    sites = {r.training_site_id for r in requests}
+    establishments = {r.training_site.establishment_id for r in requests}
+    functions = Function.objects.filter(active_on(today)).filter(
+        role__in=[Role.SITE_SUPERVISOR, Role.MEDICAL_AFFAIRS]
+    )
+    rts = functions.filter(role=Role.SITE_SUPERVISOR, training_site_id__in=sites)
+    dam = functions.filter(
+        role=Role.MEDICAL_AFFAIRS,
+        establishment_id__in=establishments if dam else [],
+    )
+    emails = dict(
+        EmailAddress.objects.filter(
+            is_primary=True,
+            person_id__in={f.person_id for f in [*rts, *dam]},
+        ).values_list("person_id", "email")
+    )
+    by_site, by_establishment = {}, {}
+    for f in rts:
+        by_site.setdefault(f.training_site_id, set()).add(emails.get(f.person_id))
+    for f in dam:
+        by_establishment.setdefault(f.establishment_id, set()).add(
+            emails.get(f.person_id)
+        )
+    return {
+        r.pk: sorted(
+            e
+            for e in by_site.get(r.training_site_id, set())
+            | by_establishment.get(r.training_site.establishment_id, set())
+            if e
+        )
+        for r in requests
+    }
+
+
+def send_reminders(request_ids: list[int]) -> int:
+    requests = list(
+        AccreditationRequest.objects.filter(pk__in=request_ids).select_related(
+            "campaign", "training_site", "specialty"
+        )
+    )
+    rts = {pk: emails for pk, emails in _site_addresses(requests).items()}
+    messages = []
+    for r in requests:
+        deadline = timezone.localtime(r.reopened_until or r.campaign.filing_closes)
+        for email in rts.get(r.pk, []):
+            messages.append(
+                EmailMessage(
+                    subject=f"SIIMOP — agréments : votre dossier {r.specialty.label} "
+                    "n'est pas déposé",
+                    body=(
+                        f"Bonjour,\n\nLe dossier de demande d'agrément du terrain "
+                        f"{r.training_site.name} en {r.specialty.label} est encore un "
+                        f"brouillon. Déposez-le avant le {deadline:%d/%m/%Y à %H:%M} : "
+                        f"{_link('accreditation_dossier', r.pk)}\n\nL'ARS"
+                    ),
+                    to=[email],
+                )
+            )
+    sent = []
+    deliver(messages, lambda m: m, lambda ok, _failed: sent.extend(ok))
+    return len(sent)
+
+
+def send_decision_letters(request_ids: list[int]) -> int:
+    """The DG ARS's letter (PDF) to the site's RTS and its establishment's DAM."""
+    requests = list(
+        AccreditationRequest.objects.filter(pk__in=request_ids).select_related(
+            "campaign__region",
+            "training_site__establishment",
+            "training_site__subdivision",
+            "specialty",
+            "supervisor",
+            "accreditation",
+        )
+    )
+    addresses = _site_addresses(requests)
+    messages = []
+    for r in requests:
+        to = addresses.get(r.pk, [])
+        if not to:
+            continue
+        message = EmailMessage(
+            subject=f"SIIMOP — décision d'agrément : {r.training_site.name}, "
+            f"{r.specialty.label}",
+            body=(
+                f"Bonjour,\n\nLe directeur général de l'ARS {r.campaign.region.name} a "
+                f"statué sur la demande d'agrément n° {r.pk} : "
+                f"{r.get_decision_display()}. La décision est jointe.\n\n"
+                f"{_link('demandes_agrement_detail', r.pk)}"
+            ),
+            to=to,
+        )
+        message.attach(
+            f"decision-agrement-{r.pk}.pdf", decision_letter(r), "application/pdf"
+        )
+        messages.append(message)
+    sent = []
+    deliver(messages, lambda m: m, lambda ok, _failed: sent.extend(ok))
+    return len(sent)

@@ -1,0 +1,574 @@
+"""Accreditation pages beyond the generic screens: the campaign's dashboard and
+publication, the RTS's space and dossier, the actions on a request, the commission
+(agenda, PDF pack, live proposals, minutes), the DG ARS's decisions, the national
+view, and the public list of accredited sites."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from domains.cockpit.views import (
+    errors_text,
+    get_record,
+    get_screen,
+    save_form,
+)
+from domains.referential.models import (
+    ACTIVE_ACCREDITATION_STATES,
+    Accreditation,
+    Region,
+    Specialty,
+    TrainingSite,
+)
+from domains.referential.selectors import accreditations_to_renew
+
+from . import documents, services, workflow
+from .forms import (
+    AttachmentForm,
+    DecisionForm,
+    DossierForm,
+    OpinionForm,
+    ProposalForm,
+    PublishForm,
+    ReasonForm,
+    ReopenForm,
+    RequestCreateForm,
+)
+from .models import (
+    DOSSIER_SECTIONS,
+    AccreditationCampaign,
+    AccreditationRequest,
+    Attachment,
+    AttachmentKind,
+    CampaignStatus,
+    Opinion,
+    RequestStatus,
+)
+from .selectors import (
+    accreditations_in_force,
+    accreditations_to_review,
+    dashboard,
+    national_rows,
+    supervised_sites,
+    visible_requests,
+)
+
+CAMPAIGNS = "campagnes-agrements"
+REQUESTS = "demandes-agrement"
+
+
+# --- the campaign ----------------------------------------------------------------------
+
+
+def campaign_context(request, campaign) -> dict:
+    manage = services.runs_campaigns_of(request.user, campaign.region)
+    requests = visible_requests(request.user).filter(campaign=campaign)
+    context = {
+        "board": dashboard(requests),
+        "may_manage": manage,
+        "mailing": campaign.mailings.first(),
+        "filing_over": timezone.now() > campaign.filing_closes,
+    }
+    if manage and campaign.status == CampaignStatus.DRAFT:
+        context["renewals"] = services.renewals_due(campaign).count()
+        context["publish_form"] = PublishForm(
+            initial={
+                "subject": _(
+                    "Campagne d'agréments %(year)s — %(region)s : dépôts ouverts"
+                )
+                % {"year": campaign.year, "region": campaign.region.name},
+                "body": services.default_mailing_body(campaign),
+            }
+        )
+    return context
+
+
+def _managed_campaign(request, pk: int) -> AccreditationCampaign:
+    campaign = get_record(request, get_screen(CAMPAIGNS), pk, "view")
+    if not services.runs_campaigns_of(request.user, campaign.region):
+        raise PermissionDenied(_("Seule l'ARS de la région conduit cette campagne."))
+    return campaign
+
+
+@login_required
+@require_POST
+def campaign_publish(request, pk: int):
+    campaign = _managed_campaign(request, pk)
+    form = PublishForm(request.POST)
+    if form.is_valid() and save_form(
+        form,
+        lambda: services.campaign_publish(
+            by=request.user, campaign=campaign, **form.cleaned_data
+        ),
+    ):
+        messages.success(
+            request,
+            _(
+                "Campagne publiée : l'annonce est en ligne et l'e-mail part vers les "
+                "responsables de terrain et les directions des affaires médicales."
+            ),
+        )
+    else:
+        messages.error(request, errors_text(form))
+    return redirect(campaign.get_absolute_url())
+
+
+@login_required
+@require_POST
+def campaign_close_filing(request, pk: int):
+    campaign = _managed_campaign(request, pk)
+    try:
+        moved = services.filing_close(by=request.user, campaign=campaign)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("%s demande(s) déposée(s) passent en analyse.") % moved
+        )
+    return redirect(campaign.get_absolute_url())
+
+
+# --- a request -------------------------------------------------------------------------
+
+
+def request_context(request, obj: AccreditationRequest) -> dict:
+    roles = services.actor_roles(request.user, obj)
+    actions = workflow.available(obj.status, roles)
+    return {
+        "roles": roles,
+        "actions": actions,
+        "sections": [(label, getattr(obj, key)) for key, label in DOSSIER_SECTIONS],
+        "versions": list(obj.versions.select_related("submitted_by")),
+        "attachments": list(obj.attachments.all()),
+        "opinions": list(obj.opinions.select_related("author")),
+        "transitions": list(obj.transitions.select_related("by")),
+        "deadline": services.filing_deadline(obj),
+        "missing_opinions": services.missing_opinions(obj),
+        "opinion_form": OpinionForm() if "opinion" in actions else None,
+        "reopen_form": ReopenForm() if "reopen" in actions else None,
+        "visit_form": AttachmentForm(initial={"title": _("Rapport de visite")})
+        if "visit_report" in actions
+        else None,
+        "proposal_form": ProposalForm() if "propose" in actions else None,
+        "decision_form": DecisionForm(initial={"outcome": obj.proposal})
+        if "decide" in actions
+        else None,
+        "reason_form": ReasonForm(),
+    }
+
+
+def _request(request, pk: int) -> AccreditationRequest:
+    return get_record(request, get_screen(REQUESTS), pk, "view")
+
+
+ACTION_FORMS = {
+    "reopen": ReopenForm,
+    "opinion": OpinionForm,
+    "propose": ProposalForm,
+    "decide": DecisionForm,
+    "withdraw": ReasonForm,
+}
+
+
+def _run(user, action: str, obj: AccreditationRequest, data: dict, files):
+    if action == "submit":
+        return services.request_submit(by=user, request=obj)
+    if action == "withdraw":
+        return services.request_withdraw(by=user, request=obj, reason=data["reason"])
+    if action == "reopen":
+        return services.request_reopen(
+            by=user, request=obj, until=data["until"], reason=data["reason"]
+        )
+    if action == "schedule":
+        return services.request_schedule(by=user, request=obj)
+    if action == "remind":
+        return services.requests_remind(by=user, requests=[obj])
+    if action == "opinion":
+        return services.opinion_give(
+            by=user, request=obj, value=data["value"], comment=data["comment"]
+        )
+    if action == "propose":
+        return services.proposal_record(
+            by=user, request=obj, outcome=data["outcome"], reason=data["reason"]
+        )
+    if action == "decide":
+        return services.decision_record(by=user, request=obj, **data)
+    if action == "visit_report":
+        return services.attachment_add(
+            by=user,
+            request=obj,
+            title=data["title"],
+            upload=files["file"],
+            kind=AttachmentKind.VISIT_REPORT,
+        )
+    raise Http404
+
+
+DONE = {
+    "submit": _("Dossier déposé : une nouvelle version est enregistrée."),
+    "withdraw": _("Demande retirée."),
+    "reopen": _("Dépôt rouvert pour cette demande."),
+    "schedule": _("Demande inscrite à l'ordre du jour de la commission."),
+    "remind": _("Relance envoyée au responsable du terrain."),
+    "opinion": _("Avis enregistré."),
+    "propose": _("Proposition enregistrée."),
+    "decide": _(
+        "Décision enregistrée : l'agrément est à jour et les courriers partent."
+    ),
+    "visit_report": _("Rapport de visite déposé."),
+}
+
+
+@login_required
+@require_POST
+def request_action(request, pk: int, action: str):
+    """Every transition of a request from its page; the service decides who may."""
+    if action not in workflow.ACTIONS or action in ("attach",):
+        raise Http404
+    obj = _request(request, pk)
+    if action == "visit_report":
+        form = AttachmentForm(request.POST, request.FILES)
+    else:
+        form_class = ACTION_FORMS.get(action)
+        form = form_class(request.POST) if form_class else ReasonForm(data={})
+    if form.is_valid() and save_form(
+        form, lambda: _run(request.user, action, obj, form.cleaned_data, request.FILES)
+    ):
+        messages.success(request, DONE[action])
+    else:
+        messages.error(request, errors_text(form))
+    back = request.POST.get("next", "")
+    if back.startswith("/cockpit/"):
+        return redirect(back)
+    return redirect(obj.get_absolute_url())
+
+
+@login_required
+def attachment_download(request, pk: int, attachment_pk: int):
+    obj = _request(request, pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, request=obj)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=f"{attachment.title}.pdf",
+        content_type="application/pdf",
+    )
+
+
+# --- the RTS ---------------------------------------------------------------------------
+
+
+@login_required
+def accreditation_home(request):
+    """MES AGRÉMENTS: the campaigns of his region, his accreditations in force, those
+    to renew or to review, his requests, and a new request."""
+    sites = supervised_sites(request.user)
+    if not sites:
+        raise PermissionDenied(
+            _(
+                "Cet espace est celui des responsables de terrain de stage (RTS). "
+                "Sans compte rattaché à votre terrain, demandez-le depuis la page de "
+                "connexion : l'ARS vous rattachera."
+            )
+        )
+    regions = {s.subdivision.region_id for s in sites}
+    campaigns = AccreditationCampaign.objects.filter(
+        region_id__in=regions, status=CampaignStatus.PUBLISHED
+    ).select_related("region")
+    in_force = accreditations_in_force(sites)
+    form = RequestCreateForm(
+        request.POST or None,
+        request=request,
+        sites=TrainingSite.objects.filter(pk__in=[s.pk for s in sites]),
+        campaigns=campaigns,
+    )
+    if request.method == "POST" and form.is_valid():
+        created = save_form(form, lambda: form.save_with(request.user))
+        if created is not None:
+            messages.success(request, _("Demande créée : complétez le dossier."))
+            return redirect("cockpit:accreditation_dossier", created.pk)
+    return render(
+        request,
+        "accreditation/home.html",
+        {
+            "sites": sites,
+            "campaigns": campaigns,
+            "in_force": in_force,
+            "to_renew": accreditations_to_renew(in_force),
+            "to_review": accreditations_to_review(in_force),
+            "requests": AccreditationRequest.objects.filter(training_site__in=sites)
+            .select_related("campaign", "specialty", "training_site")
+            .order_by("-campaign__year", "training_site__name"),
+            "form": form,
+        },
+    )
+
+
+@login_required
+def dossier_edit(request, pk: int):
+    """The RTS's dossier: saved as a draft, submitted (and submitted again until the
+    deadline, each version kept), PDF pieces attached."""
+    obj = _request(request, pk)
+    if workflow.RTS not in services.actor_roles(request.user, obj):
+        raise PermissionDenied(_("Seul le responsable du terrain modifie ce dossier."))
+    editable = obj.status in (RequestStatus.DRAFT, RequestStatus.SUBMITTED)
+    form = DossierForm(
+        request.POST
+        if request.method == "POST" and "title" not in request.POST
+        else None,
+        instance=obj,
+        request=request,
+    )
+    attachment_form = AttachmentForm(
+        request.POST if "title" in request.POST else None,
+        request.FILES if "title" in request.POST else None,
+    )
+    if request.method == "POST":
+        if "title" in request.POST:
+            if attachment_form.is_valid() and save_form(
+                attachment_form,
+                lambda: services.attachment_add(
+                    by=request.user,
+                    request=obj,
+                    title=attachment_form.cleaned_data["title"],
+                    upload=attachment_form.cleaned_data["file"],
+                    kind=AttachmentKind.DOSSIER,
+                ),
+            ):
+                messages.success(request, _("Pièce jointe ajoutée."))
+                return redirect("cockpit:accreditation_dossier", obj.pk)
+        elif form.is_valid() and save_form(form, lambda: form.save_with(request.user)):
+            if "submit" in request.POST:
+                if save_form(
+                    form, lambda: services.request_submit(by=request.user, request=obj)
+                ):
+                    messages.success(request, DONE["submit"])
+                    return redirect(obj.get_absolute_url())
+            else:
+                messages.success(request, _("Brouillon enregistré."))
+                return redirect("cockpit:accreditation_dossier", obj.pk)
+    return render(
+        request,
+        "accreditation/dossier.html",
+        {
+            "object": obj,
+            "form": form,
+            "attachment_form": attachment_form,
+            "attachments": obj.attachments.all(),
+            "versions": obj.versions.all(),
+            "editable": editable,
+            "deadline": services.filing_deadline(obj),
+        },
+    )
+
+
+# --- commission and decisions ----------------------------------------------------------
+
+
+def _on_agenda(request, campaign):
+    return (
+        visible_requests(request.user)
+        .filter(
+            campaign=campaign,
+            status__in=[
+                RequestStatus.COMMISSION,
+                RequestStatus.PROPOSED,
+                RequestStatus.DECIDED,
+            ],
+        )
+        .prefetch_related(
+            "phases",
+            Prefetch("opinions", queryset=Opinion.objects.select_related("author")),
+            "versions",
+            "attachments",
+        )
+        .select_related("renewal_of", "supervisor_specialty")
+        .order_by("specialty__label", "training_site__name")
+    )
+
+
+@login_required
+def commission(request, pk: int):
+    """Preparation and session: requests in analysis to put on the agenda, the agenda
+    per specialty with opinions side by side, each proposal recorded live."""
+    campaign = _managed_campaign(request, pk)
+    if request.method == "POST" and "schedule_all" in request.POST:
+        count = 0
+        try:
+            for obj in visible_requests(request.user).filter(
+                campaign=campaign, status=RequestStatus.ANALYSIS
+            ):
+                services.request_schedule(by=request.user, request=obj)
+                count += 1
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("%s demande(s) inscrite(s) à l'ordre du jour.") % count
+            )
+        return redirect("cockpit:accreditation_commission", campaign.pk)
+    agenda = defaultdict(list)
+    for obj in _on_agenda(request, campaign):
+        opinions = {o.kind: o for o in obj.opinions.all()}
+        agenda[obj.specialty.label].append((obj, opinions))
+    return render(
+        request,
+        "accreditation/commission.html",
+        {
+            "campaign": campaign,
+            "agenda": sorted(agenda.items()),
+            "in_analysis": visible_requests(request.user)
+            .filter(campaign=campaign, status=RequestStatus.ANALYSIS)
+            .count(),
+            "proposal_form": ProposalForm(),
+        },
+    )
+
+
+def _pdf(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def commission_pack(request, pk: int):
+    campaign = _managed_campaign(request, pk)
+    requests = _on_agenda(request, campaign).select_related(
+        "training_site__establishment", "training_site__subdivision", "supervisor"
+    )
+    if request.GET.get("specialite"):
+        requests = requests.filter(specialty_id=request.GET["specialite"])
+    return _pdf(
+        documents.commission_pack(campaign, requests),
+        f"commission-agrements-{campaign.year}-{campaign.region.code}.pdf",
+    )
+
+
+@login_required
+def commission_minutes(request, pk: int):
+    campaign = _managed_campaign(request, pk)
+    return _pdf(
+        documents.minutes(campaign, _on_agenda(request, campaign)),
+        f"proces-verbal-agrements-{campaign.year}-{campaign.region.code}.pdf",
+    )
+
+
+@login_required
+def decisions(request, pk: int):
+    """The DG ARS's decisions, request by request, on the commission's proposals."""
+    campaign = _managed_campaign(request, pk)
+    proposed = (
+        visible_requests(request.user)
+        .filter(campaign=campaign, status=RequestStatus.PROPOSED)
+        .prefetch_related("opinions", "phases")
+        .order_by("specialty__label", "training_site__name")
+    )
+    rows = [
+        (
+            obj,
+            services.missing_opinions(obj),
+            DecisionForm(initial={"outcome": obj.proposal}, prefix=str(obj.pk)),
+        )
+        for obj in proposed
+    ]
+    decided = (
+        visible_requests(request.user)
+        .filter(campaign=campaign, status=RequestStatus.DECIDED)
+        .select_related("accreditation")
+        .order_by("-decided_at")
+    )
+    return render(
+        request,
+        "accreditation/decisions.html",
+        {"campaign": campaign, "rows": rows, "decided": decided},
+    )
+
+
+@login_required
+def national(request):
+    """DGOS (and UNESS): every region's campaign, its requests by state."""
+    if not request.actor.is_national:
+        raise PermissionDenied(
+            _("La vue nationale est celle de la DGOS et de l'UNESS.")
+        )
+    return render(
+        request,
+        "accreditation/national.html",
+        {
+            "rows": national_rows(),
+            "statuses": RequestStatus.choices,
+            "board": dashboard(AccreditationRequest.objects.all()),
+        },
+    )
+
+
+# --- public ----------------------------------------------------------------------------
+
+
+def accredited_sites(request):
+    """The public list of accredited training sites, from the referential."""
+    today = timezone.localdate()
+    accreditations = (
+        Accreditation.objects.filter(
+            state__in=ACTIVE_ACCREDITATION_STATES,
+            start_date__lte=today,
+            end_date__gte=today,
+        )
+        .select_related(
+            "training_site__establishment",
+            "training_site__subdivision__region",
+            "specialty",
+        )
+        .prefetch_related("phases")
+        .order_by("training_site__subdivision__region__name", "training_site__name")
+    )
+    region = request.GET.get("region", "")
+    specialty = request.GET.get("specialite", "")
+    query = request.GET.get("q", "").strip()
+    if region.isdigit():
+        accreditations = accreditations.filter(
+            training_site__subdivision__region_id=region
+        )
+    if specialty.isdigit():
+        accreditations = accreditations.filter(specialty_id=specialty)
+    if query:
+        accreditations = accreditations.filter(training_site__name__icontains=query)
+    return render(
+        request,
+        "accreditation/accredited_sites.html",
+        {
+            "page": Paginator(accreditations, 50).get_page(request.GET.get("page")),
+            "regions": Region.objects.order_by("name"),
+            "specialties": Specialty.objects.filter(
+                kind__in=["DES", "CO-DES", "FST"]
+            ).order_by("label"),
+            "region": region,
+            "specialty": specialty,
+            "q": query,
+            "pager_query": urlencode(
+                {
+                    k: v
+                    for k, v in (
+                        ("q", query),
+                        ("region", region),
+                        ("specialite", specialty),
+                    )
+                    if v
+                }
+            )
+            + "&",
+        },
+    )

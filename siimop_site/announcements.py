@@ -1,0 +1,50 @@
+"""A campaign published in its domain is announced on the public site: the page
+under the news, linked to the campaign record (its calendar and state stay live)."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+from django.utils.text import slugify
+
+from .models import CampaignAnnouncementPage, NewsIndexPage
+from .pages import publish
+
+
+def accreditation_campaign_announce(sender, campaign, **kwargs):
+    news = NewsIndexPage.objects.live().first()
+    if news is None:  # a site without its news section yet
+        return None
+    content_type = ContentType.objects.get_for_model(campaign)
+    existing = CampaignAnnouncementPage.objects.filter(
+        campaign_type=content_type, campaign_id=campaign.pk
+    ).first()
+    if existing is not None:
+        return existing
+    closes = timezone.localtime(campaign.filing_closes)
+    return publish(
+        news,
+        CampaignAnnouncementPage(
+            title=str(campaign),
+            slug=slugify(f"agrements-{campaign.year}-{campaign.region.name}")[:80],
+            date=timezone.localdate(),
+            intro=(
+                f"La campagne d'agréments {campaign.year} de la région "
+                f"{campaign.region.name} est ouverte : dépôt des dossiers jusqu'au "
+                f"{closes:%d/%m/%Y à %H:%M}."
+            ),
+            campaign_type=content_type,
+            campaign_id=campaign.pk,
+            audience=(
+                "Les responsables de terrain de stage (RTS) de la région, pour les "
+                "spécialités : "
+                + ", ".join(s.label for s in campaign.specialties.all())
+                + " ; les directions des affaires médicales des établissements."
+            ),
+            actions=(
+                "<ul><li>RTS : compléter et déposer votre dossier dans SIIMOP (Cockpit "
+                "&gt; Agréments &gt; Mes agréments) avant la clôture ; les agréments "
+                "arrivant à échéance y sont déjà préparés pour renouvellement.</li>"
+                "<li>Sans compte : demandez-le depuis la page de connexion, l'ARS vous "
+                "rattachera à votre terrain.</li></ul>"
+            ),
+        ),
+    )
