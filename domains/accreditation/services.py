@@ -97,6 +97,8 @@ def _ars(user, campaign: AccreditationCampaign) -> None:
 def _move(
     request: AccreditationRequest, action: str, by, reason: str = ""
 ) -> AccreditationRequest:
+    """The state is read again under a row lock: a page left open, or two agents at
+    once, never move a request from a state it has left."""
     roles = actor_roles(by, request)
     rule = workflow.ACTIONS[action]
     if not rule.actors & roles:
@@ -104,6 +106,11 @@ def _move(
             _("« %(action)s » n'est pas ouvert à votre fonction sur cette demande.")
             % {"action": rule.label}
         )
+    request.status = (
+        AccreditationRequest.objects.select_for_update()
+        .values_list("status", flat=True)
+        .get(pk=request.pk)
+    )
     if request.status not in rule.moves:
         raise ValidationError(
             _("« %(action)s » est impossible : la demande est « %(status)s ».")
@@ -111,8 +118,9 @@ def _move(
         )
     source = request.status
     request.status = rule.moves[source]
-    request._history_user = by
-    request.save()
+    if request.status != source:
+        request._history_user = by
+        request.save(update_fields=["status"])
     Transition.objects.create(
         request=request,
         action=action,
@@ -438,6 +446,9 @@ def dossier_save(
     to submit again)."""
     if workflow.RTS not in actor_roles(by, request):
         raise ValidationError(_("Seul le responsable du terrain modifie ce dossier."))
+    request.status = AccreditationRequest.objects.values_list("status", flat=True).get(
+        pk=request.pk
+    )
     if request.status not in (RequestStatus.DRAFT, RequestStatus.SUBMITTED):
         raise ValidationError(
             _("Le dossier n'est plus modifiable : la demande est « %s ».")
@@ -454,7 +465,7 @@ def dossier_save(
         _phases_check(request.campaign, phases)
         request.phases.set(phases)
     request._history_user = by
-    request.save()
+    request.save(update_fields=list(fields))
     return request
 
 
@@ -704,7 +715,15 @@ def decision_record(
     request.opinions_override = override.strip() if missing else ""
     request.decided_at = timezone.now()
     request.accreditation = _accreditation_apply(by, request, outcome)
-    request.save()
+    request.save(
+        update_fields=[
+            "decision",
+            "decision_reason",
+            "opinions_override",
+            "decided_at",
+            "accreditation",
+        ]
+    )
     transaction.on_commit(
         lambda: async_task(
             "domains.accreditation.tasks.send_decision_letters", [request.pk]

@@ -1,0 +1,390 @@
+"""The request's life through the services: each transition for the right actor
+only, the deadline and its reopening, the rules on sites and specialties, versions,
+opinions, the decision creating the accreditation with its dates, letters."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from domains.accreditation import services
+from domains.accreditation.models import (
+    AccreditationRequest,
+    RequestStatus,
+    Transition,
+)
+from domains.referential.models import Accreditation, DataQuality
+from tests.factories.accreditation import CARDIO, fill, make_world
+from tests.factories.referential import (
+    AccreditationFactory,
+    TrainingSiteFactory,
+    phase,
+    specialty,
+    subdivision,
+)
+
+pytestmark = pytest.mark.django_db
+
+REFUSED = "n'est pas ouvert à votre fonction"
+
+
+def test_the_whole_path_creates_a_five_year_accreditation_and_sends_the_letters(
+    django_capture_on_commit_callbacks,
+):
+    w = make_world()
+    request = w.new_request()
+    fill(w.rts, request)
+    first = services.request_submit(by=w.rts, request=request)
+    fill(w.rts, request, max_residents=4)
+    second = services.request_submit(by=w.rts, request=request)
+    assert (first.number, second.number) == (1, 2)
+    assert first.content["max_residents"] == 3 and second.content["max_residents"] == 4
+    assert w.close_filing() == 1
+    request = w.to_commission(request)
+    services.proposal_record(by=w.ars, request=request, outcome="granted")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decision_record(by=w.ars, request=request)
+    request.refresh_from_db()
+    assert request.status == RequestStatus.DECIDED and request.decision == "granted"
+    accreditation = request.accreditation
+    start = w.campaign.effective_from
+    assert (accreditation.start_date, accreditation.end_date) == (
+        start,
+        start.replace(year=start.year + 5) - dt.timedelta(days=1),
+    )
+    assert accreditation.state == "granted" and accreditation.training_site == w.site
+    assert set(accreditation.phases.values_list("code", flat=True)) == {
+        "socle",
+        "approfondissement",
+    }
+    assert accreditation.supervisor == w.rts.person
+    [letter] = mail.outbox
+    assert sorted(letter.to) == sorted([w.rts.email, w.dam.email])
+    [(name, content, mimetype)] = letter.attachments
+    assert mimetype == "application/pdf" and content.startswith(b"%PDF")
+    assert list(
+        Transition.objects.filter(request=request).values_list("action", flat=True)
+    ) == [
+        "create",
+        "submit",
+        "submit",
+        "close_filing",
+        "opinion",
+        "opinion",
+        "schedule",
+        "propose",
+        "decide",
+    ]
+
+
+@pytest.mark.parametrize(
+    "action, allowed",
+    [
+        ("submit", {"rts"}),
+        ("schedule", {"ars"}),
+        ("propose", {"ars"}),
+        ("decide", {"ars"}),
+        ("opinion", {"coordinator", "representative"}),
+        ("remind", {"ars", "registry"}),
+    ],
+)
+def test_each_transition_is_for_its_actors_only(action, allowed):
+    w = make_world()
+    request = w.new_request()
+    fill(w.rts, request)
+    if action in ("schedule", "propose", "decide", "opinion"):
+        services.request_submit(by=w.rts, request=request)
+        w.close_filing()
+    if action in ("propose", "decide"):
+        request = w.to_commission(request)
+    if action == "decide":
+        services.proposal_record(by=w.ars, request=request, outcome="granted")
+
+    def attempt(user):
+        r = AccreditationRequest.objects.get(pk=request.pk)
+        with_args = {
+            "submit": lambda: services.request_submit(by=user, request=r),
+            "schedule": lambda: services.request_schedule(by=user, request=r),
+            "propose": lambda: services.proposal_record(
+                by=user, request=r, outcome="granted"
+            ),
+            "decide": lambda: services.decision_record(by=user, request=r),
+            "opinion": lambda: services.opinion_give(
+                by=user, request=r, value="favourable", comment="Très bon terrain."
+            ),
+            "remind": lambda: services.requests_remind(by=user, requests=[r]),
+        }
+        with_args[action]()
+
+    for name, user in w.everyone().items():
+        if name in allowed:
+            continue
+        with pytest.raises(ValidationError, match=REFUSED):
+            attempt(user)
+    for name in sorted(allowed):
+        attempt(w.everyone()[name])
+    assert Transition.objects.filter(request=request, action=action).count() == len(
+        allowed
+    )
+
+
+def test_no_filing_after_the_deadline_unless_the_ars_reopens_with_a_reason():
+    w = make_world()
+    request = w.new_request()
+    fill(w.rts, request)
+    w.close_filing()
+    with pytest.raises(ValidationError, match="Le dépôt est clos depuis le"):
+        services.request_submit(by=w.rts, request=request)
+    with pytest.raises(ValidationError, match="Le dépôt est clos"):
+        fill(w.rts, request, research="Ajout tardif.")
+    with pytest.raises(ValidationError, match="pourquoi le dépôt est rouvert"):
+        services.request_reopen(
+            by=w.ars,
+            request=request,
+            until=timezone.now() + dt.timedelta(days=2),
+            reason=" ",
+        )
+    with pytest.raises(ValidationError, match=REFUSED):
+        services.request_reopen(
+            by=w.rts,
+            request=request,
+            until=timezone.now() + dt.timedelta(days=2),
+            reason="Je suis en retard.",
+        )
+    services.request_reopen(
+        by=w.ars,
+        request=request,
+        until=timezone.now() + dt.timedelta(days=2),
+        reason="Responsable arrivé le 2 du mois.",
+    )
+    services.request_submit(by=w.rts, request=request)
+    request.refresh_from_db()
+    assert request.status == RequestStatus.SUBMITTED
+    assert Transition.objects.get(request=request, action="reopen").reason == (
+        "Responsable arrivé le 2 du mois."
+    )
+
+
+def test_filing_only_on_clean_sites_of_the_region_in_the_campaign_specialties():
+    w = make_world()
+    dirty = TrainingSiteFactory(subdivision=subdivision("LYON"))
+    dirty.establishment.data_quality = DataQuality.TO_FIX
+    dirty.establishment.save()
+    from domains.people.roles import Role
+    from domains.people.services import function_grant
+
+    function_grant(
+        person=w.rts.person,
+        role=Role.SITE_SUPERVISOR,
+        training_site=dirty,
+        start_date=dt.date(2024, 9, 1),
+    )
+    with pytest.raises(ValidationError, match="FINESS ou SIRET à corriger"):
+        w.new_request(site=dirty)
+    with pytest.raises(ValidationError, match="La campagne ne porte pas sur"):
+        w.new_request(specialty_code="DES-MUR")
+    assert not AccreditationRequest.objects.exists()
+
+
+def test_principal_needs_the_supervisor_specialty_complementary_the_principal():
+    w = make_world()
+    request = w.new_request(specialty_code="DES-MGE")
+    fill(w.rts, request)  # the supervisor is a cardiologist
+    with pytest.raises(ValidationError, match="demandez un agrément complémentaire"):
+        services.request_submit(by=w.rts, request=request)
+    fill(w.rts, request, type="complementary")
+    services.request_submit(by=w.rts, request=request)
+    w.close_filing()
+    # General practice: the cardiology coordinator has no say, his colleague has.
+    with pytest.raises(ValidationError, match=REFUSED):
+        services.opinion_give(
+            by=w.coordinator, request=request, value="favourable", comment="Bien."
+        )
+    services.opinion_give(
+        by=w.other_coordinator, request=request, value="favourable", comment="Bien."
+    )
+    services.opinion_give(
+        by=w.representative, request=request, value="favourable", comment="Bien."
+    )
+    request = w.to_commission(request, opinions=False)
+    services.proposal_record(by=w.ars, request=request, outcome="granted")
+    with pytest.raises(ValidationError, match="suppose un agrément principal"):
+        services.decision_record(by=w.ars, request=request)
+    # With a principal ending sooner, the complementary stops with it.
+    AccreditationFactory(
+        training_site=w.site,
+        specialty=specialty(CARDIO),
+        start_date=dt.date(2024, 11, 1),
+        end_date=w.campaign.effective_from + dt.timedelta(days=400),
+    )
+    services.decision_record(by=w.ars, request=request)
+    request.refresh_from_db()
+    assert request.accreditation.end_date == w.campaign.effective_from + dt.timedelta(
+        days=400
+    )
+    assert request.accreditation.type == "complementary"
+
+
+def test_a_decision_needs_the_required_opinions_or_an_override_and_reasons():
+    w = make_world()
+    request = w.filed()
+    w.close_filing()
+    request = w.to_commission(request, opinions=False)
+    with pytest.raises(ValidationError, match="Motivez la proposition"):
+        services.proposal_record(by=w.ars, request=request, outcome="provisional")
+    services.proposal_record(
+        by=w.ars,
+        request=request,
+        outcome="provisional",
+        reason="Encadrement à étoffer.",
+    )
+    with pytest.raises(ValidationError) as missing:
+        services.decision_record(by=w.ars, request=request)
+    assert (
+        "Avis requis manquant(s) : Coordonnateur de DES, Représentant des internes"
+        in (str(missing.value))
+    )
+    with pytest.raises(ValidationError, match="diffère de la proposition"):
+        services.decision_record(
+            by=w.ars, request=request, outcome="granted", override="Avis non rendus."
+        )
+    services.decision_record(
+        by=w.ars,
+        request=request,
+        override="Le coordonnateur n'a pas répondu malgré deux relances.",
+    )
+    request.refresh_from_db()
+    assert request.decision == "provisional" and request.opinions_override
+    start = w.campaign.effective_from
+    assert request.accreditation.end_date == start.replace(year=start.year + 1) - (
+        dt.timedelta(days=1)
+    )
+
+
+def test_a_renewal_is_prepared_at_publication_and_takes_over_the_former_accreditation():
+    site = TrainingSiteFactory(subdivision=subdivision("LYON"))
+    today = timezone.localdate()
+    former = AccreditationFactory(
+        training_site=site,
+        specialty=specialty(CARDIO),
+        start_date=dt.date(2021, 11, 1),
+        end_date=dt.date(today.year + 1, 12, 31),
+        phases=[phase("socle")],
+    )
+    w = make_world()  # publication happens here
+    renewal = AccreditationRequest.objects.get(renewal_of=former)
+    assert renewal.status == RequestStatus.DRAFT and renewal.training_site == site
+    assert list(renewal.phases.values_list("code", flat=True)) == ["socle"]
+    assert "Renouvellement pré-sélectionné" in renewal.transitions.get().reason
+    # Through to the decision: the former ends the day before the new one starts.
+    from domains.people.roles import Role
+    from domains.people.services import function_grant
+
+    function_grant(
+        person=w.rts.person,
+        role=Role.SITE_SUPERVISOR,
+        training_site=site,
+        start_date=dt.date(2024, 9, 1),
+    )
+    fill(w.rts, renewal)
+    services.request_submit(by=w.rts, request=renewal)
+    w.close_filing()
+    renewal = w.to_commission(renewal)
+    services.proposal_record(by=w.ars, request=renewal, outcome="granted")
+    services.decision_record(by=w.ars, request=renewal)
+    former.refresh_from_db()
+    assert former.end_date == w.campaign.effective_from - dt.timedelta(days=1)
+
+
+def test_a_new_supervisor_puts_the_site_accreditations_up_for_review():
+    from domains.accreditation.selectors import accreditations_to_review
+    from domains.people.roles import Role
+    from domains.people.services import function_end, function_grant
+    from tests.factories.people import make_person
+
+    w = make_world()
+    accreditation = AccreditationFactory(
+        training_site=w.site, supervisor=w.rts.person, end_date=dt.date(2030, 10, 31)
+    )
+    assert not accreditations_to_review(Accreditation.objects.all()).exists()
+    function_end(
+        function=w.rts.person.functions.get(),
+        end_date=timezone.localdate() - dt.timedelta(days=1),
+    )
+    function_grant(
+        person=make_person(),
+        role=Role.SITE_SUPERVISOR,
+        training_site=w.site,
+        start_date=timezone.localdate(),
+    )
+    assert list(accreditations_to_review(Accreditation.objects.all())) == [
+        accreditation
+    ]
+
+
+def test_the_mailing_reaches_every_rts_and_dam_of_the_region_once(
+    django_capture_on_commit_callbacks,
+):
+    from domains.accreditation.models import CampaignMailing
+    from domains.people.roles import Role
+    from domains.people.services import function_grant
+    from tests.factories.people import make_user_with_role
+    from tests.factories.referential import region
+
+    w = make_world()  # published already: its mailing found nobody yet
+    both = make_user_with_role(Role.SITE_SUPERVISOR, training_site=w.site)
+    function_grant(
+        person=both.person,
+        role=Role.MEDICAL_AFFAIRS,
+        establishment=w.site.establishment,
+        start_date=dt.date(2024, 9, 1),
+    )
+    elsewhere = TrainingSiteFactory(subdivision=subdivision("ILE_DE_FRANCE"))
+    outsider = make_user_with_role(Role.SITE_SUPERVISOR, training_site=elsewhere)
+    from domains.accreditation.services import campaign_create, campaign_publish
+
+    from siimop_site.models import HomePage, NewsIndexPage
+    from siimop_site.pages import publish
+
+    publish(
+        HomePage.objects.get(), NewsIndexPage(title="Actualités", slug="actualites")
+    )
+    today = timezone.localdate()
+    second = campaign_create(
+        by=w.ars,
+        region=region("84"),
+        year=today.year + 1,
+        filing_opens=today,
+        filing_closes=timezone.now() + dt.timedelta(days=5),
+        opinions_due=today + dt.timedelta(days=10),
+        commission_date=today + dt.timedelta(days=12),
+        decisions_by=today + dt.timedelta(days=14),
+        effective_from=today + dt.timedelta(days=300),
+        specialties=[specialty(CARDIO)],
+        phases=[phase("socle")],
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        mailing = campaign_publish(by=w.ars, campaign=second)
+    mailing = CampaignMailing.objects.get(pk=mailing.pk)
+    addressed = sorted(address for m in mail.outbox for address in m.to)
+    assert addressed == sorted([w.rts.email, w.dam.email, both.email])
+    assert outsider.email not in addressed
+    assert (mailing.total, mailing.sent, mailing.failed, mailing.status) == (
+        3,
+        3,
+        0,
+        "done",
+    )
+    log = dict(mailing.deliveries.values_list("email", "roles"))
+    assert log[both.email] == "DAM, RTS" and log[w.rts.email] == "RTS"
+    assert all(d.sent_at for d in mailing.deliveries.all())
+    # The announcement is on the public site, linked to the campaign.
+    from siimop_site.models import CampaignAnnouncementPage
+
+    page = CampaignAnnouncementPage.objects.get(campaign_id=second.pk)
+    assert page.live and page.campaign == second
+    assert page.campaign_facts()["state"].label == "Dépôts ouverts"
