@@ -137,7 +137,7 @@ registry.register_screen(
                 name="accreditation_action",
             ),
             path(
-                "<int:pk>/pieces/<int:attachment_pk>/",
+                "<int:pk>/pieces/<int:piece_pk>/",
                 views.attachment_download,
                 name="accreditation_attachment",
             ),
@@ -150,7 +150,7 @@ registry.register_urls(
     [
         path("mes-agrements/", views.accreditation_home, name="accreditation_home"),
         path(
-            "agrements/vue-nationale/",
+            "vue-nationale-agrements/",
             views.national,
             name="accreditation_national",
         ),

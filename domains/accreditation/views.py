@@ -256,9 +256,9 @@ def request_action(request, pk: int, action: str):
 
 
 @login_required
-def attachment_download(request, pk: int, attachment_pk: int):
+def attachment_download(request, pk: int, piece_pk: int):
     obj = _request(request, pk)
-    attachment = get_object_or_404(Attachment, pk=attachment_pk, request=obj)
+    attachment = get_object_or_404(Attachment, pk=piece_pk, request=obj)
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
@@ -322,7 +322,10 @@ def dossier_edit(request, pk: int):
     deadline, each version kept), PDF pieces attached."""
     obj = _request(request, pk)
     if workflow.RTS not in services.actor_roles(request.user, obj):
-        raise PermissionDenied(_("Seul le responsable du terrain modifie ce dossier."))
+        messages.info(
+            request, _("Seul le responsable du terrain modifie ce dossier : le voici.")
+        )
+        return redirect(obj.get_absolute_url())
     editable = obj.status in (RequestStatus.DRAFT, RequestStatus.SUBMITTED)
     form = DossierForm(
         request.POST

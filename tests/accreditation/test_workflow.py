@@ -345,7 +345,6 @@ def test_the_mailing_reaches_every_rts_and_dam_of_the_region_once(
     elsewhere = TrainingSiteFactory(subdivision=subdivision("ILE_DE_FRANCE"))
     outsider = make_user_with_role(Role.SITE_SUPERVISOR, training_site=elsewhere)
     from domains.accreditation.services import campaign_create, campaign_publish
-
     from siimop_site.models import HomePage, NewsIndexPage
     from siimop_site.pages import publish
 

@@ -9,11 +9,13 @@ from django.urls import reverse
 
 from assistance.models import Period
 from assistance.services import request_file, teams_setup
+from domains.accreditation.models import AccreditationRequest
 from domains.cockpit.registry import registry
 from domains.identity.models import ReconciliationCase
 from domains.people.roles import Role
 from domains.people.services import function_grant
 from tests.conftest import login_verified
+from tests.factories.accreditation import bare_campaign
 from tests.factories.people import make_person, make_user_with_role
 from tests.factories.referential import (
     AccreditationFactory,
@@ -34,8 +36,15 @@ SPECIALTIES = ["DES-MCA", "DES-NEP", "DES-PNE", "DES-GEN", "DES-DVE"]
 
 def add_rows(count: int, semester) -> None:
     establishment = EstablishmentFactory(region=region("84"))
+    campaign = bare_campaign()
     for i in range(count):
         site = TrainingSiteFactory(establishment=establishment)
+        AccreditationRequest.objects.create(
+            campaign=campaign if i % 2 else bare_campaign(),
+            training_site=site,
+            specialty=specialty(SPECIALTIES[0]),
+            status="submitted",
+        )
         for code in SPECIALTIES[:1]:
             AccreditationFactory(
                 training_site=site,

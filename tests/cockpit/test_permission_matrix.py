@@ -22,6 +22,7 @@ from openpyxl import load_workbook
 
 from assistance.models import Period
 from assistance.services import request_file, teams_setup
+from domains.accreditation.models import AccreditationRequest, Attachment
 from domains.cockpit.models import SavedFilter
 from domains.cockpit.registry import registry
 from domains.identity.models import AccountRequest, ReconciliationCase
@@ -33,6 +34,7 @@ from domains.residents.models import SpecialSituation
 from domains.residents.services import phase_change_many
 from imports.models import ImportRun, PersonProposal
 from tests.conftest import login_verified
+from tests.factories.accreditation import bare_campaign
 from tests.factories.matching import complete_file, matching_world
 from tests.factories.people import make_person, make_user_with_role
 from tests.factories.referential import (
@@ -156,6 +158,20 @@ def world():
         status=RunStatus.DONE,
         output={"assignments": {}, "unassigned": []},
     )
+    accreditation_campaign = bare_campaign(name="Agréments Témoin 2026")
+    accreditation_request = AccreditationRequest.objects.create(
+        campaign=accreditation_campaign,
+        training_site=site,
+        specialty=accreditation.specialty,
+        status="submitted",
+        supervisor=supervisor,
+    )
+    Attachment.objects.create(
+        request=accreditation_request,
+        kind="dossier",
+        title="Projet pédagogique",
+        file=ContentFile(b"%PDF-1.4\n", name="projet.pdf"),
+    )
     teams_setup()
     ticket = request_file(
         title="Demande Témoin d'assistance",
@@ -189,6 +205,8 @@ def world():
         ),
         "rightful:periodes-assistance": make_user_with_role(Role.UNESS_ADMIN),
         "rightful:formations": make_user_with_role(Role.UNESS_ADMIN),
+        "rightful:mes-agrements": supervisor.user,
+        "rightful:vue-nationale-agrements": make_user_with_role(Role.DGOS),
     }
     records = {
         "etablissements": lyon_establishment,
@@ -214,6 +232,8 @@ def world():
         "personnes-a-rapprocher": proposal,
         "campagnes-appariement": matching.campaign,
         "demandes-assistance": ticket,
+        "campagnes-agrements": accreditation_campaign,
+        "demandes-agrement": accreditation_request,
         "periodes-assistance": Period.objects.create(
             name="Période Témoin", start=date(2026, 3, 1), end=date(2026, 4, 30)
         ),
@@ -234,6 +254,8 @@ def world():
         "campagnes-appariement": "Appariement cardiologie 2027",
         "demandes-assistance": "Demande Témoin",
         "periodes-assistance": "Période Témoin",
+        "campagnes-agrements": "Agréments Témoin",
+        "demandes-agrement": "Réanimation Témoin Lyon",
     }
     filters = {
         slug: SavedFilter.objects.create(
@@ -277,6 +299,8 @@ OTHER_PARAMETERS = {
     "offer_pk": lambda world: world["matching"].offers[0].pk,
     "piece": lambda world: "cv",
     "attachment_pk": lambda world: FollowUpAttachment.objects.get().pk,
+    "action": lambda world: "schedule",
+    "piece_pk": lambda world: Attachment.objects.get().pk,
 }
 
 

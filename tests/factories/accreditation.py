@@ -153,3 +153,22 @@ def make_world(
         site=site,
         campaign=made,
     )
+
+
+def bare_campaign(region_code: str = "84", year: int | None = None, **fields):
+    """A published campaign written directly (volume tests, benchmarks)."""
+    today = timezone.localdate()
+    year = year or 2000 + AccreditationCampaign.objects.count()
+    return AccreditationCampaign.objects.create(
+        name=fields.pop("name", f"Agréments {year} — région {region_code}"),
+        region=region(region_code),
+        year=year,
+        filing_opens=today - dt.timedelta(days=30),
+        filing_closes=timezone.now() + dt.timedelta(days=10),
+        opinions_due=today + dt.timedelta(days=20),
+        commission_date=today + dt.timedelta(days=30),
+        decisions_by=today + dt.timedelta(days=40),
+        effective_from=today + dt.timedelta(days=300),
+        status="published",
+        **fields,
+    )
