@@ -176,7 +176,9 @@ class OpinionForm(CockpitForm):
         label=_("Avis"), choices=OpinionValue.choices, widget=forms.RadioSelect
     )
     comment = forms.CharField(
-        label=_("Avis écrit"), widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Avis écrit"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("L'avis est écrit : ajoutez un commentaire.")},
     )
 
 
