@@ -22,6 +22,7 @@ from stdnum.luhn import calc_check_digit
 
 from assistance.demo import AssistanceBuilder
 from courses.demo import build_catalogue
+from domains.demo.accreditation import AccreditationBuilder
 from domains.demo.matching import MatchingBuilder
 from domains.demo.residents import ResidentsBuilder
 from domains.identity import dev_idp
@@ -293,6 +294,7 @@ class DemoBuilder:
             tickets=self.scale.support_requests, rng=self.rng, today=self.today
         ).build()
         self.counts |= build_site()
+        self.counts |= AccreditationBuilder(self).build()
         self.counts |= build_catalogue()
         return self.counts
 

@@ -12,6 +12,7 @@ from assistance.models import Period, TicketContext
 from assistance.selectors import visible_tickets
 from assistance.statistics import statistics
 from courses.models import CoursePage, Enrolment, SessionRegistration, TrainingSession
+from domains.accreditation.models import AccreditationCampaign, RequestStatus
 from domains.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_email
 from domains.matching.models import MatchingRound
 from domains.people.models import Function
@@ -163,6 +164,16 @@ def test_small_demo_data_are_consistent_and_realistic(django_user_model):
         and mine[0].user.enrolments.filter(badge__isnull=False).count() == 2
     )
     assert any(r.status == "registered" for r in mine[1:])
+    # A running accreditation campaign in Auvergne-Rhône-Alpes, every state present.
+    campaign = AccreditationCampaign.objects.get(region__code="84")
+    states = set(campaign.requests.values_list("status", flat=True))
+    assert states == set(RequestStatus.values), states
+    decided = campaign.requests.filter(status="decided", decision="granted")
+    assert decided.exists() and all(r.accreditation_id for r in decided)
+    rts = django_user_model.objects.get(username=demo_email(Role.SITE_SUPERVISOR))
+    assert campaign.requests.filter(
+        training_site__functions__person__user=rts, status="submitted"
+    ).exists()
     mine = TicketContext.objects.filter(person__user=resident)
     assert mine.filter(ticket__title="Je ne vois pas les postes de cardiologie")
     assert mine.filter(ticket__followup__title="Réponse de l'assistance").exists()
