@@ -1,0 +1,338 @@
+"""Accreditation campaigns at national scale: one campaign per region, ~6,000
+requests with their versions, opinions and audit.
+
+Run from the project root with the project's venv: `python benchmarks/accreditation.py`
+(BENCH_DB=path reuses a database seeded with `seed_demo --scale national`; the
+benchmark adds its own campaigns, year 2099, once).
+Goals (issue "Accreditation campaigns"): the supervision list and the dashboards,
+median server time < 300 ms with a bounded number of queries (the same for one
+region's ARS as for the DGOS over all France); the commission's PDF pack of 200
+requests < 30 s; the mailing of 10,000 messages queued and sent through the locmem
+backend (its rate printed). The goal is the anchor of each figure (ratio = figure /
+goal).
+"""
+
+import os
+import sys
+import time
+from pathlib import Path
+
+# benchmarks/helpdesk.py would shadow django-helpdesk: this folder goes last.
+HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE] + [str(HERE)]
+from cockpit import (  # noqa: E402
+    median_ms,
+    prepare_database,
+    query_count,
+    setup_django,
+    signed_in,
+)
+
+YEAR = 2099
+SITES_PER_REGION = 330  # and a second specialty on every other site: ~6,000 requests
+PACK_SIZE = 200
+MAILING_SIZE = 10_000
+LIST_GOAL_MS = 300.0
+PACK_GOAL_S = 30.0
+MAX_QUERIES = 25
+STATES = [
+    "draft",
+    "submitted",
+    "analysis",
+    "analysis",
+    "commission",
+    "proposed",
+    "decided",
+    "decided",
+    "withdrawn",
+]
+
+
+def prepare_campaigns() -> None:
+    """One campaign per region, its requests spread over every state, written in bulk
+    (the services are exercised by the tests; here volume matters)."""
+    import datetime as dt
+    import random
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from domains.accreditation.models import (
+        AccreditationCampaign,
+        AccreditationRequest,
+        DossierVersion,
+        Opinion,
+        Transition,
+    )
+    from domains.people.models import Function
+    from domains.referential.models import DataQuality, Phase, Region, Specialty
+
+    if AccreditationCampaign.objects.filter(year=YEAR).exists():
+        return
+    rng = random.Random(2099)
+    now = timezone.now()
+    today = timezone.localdate()
+    phases = list(Phase.objects.all())
+    specialties = list(Specialty.objects.filter(kind__in=["DES", "CO-DES"])[:30])
+    advisers = list(Function.objects.values_list("person_id", flat=True)[:50])
+    with transaction.atomic():
+        for region in Region.objects.order_by("code"):
+            campaign = AccreditationCampaign.objects.create(
+                name=f"Agréments {YEAR} — {region.name}",
+                region=region,
+                year=YEAR,
+                filing_opens=today - dt.timedelta(days=60),
+                filing_closes=now - dt.timedelta(days=10),
+                opinions_due=today - dt.timedelta(days=5),
+                commission_date=today - dt.timedelta(days=1),
+                decisions_by=today + dt.timedelta(days=20),
+                effective_from=today + dt.timedelta(days=200),
+                status="published",
+            )
+            campaign.specialties.set(specialties)
+            campaign.phases.set(phases)
+            sites = list(
+                Function.objects.filter(
+                    role="site_supervisor",
+                    training_site__subdivision__region=region,
+                    training_site__establishment__data_quality=DataQuality.CLEAN,
+                )
+                .values_list("training_site_id", "person_id")
+                .distinct()[:SITES_PER_REGION]
+            )
+            sites = [
+                (site_id, person_id, offset)
+                for n, (site_id, person_id) in enumerate(sites)
+                for offset in ((0, 1) if n % 2 else (0,))
+            ]
+            requests = AccreditationRequest.objects.bulk_create(
+                [
+                    AccreditationRequest(
+                        campaign=campaign,
+                        training_site_id=site_id,
+                        specialty=specialties[(n + offset) % len(specialties)],
+                        type="complementary" if offset else "principal",
+                        supervisor_id=person_id,
+                        supervisor_specialty=specialties[n % len(specialties)],
+                        status=STATES[n % len(STATES)],
+                        max_residents=rng.randint(1, 4),
+                        site_activity="Service de 30 lits, 2 000 séjours par an. " * 3,
+                        teaching_project="Compagnonnage, objectifs par phase. " * 6,
+                        supervision="5 praticiens dont 2 MSU. " * 3,
+                        equipment="Plateau technique complet. " * 3,
+                        teaching_meetings="Staff quotidien, bibliographie. " * 3,
+                        research="Publications et protocoles. " * 3,
+                        submitted_at=now - dt.timedelta(days=rng.randint(11, 50)),
+                        proposal="granted" if n % 9 in (5, 6, 7) else "",
+                        decision="granted" if n % 9 in (6, 7) else "",
+                    )
+                    for n, (site_id, person_id, offset) in enumerate(sites)
+                ],
+                batch_size=500,
+            )
+            through = AccreditationRequest.phases.through
+            through.objects.bulk_create(
+                [
+                    through(accreditationrequest_id=r.pk, phase_id=p.pk)
+                    for r in requests
+                    for p in phases[:2]
+                ],
+                batch_size=1000,
+            )
+            filed = [r for r in requests if r.status not in ("draft", "withdrawn")]
+            DossierVersion.objects.bulk_create(
+                [
+                    DossierVersion(request=r, number=1, content=r.dossier())
+                    for r in filed
+                ],
+                batch_size=500,
+            )
+            Opinion.objects.bulk_create(
+                [
+                    Opinion(
+                        request=r,
+                        kind=kind,
+                        value=rng.choice(["favourable", "reserved"]),
+                        comment="Terrain formateur ; encadrement présent.",
+                        author_id=rng.choice(advisers),
+                    )
+                    for r in filed
+                    if r.status != "submitted"
+                    for kind in ("coordinator", "representative")
+                ],
+                batch_size=500,
+            )
+            transitions = []
+            for r in filed:
+                at = r.submitted_at
+                transitions.append(
+                    Transition(
+                        request=r,
+                        action="submit",
+                        source="draft",
+                        target="submitted",
+                        at=at,
+                    )
+                )
+                if r.status == "decided":
+                    transitions.append(
+                        Transition(
+                            request=r,
+                            action="decide",
+                            source="proposed",
+                            target="decided",
+                            at=now,
+                        )
+                    )
+            intended = [t.at for t in transitions]
+            created = Transition.objects.bulk_create(transitions, batch_size=1000)
+            # auto_now_add stamped them now: date them back (the progress chart).
+            for t, at in zip(created, intended, strict=True):
+                t.at = at
+            Transition.objects.bulk_update(created, ["at"], batch_size=1000)
+
+
+def pack_seconds() -> tuple[float, int]:
+    """The PDF pack of 200 requests on a commission's agenda, through its page."""
+    from pypdf import PdfReader
+
+    from domains.accreditation.models import AccreditationCampaign, AccreditationRequest
+
+    campaign = AccreditationCampaign.objects.get(year=YEAR, region__code="84")
+    agenda = list(
+        campaign.requests.exclude(status__in=["draft", "withdrawn"])
+        .order_by("pk")
+        .values_list("pk", flat=True)[:PACK_SIZE]
+    )
+    AccreditationRequest.objects.filter(pk__in=agenda).update(status="commission")
+    client = signed_in("ars@demo.siimop.fr")
+    url = f"/cockpit/campagnes-agrements/{campaign.pk}/commission/dossiers.pdf"
+    started = time.perf_counter()
+    response = client.get(url)
+    seconds = time.perf_counter() - started
+    assert response.status_code == 200, response.status_code
+    import io
+
+    pages = len(PdfReader(io.BytesIO(response.content)).pages)
+    return seconds, pages
+
+
+def mailing_rate() -> tuple[float, int, int]:
+    """10,000 deliveries queued, then sent by the task through the locmem backend."""
+    from django.core import mail
+    from django.test.utils import override_settings
+
+    from domains.accreditation.models import (
+        AccreditationCampaign,
+        CampaignMailing,
+        MailingDelivery,
+    )
+    from domains.accreditation.tasks import send_mailing
+    from domains.people.models import Person
+
+    campaign = AccreditationCampaign.objects.get(year=YEAR, region__code="84")
+    CampaignMailing.objects.filter(campaign=campaign).delete()
+    mailing = CampaignMailing.objects.create(
+        campaign=campaign,
+        subject="Campagne d'agréments : dépôts ouverts",
+        body="Bonjour.",
+    )
+    persons = list(Person.objects.values_list("pk", flat=True)[:MAILING_SIZE])
+    MailingDelivery.objects.bulk_create(
+        [
+            MailingDelivery(
+                mailing=mailing,
+                email=f"destinataire{n}@exemple.fr",
+                person_id=persons[n % len(persons)],
+                roles="RTS",
+            )
+            for n in range(MAILING_SIZE)
+        ],
+        batch_size=2000,
+    )
+    CampaignMailing.objects.filter(pk=mailing.pk).update(total=MAILING_SIZE)
+    with override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"
+    ):
+        mail.outbox = []
+        started = time.perf_counter()
+        done = send_mailing(mailing.pk)
+        seconds = time.perf_counter() - started
+        delivered = len(mail.outbox)
+    return MAILING_SIZE / seconds, done.sent, delivered
+
+
+def main() -> int:
+    database = prepare_database()
+    setup_django(database)
+    prepare_campaigns()
+    from domains.accreditation.models import AccreditationCampaign, AccreditationRequest
+
+    campaign = AccreditationCampaign.objects.get(year=YEAR, region__code="84")
+    total = AccreditationRequest.objects.filter(campaign__year=YEAR).count()
+    print(
+        f"Accreditation campaigns at national scale (SQLite): "
+        f"{AccreditationCampaign.objects.filter(year=YEAR).count()} campaigns, "
+        f"{total} requests; median of {int(os.environ.get('BENCH_RUNS', '7'))} requests."
+    )
+    print("anchor: the issue's goal (ratio = figure / goal).\n")
+    ars, dgos = "ars@demo.siimop.fr", "dgos@demo.siimop.fr"
+    cases = [
+        ("ARS ARA : supervision", ars, "/cockpit/demandes-agrement/"),
+        (
+            "ARS ARA : sa campagne, déposées",
+            ars,
+            f"/cockpit/demandes-agrement/?campaign={campaign.pk}&status=submitted",
+        ),
+        ("ARS ARA : en retard", ars, "/cockpit/demandes-agrement/?late=true"),
+        (
+            "ARS ARA : tableau de bord de campagne",
+            ars,
+            f"/cockpit/campagnes-agrements/{campaign.pk}/",
+        ),
+        ("DGOS : toutes les demandes", dgos, "/cockpit/demandes-agrement/"),
+        ("DGOS : vue nationale", dgos, "/cockpit/vue-nationale-agrements/"),
+    ]
+    print(f"{'case':<44}{'ms':>8}{'goal':>7}{'ratio':>7}{'queries':>9}")
+    clients, misses, rows = {}, [], []
+    for label, user, url in cases:
+        client = clients.setdefault(user, signed_in(user))
+        ms = median_ms(client, url)
+        queries = query_count(client, url)
+        ratio = ms / LIST_GOAL_MS
+        rows.append((label, ms, ratio, queries))
+        if ratio >= 1.0:
+            misses.append(f"{label} {ms:.0f} ms")
+        if queries > MAX_QUERIES:
+            misses.append(f"{label} {queries} queries")
+        print(f"{label:<44}{ms:>8.1f}{LIST_GOAL_MS:>7.0f}{ratio:>7.2f}{queries:>9}")
+    if rows[0][3] != rows[4][3]:
+        misses.append(f"list queries differ: region {rows[0][3]}, France {rows[4][3]}")
+    seconds, pages = pack_seconds()
+    print(
+        f"{'PDF pack, ' + str(PACK_SIZE) + ' requests (' + str(pages) + ' pages), s':<44}"
+        f"{seconds:>8.1f}{PACK_GOAL_S:>7.0f}{seconds / PACK_GOAL_S:>7.2f}"
+    )
+    if seconds >= PACK_GOAL_S:
+        misses.append(f"pack {seconds:.1f} s")
+    rate, sent, delivered = mailing_rate()
+    print(
+        f"mailing: {MAILING_SIZE} messages queued and sent (locmem) at {rate:,.0f} "
+        f"messages/s; {sent} logged as sent, {delivered} in the outbox"
+    )
+    if sent != MAILING_SIZE or delivered != MAILING_SIZE:
+        misses.append(f"mailing sent {sent}/{MAILING_SIZE}")
+    if misses:
+        print("RESULT: FAIL " + "; ".join(misses))
+        return 1
+    worst = max(rows, key=lambda r: r[2])
+    print(
+        f"RESULT: PASS pages under 300 ms (closest: {worst[0]}, {worst[1]:.0f} ms), at "
+        f"most {max(r[3] for r in rows)} queries; pack of {PACK_SIZE} in "
+        f"{seconds:.1f} s; mailing {rate:,.0f} messages/s"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
