@@ -146,17 +146,31 @@ def campaign_close_filing(request, pk: int):
 def request_context(request, obj: AccreditationRequest) -> dict:
     roles = services.actor_roles(request.user, obj)
     actions = workflow.available(obj.status, roles)
+    opinions = list(obj.opinions.select_related("author"))
+    mine = next(
+        (o for o in opinions if getattr(request.user, "person", None) == o.author),
+        None,
+    )
     return {
         "roles": roles,
         "actions": actions,
+        "state_actions": [
+            a
+            for a in actions
+            if a in ("schedule", "remind", "withdraw", "reopen", "propose", "decide")
+        ],
         "sections": [(label, getattr(obj, key)) for key, label in DOSSIER_SECTIONS],
         "versions": list(obj.versions.select_related("submitted_by")),
         "attachments": list(obj.attachments.all()),
-        "opinions": list(obj.opinions.select_related("author")),
+        "opinions": opinions,
         "transitions": list(obj.transitions.select_related("by")),
         "deadline": services.filing_deadline(obj),
         "missing_opinions": services.missing_opinions(obj),
-        "opinion_form": OpinionForm() if "opinion" in actions else None,
+        "opinion_form": OpinionForm(
+            initial={"value": mine.value, "comment": mine.comment} if mine else None
+        )
+        if "opinion" in actions
+        else None,
         "reopen_form": ReopenForm() if "reopen" in actions else None,
         "visit_form": AttachmentForm(initial={"title": _("Rapport de visite")})
         if "visit_report" in actions
