@@ -60,6 +60,11 @@ registry.register_screen(
                 name="accreditation_publish",
             ),
             path(
+                "<int:pk>/envoi/journal.xlsx",
+                views.mailing_log,
+                name="accreditation_mailing_log",
+            ),
+            path(
                 "<int:pk>/clore-depots/",
                 views.campaign_close_filing,
                 name="accreditation_close_filing",

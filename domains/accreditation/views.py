@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from domains.cockpit.export import xlsx_response
 from domains.cockpit.views import (
     errors_text,
     get_record,
@@ -123,6 +124,25 @@ def campaign_publish(request, pk: int):
     else:
         messages.error(request, errors_text(form))
     return redirect(campaign.get_absolute_url())
+
+
+@login_required
+def mailing_log(request, pk: int):
+    """The campaign e-mail's delivery log: each recipient, as what, sent when or why
+    not (XLSX)."""
+    campaign = _managed_campaign(request, pk)
+    mailing = campaign.mailings.first()
+    if mailing is None:
+        raise Http404
+    return xlsx_response(
+        f"envoi-campagne-agrements-{campaign.year}-{campaign.region.code}",
+        str(_("Remises")),
+        [_("Adresse"), _("En tant que"), _("Envoyé le"), _("Erreur")],
+        (
+            [d.email, d.roles, d.sent_at, d.error]
+            for d in mailing.deliveries.order_by("email").iterator()
+        ),
+    )
 
 
 @login_required

@@ -3,6 +3,7 @@ only, the deadline and its reopening, the rules on sites and specialties, versio
 opinions, the decision creating the accreditation with its dates, letters."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.core import mail
@@ -326,7 +327,7 @@ def test_a_new_supervisor_puts_the_site_accreditations_up_for_review():
 
 
 def test_the_mailing_reaches_every_rts_and_dam_of_the_region_once(
-    django_capture_on_commit_callbacks,
+    client, django_capture_on_commit_callbacks
 ):
     from domains.accreditation.models import CampaignMailing
     from domains.people.roles import Role
@@ -381,6 +382,23 @@ def test_the_mailing_reaches_every_rts_and_dam_of_the_region_once(
     log = dict(mailing.deliveries.values_list("email", "roles"))
     assert log[both.email] == "DAM, RTS" and log[w.rts.email] == "RTS"
     assert all(d.sent_at for d in mailing.deliveries.all())
+    # The ARS downloads the delivery log.
+    from openpyxl import load_workbook
+
+    client.force_login(w.ars)
+    log_file = client.get(
+        f"/cockpit/campagnes-agrements/{second.pk}/envoi/journal.xlsx"
+    )
+    sheet = load_workbook(io.BytesIO(b"".join(log_file.streaming_content))).active
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert sorted(r[0] for r in rows) == sorted(log) and all(r[2] for r in rows)
+    client.force_login(w.other_ars)
+    assert (
+        client.get(
+            f"/cockpit/campagnes-agrements/{second.pk}/envoi/journal.xlsx"
+        ).status_code
+        == 404
+    )
     # The announcement is on the public site, linked to the campaign.
     from siimop_site.models import CampaignAnnouncementPage
 

@@ -22,7 +22,11 @@ from openpyxl import load_workbook
 
 from assistance.models import Period
 from assistance.services import request_file, teams_setup
-from domains.accreditation.models import AccreditationRequest, Attachment
+from domains.accreditation.models import (
+    AccreditationRequest,
+    Attachment,
+    CampaignMailing,
+)
 from domains.cockpit.models import SavedFilter
 from domains.cockpit.registry import registry
 from domains.identity.models import AccountRequest, ReconciliationCase
@@ -165,6 +169,9 @@ def world():
         specialty=accreditation.specialty,
         status="submitted",
         supervisor=supervisor,
+    )
+    CampaignMailing.objects.create(
+        campaign=accreditation_campaign, subject="Dépôts ouverts", body="Bonjour."
     )
     Attachment.objects.create(
         request=accreditation_request,
