@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
@@ -45,6 +46,7 @@ from .models import (
     RequestStatus,
     Transition,
 )
+from .selectors import accreditations_to_review
 from .signals import campaign_published
 
 # --- who is acting ---------------------------------------------------------------------
@@ -242,16 +244,23 @@ def campaign_create(
 
 
 def renewals_due(campaign: AccreditationCampaign):
-    """The region's accreditations in force that end before the next campaign's
-    accreditations take effect, on clean sites, in the specialties concerned."""
-    return Accreditation.objects.filter(
+    """The region's accreditations in force, on clean sites, in the specialties
+    concerned, that end before the next campaign's take effect, or whose site changed
+    supervisor since (an accreditation is tied to its RTS)."""
+    base = Accreditation.objects.filter(
         training_site__subdivision__region_id=campaign.region_id,
         training_site__is_active=True,
         training_site__establishment__data_quality=DataQuality.CLEAN,
         specialty__in=campaign.specialties.all(),
         state__in=ACTIVE_ACCREDITATION_STATES,
+    )
+    expiring = base.filter(
         end_date__gte=campaign.filing_opens,
         end_date__lt=campaign.effective_from + dt.timedelta(days=365),
+    )
+    return base.filter(
+        Q(pk__in=expiring.values("pk"))
+        | Q(pk__in=accreditations_to_review(base).values("pk"))
     ).select_related("training_site", "supervisor")
 
 
@@ -268,7 +277,16 @@ def campaign_publish(
     campaign.published_at = timezone.now()
     campaign._history_user = by
     campaign.save()
+    review = set(
+        accreditations_to_review(renewals_due(campaign)).values_list("pk", flat=True)
+    )
     for accreditation in renewals_due(campaign):
+        if AccreditationRequest.objects.filter(
+            campaign=campaign,
+            training_site=accreditation.training_site,
+            specialty=accreditation.specialty,
+        ).exists():  # two accreditations of the site in the same specialty
+            continue
         request = AccreditationRequest.objects.create(
             campaign=campaign,
             training_site=accreditation.training_site,
@@ -283,8 +301,12 @@ def campaign_publish(
             action="create",
             target=RequestStatus.DRAFT,
             by=by,
-            reason=_("Renouvellement pré-sélectionné (agrément jusqu'au %s).")
-            % accreditation.end_date.strftime("%d/%m/%Y"),
+            reason=(
+                _("Changement de responsable : nouvelle demande pré-sélectionnée.")
+                if accreditation.pk in review
+                else _("Renouvellement pré-sélectionné (agrément jusqu'au %s).")
+                % accreditation.end_date.strftime("%d/%m/%Y")
+            ),
         )
     mailing = CampaignMailing.objects.create(
         campaign=campaign,
@@ -502,6 +524,10 @@ def request_submit(
     _complete_check(request)
     first = request.status == RequestStatus.DRAFT
     _move(request, "submit", by)
+    if workflow.RTS in actor_roles(by, request) and hasattr(by, "person"):
+        # The accreditation will be tied to whoever files as the site's RTS.
+        request.supervisor = by.person
+        request.save(update_fields=["supervisor"])
     if first or request.submitted_at is None:
         request.submitted_at = timezone.now()
         request.save(update_fields=["submitted_at"])
