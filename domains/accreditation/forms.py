@@ -12,7 +12,6 @@ from .models import (
     DOSSIER_SECTIONS,
     AccreditationCampaign,
     AccreditationRequest,
-    AttachmentKind,
     OpinionValue,
     Outcome,
 )
@@ -205,6 +204,3 @@ class DecisionForm(CockpitForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-
-
-ATTACHMENT_KINDS = dict(AttachmentKind.choices)

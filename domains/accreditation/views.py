@@ -199,7 +199,6 @@ def request_context(request, obj: AccreditationRequest) -> dict:
         "decision_form": DecisionForm(initial={"outcome": obj.proposal})
         if "decide" in actions
         else None,
-        "reason_form": ReasonForm(),
     }
 
 
