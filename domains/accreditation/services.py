@@ -310,9 +310,7 @@ def campaign_publish(
         )
     mailing = CampaignMailing.objects.create(
         campaign=campaign,
-        subject=subject
-        or _("Campagne d'agréments %(year)s — %(region)s : dépôts ouverts")
-        % {"year": campaign.year, "region": campaign.region.name},
+        subject=subject or default_mailing_subject(campaign),
         body=body or default_mailing_body(campaign),
     )
     transaction.on_commit(
@@ -322,6 +320,13 @@ def campaign_publish(
         lambda: campaign_published.send(sender=AccreditationCampaign, campaign=campaign)
     )
     return mailing
+
+
+def default_mailing_subject(campaign: AccreditationCampaign) -> str:
+    return _("Campagne d'agréments %(year)s — %(region)s : dépôts ouverts") % {
+        "year": campaign.year,
+        "region": campaign.region.name,
+    }
 
 
 def default_mailing_body(campaign: AccreditationCampaign) -> str:

@@ -86,10 +86,7 @@ def campaign_context(request, campaign) -> dict:
         context["renewals"] = services.renewals_due(campaign).count()
         context["publish_form"] = PublishForm(
             initial={
-                "subject": _(
-                    "Campagne d'agréments %(year)s — %(region)s : dépôts ouverts"
-                )
-                % {"year": campaign.year, "region": campaign.region.name},
+                "subject": services.default_mailing_subject(campaign),
                 "body": services.default_mailing_body(campaign),
             }
         )
