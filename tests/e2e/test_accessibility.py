@@ -63,6 +63,7 @@ def test_public_pages_have_no_serious_accessibility_violation(
         "/recherche/?q=agréments",
         course.get_parent().url,  # the training catalogue
         course.url,
+        "/terrains-agrees/",  # the public list of accredited sites
     ):
         page.goto(live_server.url + path)
         found[path] = violations(page)
