@@ -405,3 +405,36 @@ def test_the_mailing_reaches_every_rts_and_dam_of_the_region_once(
     page = CampaignAnnouncementPage.objects.get(campaign_id=second.pk)
     assert page.live and page.campaign == second
     assert page.campaign_facts()["state"].label == "Dépôts ouverts"
+
+
+def test_the_visit_report_and_withdrawal_are_for_their_actors():
+    from domains.accreditation.models import Attachment
+    from tests.factories.matching import pdf
+
+    w = make_world()
+    request = w.filed()
+    with pytest.raises(ValidationError, match=REFUSED):
+        services.attachment_add(
+            by=w.representative,
+            request=request,
+            title="Rapport",
+            upload=pdf("rapport.pdf"),
+            kind="visit_report",
+        )
+    services.attachment_add(
+        by=w.coordinator,
+        request=request,
+        title="Rapport de visite du 12 mars",
+        upload=pdf("rapport.pdf"),
+        kind="visit_report",
+    )
+    report = Attachment.objects.get(request=request)
+    assert report.kind == "visit_report" and report.uploaded_by == w.coordinator
+    assert report.file.read().startswith(b"%PDF")
+    with pytest.raises(ValidationError, match=REFUSED):
+        services.request_withdraw(by=w.ars, request=request)
+    services.request_withdraw(by=w.rts, request=request, reason="Service restructuré.")
+    request.refresh_from_db()
+    assert request.status == RequestStatus.WITHDRAWN
+    with pytest.raises(ValidationError, match="la demande est « Retirée »"):
+        services.request_submit(by=w.rts, request=request)
