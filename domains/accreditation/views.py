@@ -357,19 +357,16 @@ def dossier_edit(request, pk: int):
         )
         return redirect(obj.get_absolute_url())
     editable = obj.status in (RequestStatus.DRAFT, RequestStatus.SUBMITTED)
+    posted = request.method == "POST"
+    piece = posted and "title" in request.POST  # the attachment form, not the dossier
     form = DossierForm(
-        request.POST
-        if request.method == "POST" and "title" not in request.POST
-        else None,
-        instance=obj,
-        request=request,
+        request.POST if posted and not piece else None, instance=obj, request=request
     )
     attachment_form = AttachmentForm(
-        request.POST if "title" in request.POST else None,
-        request.FILES if "title" in request.POST else None,
+        request.POST if piece else None, request.FILES if piece else None
     )
-    if request.method == "POST":
-        if "title" in request.POST:
+    if posted:
+        if piece:
             if attachment_form.is_valid() and save_form(
                 attachment_form,
                 lambda: services.attachment_add(
