@@ -16,6 +16,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from domains.cockpit.models import MailingProgress
 from domains.people.roles import Role
 
 from . import campaigns
@@ -327,13 +328,8 @@ class Unsubscription(models.Model):
         return f"{self.email} ({self.mailing_list})"
 
 
-class Mailing(models.Model):
+class Mailing(MailingProgress):
     """The one notification of a published announcement, with its progress."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("En attente")
-        SENDING = "sending", _("Envoi en cours")
-        DONE = "done", _("Envoyé")
 
     page = models.OneToOneField(
         "wagtailcore.Page",
@@ -342,14 +338,6 @@ class Mailing(models.Model):
         verbose_name=_("page annoncée"),
     )
     lists = models.ManyToManyField(MailingList, verbose_name=_("listes"))
-    status = models.CharField(
-        _("état"), max_length=10, choices=Status.choices, default=Status.QUEUED
-    )
-    total = models.PositiveIntegerField(_("destinataires"), default=0)
-    sent = models.PositiveIntegerField(_("envoyés"), default=0)
-    failed = models.PositiveIntegerField(_("échecs"), default=0)
-    created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("envoi")
@@ -358,10 +346,6 @@ class Mailing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.page} ({self.get_status_display()})"
-
-    @property
-    def progress(self) -> int:
-        return round(100 * (self.sent + self.failed) / self.total) if self.total else 0
 
 
 class Delivery(models.Model):

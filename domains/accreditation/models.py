@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from domains.cockpit.models import MailingProgress
+
 
 class CampaignStatus(models.TextChoices):
     DRAFT = "draft", _("En préparation")
@@ -393,27 +395,14 @@ class Transition(models.Model):
         return str(rule.label) if rule else self.action
 
 
-class CampaignMailing(models.Model):
+class CampaignMailing(MailingProgress):
     """The campaign's announcement to every RTS and DAM of the region."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("En attente")
-        SENDING = "sending", _("Envoi en cours")
-        DONE = "done", _("Envoyé")
 
     campaign = models.ForeignKey(
         AccreditationCampaign, on_delete=models.CASCADE, related_name="mailings"
     )
     subject = models.CharField(_("objet"), max_length=200)
     body = models.TextField(_("message"))
-    status = models.CharField(
-        _("état"), max_length=10, choices=Status.choices, default=Status.QUEUED
-    )
-    total = models.PositiveIntegerField(_("destinataires"), default=0)
-    sent = models.PositiveIntegerField(_("envoyés"), default=0)
-    failed = models.PositiveIntegerField(_("échecs"), default=0)
-    created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("envoi de campagne")
@@ -421,10 +410,6 @@ class CampaignMailing(models.Model):
 
     def __str__(self) -> str:
         return self.subject
-
-    @property
-    def progress(self) -> int:
-        return round(100 * (self.sent + self.failed) / self.total) if self.total else 0
 
 
 class MailingDelivery(models.Model):

@@ -66,3 +66,32 @@ class ListPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.screen}"
+
+
+class MailingStatus(models.TextChoices):
+    QUEUED = "queued", _("En attente")
+    SENDING = "sending", _("Envoi en cours")
+    DONE = "done", _("Envoyé")
+
+
+class MailingProgress(models.Model):
+    """What every bulk e-mail shows while django-q2 sends it (site announcements,
+    accreditation campaigns): its state, its counts, its progress."""
+
+    Status = MailingStatus
+
+    status = models.CharField(
+        _("état"), max_length=10, choices=MailingStatus.choices, default="queued"
+    )
+    total = models.PositiveIntegerField(_("destinataires"), default=0)
+    sent = models.PositiveIntegerField(_("envoyés"), default=0)
+    failed = models.PositiveIntegerField(_("échecs"), default=0)
+    created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def progress(self) -> int:
+        return round(100 * (self.sent + self.failed) / self.total) if self.total else 0
