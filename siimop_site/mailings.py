@@ -9,12 +9,13 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
+from domains.cockpit.mailer import deliver, delivery_log
 from domains.people.models import EmailAddress, Function
 from domains.people.roles import Role
 from domains.people.selectors import active_on
@@ -158,11 +159,11 @@ def mailing_send(mailing: Mailing) -> Mailing:
         )
     page = mailing.page.specific
     link = settings.WAGTAILADMIN_BASE_URL + page.url
-    pending = mailing.deliveries.filter(sent_at__isnull=True, error="")
-    for delivery in pending.select_related("mailing_list"):
+
+    def message_for(delivery: Delivery) -> EmailMessage:
         mailing_list = delivery.mailing_list
         stop = unsubscribe_url(delivery.email, mailing_list)
-        message = EmailMessage(
+        return EmailMessage(
             subject=page.title,
             body=_(
                 "Bonjour,\n\n%(intro)s\n\nLire l'annonce : %(link)s\n\n—\nVous recevez "
@@ -173,14 +174,13 @@ def mailing_send(mailing: Mailing) -> Mailing:
             to=[delivery.email],
             headers={"List-Unsubscribe": f"<{stop}>"},
         )
-        try:
-            message.send()
-        except Exception as error:  # noqa: BLE001 - logged per recipient, the rest goes on
-            Delivery.objects.filter(pk=delivery.pk).update(error=str(error)[:500])
-            Mailing.objects.filter(pk=mailing.pk).update(failed=F("failed") + 1)
-        else:
-            Delivery.objects.filter(pk=delivery.pk).update(sent_at=timezone.now())
-            Mailing.objects.filter(pk=mailing.pk).update(sent=F("sent") + 1)
+
+    pending = mailing.deliveries.filter(sent_at__isnull=True, error="")
+    deliver(
+        list(pending.select_related("mailing_list")),
+        message_for,
+        delivery_log(Delivery, Mailing, mailing.pk),
+    )
     Mailing.objects.filter(pk=mailing.pk).update(
         status=Mailing.Status.DONE, finished_at=timezone.now()
     )

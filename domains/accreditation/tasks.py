@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from domains.cockpit.mailer import deliver
+from domains.cockpit.mailer import deliver, delivery_log
 from domains.people.models import EmailAddress, Function
 from domains.people.roles import Role
 from domains.people.selectors import active_on
@@ -45,22 +44,17 @@ def send_mailing(mailing_id: int) -> CampaignMailing:
         )
     body = mailing.body + "\n\n" + _link("accreditation_home")
 
-    def message_for(delivery: tuple[int, str]) -> EmailMessage:
-        return EmailMessage(subject=mailing.subject, body=body, to=[delivery[1]])
+    def message_for(delivery: MailingDelivery) -> EmailMessage:
+        return EmailMessage(subject=mailing.subject, body=body, to=[delivery.email])
 
-    def on_chunk(sent, failed):
-        now = timezone.now()
-        MailingDelivery.objects.filter(pk__in=[d[0] for d in sent]).update(sent_at=now)
-        for (pk, _email), error in failed.items():
-            MailingDelivery.objects.filter(pk=pk).update(error=error)
-        CampaignMailing.objects.filter(pk=mailing.pk).update(
-            sent=F("sent") + len(sent), failed=F("failed") + len(failed)
-        )
-
-    pending = mailing.deliveries.filter(sent_at__isnull=True, error="").values_list(
+    pending = mailing.deliveries.filter(sent_at__isnull=True, error="").only(
         "pk", "email"
     )
-    deliver(list(pending), message_for, on_chunk)
+    deliver(
+        list(pending),
+        message_for,
+        delivery_log(MailingDelivery, CampaignMailing, mailing.pk),
+    )
     CampaignMailing.objects.filter(pk=mailing.pk).update(
         status=CampaignMailing.Status.DONE, finished_at=timezone.now()
     )

@@ -42,3 +42,22 @@ def deliver(
             on_chunk(sent, failed)
     finally:
         connection.close()
+
+
+def delivery_log(delivery_model, mailing_model, mailing_pk: int):
+    """The usual `on_chunk` of a mailing with a delivery log (rows with `sent_at` and
+    `error`) and counters (`sent`, `failed`) on its mailing row."""
+    from django.db.models import F
+    from django.utils import timezone
+
+    def on_chunk(sent: list, failed: dict) -> None:
+        delivery_model.objects.filter(pk__in=[d.pk for d in sent]).update(
+            sent_at=timezone.now()
+        )
+        for delivery, error in failed.items():
+            delivery_model.objects.filter(pk=delivery.pk).update(error=error)
+        mailing_model.objects.filter(pk=mailing_pk).update(
+            sent=F("sent") + len(sent), failed=F("failed") + len(failed)
+        )
+
+    return on_chunk
