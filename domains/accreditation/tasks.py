@@ -47,9 +47,7 @@ def send_mailing(mailing_id: int) -> CampaignMailing:
     def message_for(delivery: MailingDelivery) -> EmailMessage:
         return EmailMessage(subject=mailing.subject, body=body, to=[delivery.email])
 
-    pending = mailing.deliveries.filter(sent_at__isnull=True, error="").only(
-        "pk", "email"
-    )
+    pending = mailing.deliveries.filter(sent_at__isnull=True, error="")
     deliver(
         list(pending),
         message_for,
