@@ -20,7 +20,7 @@ from domains.referential.models import (
     Accreditation,
     Subdivision,
 )
-from domains.referential.selectors import perimeter_q, site_rules
+from domains.referential.selectors import perimeter_q, through_site_rules
 
 from .models import (
     AccreditationCampaign,
@@ -59,17 +59,10 @@ def visible_campaigns(user) -> QuerySet[AccreditationCampaign]:
     )
 
 
-def request_rules() -> dict:
-    rules = site_rules("training_site__")
-    rules[PerimeterKind.SPECIALTY_IN_SUBDIVISION] = lambda f: Q(
-        training_site__subdivision_id=f.subdivision_id, specialty_id=f.specialty_id
-    )
-    return rules
-
-
 def visible_requests(user) -> QuerySet[AccreditationRequest]:
+    """Through their site, as accreditations are (a coordinator: his specialty)."""
     return AccreditationRequest.objects.filter(
-        perimeter_q(user, request_rules())
+        perimeter_q(user, through_site_rules())
     ).select_related(
         "campaign__region",
         "training_site__subdivision",

@@ -111,7 +111,7 @@ def visible_establishments(user) -> QuerySet[Establishment]:
     )
 
 
-def _through_site_rules() -> dict[str, Rule]:
+def through_site_rules() -> dict[str, Rule]:
     """Accreditations and posts: by their site; a coordinator sees his specialty only."""
     rules = site_rules("training_site__")
     rules[PerimeterKind.SPECIALTY_IN_SUBDIVISION] = lambda f: Q(
@@ -122,14 +122,14 @@ def _through_site_rules() -> dict[str, Rule]:
 
 def visible_accreditations(user) -> QuerySet[Accreditation]:
     return (
-        Accreditation.objects.filter(perimeter_q(user, _through_site_rules()))
+        Accreditation.objects.filter(perimeter_q(user, through_site_rules()))
         .select_related("training_site__subdivision", "specialty", "supervisor")
         .prefetch_related("phases")
     )
 
 
 def visible_posts(user) -> QuerySet[Post]:
-    return Post.objects.filter(perimeter_q(user, _through_site_rules())).select_related(
+    return Post.objects.filter(perimeter_q(user, through_site_rules())).select_related(
         "semester", "training_site__subdivision", "specialty", "phase"
     )
 
