@@ -62,6 +62,7 @@ def test_ars_filters_exports_and_updates_a_supervisor(live_server, page, screens
         label="Médecine cardiovasculaire"
     )
     page.get_by_role("button", name="Filtrer").click()
+    page.get_by_text("1 résultat").wait_for()  # the filtered page, not the one before
     assert page.get_by_role("link", name="Cardiologie — Croix-Rousse").is_visible()
     assert page.get_by_text("Néphrologie — Édouard-Herriot").count() == 0
     assert page.get_by_text("1 résultat").is_visible()
