@@ -5,6 +5,7 @@ import io
 import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from domains.people.roles import Role
 from domains.people.services import function_grant
@@ -63,9 +64,9 @@ def test_ars_filters_exports_and_updates_a_supervisor(live_server, page, screens
     )
     page.get_by_role("button", name="Filtrer").click()
     page.get_by_text("1 résultat").wait_for()  # the filtered page, not the one before
-    assert page.get_by_role("link", name="Cardiologie — Croix-Rousse").is_visible()
+    expect(page.get_by_role("link", name="Cardiologie — Croix-Rousse")).to_be_visible()
     assert page.get_by_text("Néphrologie — Édouard-Herriot").count() == 0
-    assert page.get_by_text("1 résultat").is_visible()
+    expect(page.get_by_text("1 résultat")).to_be_visible()
     screenshot("10-ars-terrains-filtres")
 
     with page.expect_download() as download_info:
@@ -79,23 +80,27 @@ def test_ars_filters_exports_and_updates_a_supervisor(live_server, page, screens
     assert [r[0] for r in rows[1:]] == ["Cardiologie — Croix-Rousse"]
 
     page.get_by_role("link", name="Cardiologie — Croix-Rousse").click()
-    assert page.get_by_role("heading", name="Cardiologie — Croix-Rousse").is_visible()
-    assert page.get_by_role(
-        "cell", name="s.moreau@chu-lyon.fr", exact=True
-    ).is_visible()
+    expect(
+        page.get_by_role("heading", name="Cardiologie — Croix-Rousse")
+    ).to_be_visible()
+    expect(
+        page.get_by_role("cell", name="s.moreau@chu-lyon.fr", exact=True)
+    ).to_be_visible()
     screenshot("11-ars-fiche-terrain")
     page.get_by_role("link", name="Coordonnées de Sophie MOREAU").click()
     page.get_by_label("Adresse e-mail").fill("sophie.moreau@chu-lyon.fr")
     page.get_by_role("button", name="Enregistrer").click()
-    assert page.get_by_text("Coordonnées de Sophie MOREAU mises à jour.").is_visible()
-    assert page.get_by_role(
-        "cell", name="sophie.moreau@chu-lyon.fr", exact=True
-    ).is_visible()
+    expect(
+        page.get_by_text("Coordonnées de Sophie MOREAU mises à jour.")
+    ).to_be_visible()
+    expect(
+        page.get_by_role("cell", name="sophie.moreau@chu-lyon.fr", exact=True)
+    ).to_be_visible()
     history = page.locator("#history-title + div")
-    assert history.get_by_text(
-        "Création — Adresse e-mail « sophie.moreau@chu-lyon.fr »"
-    ).is_visible()
-    assert history.get_by_text("Claire DUMONT", exact=False).first.is_visible()
+    expect(
+        history.get_by_text("Création — Adresse e-mail « sophie.moreau@chu-lyon.fr »")
+    ).to_be_visible()
+    expect(history.get_by_text("Claire DUMONT", exact=False).first).to_be_visible()
     screenshot("12-ars-historique-contact")
 
 
@@ -115,6 +120,6 @@ def test_resident_cannot_reach_the_posts_edit_screen(live_server, page, screensh
     assert response.status == 403
     screenshot("13-interne-postes-refuse")
     page.goto(f"{live_server.url}/cockpit/mes-informations/adresses/")
-    assert page.get_by_role(
-        "cell", name="camille.bertrand@etu.univ-lyon1.fr"
-    ).is_visible()
+    expect(
+        page.get_by_role("cell", name="camille.bertrand@etu.univ-lyon1.fr")
+    ).to_be_visible()

@@ -5,6 +5,7 @@ browser shows the progress bar of a job still running, then its result."""
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from domains.people.roles import Role
 from domains.people.services import function_grant
@@ -44,7 +45,7 @@ def test_upload_dry_run_commit_and_history(
     page.locator("#id_file").set_input_files(str(source))
     page.get_by_role("button", name="Essayer ce fichier").click()
     page.get_by_text("l'essai est lancé").wait_for()
-    assert page.locator("#import-progress").is_visible()
+    expect(page.locator("#import-progress")).to_be_visible()
     screenshot("50-reprise-essai-en-cours")
 
     run = ImportRun.objects.get()
@@ -56,7 +57,7 @@ def test_upload_dry_run_commit_and_history(
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Confirmer l'import").click()
     page.get_by_text("Import confirmé").wait_for()
-    assert page.locator("#import-progress").is_visible()
+    expect(page.locator("#import-progress")).to_be_visible()
     tasks.commit(run.pk)
     page.get_by_text("Résultat de l'import").wait_for()
     screenshot("52-reprise-importe")

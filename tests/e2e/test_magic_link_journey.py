@@ -5,6 +5,7 @@ import re
 import pytest
 from django.core import mail
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from domains.people.roles import Role
 from domains.people.services import function_grant
@@ -32,7 +33,9 @@ def test_magic_link_from_the_email_lands_on_the_cockpit(live_server, page, scree
     page.get_by_role("link", name="Recevoir un lien de connexion par e-mail").click()
     page.get_by_label("Adresse e-mail").fill("sophie.moreau@chu-lyon.fr")
     page.get_by_role("button", name="Recevoir le lien").click()
-    assert page.get_by_role("heading", name="Vérifiez votre messagerie").is_visible()
+    expect(
+        page.get_by_role("heading", name="Vérifiez votre messagerie")
+    ).to_be_visible()
     screenshot("20-lien-demande")
 
     message = mail.outbox[-1]
@@ -41,9 +44,11 @@ def test_magic_link_from_the_email_lands_on_the_cockpit(live_server, page, scree
     page.goto(live_server.url + "/" + url.split("/", 3)[3])
     page.get_by_role("button", name="Me connecter à SIIMOP").click()
     page.wait_for_url(live_server.url + "/cockpit/")
-    assert page.get_by_text(
-        "Responsable de terrain de stage (RTS) — Pneumologie — Croix-Rousse"
-    ).is_visible()
+    expect(
+        page.get_by_text(
+            "Responsable de terrain de stage (RTS) — Pneumologie — Croix-Rousse"
+        )
+    ).to_be_visible()
     screenshot("21-lien-connecte")
 
 
@@ -81,7 +86,7 @@ def test_account_request_approved_by_the_ars_then_the_new_rts_signs_in(
     ).click()  # DSFR radios: click the label
     screenshot("22-demande-de-compte")
     page.get_by_role("button", name="Envoyer ma demande").click()
-    assert page.get_by_text("Votre demande est enregistrée").is_visible()
+    expect(page.get_by_text("Votre demande est enregistrée")).to_be_visible()
 
     page.goto(live_server.url + "/compte/connexion/")
     page.get_by_label("Adresse e-mail").fill("claire.dumont@ars.sante.fr")
@@ -91,7 +96,7 @@ def test_account_request_approved_by_the_ars_then_the_new_rts_signs_in(
     request = AccountRequest.objects.get()
     page.goto(f"{live_server.url}/cockpit/demandes-de-compte/{request.pk}/")
     page.get_by_role("button", name="Accepter et envoyer un lien de connexion").click()
-    assert page.get_by_text("Demande acceptée").is_visible()
+    expect(page.get_by_text("Demande acceptée")).to_be_visible()
     screenshot("23-demande-acceptee")
     page.get_by_role("button", name="Se déconnecter").click()
 
@@ -99,10 +104,14 @@ def test_account_request_approved_by_the_ars_then_the_new_rts_signs_in(
     page.goto(live_server.url + "/" + url.split("/", 3)[3])
     page.get_by_role("button", name="Me connecter à SIIMOP").click()
     page.wait_for_url(live_server.url + "/cockpit/")
-    assert page.get_by_text(
-        "Responsable de terrain de stage (RTS) — Néphrologie — Édouard-Herriot"
-    ).is_visible()
+    expect(
+        page.get_by_text(
+            "Responsable de terrain de stage (RTS) — Néphrologie — Édouard-Herriot"
+        )
+    ).to_be_visible()
     page.get_by_role("button", name="STAGES 3e CYCLE").click()
     page.get_by_role("link", name="Terrains de stage", exact=True).click()
-    assert page.get_by_role("link", name="Néphrologie — Édouard-Herriot").is_visible()
+    expect(
+        page.get_by_role("link", name="Néphrologie — Édouard-Herriot")
+    ).to_be_visible()
     screenshot("24-nouvelle-rts-son-terrain")

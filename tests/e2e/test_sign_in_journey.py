@@ -1,6 +1,7 @@
 """A person signs in from the public home page and finds her functions."""
 
 import pytest
+from playwright.sync_api import expect
 
 from domains.people.roles import Role
 from domains.people.services import function_grant
@@ -32,15 +33,15 @@ def test_ars_agent_signs_in_and_sees_her_region(live_server, page, screenshot):
     page.get_by_label("Adresse e-mail").fill("claire.dumont@ars.sante.fr")
     page.get_by_label("Mot de passe").fill("pas le bon")
     page.get_by_role("button", name="Se connecter").click()
-    assert page.get_by_text("Adresse e-mail ou mot de passe incorrect").is_visible()
+    expect(page.get_by_text("Adresse e-mail ou mot de passe incorrect")).to_be_visible()
     screenshot("02-connexion-erreur")
 
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url(live_server.url + "/cockpit/")
-    assert page.get_by_text("Agent ARS — Auvergne-Rhône-Alpes").is_visible()
-    assert page.get_by_role("heading", name="Tableau de bord").is_visible()
-    assert page.get_by_text("Claire DUMONT").first.is_visible()
+    expect(page.get_by_text("Agent ARS — Auvergne-Rhône-Alpes")).to_be_visible()
+    expect(page.get_by_role("heading", name="Tableau de bord")).to_be_visible()
+    expect(page.get_by_text("Claire DUMONT").first).to_be_visible()
     screenshot("03-accueil-fonctions")
 
     page.get_by_role("button", name="Se déconnecter").click()

@@ -3,6 +3,7 @@ then the UNESS admin merges a duplicate her sign-in revealed."""
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from domains.identity import dev_idp
 from domains.identity.models import FederatedIdentity
@@ -46,5 +47,5 @@ def test_university_sign_in_lands_on_the_cockpit(
     assert FederatedIdentity.objects.get().person == person
 
     page.goto(live_server.url + "/cockpit/mes-informations/connexions/")
-    assert page.get_by_text("mlaurent@univ-lyon1.fr").first.is_visible()
+    expect(page.get_by_text("mlaurent@univ-lyon1.fr").first).to_be_visible()
     screenshot("33-mes-connexions")
