@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from domains.accreditation.models import AccreditationCampaign, AccreditationRequest
 from domains.people.roles import Role
+from tests.e2e.browser import sign_in
 from tests.factories.accreditation import CARDIO
-from tests.factories.people import PASSWORD, make_user_with_role
+from tests.factories.people import make_user_with_role
 from tests.factories.referential import (
     TrainingSiteFactory,
     region,
@@ -21,15 +22,6 @@ from tests.factories.referential import (
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, live_server, user):
-    page.context.clear_cookies()
-    page.goto(live_server.url + "/compte/connexion/")
-    page.get_by_label("Adresse e-mail").fill(user.email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(live_server.url + "/cockpit/")
 
 
 def test_from_the_campaign_opening_to_the_accreditation(live_server, page, screenshot):

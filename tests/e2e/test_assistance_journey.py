@@ -8,21 +8,13 @@ from helpdesk.models import KBCategory, KBItem, Ticket
 
 from assistance.services import canned_answer_save, teams_setup
 from domains.people.roles import Role
-from tests.factories.people import PASSWORD, make_user_with_role
+from tests.e2e.browser import sign_in
+from tests.factories.people import make_user_with_role
 from tests.factories.referential import subdivision
 from tests.factories.residents import make_resident
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 100
-
-
-def sign_in(page, live_server, email):
-    page.context.clear_cookies()
-    page.goto(live_server.url + "/compte/connexion/")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(live_server.url + "/cockpit/")
 
 
 def test_request_answered_escalated_resolved_and_closed(

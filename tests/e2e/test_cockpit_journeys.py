@@ -9,7 +9,8 @@ from playwright.sync_api import expect
 
 from domains.people.roles import Role
 from domains.people.services import function_grant
-from tests.factories.people import PASSWORD, make_person
+from tests.e2e.browser import sign_in
+from tests.factories.people import make_person
 from tests.factories.referential import (
     AccreditationFactory,
     PostFactory,
@@ -22,14 +23,6 @@ pytestmark = [
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def sign_in(page, live_server, email):
-    page.goto(live_server.url + "/compte/connexion/")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(live_server.url + "/cockpit/")
 
 
 def test_ars_filters_exports_and_updates_a_supervisor(live_server, page, screenshot):

@@ -5,18 +5,10 @@ she did not get the others."""
 import pytest
 
 from domains.matching import services
+from tests.e2e.browser import sign_in
 from tests.factories.matching import PDF, complete_file, matching_world
-from tests.factories.people import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, live_server, email):
-    page.goto(live_server.url + "/compte/connexion/")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(live_server.url + "/cockpit/")
 
 
 def test_full_matching_round(live_server, page, screenshot, tmp_path):

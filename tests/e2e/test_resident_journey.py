@@ -4,19 +4,12 @@ import pytest
 
 from domains.people.roles import Role
 from domains.people.services import function_grant
-from tests.factories.people import PASSWORD, make_person
+from tests.e2e.browser import sign_in
+from tests.factories.people import make_person
 from tests.factories.referential import subdivision
 from tests.factories.residents import add_placement, make_resident
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, live_server, email):
-    page.goto(live_server.url + "/compte/connexion/")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(live_server.url + "/cockpit/")
 
 
 def test_leave_request_granted_by_the_faculty(live_server, page, screenshot):
