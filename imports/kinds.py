@@ -1,9 +1,9 @@
 """One importer per kind of legacy file. Writes go through the domains' services."""
 
 import re
-from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from domains.people.models import EmailAddress, LegacySystem, Person
 from domains.people.roles import Role
@@ -271,7 +271,7 @@ class SitesImporter(Importer):
         function_grant(
             person=person,
             role=Role.SITE_SUPERVISOR,
-            start_date=date.today(),
+            start_date=timezone.localdate(),
             training_site=site,
             by=self.by,
         )
@@ -380,7 +380,7 @@ class AccreditationsImporter(Importer):
             (s for word, s in DECISIONS.items() if word in decision),
             AccreditationState.GRANTED,
         )
-        if end < date.today() and state in (
+        if end < timezone.localdate() and state in (
             AccreditationState.GRANTED,
             AccreditationState.PROVISIONAL,
         ):

@@ -1,6 +1,6 @@
 """Attach a person found in another source to what that source says of her."""
 
-from datetime import date
+from django.utils import timezone
 
 from domains.people.models import LegacySystem
 from domains.people.services import function_grant, legacy_identifier_add
@@ -29,7 +29,7 @@ def person_attach(*, person, sides_id: str, site, role: str, by) -> bool:
         function_grant(
             person=person,
             role=role,
-            start_date=date.today(),
+            start_date=timezone.localdate(),
             training_site=site,
             by=by,
         )

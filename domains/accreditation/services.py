@@ -149,7 +149,7 @@ def _filing_open(request: AccreditationRequest, now: dt.datetime) -> None:
     campaign = request.campaign
     if campaign.status != CampaignStatus.PUBLISHED:
         raise ValidationError(_("La campagne n'est pas ouverte aux dépôts."))
-    if now.date() < campaign.filing_opens:
+    if timezone.localdate(now) < campaign.filing_opens:
         raise ValidationError(
             _("Les dépôts ouvrent le %s.") % campaign.filing_opens.strftime("%d/%m/%Y")
         )

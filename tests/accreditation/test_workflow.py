@@ -169,6 +169,22 @@ def test_no_filing_after_the_deadline_unless_the_ars_reopens_with_a_reason():
     )
 
 
+def test_filing_opens_at_midnight_in_france_not_in_utc():
+    w = make_world()
+    opening = w.campaign.filing_opens
+    # 00:30 in Paris on the opening day is still the day before in UTC, the time
+    # the server's clock (timezone.now()) gives.
+    half_past_midnight = timezone.make_aware(
+        dt.datetime.combine(opening, dt.time(0, 30)),
+        timezone.get_default_timezone(),
+    ).astimezone(dt.UTC)
+    assert half_past_midnight.date() < opening
+    request = w.new_request(now=half_past_midnight)
+    assert request.status == RequestStatus.DRAFT
+    with pytest.raises(ValidationError, match="Les dépôts ouvrent le"):
+        w.new_request(now=half_past_midnight - dt.timedelta(hours=1))
+
+
 def test_filing_only_on_clean_sites_of_the_region_in_the_campaign_specialties():
     w = make_world()
     dirty = TrainingSiteFactory(subdivision=subdivision("LYON"))

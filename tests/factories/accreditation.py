@@ -50,7 +50,7 @@ class World:
             "other_coordinator": self.other_coordinator,
         }
 
-    def new_request(self, specialty_code=CARDIO, type="principal", site=None):
+    def new_request(self, specialty_code=CARDIO, type="principal", site=None, now=None):
         return services.request_create(
             by=self.rts,
             campaign=self.campaign,
@@ -58,6 +58,7 @@ class World:
             specialty=specialty(specialty_code),
             phases=[phase("socle"), phase("approfondissement")],
             type=type,
+            now=now,
         )
 
     def filed(self, **kwargs) -> AccreditationRequest:
