@@ -48,3 +48,14 @@ def accreditation_campaign_announce(sender, campaign, **kwargs):
             ),
         ),
     )
+
+
+def announcement_pages(record) -> list[tuple[str, str]]:
+    """The live announcements of a campaign record, for the cockpit's screens."""
+    if record is None or record.pk is None:
+        return []
+    pages = CampaignAnnouncementPage.objects.live().filter(
+        campaign_type=ContentType.objects.get_for_model(record),
+        campaign_id=record.pk,
+    )
+    return [(page.title, page.url) for page in pages.order_by("-date")]

@@ -26,8 +26,9 @@ class SiimopSiteConfig(AppConfig):
         from wagtail.signals import page_published
 
         from domains.accreditation.signals import campaign_published
+        from domains.cockpit.registry import registry
 
-        from .announcements import accreditation_campaign_announce
+        from .announcements import accreditation_campaign_announce, announcement_pages
         from .models import CampaignAnnouncementPage
 
         post_migrate.connect(_editors, dispatch_uid="siimop_site.editors")
@@ -40,3 +41,5 @@ class SiimopSiteConfig(AppConfig):
         campaign_published.connect(
             accreditation_campaign_announce, dispatch_uid="siimop_site.accreditation"
         )
+        # The cockpit's campaign screens link to their announcement.
+        registry.register_public_page_finder(announcement_pages)

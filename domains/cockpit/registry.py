@@ -1,4 +1,5 @@
-"""What the domains register with the cockpit: screens, menu entries, dashboard cards.
+"""What the domains register with the cockpit: screens, menu entries, dashboard cards,
+and the finders of public pages about a record.
 
 The cockpit is machinery only: it imports no domain. Each domain declares its screens in
 its own `screens.py` (discovered at start-up, in the spirit of `wagtail_hooks.py`), and the
@@ -124,6 +125,12 @@ class Registry:
         self.dashboard: list[Callable[[Any], Iterable[Card]]] = []
         self.urls: list = []
         self.functions_provider: Callable[[Any], list[FunctionInfo]] = lambda user: []
+        # (record) -> [(title, url)]: the public pages about a record (the site's
+        # announcement of a campaign), so a domain links to them without importing
+        # the site.
+        self.public_page_finders: list[
+            Callable[[Model], Iterable[tuple[str, str]]]
+        ] = []
 
     def register_screen(self, screen: Screen) -> Screen:
         if screen.slug in self.screens:
@@ -148,6 +155,14 @@ class Registry:
 
     def register_dashboard(self, provider: Callable[[Any], Iterable[Card]]) -> None:
         self.dashboard.append(provider)
+
+    def register_public_page_finder(
+        self, finder: Callable[[Model], Iterable[tuple[str, str]]]
+    ) -> None:
+        self.public_page_finders.append(finder)
+
+    def public_pages(self, record: Model) -> list[tuple[str, str]]:
+        return [page for find in self.public_page_finders for page in find(record)]
 
     def set_functions_provider(
         self, provider: Callable[[Any], list[FunctionInfo]]

@@ -421,6 +421,14 @@ def test_the_mailing_reaches_every_rts_and_dam_of_the_region_once(
     page = CampaignAnnouncementPage.objects.get(campaign_id=second.pk)
     assert page.live and page.campaign == second
     assert page.campaign_facts()["state"].label == "Dépôts ouverts"
+    # The RTS's space and the ARS's campaign page link to it, while it is live.
+    link = f'href="{page.url}"'
+    client.force_login(w.rts)
+    assert link in client.get("/cockpit/mes-agrements/").content.decode()
+    client.force_login(w.ars)
+    assert link in client.get(second.get_absolute_url()).content.decode()
+    page.unpublish()
+    assert link not in client.get(second.get_absolute_url()).content.decode()
 
 
 def test_the_visit_report_and_withdrawal_are_for_their_actors():

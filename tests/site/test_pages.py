@@ -103,6 +103,13 @@ def test_an_announcement_shows_its_rounds_calendar_and_live_state(client, news):
     assert "Internes en fin de phase" in html
     MatchingRound.objects.filter(pk=world.round.pk).update(status=RoundStatus.PUBLISHED)
     assert "Résultats publiés" in client.get(page.url).content.decode()
+    # The cockpit links to it: the resident's matching page, the ARS's campaign page.
+    link = f'href="{page.url}"'
+    client.force_login(world.residents[0].person.user)
+    assert link in client.get("/cockpit/mon-appariement/").content.decode()
+    client.force_login(world.ars)
+    assert link in client.get(world.campaign.get_absolute_url()).content.decode()
+    client.logout()
     # A deleted campaign leaves the page standing, without a calendar.
     page.campaign_id = 0
     page.save()
