@@ -29,6 +29,9 @@ urlpatterns = [
     path("apprendre/", include("courses.urls")),
     path("listes/desabonnement/<str:token>/", unsubscribe_view, name="unsubscribe"),
 ]
+if settings.ANYMAIL.get("WEBHOOK_SECRET"):
+    # The ESP's tracking webhook (bounces into the delivery logs), behind basic auth.
+    urlpatterns += [path("anymail/", include("anymail.urls"))]
 if settings.SAML_DEV_IDP:
     urlpatterns += [path("dev-idp/", include(("domains.identity.dev_idp", "dev_idp")))]
 if settings.DEBUG:

@@ -16,7 +16,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from domains.cockpit.models import MailingProgress
+from domains.cockpit.models import DeliveryRecord, MailingProgress
 from domains.people.roles import Role
 
 from . import campaigns
@@ -348,18 +348,15 @@ class Mailing(MailingProgress):
         return f"{self.page} ({self.get_status_display()})"
 
 
-class Delivery(models.Model):
+class Delivery(DeliveryRecord):
     """The delivery log: one row per recipient of a mailing."""
 
     mailing = models.ForeignKey(
         Mailing, on_delete=models.CASCADE, related_name="deliveries"
     )
-    email = models.EmailField(_("adresse e-mail"))
     mailing_list = models.ForeignKey(
         MailingList, on_delete=models.CASCADE, related_name="+", verbose_name=_("liste")
     )
-    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
-    error = models.CharField(_("erreur"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("remise")
@@ -368,6 +365,3 @@ class Delivery(models.Model):
                 fields=["mailing", "email"], name="site_delivery_unique"
             )
         ]
-
-    def __str__(self) -> str:
-        return self.email

@@ -35,6 +35,7 @@ class MailingViewSet(ModelViewSet):
         "total",
         "sent",
         "failed",
+        "bounced",
         "progress",
         "created_at",
     ]

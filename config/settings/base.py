@@ -210,7 +210,12 @@ EMAIL_BACKEND = os.environ.get(
 DEFAULT_FROM_EMAIL = os.environ.get(
     "SIIMOP_FROM_EMAIL", "SIIMOP <ne-pas-repondre@siimop.fr>"
 )
-ANYMAIL = {}
+# The ESP's tracking webhook (/anymail/brevo/tracking/) answers only with this basic
+# auth "user:password"; a development value here, the real one from the environment in
+# production (no secret there: no webhook).
+ANYMAIL = {
+    "WEBHOOK_SECRET": os.environ.get("ANYMAIL_WEBHOOK_SECRET", "siimop:dev-webhook")
+}
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 

@@ -27,7 +27,12 @@ CSRF_TRUSTED_ORIGINS = [
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "anymail.backends.brevo.EmailBackend"
 )
-ANYMAIL = {"BREVO_API_KEY": os.environ.get("BREVO_API_KEY", "")}
+ANYMAIL = {
+    "BREVO_API_KEY": os.environ.get("BREVO_API_KEY", ""),
+    # "user:password" given to Brevo for its tracking webhook (bounces); unset, the
+    # webhook is not served.
+    "WEBHOOK_SECRET": os.environ.get("ANYMAIL_WEBHOOK_SECRET", ""),
+}
 SAML_DEV_IDP = False
 if not (SAML_SP_KEY_FILE and SAML_SP_CERT_FILE):  # noqa: F405
     raise ImproperlyConfigured(

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from domains.cockpit.models import MailingProgress
+from domains.cockpit.models import DeliveryRecord, MailingProgress
 
 
 class CampaignStatus(models.TextChoices):
@@ -412,19 +412,16 @@ class CampaignMailing(MailingProgress):
         return self.subject
 
 
-class MailingDelivery(models.Model):
+class MailingDelivery(DeliveryRecord):
     """One row per recipient: who, as what, sent when, or why not."""
 
     mailing = models.ForeignKey(
         CampaignMailing, on_delete=models.CASCADE, related_name="deliveries"
     )
-    email = models.EmailField(_("adresse e-mail"))
     person = models.ForeignKey(
         "people.Person", on_delete=models.CASCADE, related_name="+"
     )
     roles = models.CharField(_("en tant que"), max_length=100)
-    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
-    error = models.CharField(_("erreur"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("remise")
@@ -434,6 +431,3 @@ class MailingDelivery(models.Model):
                 fields=["mailing", "email"], name="accreditation_delivery_unique"
             )
         ]
-
-    def __str__(self) -> str:
-        return self.email

@@ -134,9 +134,9 @@ def mailing_log(request, pk: int):
     return xlsx_response(
         f"envoi-campagne-agrements-{campaign.year}-{campaign.region.code}",
         str(_("Remises")),
-        [_("Adresse"), _("En tant que"), _("Envoyé le"), _("Erreur")],
+        [_("Adresse"), _("En tant que"), _("Envoyé le"), _("Revenu le"), _("Erreur")],
         (
-            [plain(v) for v in (d.email, d.roles, d.sent_at, d.error)]
+            [plain(v) for v in (d.email, d.roles, d.sent_at, d.bounced_at, d.error)]
             for d in mailing.deliveries.order_by("email").iterator()
         ),
     )

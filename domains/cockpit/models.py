@@ -86,6 +86,8 @@ class MailingProgress(models.Model):
     total = models.PositiveIntegerField(_("destinataires"), default=0)
     sent = models.PositiveIntegerField(_("envoyés"), default=0)
     failed = models.PositiveIntegerField(_("échecs"), default=0)
+    # Sent, then refused by the recipient's server (reported by the ESP's webhook).
+    bounced = models.PositiveIntegerField(_("revenus en erreur"), default=0)
     created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
     finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
 
@@ -95,3 +97,22 @@ class MailingProgress(models.Model):
     @property
     def progress(self) -> int:
         return round(100 * (self.sent + self.failed) / self.total) if self.total else 0
+
+
+class DeliveryRecord(models.Model):
+    """One recipient of a mailing: sent when, or why not, and whether the recipient's
+    server refused it afterwards (the ESP's tracking webhook, by message id)."""
+
+    email = models.EmailField(_("adresse e-mail"))
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+    error = models.CharField(_("erreur"), max_length=500, blank=True)
+    message_id = models.CharField(
+        _("identifiant du message"), max_length=200, blank=True, db_index=True
+    )
+    bounced_at = models.DateTimeField(_("revenu en erreur le"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.email
