@@ -13,12 +13,11 @@ import os
 import sys
 from pathlib import Path
 
-# This file's name would shadow django-helpdesk (`helpdesk`) if its folder came first
-# on the path, as Python puts it: the folder goes last, after the installed packages.
-HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE] + [str(HERE)]
+# The project root in place of this script's folder, as in every benchmark: the
+# folder's file names (helpdesk.py, matching.py) would hide installed packages.
+sys.path[0] = str(Path(__file__).resolve().parents[1])
 
-from cockpit import (  # noqa: E402
+from benchmarks.cockpit import (  # noqa: E402
     median_ms,
     prepare_database,
     query_count,
