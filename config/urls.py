@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -14,8 +16,27 @@ from siimop_site.views import unsubscribe_view
 admin.site.site_header = "SIIMOP — administration technique"
 admin.site.site_title = "SIIMOP"
 
+
+def _to_sign_in(default_next: str):
+    """The admins' own sign-in forms would bypass the sign-in policy (throttling,
+    sign-in log, second factor): they send to ours, keeping where the person was going."""
+
+    def view(request):
+        return redirect_to_login(request.GET.get("next") or default_next)
+
+    return view
+
+
+def _to_password_reset(request, rest=""):
+    return redirect("identity:password_reset")
+
+
 urlpatterns = [
+    path("admin/login/", _to_sign_in("/admin/")),
+    re_path(r"^admin/password_reset/(?P<rest>.*)$", _to_password_reset),
     path("admin/", include(wagtailadmin_urls)),
+    path("django-admin/login/", _to_sign_in("/django-admin/")),
+    re_path(r"^django-admin/password_change/(?P<rest>.*)$", _to_password_reset),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
     path("compte/", include("domains.identity.urls")),

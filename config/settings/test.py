@@ -15,7 +15,7 @@ MIDDLEWARE = [m for m in MIDDLEWARE if "whitenoise" not in m]  # noqa: F405
 OTP_TOTP_THROTTLE_FACTOR = 0
 SAML_DEV_IDP = True
 SAML_KEY_DIR = BASE_DIR / "var" / "saml-test"  # noqa: F405
-WAGTAILADMIN_BASE_URL = "http://testserver"
+SIIMOP_BASE_URL = WAGTAILADMIN_BASE_URL = "http://testserver"
 # One progress cache per test worker: each has its own database and record ids.
 _WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 CACHES = {

@@ -41,6 +41,16 @@ class LoginForm(DsfrBaseForm, AuthenticationForm):
         return super().clean()
 
 
+class ConfirmPasswordForm(DsfrBaseForm):
+    password = forms.CharField(
+        label=_("Mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(
+            attrs={"autocomplete": "current-password", "autofocus": True}
+        ),
+    )
+
+
 class MagicLinkForm(DsfrBaseForm):
     email = forms.EmailField(
         label=_("Adresse e-mail"),

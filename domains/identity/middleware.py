@@ -3,25 +3,36 @@ from django.urls import reverse
 
 from .second_factor import has_second_factor, totp_required
 
-# Pages a person must reach before her second factor is settled.
-OPEN_PREFIXES = ("/static/", "/media/", "/compte/", "/i18n/")
+# Reachable whatever the state of the second factor: assets and the language switch.
+OPEN_PREFIXES = ("/static/", "/i18n/")
 
 
 class SecondFactorMiddleware:
     """A signed-in person with a second factor enters her code before anything else;
-    a national administrator without one sets it up first."""
+    a national administrator without one sets it up first.
+
+    Until then the session reaches only that page and sign-out: not her account pages
+    (sign-in methods, sessions, identities), which a stolen password alone must not
+    change.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and not request.path.startswith(OPEN_PREFIXES):
-            if not user.is_verified():
-                if has_second_factor(request):
-                    return redirect(
-                        f"{reverse('identity:totp_verify')}?next={request.path}"
-                    )
-                if totp_required(user):
-                    return redirect(reverse("identity:totp_setup"))
+        if (
+            user.is_authenticated
+            and not user.is_verified()
+            and not request.path.startswith(OPEN_PREFIXES)
+        ):
+            logout = reverse("identity:logout")
+            if has_second_factor(request):
+                verify = reverse("identity:totp_verify")
+                if request.path not in (verify, logout):
+                    return redirect(f"{verify}?next={request.path}")
+            elif totp_required(user):
+                setup = reverse("identity:totp_setup")
+                if request.path not in (setup, logout):
+                    return redirect(setup)
         return self.get_response(request)

@@ -30,6 +30,8 @@ class SignInEvent(models.Model):
         UNLINKED = "unlinked", _("Moyen de connexion retiré")
         TO_RECONCILE = "reconcile", _("Plusieurs comptes correspondent")
         MERGED = "merged", _("Fusion de comptes")
+        RESET_ASKED = "reset_asked", _("Réinitialisation du mot de passe demandée")
+        REAUTH = "reauth", _("Identité confirmée (action sensible)")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -192,6 +194,17 @@ class IdentityProvider(models.Model):
             "À n'activer que si la fédération l'exige."
         ),
     )
+    email_domains = models.TextField(
+        _("domaines de messagerie dont il répond"),
+        blank=True,
+        help_text=_(
+            "Un domaine par ligne (par exemple « univ-lyon1.fr ») : une première "
+            "connexion n'est rattachée à une personne par son adresse e-mail que si "
+            "l'adresse appartient à l'un de ces domaines (sous-domaines compris). Vide : "
+            "jamais ; la personne se connecte autrement et relie son identité depuis "
+            "MES INFORMATIONS > Connexions."
+        ),
+    )
     legacy_id_attribute = models.CharField(
         _("attribut portant un identifiant historique"),
         max_length=100,
@@ -218,6 +231,18 @@ class IdentityProvider(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def vouches_for(self, email: str) -> bool:
+        """Whether this provider is authoritative for the address's domain."""
+        domain = email.rpartition("@")[2].strip().lower()
+        return bool(domain) and any(
+            domain == d or domain.endswith("." + d)
+            for d in (
+                line.strip().lower().lstrip("@").lstrip(".")
+                for line in self.email_domains.splitlines()
+            )
+            if d
+        )
 
 
 class FederatedIdentity(models.Model):

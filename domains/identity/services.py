@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import authenticate, update_session_auth_hash
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -32,19 +32,17 @@ from .models import (
     SignInMethod,
 )
 from .saml import ExternalIdentity, SamlRefused, idp_descriptions
+from .throttling import account_for_login, client_ip
 
 MAGIC_LINK_SALT = "siimop.magic-link"
 MAGIC_LINK_VALIDITY = timedelta(minutes=15)
 
 
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
-
-
 def sign_in_unlock(*, login: str = "", ip: str | None = None, by=None) -> SignInEvent:
-    """An administrator lifts the throttling of a login or of an IP address."""
+    """An administrator lifts the throttling of a login (the person it designates, or
+    the unknown address) or of an IP address."""
     return SignInEvent.objects.create(
-        user=None,
+        user=account_for_login(login) if login else None,
         login=(login or "").strip().lower(),
         ip=ip,
         method=SignInMethod.PASSWORD,
@@ -70,6 +68,27 @@ def sign_in_event_record(
         reason=reason[:200],
         ip=client_ip(request),
         user_agent=(request.META.get("HTTP_USER_AGENT", "") if request else "")[:300],
+    )
+
+
+def password_confirm(*, request, password: str) -> bool:
+    """The signed-in person types her password again: checked through the same
+    backend as a sign-in, so it is throttled and a failure counts toward her lock."""
+    user = authenticate(
+        request, username=request.user.get_username(), password=password
+    )
+    return user is not None and user.pk == request.user.pk
+
+
+def password_reset_asked(*, email: str, request=None) -> SignInEvent:
+    """Logged for known and unknown addresses alike: the reset form's throttling
+    counts these."""
+    return sign_in_event_record(
+        kind=SignInEvent.Kind.RESET_ASKED,
+        method=SignInMethod.PASSWORD,
+        request=request,
+        user=account_for_login(email),
+        login=email,
     )
 
 

@@ -7,9 +7,11 @@ from django.contrib.auth.signals import (
 )
 from django.dispatch import receiver
 
+from .confirmation import confirmed_now
 from .models import SignInEvent, SignInMethod
 from .second_factor import SESSION_FLAG, totp_enabled
 from .services import sign_in_event_record
+from .throttling import account_for_login
 
 
 @receiver(user_logged_in, dispatch_uid="identity.signed_in")
@@ -17,6 +19,7 @@ def signed_in(sender, request, user, **kwargs):
     method = getattr(request, "sign_in_method", SignInMethod.PASSWORD)
     if request is not None and hasattr(request, "session"):
         request.session[SESSION_FLAG] = totp_enabled(user)
+        confirmed_now(request)  # a sign-in is a fresh confirmation
     sign_in_event_record(
         kind=SignInEvent.Kind.SUCCESS,
         method=method,
@@ -28,11 +31,14 @@ def signed_in(sender, request, user, **kwargs):
 
 @receiver(user_login_failed, dispatch_uid="identity.sign_in_failed")
 def sign_in_failed(sender, credentials, request=None, **kwargs):
+    # Counted against the person, whichever of her addresses was typed.
+    login = credentials.get("username") or credentials.get("email") or ""
     sign_in_event_record(
         kind=SignInEvent.Kind.FAILURE,
         method=SignInMethod.PASSWORD,
         request=request,
-        login=credentials.get("username") or credentials.get("email") or "",
+        user=account_for_login(login),
+        login=login,
         reason="identifiant ou mot de passe incorrect",
     )
 

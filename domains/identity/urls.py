@@ -20,6 +20,7 @@ urlpatterns = [
     path("lien/", views.magic_link_ask, name="magic_link_ask"),
     path("demande/", views.account_request, name="account_request"),
     path("deuxieme-facteur/", views.totp_verify, name="totp_verify"),
+    path("confirmer/", views.confirm, name="confirm"),
     path("sessions/fermer/", views.sign_out_other_sessions, name="sign_out_everywhere"),
     path("deuxieme-facteur/activer/", views.totp_setup, name="totp_setup"),
     path("lien/<str:token>/", views.magic_link_open, name="magic_link"),
@@ -34,16 +35,7 @@ urlpatterns = [
     path("methodes/lien/activer/", views.magic_link_turn_on, name="magic_link_on"),
     path("saml/acs/", views.saml_acs, name="saml_acs"),
     path("saml/metadata/", views.saml_metadata, name="saml_metadata"),
-    path(
-        "mot-de-passe/",
-        auth_views.PasswordResetView.as_view(
-            template_name="identity/password_reset.html",
-            email_template_name="identity/password_reset_email.txt",
-            subject_template_name="identity/password_reset_subject.txt",
-            success_url=reverse_lazy("identity:password_reset_done"),
-        ),
-        name="password_reset",
-    ),
+    path("mot-de-passe/", views.PasswordResetAsk.as_view(), name="password_reset"),
     path(
         "mot-de-passe/envoye/",
         auth_views.PasswordResetDoneView.as_view(

@@ -1,12 +1,15 @@
 import logging
+import time
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -21,9 +24,15 @@ from domains.cockpit.views import (
 )
 from domains.referential.selectors import search_training_sites, visible_training_sites
 
+from .confirmation import (
+    FRESH_FOR_SECONDS,
+    confirmed_now,
+    requires_recent_confirmation,
+)
 from .forms import (
     AccountRequestForm,
     ApproveForm,
+    ConfirmPasswordForm,
     MagicLinkForm,
     ReconciliationForm,
     RefuseForm,
@@ -50,6 +59,8 @@ from .services import (
     magic_link_consume,
     magic_link_enable,
     magic_link_request,
+    password_confirm,
+    password_reset_asked,
     reconciliation_dismiss,
     reconciliation_link,
     reconciliation_merge,
@@ -57,10 +68,36 @@ from .services import (
     sign_in_method_remove,
     sign_out_everywhere,
 )
-from .throttling import LINK_REQUEST, TOTP_FAILURE, is_locked
+from .throttling import LINK_REQUEST, RESET_REQUEST, TOTP_FAILURE, is_locked
 
 BACKEND = "domains.identity.backends.EmailPasswordBackend"
 logger = logging.getLogger("siimop.identity")
+
+
+class PasswordResetAsk(auth_views.PasswordResetView):
+    """ "Mot de passe oublié": throttled like magic links (per person or unknown
+    address, and per client address), the same answer whether the address is known;
+    the e-mailed link is built from SIIMOP_BASE_URL, never from the request or Sites."""
+
+    template_name = "identity/password_reset.html"
+    email_template_name = "identity/password_reset_email.txt"
+    subject_template_name = "identity/password_reset_subject.txt"
+    success_url = reverse_lazy("identity:password_reset_done")
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        if is_locked(login=email, ip=client_ip(self.request), attempts=RESET_REQUEST):
+            form.add_error(
+                None,
+                _(
+                    "Trop de demandes de réinitialisation en peu de temps : "
+                    "réessayez dans 15 minutes."
+                ),
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        password_reset_asked(email=email, request=self.request)
+        self.extra_email_context = {"base_url": settings.SIIMOP_BASE_URL}
+        return super().form_valid(form)
 
 
 @require_http_methods(["GET", "POST"])
@@ -262,6 +299,7 @@ def reconciliation_decide(request, pk: int, decision: str):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@requires_recent_confirmation
 def totp_setup(request):
     """Turn on the second factor: scan the code, type the first 6 digits it shows."""
     if totp_enabled(request.user):
@@ -302,39 +340,94 @@ def totp_setup(request):
     )
 
 
+def _second_factor_check(request, form) -> bool:
+    """The typed code against the person's devices, throttled and logged like a
+    password; on success the session is verified (and confirmed) by this device."""
+    if is_locked(
+        login=request.user.email, ip=client_ip(request), attempts=TOTP_FAILURE
+    ):
+        form.add_error(
+            "code", _("Trop de codes incorrects : réessayez dans 15 minutes.")
+        )
+        return False
+    device = match_token(request.user, form.cleaned_data["code"])
+    if device is None:
+        sign_in_event_record(
+            kind=SignInEvent.Kind.FAILURE,
+            method=SignInMethod.TOTP,
+            request=request,
+            user=request.user,
+            login=request.user.email,
+            reason="code incorrect",
+        )
+        form.add_error("code", _("Code incorrect."))
+        return False
+    otp_login(request, device)
+    confirmed_now(request)
+    return True
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def totp_verify(request):
     form = TotpForm(request.POST or None)
-    target = request.GET.get("next") or reverse("cockpit:home")
-    if not target.startswith("/") or target.startswith("//"):
-        target = reverse("cockpit:home")
-    if request.method == "POST" and form.is_valid():
-        if is_locked(
-            login=request.user.email, ip=client_ip(request), attempts=TOTP_FAILURE
-        ):
-            form.add_error(
-                "code", _("Trop de codes incorrects : réessayez dans 15 minutes.")
-            )
-        else:
-            device = match_token(request.user, form.cleaned_data["code"])
-            if device is not None:
-                otp_login(request, device)
-                return redirect(target)
-            sign_in_event_record(
-                kind=SignInEvent.Kind.FAILURE,
-                method=SignInMethod.TOTP,
-                request=request,
-                user=request.user,
-                login=request.user.email,
-                reason="code incorrect",
-            )
-            form.add_error("code", _("Code incorrect."))
+    target = _safe_next(request.GET.get("next", ""))
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _second_factor_check(request, form)
+    ):
+        return redirect(target)
     return render(request, "identity/totp_verify.html", {"form": form})
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def confirm(request):
+    """Confirm who you are before a sensitive change: the second-factor code when the
+    account has one, else the password; an account with neither signs in again."""
+    target = _safe_next(request.GET.get("next", ""), reverse("cockpit:connections"))
+    if totp_enabled(request.user):
+        way, form = "code", TotpForm(request.POST or None)
+    elif request.user.has_usable_password():
+        way, form = "password", ConfirmPasswordForm(request.POST or None)
+    else:
+        way, form = "sign_in", None
+    if request.method == "POST" and form is not None and form.is_valid():
+        if way == "code":
+            confirmed = _second_factor_check(request, form)
+        else:
+            confirmed = password_confirm(
+                request=request, password=form.cleaned_data["password"]
+            )
+            if not confirmed:
+                form.add_error(
+                    "password",
+                    _(
+                        "Mot de passe incorrect (ou connexion par mot de passe "
+                        "suspendue après trop d'échecs : réessayez dans 15 minutes)."
+                    ),
+                )
+        if confirmed:
+            confirmed_now(request)
+            sign_in_event_record(
+                kind=SignInEvent.Kind.REAUTH,
+                method=SignInMethod.TOTP if way == "code" else SignInMethod.PASSWORD,
+                request=request,
+                user=request.user,
+                login=request.user.email,
+            )
+            return redirect(target)
+    return render(
+        request,
+        "identity/confirm.html",
+        {"form": form, "way": way, "minutes": FRESH_FOR_SECONDS // 60},
+    )
+
+
+@login_required
 @require_http_methods(["POST"])
+@requires_recent_confirmation
 def sign_out_other_sessions(request):
     sign_out_everywhere(user=request.user, request=request)
     messages.success(request, _("Vos autres sessions sont fermées."))
@@ -349,10 +442,10 @@ LINKING = "siimop_sso_linking"
 LAST_IDP_COOKIE = "siimop_idp"
 
 
-def _safe_next(value: str) -> str:
-    if value and value.startswith("/") and not value.startswith("//"):
+def _safe_next(value: str, default: str = "") -> str:
+    if value and value.startswith("/") and not value.startswith(("//", "/\\")):
         return value
-    return reverse("cockpit:home")
+    return default or reverse("cockpit:home")
 
 
 def university_choose(request):
@@ -433,7 +526,12 @@ def saml_acs(request):
         # One response per request: a replay finds nothing outstanding.
         outstanding.pop(identity.in_response_to, None)
         request.session[OUTSTANDING] = outstanding
-        if request.user.is_authenticated and request.session.pop(LINKING, False):
+        linking_since = request.session.pop(LINKING, None)
+        if (
+            request.user.is_authenticated
+            and isinstance(linking_since, int)
+            and time.time() - linking_since < FRESH_FOR_SECONDS
+        ):
             return _attach(request, identity)
         outcome, user = federated_sign_in(
             identity=identity, legacy_system=idp.legacy_id_system, request=request
@@ -473,9 +571,11 @@ def _attach(request, identity):
 
 
 @login_required
+@requires_recent_confirmation
 def university_link(request):
-    """From "Connexions": the next university sign-in links rather than signs in."""
-    request.session[LINKING] = True
+    """From "Connexions": the next university sign-in (within 10 minutes) links rather
+    than signs in."""
+    request.session[LINKING] = int(time.time())
     return redirect(
         reverse("identity:university_choose")
         + "?next="
@@ -485,6 +585,7 @@ def university_link(request):
 
 @login_required
 @require_http_methods(["POST"])
+@requires_recent_confirmation
 def sign_in_method_unlink(request):
     try:
         sign_in_method_remove(
@@ -504,6 +605,7 @@ def sign_in_method_unlink(request):
 
 @login_required
 @require_http_methods(["POST"])
+@requires_recent_confirmation
 def magic_link_turn_on(request):
     magic_link_enable(user=request.user, request=request)
     messages.success(request, _("La connexion par lien e-mail est réactivée."))
