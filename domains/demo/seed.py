@@ -26,7 +26,7 @@ from domains.demo.accreditation import AccreditationBuilder
 from domains.demo.matching import MatchingBuilder
 from domains.demo.residents import ResidentsBuilder
 from domains.identity import dev_idp
-from domains.identity.models import AccountRequest
+from domains.identity.models import AccountRequest, IdentityProvider
 from domains.identity.saml import ExternalIdentity
 from domains.identity.services import federated_sign_in
 from domains.people.models import Civility, EmailAddress, Function, Person, User
@@ -811,10 +811,17 @@ class DemoBuilder:
         """The local test university (dev only), and a duplicate for the UNESS admin:
         the same doctor recovered twice, whose university sign-in matched both."""
         if settings.SAML_DEV_IDP:
-            idp = dev_idp.register()
-            idp.legacy_id_attribute, idp.legacy_id_system = "imotepId", "imotep"
-            idp.save()
-        issuer = dev_idp.entity_id() if settings.SAML_DEV_IDP else DEMO_ISSUER
+            provider = dev_idp.register()
+            provider.legacy_id_attribute = "imotepId"
+            provider.legacy_id_system = "imotep"
+            provider.save()
+        else:
+            provider = IdentityProvider(
+                entity_id=DEMO_ISSUER,
+                email_domains=dev_idp.EMAIL_DOMAINS,
+                legacy_id_system="imotep",
+            )
+        issuer = provider.entity_id
         first = person_create(
             civility=Civility.MRS,
             first_name="Hélène",
@@ -844,6 +851,6 @@ class DemoBuilder:
                 came_from="",
                 in_response_to="",
             ),
-            legacy_system="imotep",
+            provider=provider,
         )
         self.counts["connexions à rapprocher"] = 1

@@ -39,6 +39,7 @@ class IdentityProviderForm(forms.ModelForm):
             "metadata_url",
             "is_active",
             "allow_unsolicited",
+            "email_domains",
             "legacy_id_attribute",
             "legacy_id_system",
         ]
@@ -66,7 +67,13 @@ class IdentityProviderForm(forms.ModelForm):
 @admin.register(IdentityProvider)
 class IdentityProviderAdmin(SimpleHistoryAdmin):
     form = IdentityProviderForm
-    list_display = ["name", "entity_id", "is_active", "allow_unsolicited"]
+    list_display = [
+        "name",
+        "entity_id",
+        "email_domains",
+        "is_active",
+        "allow_unsolicited",
+    ]
     list_filter = ["is_active"]
     search_fields = ["name", "entity_id"]
 

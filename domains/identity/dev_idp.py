@@ -93,9 +93,17 @@ def metadata() -> str:
     return create_metadata_string(None, config=config(), valid=None).decode()
 
 
+# The test university vouches for one university's addresses, as a real one would:
+# asserting a demo account's address (…@demo.siimop.fr) binds nobody.
+EMAIL_DOMAINS = "univ-lyon1.fr"
+
+
 def register() -> IdentityProvider:
     """Declare this IdP to the SP (idempotent: the base URL or key may have changed)."""
     (idp,) = identity_providers_load(metadata_xml=metadata())
+    if not idp.email_domains:
+        idp.email_domains = EMAIL_DOMAINS
+        idp.save(update_fields=["email_domains"])
     return idp
 
 

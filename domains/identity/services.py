@@ -426,20 +426,27 @@ def saml_assertion_consume(*, identity: ExternalIdentity) -> None:
         )
 
 
-def _candidates(identity: ExternalIdentity, legacy_system: str) -> list[Person]:
-    found = {p.pk: p for p in persons_for_verified_emails(identity.emails)}
-    if identity.legacy_id and legacy_system:
+def _candidates(identity: ExternalIdentity, provider: IdentityProvider) -> list[Person]:
+    # An address binds only where this provider is authoritative for its domain: any
+    # university could otherwise assert the ARS agent's address and be her.
+    emails = [e for e in identity.emails if provider.vouches_for(e)]
+    found = {p.pk: p for p in persons_for_verified_emails(emails)}
+    if identity.legacy_id and provider.legacy_id_system:
         found |= {
-            p.pk: p for p in persons_for_legacy_id(legacy_system, identity.legacy_id)
+            p.pk: p
+            for p in persons_for_legacy_id(
+                provider.legacy_id_system, identity.legacy_id
+            )
         }
     return list(found.values())
 
 
 @transaction.atomic
 def federated_sign_in(
-    *, identity: ExternalIdentity, legacy_system: str = "", request=None
+    *, identity: ExternalIdentity, provider: IdentityProvider, request=None
 ) -> tuple[str, User | None]:
-    """Who a federated identity signs in: the linked person, else the only one it matches.
+    """Who a federated identity signs in: the linked person, else the only one it matches
+    (by an address of a domain the provider vouches for, or by legacy identifier).
 
     Matching nobody or several persons links nothing: several make a case for the UNESS
     admins to reconcile. Never creates a person.
@@ -455,7 +462,7 @@ def federated_sign_in(
         link.last_used_at = timezone.now()
         link.save(update_fields=["last_used_at"])
         return SsoOutcome.SIGNED_IN, _active(link.person.user, identity)
-    candidates = _candidates(identity, legacy_system)
+    candidates = _candidates(identity, provider)
     if not candidates:
         sign_in_event_record(
             kind=SignInEvent.Kind.NO_ACCOUNT,

@@ -534,7 +534,7 @@ def saml_acs(request):
         ):
             return _attach(request, identity)
         outcome, user = federated_sign_in(
-            identity=identity, legacy_system=idp.legacy_id_system, request=request
+            identity=identity, provider=idp, request=request
         )
     except SamlRefused as error:
         return _sso_error(request, error)

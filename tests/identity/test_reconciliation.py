@@ -3,7 +3,12 @@
 import pytest
 from django.utils import timezone
 
-from domains.identity.models import FederatedIdentity, ReconciliationCase, SignInEvent
+from domains.identity.models import (
+    FederatedIdentity,
+    IdentityProvider,
+    ReconciliationCase,
+    SignInEvent,
+)
 from domains.identity.saml import ExternalIdentity
 from domains.identity.services import federated_sign_in
 from domains.people.models import Person, PersonMerge
@@ -13,6 +18,13 @@ from tests.factories.people import make_person, make_user_with_role
 
 pytestmark = pytest.mark.django_db
 LIST = "/cockpit/rapprochements/"
+
+
+PROVIDER = IdentityProvider(
+    entity_id="https://idp.univ-lyon1.fr/idp/shibboleth",
+    email_domains="univ-lyon1.fr",
+    legacy_id_system="imotep",
+)
 
 
 def identity(**overrides) -> ExternalIdentity:
@@ -43,7 +55,7 @@ def case():
         last_name="Garnier",
         imotep_id="IMO-77",
     )
-    outcome, user = federated_sign_in(identity=identity(), legacy_system="imotep")
+    outcome, user = federated_sign_in(identity=identity(), provider=PROVIDER)
     assert (outcome, user) == ("to_reconcile", None)
     found = ReconciliationCase.objects.get()
     return found, first, second
@@ -57,7 +69,7 @@ def uness(client):
 
 
 def test_a_second_attempt_counts_on_the_same_case(case):
-    federated_sign_in(identity=identity(assertion_id="other"), legacy_system="imotep")
+    federated_sign_in(identity=identity(assertion_id="other"), provider=PROVIDER)
     found, *_ = case
     found.refresh_from_db()
     assert ReconciliationCase.objects.count() == 1 and found.attempts == 2
@@ -85,7 +97,7 @@ def test_uness_admins_see_the_case_and_merge(client, uness, case):
     assert SignInEvent.objects.filter(kind="merged", user=first.user).exists()
     # Her next university sign-in goes straight in.
     outcome, user = federated_sign_in(
-        identity=identity(assertion_id="next"), legacy_system="imotep"
+        identity=identity(assertion_id="next"), provider=PROVIDER
     )
     assert (outcome, user) == ("signed_in", first.user)
 
