@@ -23,6 +23,7 @@ from domains.cockpit.views import (
     save_form,
     screen_url,
 )
+from domains.identity.throttling import client_ip
 from domains.people.roles import Role
 from domains.people.selectors import (
     active_functions,
@@ -74,7 +75,7 @@ def _throttled(request) -> bool:
     """Signed-out visitors: a few requests per hour and address."""
     if request.user.is_authenticated:
         return False
-    key = f"assistance:anonymous:{request.META.get('REMOTE_ADDR', '')}"
+    key = f"assistance:anonymous:{client_ip(request) or ''}"
     count = cache.get(key, 0)
     if count >= ANONYMOUS_PER_HOUR:
         return True
