@@ -4,13 +4,12 @@ that e-mailed replies are threaded into it (see `poll_mailbox`)."""
 from email.utils import make_msgid
 from unittest.mock import patch
 
-from django.conf import settings
 from django.core.mail import EmailMessage
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from helpdesk.email import process_email
 from helpdesk.models import FollowUp, Queue, Ticket
 
+from domains.cockpit.links import absolute_url
 from helpdesk import email as helpdesk_email
 
 from .services import mailed_tickets_complete, subject_tag
@@ -31,9 +30,7 @@ def _send(ticket: Ticket, subject: str, body: str, message_id: str = "") -> None
 
 
 def _my_request_url(ticket: Ticket) -> str:
-    return settings.WAGTAILADMIN_BASE_URL + reverse(
-        "assistance:request", args=[ticket.pk]
-    )
+    return absolute_url("assistance:request", ticket.pk)
 
 
 def send_acknowledgement(ticket_id: int) -> None:

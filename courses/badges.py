@@ -7,8 +7,7 @@ from __future__ import annotations
 import hashlib
 from xml.sax.saxutils import escape
 
-from django.conf import settings
-from django.urls import reverse
+from domains.cockpit.links import absolute_url
 
 from .models import BadgeAward, CoursePage
 
@@ -16,7 +15,7 @@ CONTEXT = "https://w3id.org/openbadges/v2"
 
 
 def _url(name: str, *args) -> str:
-    return settings.WAGTAILADMIN_BASE_URL + reverse(f"courses:{name}", args=args)
+    return absolute_url(f"courses:{name}", *args)
 
 
 def issuer() -> dict:
@@ -25,7 +24,7 @@ def issuer() -> dict:
         "type": "Issuer",
         "id": _url("issuer"),
         "name": "UNESS — SIIMOP",
-        "url": settings.WAGTAILADMIN_BASE_URL + "/",
+        "url": absolute_url("/"),
         "email": "assistance@uness.fr",
         "revocationList": _url("revocations"),
     }
@@ -40,7 +39,7 @@ def badge_class(course: CoursePage) -> dict:
         "description": course.badge_description or course.summary,
         "image": _url("badge_image", course.pk),
         "criteria": {
-            "id": settings.WAGTAILADMIN_BASE_URL + course.url,
+            "id": absolute_url(course),
             "narrative": "Voir toutes les leçons et réussir chaque quiz de la formation.",
         },
         "issuer": _url("issuer"),

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.utils import timezone
+
+from domains.cockpit.links import absolute_url
 
 from .calendar import event
 from .models import RegistrationStatus, SessionRegistration, TrainingSession
@@ -23,7 +24,7 @@ SUBJECTS = {
 
 def session_ics(session: TrainingSession, *, with_link: bool) -> str:
     course = session.course
-    page = settings.WAGTAILADMIN_BASE_URL + course.url
+    page = absolute_url(course)
     description = course.summary
     if with_link and session.video_link:
         description += f"\nVisioconférence : {session.video_link}"
@@ -49,7 +50,7 @@ def _message(registration: SessionRegistration, kind: str) -> EmailMessage | Non
             "kind": kind,
             "registration": registration,
             "session": session,
-            "course_url": settings.WAGTAILADMIN_BASE_URL + session.course.url,
+            "course_url": absolute_url(session.course),
             "registered": registration.status == RegistrationStatus.REGISTERED,
         },
     )

@@ -4,17 +4,16 @@ honoured, a delivery log and progress the admin shows)."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
+from domains.cockpit.links import absolute_url
 from domains.cockpit.mailer import deliver, delivery_log
 from domains.people.models import EmailAddress, Function
 from domains.people.roles import Role
@@ -119,9 +118,7 @@ def unsubscribe_token(email: str, mailing_list: MailingList) -> str:
 
 
 def unsubscribe_url(email: str, mailing_list: MailingList) -> str:
-    return settings.WAGTAILADMIN_BASE_URL + reverse(
-        "unsubscribe", args=[unsubscribe_token(email, mailing_list)]
-    )
+    return absolute_url("unsubscribe", unsubscribe_token(email, mailing_list))
 
 
 def read_token(token: str) -> tuple[str, MailingList]:
@@ -158,7 +155,7 @@ def mailing_send(mailing: Mailing) -> Mailing:
             total=len(found), status=Mailing.Status.SENDING
         )
     page = mailing.page.specific
-    link = settings.WAGTAILADMIN_BASE_URL + page.url
+    link = absolute_url(page)
 
     def message_for(delivery: Delivery) -> EmailMessage:
         mailing_list = delivery.mailing_list

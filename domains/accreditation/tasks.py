@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.mail import EmailMessage
-from django.urls import reverse
 from django.utils import timezone
 
+from domains.cockpit.links import absolute_url
 from domains.cockpit.mailer import deliver, delivery_log
 from domains.people.models import EmailAddress, Function
 from domains.people.roles import Role
@@ -18,7 +17,7 @@ from .selectors import campaign_recipients
 
 
 def _link(name: str, *args) -> str:
-    return settings.WAGTAILADMIN_BASE_URL + reverse(f"cockpit:{name}", args=args)
+    return absolute_url(f"cockpit:{name}", *args)
 
 
 def send_mailing(mailing_id: int) -> CampaignMailing:

@@ -1,11 +1,10 @@
 """E-mails of sign-in and onboarding, sent by the django-q2 worker."""
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
+from domains.cockpit.links import absolute_url
 from domains.people.roles import Role
 
 from .models import AccountRequest, ConsumedAssertion, MagicLink
@@ -16,9 +15,7 @@ def _send_link(link_id: int, template: str, subject: str, **context) -> None:
     link = MagicLink.objects.select_related("user__person").filter(pk=link_id).first()
     if link is None or link.used_at is not None:
         return
-    url = settings.WAGTAILADMIN_BASE_URL + reverse(
-        "identity:magic_link", args=[magic_link_token(link)]
-    )
+    url = absolute_url("identity:magic_link", magic_link_token(link))
     context |= {
         "person": getattr(link.user, "person", None),
         "link": url,
@@ -43,7 +40,7 @@ def send_account_approved(link_id: int) -> None:
         link_id,
         "identity/account_approved_email.txt",
         "SIIMOP — votre compte est ouvert",
-        login_url=settings.WAGTAILADMIN_BASE_URL + reverse("identity:magic_link_ask"),
+        login_url=absolute_url("identity:magic_link_ask"),
     )
 
 

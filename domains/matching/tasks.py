@@ -1,12 +1,11 @@
 """django-q2 entry points of the matching domain: take ids, load, call a service or
 send the e-mails."""
 
-from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
+from domains.cockpit.links import absolute_url
 from domains.people.models import Function
 from domains.people.selectors import active_on
 
@@ -20,7 +19,7 @@ def compute(run_id: int) -> None:
 
 
 def _link(name: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL + reverse(f"cockpit:{name}")
+    return absolute_url(f"cockpit:{name}")
 
 
 def _supervisor_addresses(site_ids) -> dict[int, set[str]]:

@@ -2,10 +2,10 @@
 
 import logging
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.urls import reverse
+
+from domains.cockpit.links import absolute_url
 
 from .models import EmailAddress
 from .services import email_verification_token, permissions_sync_all
@@ -27,9 +27,7 @@ def send_email_verification(address_id: int) -> None:
     )
     if address is None or address.is_verified:
         return
-    link = settings.WAGTAILADMIN_BASE_URL + reverse(
-        "cockpit:email_verify", args=[email_verification_token(address)]
-    )
+    link = absolute_url("cockpit:email_verify", email_verification_token(address))
     context = {"person": address.person, "address": address, "link": link}
     send_mail(
         subject="SIIMOP — vérifiez votre adresse e-mail",

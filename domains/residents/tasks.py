@@ -1,9 +1,9 @@
 """E-mails of the residents domain, sent by the django-q2 worker."""
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.urls import reverse
+
+from domains.cockpit.links import absolute_url
 
 from .models import SpecialSituation
 
@@ -24,7 +24,7 @@ def send_situation_decision(situation_id: int) -> None:
             {
                 "situation": situation,
                 "person": person,
-                "link": settings.WAGTAILADMIN_BASE_URL + reverse("cockpit:my_path"),
+                "link": absolute_url("cockpit:my_path"),
             },
         ),
         from_email=None,
