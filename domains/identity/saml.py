@@ -121,7 +121,7 @@ def key_pair(name: str, common_name: str) -> tuple[str, str]:
 
 
 def base_url() -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    return settings.SIIMOP_BASE_URL.rstrip("/")
 
 
 def sp_entity_id() -> str:

@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def test_university_sign_in_lands_on_the_cockpit(
     live_server, page, screenshot, settings
 ):
-    settings.WAGTAILADMIN_BASE_URL = live_server.url  # the SP's and IdP's addresses
+    settings.SIIMOP_BASE_URL = live_server.url  # the SP's and IdP's addresses
     dev_idp.register()
     person = make_person(
         email="marie.laurent@univ-lyon1.fr",
