@@ -130,6 +130,13 @@ _MANAGE_RESIDENTS = [
     "residents.change_specialsituation",
 ]
 
+# Official documents (certificates, attestations) carry a verification code that
+# /verifier/ confirms: issuing one is attesting for the faculty, not reading a path. The
+# faculty registry issues them for the residents of its subdivision and a resident her
+# own (Mon parcours); every other role, national ones included, only reads the path, and
+# superuser status adds nothing (residents/permissions.py reads this table alone).
+_ISSUE_DOCUMENTS = ["residents.issue_document"]
+
 # Recovering legacy files: the ARS for her region, UNESS admins for all.
 _IMPORT = [
     "imports.view_importrun",
@@ -237,6 +244,7 @@ ROLE_MODEL_PERMISSIONS: dict[str, list[str]] = {
         *_READ_REFERENTIAL,
         *_MANAGE_PEOPLE,
         *_MANAGE_RESIDENTS,
+        *_ISSUE_DOCUMENTS,
         *_READ_MATCHING,
         "matching.change_candidacy",  # reminders to the residents of its subdivision
         *_READ_ACCREDITATION,
@@ -273,6 +281,7 @@ ROLE_MODEL_PERMISSIONS: dict[str, list[str]] = {
     Role.RESIDENT: [
         "residents.view_resident",
         "residents.add_specialsituation",
+        *_ISSUE_DOCUMENTS,  # her own: her perimeter is herself
         "matching.add_wish",
     ],
     Role.RESIDENT_REPRESENTATIVE: [*_READ_REFERENTIAL, *_ADVISE_ACCREDITATION],

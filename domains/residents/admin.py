@@ -12,7 +12,7 @@ class InterChuQuotaAdmin(SimpleHistoryAdmin):
 
 @admin.register(IssuedDocument)
 class IssuedDocumentAdmin(admin.ModelAdmin):
-    list_display = ["issued_at", "kind", "code", "summary"]
+    list_display = ["issued_at", "kind", "code", "summary", "issued_by"]
     search_fields = ["code", "summary"]
     readonly_fields = [f.name for f in IssuedDocument._meta.fields]
 

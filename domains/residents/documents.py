@@ -8,16 +8,18 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from domains.cockpit.pdf import OfficialDocument
 from domains.cockpit.pdf import latin1 as _latin1
+from domains.people.models import User
 
 from . import rules
 from .models import DocumentKind, IssuedDocument, Resident, Validation
+from .permissions import document_issue_refusal
 from .selectors import placement_facts, resident_path
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud, typed back
@@ -149,8 +151,19 @@ def _build(kind: str, resident: Resident, code: str) -> tuple[bytes, str]:
 
 
 @transaction.atomic
-def document_issue(*, resident: Resident, kind: str) -> tuple[bytes, IssuedDocument]:
-    """Generate the PDF and register it; refused (ValidationError) when rules are not met."""
+def document_issue(
+    *, resident: Resident, kind: str, by: User
+) -> tuple[bytes, IssuedDocument]:
+    """Generate the PDF and register it.
+
+    Refused with PermissionDenied to anyone but who may issue it (permissions.py), and
+    with ValidationError when the path does not allow this document.
+    """
+    refusal = document_issue_refusal(by, resident)
+    if refusal:
+        raise PermissionDenied(refusal)
+    if kind not in DocumentKind.values:
+        raise ValidationError(f"Document inconnu : {kind}.")
     code = _new_code()
     content, summary = _build(kind, resident, code)
     document = IssuedDocument.objects.create(
@@ -159,5 +172,6 @@ def document_issue(*, resident: Resident, kind: str) -> tuple[bytes, IssuedDocum
         code=code,
         summary=f"{summary} — {resident.person.full_name}",
         sha256=hashlib.sha256(content).hexdigest(),
+        issued_by=by,
     )
     return content, document

@@ -447,11 +447,20 @@ class IssuedDocument(models.Model):
     summary = models.CharField(_("objet"), max_length=300)
     sha256 = models.CharField(max_length=64)
     issued_at = models.DateTimeField(_("délivré le"), auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("délivré par"),
+    )
 
     class Meta:
         verbose_name = _("document délivré")
         verbose_name_plural = _("documents délivrés")
         ordering = ["-issued_at"]
+        # Issuing is not viewing: who may, on whom, is in residents/permissions.py.
+        permissions = [("issue_document", _("Délivrer les documents officiels"))]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.code}"

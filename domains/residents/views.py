@@ -36,6 +36,7 @@ from .models import (
     Resident,
     SituationStatus,
 )
+from .permissions import document_issue_refusal, may_issue_documents
 from .selectors import resident_path, visible_residents
 from .services import (
     mass_operation_undo,
@@ -51,6 +52,7 @@ def resident_context(request, resident) -> dict:
     return {
         "path": resident_path(resident),
         "document_kinds": DocumentKind.choices,
+        "may_issue_documents": may_issue_documents(request.user, resident),
         "record_form": SituationRecordForm() if may_record else None,
     }
 
@@ -172,17 +174,24 @@ def my_path(request):
             "path": resident_path(resident),
             "form": form,
             "document_kinds": DocumentKind.choices,
+            "may_issue_documents": may_issue_documents(request.user, resident),
         },
     )
 
 
 @login_required
 def document_download(request, pk: int, kind: str):
+    """Issue an official document: seeing the resident's path is not enough."""
     resident = get_record(request, get_screen("internes"), pk, "view")
     if kind not in DocumentKind.values:
         raise Http404
+    refusal = document_issue_refusal(request.user, resident)
+    if refusal:
+        raise PermissionDenied(refusal)
     try:
-        content, document = document_issue(resident=resident, kind=kind)
+        content, document = document_issue(
+            resident=resident, kind=kind, by=request.user
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         back = request.META.get("HTTP_REFERER", "")
