@@ -7,12 +7,11 @@ who it was issued to, what and when, and nothing more.
 import hashlib
 import secrets
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
+from domains.cockpit.links import absolute_url
 from domains.cockpit.pdf import OfficialDocument
 from domains.cockpit.pdf import latin1 as _latin1
 from domains.people.models import User
@@ -41,9 +40,7 @@ class _Document(OfficialDocument):
     def footer(self):
         self.set_y(-20)
         self.set_font("helvetica", "", 8)
-        url = settings.WAGTAILADMIN_BASE_URL + reverse(
-            "verify_document", args=[self.code]
-        )
+        url = absolute_url("verify_document", self.code)
         self.multi_cell(
             0,
             4,
