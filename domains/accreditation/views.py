@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from domains.cockpit.export import plain, xlsx_response
+from domains.cockpit.export import xlsx_response
 from domains.cockpit.views import (
     errors_text,
     get_record,
@@ -136,7 +136,7 @@ def mailing_log(request, pk: int):
         str(_("Remises")),
         [_("Adresse"), _("En tant que"), _("Envoyé le"), _("Revenu le"), _("Erreur")],
         (
-            [plain(v) for v in (d.email, d.roles, d.sent_at, d.bounced_at, d.error)]
+            [d.email, d.roles, d.sent_at, d.bounced_at, d.error]
             for d in mailing.deliveries.order_by("email").iterator()
         ),
     )
