@@ -1,9 +1,12 @@
+import posixpath
+
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import include, path, re_path
+from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -31,6 +34,18 @@ def _to_password_reset(request, rest=""):
     return redirect("identity:password_reset")
 
 
+def _public_media(request, path: str):
+    """Uploads are private (CVs, accreditation pieces, justifications, imports, support
+    attachments): each is served only by the view that checks who asks. Only the public
+    site's images are fetched by address, here in every settings module (nginx may
+    serve the same folders in front); Wagtail documents go through Wagtail's own view.
+    The path is normalised first: `images/../accreditation/…` is not an image."""
+    path = posixpath.normpath(path).lstrip("/")
+    if path.partition("/")[0] not in settings.PUBLIC_MEDIA_FOLDERS:
+        raise Http404
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
 urlpatterns = [
     path("admin/login/", _to_sign_in("/admin/")),
     re_path(r"^admin/password_reset/(?P<rest>.*)$", _to_password_reset),
@@ -55,7 +70,8 @@ if settings.ANYMAIL.get("WEBHOOK_SECRET"):
     urlpatterns += [path("anymail/", include("anymail.urls"))]
 if settings.SAML_DEV_IDP:
     urlpatterns += [path("dev-idp/", include(("domains.identity.dev_idp", "dev_idp")))]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+urlpatterns += [
+    re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.+)$", _public_media)
+]
 # Wagtail serves every remaining path from its page tree: keep it last.
 urlpatterns += [path("", include(wagtail_urls))]

@@ -159,6 +159,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "identity:login"
+# The reverse proxies (nginx, a load balancer) whose X-Forwarded-For is believed: the
+# client address is the right-most hop not in this list (IP addresses or networks,
+# comma-separated). Empty: REMOTE_ADDR is the client (no proxy in front).
+SIIMOP_TRUSTED_PROXIES = [
+    p.strip()
+    for p in os.environ.get("SIIMOP_TRUSTED_PROXIES", "").split(",")
+    if p.strip()
+]
 OTP_TOTP_ISSUER = "SIIMOP"
 LOGIN_REDIRECT_URL = "cockpit:home"
 LOGOUT_REDIRECT_URL = "identity:login"
@@ -180,6 +188,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "static_collected"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
+# The only uploads anyone may fetch by address: the public site's images (Wagtail).
+PUBLIC_MEDIA_FOLDERS = ("original_images", "images")
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -187,8 +197,22 @@ STORAGES = {
 }
 
 WAGTAIL_SITE_NAME = "SIIMOP"
-WAGTAILADMIN_BASE_URL = os.environ.get("SIIMOP_BASE_URL", "http://127.0.0.1:8000")
+# The platform's public address: every link in every e-mail, the SAML metadata and
+# Wagtail's own notifications are built from it, never from the request's Host header
+# or the Sites framework.
+SIIMOP_BASE_URL = os.environ.get("SIIMOP_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+WAGTAILADMIN_BASE_URL = SIIMOP_BASE_URL
+# One sign-in policy: the Wagtail admin signs in, resets and changes passwords through
+# /compte/ (throttling, sign-in log, second factor, confirmation), never its own forms.
+WAGTAILADMIN_LOGIN_URL = "identity:login"
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+# django-helpdesk's own links take their scheme from here (not from SIIMOP_BASE_URL).
+HELPDESK_USE_HTTPS_IN_EMAIL_LINK = SIIMOP_BASE_URL.startswith("https://")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Documents always through Wagtail's view, which checks their privacy (with remote
+# storage Wagtail would otherwise redirect to the file's own address).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "xlsx", "ods"]
 
 # django-q2: the ORM broker needs nothing but the database; Redis is optional.
