@@ -25,8 +25,29 @@ class CockpitConfig(AppConfig):
             dispatch_uid="cockpit.site_domain",
         )
 
+        _wagtail_exports_neutralised()
+
         registry.register_menu(
             MenuEntry(section="ACCUEIL", label="Accueil", url_name="home", order=0)
         )
         # Each domain declares its screens, menu entries and cards in screens.py.
         autodiscover_modules("screens")
+
+
+def _wagtail_exports_neutralised() -> None:
+    """The Wagtail admin's list and report exports are Wagtail's own writer: its XLSX
+    keeps formulas as text, but its CSV wrote `=…` names as they are. Its one cell hook
+    goes through our neutralisation, so no download of the project writes a formula."""
+    from wagtail.admin.views.mixins import SpreadsheetExportMixin
+
+    from .export import neutralise
+
+    original = SpreadsheetExportMixin.preprocess_field_value
+    if getattr(original, "neutralised", False):
+        return
+
+    def preprocess_field_value(self, field, value, export_format):
+        return neutralise(original(self, field, value, export_format))
+
+    preprocess_field_value.neutralised = True
+    SpreadsheetExportMixin.preprocess_field_value = preprocess_field_value

@@ -76,6 +76,18 @@ def test_specialties_export_to_csv_with_official_codes(client, uness_admin):
     assert any(row[0] == "DES-MGE" for row in rows)
 
 
+def test_wagtail_csv_exports_write_no_formula(client, uness_admin):
+    from domains.referential.models import Region
+
+    Region.objects.filter(code="84").update(name='=HYPERLINK("http://x","y")')
+    login_verified(client, uness_admin)
+    response = client.get("/admin/regions/", {"export": "csv"})
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
+    cells = [cell for row in csv.reader(io.StringIO(content)) for cell in row]
+    assert '\'=HYPERLINK("http://x","y")' in cells
+    assert not any(cell.startswith(("=", "+", "@")) for cell in cells)
+
+
 def test_regions_export_to_xlsx(client, uness_admin):
     from openpyxl import load_workbook
 
