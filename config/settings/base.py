@@ -3,8 +3,10 @@
 import os
 import warnings
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -87,6 +89,7 @@ ASSISTANCE_MAILBOX = {
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.csp.SiimopCSPMiddleware",  # Content-Security-Policy (django-csp)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -119,6 +122,7 @@ TEMPLATES = [
                 "config.context_processors.site_config",
                 "domains.people.context_processors.current_person",
                 "domains.cockpit.context_processors.cockpit",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -214,6 +218,72 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 # storage Wagtail would otherwise redirect to the file's own address).
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "xlsx", "ods"]
+
+
+# Content-Security-Policy (django-csp), on in every environment so that the browser
+# tests see it. Our pages (cockpit, public site, courses, UNESS Assistance) run no
+# inline code: scripts and styles are files of ours or DSFR's (static/siimop/ holds
+# what used to be inline: confirmations, auto-submits, bars' widths, polling). A
+# script or <style> that had to stay inline would carry nonce="{{ request.csp_nonce }}"
+# (the nonce is in the header only on a page that uses it; none does today).
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        # DSFR's stylesheet draws some of its icons as data: SVGs; uploads may be
+        # served from their storage's own address (S3 in production).
+        "img-src": [SELF, "data:", *filter(None, [_origin(MEDIA_URL)])],
+        # Videos in content pages (Wagtail embeds) play in their provider's frame;
+        # SIIMOP_CSP_FRAME_SRC adds origins, comma-separated (a PeerTube instance).
+        "frame-src": [
+            SELF,
+            "https://www.youtube.com",
+            "https://www.youtube-nocookie.com",
+            "https://player.vimeo.com",
+            "https://www.dailymotion.com",
+            "https://geo.dailymotion.com",
+            *filter(None, os.environ.get("SIIMOP_CSP_FRAME_SRC", "").split(",")),
+        ],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        # Our forms post to ourselves only: the SAML sign-in leaves for the identity
+        # provider by a link and a redirect (HTTP-Redirect binding), never a form; the
+        # IdP's POST back comes from its own page (its policy, not ours), and our relay
+        # page (saml_post.html) posts to our ACS. The dev IdP, which stands for another
+        # site, posts to the ACS at SIIMOP_BASE_URL: allowed even when the browser
+        # reached this server under another name.
+        "form-action": [SELF, *filter(None, [_origin(SIIMOP_BASE_URL)])],
+        "frame-ancestors": [NONE],
+    },
+}
+# The Wagtail admin and the Django admin are not ours: Wagtail's date widgets and
+# inline panels are inline scripts, both admins write style attributes (and Django's
+# change list a <style> block), so they get 'unsafe-inline' scripts and styles (no
+# nonce: it would switch 'unsafe-inline' off), blob: images (upload previews),
+# Wagtail's avatars (Gravatar) and its new-release check, and may frame themselves
+# (Wagtail's preview panel). Everything else of the policy still holds there
+# (config.csp.SiimopCSPMiddleware applies this replacement; the page previews framed
+# by the panel keep our own policy).
+SIIMOP_CSP_ADMIN = {
+    "PREFIXES": ["/admin/", "/django-admin/"],
+    "REPLACE": {
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [
+            *CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"],
+            "blob:",
+            "www.gravatar.com",  # Wagtail asks for //www.gravatar.com/avatar/…
+        ],
+        "connect-src": [SELF, "https://releases.wagtail.org"],
+        "frame-ancestors": [SELF],
+    },
+}
 
 # django-q2: the ORM broker needs nothing but the database; Redis is optional.
 Q_CLUSTER = {
