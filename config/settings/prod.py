@@ -1,4 +1,5 @@
 import os
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -17,10 +18,33 @@ STORAGES = {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# The host it answers to: the platform's public address (SIIMOP_BASE_URL), unless
+# DJANGO_ALLOWED_HOSTS lists them (comma-separated).
+ALLOWED_HOSTS = ALLOWED_HOSTS or [urlsplit(SIIMOP_BASE_URL).hostname]  # noqa: F405
+
+
+def _on_unless_off(name: str) -> bool:
+    return os.environ.get(name, "1").strip().lower() not in {"0", "false", "no", "off"}
+
+
+# HTTPS only. The proxy in front (nginx) terminates TLS and must send
+# "X-Forwarded-Proto: https"; the environment can relax what follows:
+#   SIIMOP_SSL_REDIRECT=0              the proxy already redirects http:// to https://
+#   SIIMOP_HSTS_SECONDS=<n>            HSTS lifetime (default one year; 0: no HSTS)
+#   SIIMOP_HSTS_INCLUDE_SUBDOMAINS=0   a subdomain of the platform's domain still
+#                                      serves plain http
+#   SIIMOP_HSTS_PRELOAD=0              the domain is not to be submitted to the
+#                                      browsers' preload list (hstspreload.org; the
+#                                      flag alone submits nothing)
+# No SECURE_REDIRECT_EXEMPT: the platform has no health-check address a probe would
+# call over plain http (a probe should send the header, or follow the redirect).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = _on_unless_off("SIIMOP_SSL_REDIRECT")
+SECURE_HSTS_SECONDS = int(os.environ.get("SIIMOP_HSTS_SECONDS", "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _on_unless_off("SIIMOP_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = _on_unless_off("SIIMOP_HSTS_PRELOAD")
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-SECURE_HSTS_SECONDS = 31536000
 CSRF_TRUSTED_ORIGINS = [
     o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o
 ]
