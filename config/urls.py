@@ -1,11 +1,12 @@
 import posixpath
 
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import include, path, re_path
+from django.utils.translation import gettext as _
 from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -25,6 +26,12 @@ def _to_sign_in(default_next: str):
     sign-in log, second factor): they send to ours, keeping where the person was going."""
 
     def view(request):
+        if request.user.is_authenticated:
+            # Signed in but not allowed there: sending her to sign in again would loop.
+            messages.error(
+                request, _("Votre fonction ne donne pas accès à cette page.")
+            )
+            return redirect("cockpit:home")
         return redirect_to_login(request.GET.get("next") or default_next)
 
     return view
@@ -51,6 +58,7 @@ urlpatterns = [
     re_path(r"^admin/password_reset/(?P<rest>.*)$", _to_password_reset),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/login/", _to_sign_in("/django-admin/")),
+    path("_util/login/", _to_sign_in("/")),  # Wagtail's private pages
     re_path(r"^django-admin/password_change/(?P<rest>.*)$", _to_password_reset),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),

@@ -208,9 +208,12 @@ SIIMOP_BASE_URL = os.environ.get("SIIMOP_BASE_URL", "http://127.0.0.1:8000").rst
 WAGTAILADMIN_BASE_URL = SIIMOP_BASE_URL
 # One sign-in policy: the Wagtail admin signs in, resets and changes passwords through
 # /compte/ (throttling, sign-in log, second factor, confirmation), never its own forms.
-WAGTAILADMIN_LOGIN_URL = "identity:login"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False  # addresses: MES INFORMATIONS, confirmed
+WAGTAILUSERS_PASSWORD_ENABLED = False  # nobody sets another person's password
+WAGTAIL_FRONTEND_LOGIN_URL = "/compte/connexion/"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # django-helpdesk's own links take their scheme from here (not from SIIMOP_BASE_URL).
 HELPDESK_USE_HTTPS_IN_EMAIL_LINK = SIIMOP_BASE_URL.startswith("https://")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

@@ -1,6 +1,11 @@
 from django import forms
 from django.contrib import admin
+from django.utils.decorators import method_decorator
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
+
+from domains.cockpit.confirmation import requires_recent_confirmation
 
 from .models import FederatedIdentity, IdentityProvider, SignInEvent
 from .saml import SamlRefused, idp_descriptions
@@ -87,3 +92,20 @@ class FederatedIdentityAdmin(SimpleHistoryAdmin):
     list_display = ["label", "person", "issuer", "created_at", "last_used_at"]
     search_fields = ["subject", "label", "person__last_name"]
     raw_id_fields = ["person"]
+
+
+admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class GuardedTOTPDeviceAdmin(TOTPDeviceAdmin):
+    """Support may remove the device of someone who lost her phone, after confirming
+    who it is (a stale session must not strip a second factor); keys stay hidden
+    (OTP_ADMIN_HIDE_SENSITIVE_DATA)."""
+
+    change_view = method_decorator(requires_recent_confirmation)(
+        TOTPDeviceAdmin.change_view
+    )
+    delete_view = method_decorator(requires_recent_confirmation)(
+        TOTPDeviceAdmin.delete_view
+    )

@@ -1,6 +1,9 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
+from django_q.tasks import async_task
 from dsfr.forms import DsfrBaseForm
 
 from domains.people.roles import Role
@@ -39,6 +42,28 @@ class LoginForm(DsfrBaseForm, AuthenticationForm):
         if is_locked(login=login, ip=client_ip(self.request)):
             raise forms.ValidationError(self.error_messages["locked"], code="locked")
         return super().clean()
+
+
+class PasswordResetAskForm(PasswordResetForm):
+    """Django's reset form, its e-mail sent by the background worker: the answer takes
+    the same time whether the address has an account or not."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        transaction.on_commit(
+            lambda: async_task(
+                "domains.identity.tasks.send_password_reset", subject, body, to_email
+            )
+        )
 
 
 class ConfirmPasswordForm(DsfrBaseForm):

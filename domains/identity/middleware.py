@@ -33,6 +33,7 @@ class SecondFactorMiddleware:
                     return redirect(f"{verify}?next={request.path}")
             elif totp_required(user):
                 setup = reverse("identity:totp_setup")
-                if request.path not in (setup, logout):
+                # Setting it up asks a fresh confirmation once the sign-in is old.
+                if request.path not in (setup, reverse("identity:confirm"), logout):
                     return redirect(setup)
         return self.get_response(request)

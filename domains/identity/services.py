@@ -106,13 +106,21 @@ def magic_link_request(*, email: str, request=None) -> None:
     """
     address = email_address_for(email)
     user = address.person.user if address is not None else None
-    if user is None or not user.is_active or not user.magic_link_enabled:
+    if (
+        user is None
+        or not user.is_active
+        or not user.magic_link_enabled
+        # An address added by the person but never proven hers signs nobody in (the
+        # primary one was set by a registry, an import, or by her once verified).
+        or not (address.is_verified or address.is_primary)
+    ):
         sign_in_event_record(
             kind=SignInEvent.Kind.NO_ACCOUNT,
             method=SignInMethod.MAGIC_LINK,
             request=request,
+            user=user,  # counted against her, like a link sent: the lock looks alike
             login=email,
-            reason="adresse inconnue, compte inactif ou liens désactivés",
+            reason="adresse inconnue ou non vérifiée, compte inactif, liens désactivés",
         )
         return
     link = MagicLink.objects.create(
@@ -426,19 +434,29 @@ def saml_assertion_consume(*, identity: ExternalIdentity) -> None:
         )
 
 
-def _candidates(identity: ExternalIdentity, provider: IdentityProvider) -> list[Person]:
-    # An address binds only where this provider is authoritative for its domain: any
-    # university could otherwise assert the ARS agent's address and be her.
+def _candidates(
+    identity: ExternalIdentity, provider: IdentityProvider
+) -> tuple[dict[int, Person], dict[int, Person]]:
+    """(by address, by legacy identifier). An address counts only where the provider is
+    authoritative for its domain: any university could otherwise assert the ARS
+    agent's address and be her."""
     emails = [e for e in identity.emails if provider.vouches_for(e)]
-    found = {p.pk: p for p in persons_for_verified_emails(emails)}
+    by_email = {p.pk: p for p in persons_for_verified_emails(emails)}
+    by_legacy = {}
     if identity.legacy_id and provider.legacy_id_system:
-        found |= {
+        by_legacy = {
             p.pk: p
             for p in persons_for_legacy_id(
                 provider.legacy_id_system, identity.legacy_id
             )
         }
-    return list(found.values())
+    return by_email, by_legacy
+
+
+def _vouched_person(provider: IdentityProvider, person: Person) -> bool:
+    return any(
+        a.is_verified and provider.vouches_for(a.email) for a in person.emails.all()
+    )
 
 
 @transaction.atomic
@@ -462,7 +480,8 @@ def federated_sign_in(
         link.last_used_at = timezone.now()
         link.save(update_fields=["last_used_at"])
         return SsoOutcome.SIGNED_IN, _active(link.person.user, identity)
-    candidates = _candidates(identity, provider)
+    by_email, by_legacy = _candidates(identity, provider)
+    candidates = list((by_email | by_legacy).values())
     if not candidates:
         sign_in_event_record(
             kind=SignInEvent.Kind.NO_ACCOUNT,
@@ -472,14 +491,26 @@ def federated_sign_in(
             reason="aucune personne ne correspond",
         )
         return SsoOutcome.NO_ACCOUNT, None
-    if len(candidates) > 1:
+    # A legacy identifier alone binds only a person with an address this university
+    # vouches for: otherwise an UNESS admin confirms (any IdP configured with such an
+    # attribute could else claim any recovered person).
+    unvouched = (
+        len(candidates) == 1
+        and candidates[0].pk not in by_email
+        and not _vouched_person(provider, candidates[0])
+    )
+    if len(candidates) > 1 or unvouched:
         _reconciliation_open(identity, candidates)
         sign_in_event_record(
             kind=SignInEvent.Kind.TO_RECONCILE,
             method=SignInMethod.SAML,
             request=request,
             login=identity.label,
-            reason=f"{len(candidates)} personnes correspondent",
+            reason=(
+                "identifiant historique seul, hors des domaines de l'université"
+                if unvouched
+                else f"{len(candidates)} personnes correspondent"
+            ),
         )
         return SsoOutcome.TO_RECONCILE, None
     user = _active(candidates[0].user, identity)

@@ -7,7 +7,8 @@ from django.contrib.auth.signals import (
 )
 from django.dispatch import receiver
 
-from .confirmation import confirmed_now
+from domains.cockpit.confirmation import confirmed_now
+
 from .models import SignInEvent, SignInMethod
 from .second_factor import SESSION_FLAG, totp_enabled
 from .services import sign_in_event_record

@@ -82,3 +82,8 @@ def purge_consumed_assertions() -> int:
         expires_at__lt=timezone.now()
     ).delete()
     return deleted
+
+
+def send_password_reset(subject: str, body: str, to_email: str) -> None:
+    """Rendered in the request (the one-time token is in it), sent from here."""
+    send_mail(subject=subject, message=body, from_email=None, recipient_list=[to_email])

@@ -16,6 +16,11 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import match_token
 
+from domains.cockpit.confirmation import (
+    FRESH_FOR_SECONDS,
+    confirmed_now,
+    requires_recent_confirmation,
+)
 from domains.cockpit.views import (
     decide,
     get_record,
@@ -24,16 +29,12 @@ from domains.cockpit.views import (
 )
 from domains.referential.selectors import search_training_sites, visible_training_sites
 
-from .confirmation import (
-    FRESH_FOR_SECONDS,
-    confirmed_now,
-    requires_recent_confirmation,
-)
 from .forms import (
     AccountRequestForm,
     ApproveForm,
     ConfirmPasswordForm,
     MagicLinkForm,
+    PasswordResetAskForm,
     ReconciliationForm,
     RefuseForm,
     TotpForm,
@@ -79,6 +80,7 @@ class PasswordResetAsk(auth_views.PasswordResetView):
     address, and per client address), the same answer whether the address is known;
     the e-mailed link is built from SIIMOP_BASE_URL, never from the request or Sites."""
 
+    form_class = PasswordResetAskForm
     template_name = "identity/password_reset.html"
     email_template_name = "identity/password_reset_email.txt"
     subject_template_name = "identity/password_reset_subject.txt"
@@ -312,6 +314,8 @@ def totp_setup(request):
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
             request.session[SESSION_FLAG] = True
+            # Sessions opened before knew no second factor: they end here.
+            sign_out_everywhere(user=request.user, request=request)
             sign_in_event_record(
                 kind=SignInEvent.Kind.TOTP_ENABLED,
                 method=SignInMethod.TOTP,
@@ -524,9 +528,19 @@ def saml_acs(request):
     try:
         idp, identity = authn_response_read(saml_response, outstanding)
         # One response per request: a replay finds nothing outstanding.
-        outstanding.pop(identity.in_response_to, None)
+        solicited = outstanding.pop(identity.in_response_to, None) is not None
         request.session[OUTSTANDING] = outstanding
         linking_since = request.session.pop(LINKING, None)
+        if request.user.is_authenticated and not solicited:
+            # Unsolicited while signed in: a page elsewhere posting someone's response
+            # into this browser would link that identity or switch the account.
+            raise SamlRefused(
+                "réponse non sollicitée pour une session ouverte",
+                _(
+                    "Cette réponse de l'université ne fait suite à aucune demande de "
+                    "votre part : rien n'a été modifié."
+                ),
+            )
         if (
             request.user.is_authenticated
             and isinstance(linking_since, int)
@@ -571,6 +585,7 @@ def _attach(request, identity):
 
 
 @login_required
+@require_http_methods(["POST"])
 @requires_recent_confirmation
 def university_link(request):
     """From "Connexions": the next university sign-in (within 10 minutes) links rather

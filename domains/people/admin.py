@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import EmailAddress, Function, LegacyIdentifier, Person, PersonMerge, User
@@ -18,6 +18,16 @@ class SiimopUserAdmin(UserAdmin):
         "is_staff",
         "is_active",
     ]
+    # The account's address and password change only through the person's own pages
+    # (a confirmed session, the sign-in log): a stale admin session must not redirect
+    # resets to another mailbox or set a password.
+    readonly_fields = ["email"]
+
+    def user_change_password(self, request, id, form_url=""):
+        raise PermissionDenied(
+            "Les mots de passe ne se changent pas ici : la personne utilise "
+            "« Mot de passe oublié » sur la page de connexion."
+        )
 
 
 class EmailAddressInline(admin.TabularInline):

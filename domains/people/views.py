@@ -9,6 +9,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from domains.cockpit.confirmation import (
+    confirmation_first,
+    recently_confirmed,
+    requires_recent_confirmation,
+)
 from domains.cockpit.views import (
     form_page,
     get_record,
@@ -44,7 +49,11 @@ def my_information(request):
 
 @login_required
 def my_emails(request):
+    """My addresses; adding one is a sensitive change (a sign-in link or a reset can go
+    to it), so it asks a fresh confirmation first."""
     person = _me(request)
+    if request.method == "POST" and not recently_confirmed(request):
+        return confirmation_first(request)
     form = EmailAddForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
 
@@ -88,6 +97,7 @@ def _run(request, write, success: str):
 
 @login_required
 @require_POST
+@requires_recent_confirmation
 def my_email_primary(request, pk: int):
     address = _my_address(request, pk)
     return _run(
@@ -101,6 +111,7 @@ def my_email_primary(request, pk: int):
 
 @login_required
 @require_POST
+@requires_recent_confirmation
 def my_email_resend(request, pk: int):
     address = _my_address(request, pk)
     return _run(
@@ -111,6 +122,7 @@ def my_email_resend(request, pk: int):
 
 
 @login_required
+@requires_recent_confirmation
 def my_email_remove(request, pk: int):
     address = _my_address(request, pk)
     if request.method != "POST":

@@ -139,7 +139,8 @@ def test_password_reset_sends_a_french_link_that_sets_a_new_password(
     client, django_capture_on_commit_callbacks
 ):
     person = make_person(email="claire@exemple.fr")
-    response = client.post("/compte/mot-de-passe/", {"email": "claire@exemple.fr"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/compte/mot-de-passe/", {"email": "claire@exemple.fr"})
     assert response.status_code == 302
     body = mail.outbox[-1].body
     assert "choisir un nouveau mot de passe" in body

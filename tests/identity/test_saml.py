@@ -173,6 +173,7 @@ def test_two_matching_persons_link_nothing_and_open_a_case(client, idp):
     )
     assert response.status_code == 403
     assert "Plusieurs comptes correspondent" in page_text(response)
+    assert "rien n'a été relié" in page_text(response)
     assert not FederatedIdentity.objects.exists()
     case = ReconciliationCase.objects.get()
     assert set(case.candidates.all()) == {by_email, by_legacy}
@@ -183,7 +184,8 @@ def test_legacy_identifier_alone_finds_the_person(client, idp):
     idp.legacy_id_attribute = "sidesId"
     idp.legacy_id_system = "sides_ng"
     idp.save()
-    person = make_person(email="anne.leroy@chu-lyon.fr", sides_ng_id="SIDES-42")
+    # Her address at this university is verified: the legacy identifier is hers.
+    person = make_person(email="anne.leroy@univ-lyon1.fr", sides_ng_id="SIDES-42")
     assert LegacyIdentifier.objects.filter(person=person, value="SIDES-42").exists()
     response = post(
         client,
@@ -195,6 +197,31 @@ def test_legacy_identifier_alone_finds_the_person(client, idp):
     )
     assert response.status_code == 302
     assert client.get("/cockpit/").wsgi_request.user == person.user
+
+
+def test_a_legacy_identifier_alone_outside_the_university_s_domains_binds_nobody(
+    client, idp
+):
+    """Any IdP configured with a legacy attribute could otherwise claim any recovered
+    person: an UNESS admin confirms instead."""
+    idp.legacy_id_attribute = "sidesId"
+    idp.legacy_id_system = "sides_ng"
+    idp.save()
+    person = make_person(email="h.garnier@chu-lyon.fr", sides_ng_id="SIDES-9")
+    response = post(
+        client,
+        dev_idp.response(
+            eppn="pirate@autre-univ.fr",
+            mail="pirate@autre-univ.fr",
+            in_response_to=request_id(client, idp),
+            extra_attributes={"sidesId": ["sides-9"]},
+        ),
+    )
+    assert response.status_code == 403
+    assert "Votre compte doit être confirmé" in page_text(response)
+    assert not response.wsgi_request.user.is_authenticated
+    assert not FederatedIdentity.objects.exists()
+    assert list(ReconciliationCase.objects.get().candidates.all()) == [person]
 
 
 # Refusals --------------------------------------------------------------------------

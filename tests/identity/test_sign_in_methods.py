@@ -61,7 +61,7 @@ def test_a_university_identity_is_linked_from_the_page_and_unlinked(client):
     idp = dev_idp.register()
     person = make_person(email="paul.roux@chu-lyon.fr")
     client.force_login(person.user)
-    response = client.get("/compte/universite/relier/")
+    response = client.post("/compte/universite/relier/")
     assert response.url.startswith("/compte/universite/")
     # Different address at the university: linking is what makes it his.
     response = sign_in_through_idp(
@@ -84,7 +84,7 @@ def test_an_identity_of_someone_else_is_not_linked_to_me(client):
     client.logout()
     me = make_person(email="paul.roux@chu-lyon.fr")
     client.force_login(me.user)
-    client.get("/compte/universite/relier/")
+    client.post("/compte/universite/relier/")
     response = sign_in_through_idp(client, idp, eppn="cdurand@univ-lyon1.fr")
     assert "déjà rattachée à un autre compte" in page_text(client.get(response.url))
     assert FederatedIdentity.objects.get().person == owner
