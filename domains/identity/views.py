@@ -158,6 +158,8 @@ def connections(request):
             SignInEvent.Kind.LINKED,
             SignInEvent.Kind.UNLINKED,
             SignInEvent.Kind.MERGED,
+            SignInEvent.Kind.REAUTH,
+            SignInEvent.Kind.RESET_ASKED,
         ],
     ).order_by("-at")[:20]
     return render(
