@@ -213,6 +213,8 @@ WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False  # addresses: MES INFORMATIONS, confirmed
 WAGTAILUSERS_PASSWORD_ENABLED = False  # nobody sets another person's password
 WAGTAIL_FRONTEND_LOGIN_URL = "/compte/connexion/"
+# No avatars fetched from Gravatar: it would learn which administrator is at work.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # django-helpdesk's own links take their scheme from here (not from SIIMOP_BASE_URL).
 HELPDESK_USE_HTTPS_IN_EMAIL_LINK = SIIMOP_BASE_URL.startswith("https://")
@@ -278,11 +280,7 @@ SIIMOP_CSP_ADMIN = {
     "REPLACE": {
         "script-src": [SELF, UNSAFE_INLINE],
         "style-src": [SELF, UNSAFE_INLINE],
-        "img-src": [
-            *CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"],
-            "blob:",
-            "www.gravatar.com",  # Wagtail asks for //www.gravatar.com/avatar/…
-        ],
+        "img-src": [*CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"], "blob:"],
         "connect-src": [SELF, "https://releases.wagtail.org"],
         "frame-ancestors": [SELF],
     },
