@@ -76,7 +76,7 @@ logger = logging.getLogger("siimop.identity")
 
 
 class PasswordResetAsk(auth_views.PasswordResetView):
-    """ "Mot de passe oublié": throttled like magic links (per person or unknown
+    """The "Mot de passe oublié" form, throttled like magic links (per person or unknown
     address, and per client address), the same answer whether the address is known;
     the e-mailed link is built from SIIMOP_BASE_URL, never from the request or Sites."""
 
