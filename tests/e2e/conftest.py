@@ -24,7 +24,10 @@ def screenshot(page):
 
     def take(name: str) -> Path:
         path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        # caret="initial": Playwright would otherwise hide the text caret with an
+        # inline style of its own, which our CSP refuses (a violation of the test's,
+        # not the page's).
+        page.screenshot(path=str(path), full_page=True, caret="initial")
         return path
 
     return take
