@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
+from domains.cockpit.dates import period_end, shifted
 from domains.cockpit.files import pdf_check
 from domains.people.roles import Role
 from domains.people.selectors import active_functions
@@ -256,7 +257,7 @@ def renewals_due(campaign: AccreditationCampaign):
     )
     expiring = base.filter(
         end_date__gte=campaign.filing_opens,
-        end_date__lt=campaign.effective_from + dt.timedelta(days=365),
+        end_date__lt=shifted(campaign.effective_from, years=1),
     )
     return base.filter(
         Q(pk__in=expiring.values("pk"))
@@ -678,13 +679,6 @@ OUTCOME_STATE = {
 }
 
 
-def _years_later(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years) - dt.timedelta(days=1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28) - dt.timedelta(days=1)
-
-
 def _principal_end(request: AccreditationRequest) -> dt.date | None:
     """End of the site's principal accreditation in force (or granted in this
     campaign), which a complementary one cannot outlast."""
@@ -774,7 +768,7 @@ def _accreditation_apply(by, request: AccreditationRequest, outcome: str):
     if outcome == Outcome.REFUSED:
         end = start
     else:
-        end = _years_later(start, DURATION[outcome])
+        end = period_end(start, years=DURATION[outcome])
         if request.type == "complementary":
             principal_end = _principal_end(request)
             if principal_end is None:

@@ -5,11 +5,12 @@ so no `.distinct()` is needed and counts stay cheap at national scale.
 """
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from domains.cockpit.dates import shifted
 from domains.people.roles import ROLE_PERIMETER, PerimeterKind
 from domains.people.selectors import active_functions
 
@@ -154,7 +155,7 @@ def current_semester(day=None) -> Semester | None:
 def renewal_horizon(today: date | None = None) -> date:
     """Accreditations ending before this day are to renew (within 12 months)."""
     today = today or timezone.localdate()
-    return today + timedelta(days=365)
+    return shifted(today, months=12)
 
 
 def accreditations_to_renew(

@@ -5,7 +5,9 @@ Each check returns the French sentence saying which rule is broken, or None.
 
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+
+from domains.cockpit.dates import period_end
 
 MAX_ABSENCE_DAYS = 60  # more than 2 months of absence: the stage cannot be validated
 LEAVE_MONTHS = 12  # a disponibilité lasts at most 1 year...
@@ -14,6 +16,21 @@ THESIS_LEAVE_MONTHS = 36  # 3 years to prepare a thesis
 SERVICE_MONTHS_FOR_LEAVE = {"personal": 12, "family": 6, "studies": 6, "thesis": 6}
 REMORSE_LAST_APPROFONDISSEMENT_SEMESTER = 2
 SENIOR_ON_CALL_SEMESTERS = 6  # 3 years validated
+PHASE_ORDER = ["socle", "approfondissement", "consolidation"]
+PHASE_YEARS = {"socle": 1, "approfondissement": 2, "consolidation": 1}
+
+
+def phase_years(code: str, *, surgical: bool = False) -> int:
+    """Planned length of a phase; Docteur Junior: 1 year medical, 2 surgical."""
+    return 2 if code == "consolidation" and surgical else PHASE_YEARS[code]
+
+
+def next_phase_period(
+    jury_date: date, code: str, *, surgical: bool = False
+) -> tuple[date, date]:
+    """(start, planned end) of the phase that opens after a jury validated the last."""
+    start = jury_date + timedelta(days=1)
+    return start, period_end(start, years=phase_years(code, surgical=surgical))
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 from simple_history.utils import bulk_create_with_history
 
+from domains.cockpit.dates import period_end
 from domains.people.models import Function, Person, User
 from domains.people.roles import Role
 from domains.people.services import function_grant, functions_import, persons_import
@@ -38,9 +39,6 @@ from .selectors import (
     placement_facts,
     situation_facts,
 )
-
-PHASE_ORDER = ["socle", "approfondissement", "consolidation"]
-PHASE_YEARS = {"socle": 1, "approfondissement": 2, "consolidation": 1}
 
 
 def _audit(instance, by: User | None):
@@ -120,15 +118,11 @@ def enrolment_open(
             enrolment=enrolment,
             phase=Phase.objects.get(code="socle"),
             start_date=start,
-            planned_end=_years_later(start, PHASE_YEARS["socle"]),
+            planned_end=period_end(start, years=rules.PHASE_YEARS["socle"]),
         ),
         by,
     ).save()
     return enrolment
-
-
-def _years_later(day: date, years: int) -> date:
-    return day.replace(year=day.year + years) - timedelta(days=1)
 
 
 # Placements (stages) ----------------------------------------------------------------
@@ -459,19 +453,18 @@ def _close_phase(resident: Resident, *, jury_date: date, decision: str, by) -> d
     phase.jury_date, phase.jury_decision = jury_date, decision
     if decision == JuryDecision.VALIDATED:
         phase.actual_end = jury_date
-        following = PHASE_ORDER.index(phase.phase.code) + 1
-        if following < len(PHASE_ORDER):
-            code = PHASE_ORDER[following]
-            years = PHASE_YEARS[code]
-            if code == "consolidation" and enrolment.specialty.surgical:
-                years = 2  # Docteur Junior: 1 year medical, 2 surgical
-            start = jury_date + timedelta(days=1)
+        following = rules.PHASE_ORDER.index(phase.phase.code) + 1
+        if following < len(rules.PHASE_ORDER):
+            code = rules.PHASE_ORDER[following]
+            start, planned_end = rules.next_phase_period(
+                jury_date, code, surgical=enrolment.specialty.surgical
+            )
             opened = _audit(
                 PhasePeriod(
                     enrolment=enrolment,
                     phase=Phase.objects.get(code=code),
                     start_date=start,
-                    planned_end=_years_later(start, years),
+                    planned_end=planned_end,
                 ),
                 by,
             )
@@ -639,9 +632,9 @@ def residents_import(*, rows: list[dict], by: User | None = None) -> int:
     periods = []
     for enrolment, row in zip(enrolments, rows, strict=True):
         start = row["start_semester"].start_date
-        reached = PHASE_ORDER.index(row.get("phase") or "socle")
-        for index, code in enumerate(PHASE_ORDER[: reached + 1]):
-            end = _years_later(start, PHASE_YEARS[code])
+        reached = rules.PHASE_ORDER.index(row.get("phase") or "socle")
+        for index, code in enumerate(rules.PHASE_ORDER[: reached + 1]):
+            end = period_end(start, years=rules.PHASE_YEARS[code])
             current = index == reached
             periods.append(
                 PhasePeriod(

@@ -184,6 +184,24 @@ def test_mass_phase_change_is_all_or_nothing_and_undone_the_same_day(registry):
         mass_operation_undo(operation=operation, by=registry)
 
 
+def test_a_jury_on_28_february_of_a_leap_year_opens_the_next_phase(registry):
+    """It answered 500: the phase starting 29/02/2028 ended on a 29/02/2029."""
+    resident = make_resident()
+    add_placement(resident, "winter", 2023)
+    phase_change_many(
+        residents=[resident],
+        jury_date=date(2028, 2, 28),
+        decision="validated",
+        by=registry,
+    )
+    opened = current_phase(current_enrolment(resident))
+    assert opened.phase.code == "approfondissement"
+    assert (opened.start_date, opened.planned_end) == (
+        date(2028, 2, 29),
+        date(2030, 2, 27),
+    )
+
+
 def test_undo_is_refused_after_the_day(registry):
     resident = make_resident()
     operation = phase_change_many(
