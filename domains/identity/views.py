@@ -318,13 +318,7 @@ def totp_setup(request):
             request.session[SESSION_FLAG] = True
             # Sessions opened before knew no second factor: they end here.
             sign_out_everywhere(user=request.user, request=request)
-            sign_in_event_record(
-                kind=SignInEvent.Kind.TOTP_ENABLED,
-                method=SignInMethod.TOTP,
-                request=request,
-                user=request.user,
-                login=request.user.email,
-            )
+            _own_event(request, SignInEvent.Kind.TOTP_ENABLED, SignInMethod.TOTP)
             messages.success(request, _("La double authentification est activée."))
             return redirect(reverse("cockpit:connections"))
         form.add_error(
@@ -346,6 +340,18 @@ def totp_setup(request):
     )
 
 
+def _own_event(request, kind: str, method: str, reason: str = "") -> None:
+    """The signed-in person's own event in the sign-in log."""
+    sign_in_event_record(
+        kind=kind,
+        method=method,
+        request=request,
+        user=request.user,
+        login=request.user.email,
+        reason=reason,
+    )
+
+
 def _second_factor_check(request, form) -> bool:
     """The typed code against the person's devices, throttled and logged like a
     password; on success the session is verified (and confirmed) by this device."""
@@ -358,13 +364,8 @@ def _second_factor_check(request, form) -> bool:
         return False
     device = match_token(request.user, form.cleaned_data["code"])
     if device is None:
-        sign_in_event_record(
-            kind=SignInEvent.Kind.FAILURE,
-            method=SignInMethod.TOTP,
-            request=request,
-            user=request.user,
-            login=request.user.email,
-            reason="code incorrect",
+        _own_event(
+            request, SignInEvent.Kind.FAILURE, SignInMethod.TOTP, "code incorrect"
         )
         form.add_error("code", _("Code incorrect."))
         return False
@@ -416,12 +417,10 @@ def confirm(request):
                 )
         if confirmed:
             confirmed_now(request)
-            sign_in_event_record(
-                kind=SignInEvent.Kind.REAUTH,
-                method=SignInMethod.TOTP if way == "code" else SignInMethod.PASSWORD,
-                request=request,
-                user=request.user,
-                login=request.user.email,
+            _own_event(
+                request,
+                SignInEvent.Kind.REAUTH,
+                SignInMethod.TOTP if way == "code" else SignInMethod.PASSWORD,
             )
             return redirect(target)
     return render(

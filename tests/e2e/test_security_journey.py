@@ -9,9 +9,8 @@ from playwright.sync_api import expect
 
 from domains.cockpit.confirmation import SESSION_KEY
 from domains.people.roles import Role
-from domains.people.services import function_grant
 from tests.e2e.browser import sign_in
-from tests.factories.people import PASSWORD, make_person
+from tests.factories.people import PASSWORD, make_user_with_role
 from tests.factories.referential import region
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -28,15 +27,7 @@ def _age_session(page, minutes: int) -> None:
 def test_an_old_session_confirms_before_changing_sign_in_methods(
     live_server, page, screenshot
 ):
-    person = make_person(
-        email="claire.dumont@ars.sante.fr", first_name="Claire", last_name="Dumont"
-    )
-    function_grant(
-        person=person,
-        role=Role.ARS,
-        start_date=person.created_at.date(),
-        region=region("84"),
-    )
+    person = make_user_with_role(Role.ARS, region=region("84")).person
 
     # The Wagtail admin's login is ours, keeping where she was going.
     page.goto(live_server.url + "/admin/login/?next=/admin/")
