@@ -20,14 +20,15 @@ run: install migrate
 	  trap 'kill $$QPID 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py runserver $(HOST):$(PORT)
 
-## make install: the virtualenv and the pinned dependencies (does nothing when up to date)
+## make install: the virtualenv with the pinned dependencies, the platform's
+## (requirements.txt) and the tests' (requirements-dev.txt); does nothing when up to date
 install: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt package-lock.json
+$(VENV)/.installed: requirements.txt requirements-dev.txt package-lock.json
 	@command -v xmlsec1 >/dev/null || $(MAKE) system-packages
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
 	@# axe-core, for the browser tests' accessibility check (skipped without npm)
 	@if command -v npm >/dev/null; then npm ci --silent --no-audit --no-fund; fi
 	@touch $@
