@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 
-from domains.cockpit.pdf import OfficialDocument, latin1
+from domains.cockpit.pdf import FONT, OfficialDocument
 
 from .models import DOSSIER_SECTIONS, AccreditationCampaign, AccreditationRequest
 
@@ -25,11 +25,11 @@ def _phases(request: AccreditationRequest) -> str:
 def _opinions_side_by_side(pdf: OfficialDocument, request: AccreditationRequest):
     opinions = {o.kind: o for o in request.opinions.all()}
     width = (pdf.w - pdf.l_margin - pdf.r_margin) / 2
-    pdf.set_font("helvetica", "B", 10)
+    pdf.set_font(FONT, "B", 10)
     for label in ("Avis du coordonnateur", "Avis du représentant des internes"):
-        pdf.cell(width, 7, latin1(label), border=1)
+        pdf.cell(width, 7, label, border=1)
     pdf.ln()
-    pdf.set_font("helvetica", "", 9)
+    pdf.set_font(FONT, "", 9)
     texts = []
     for kind in ("coordinator", "representative"):
         o = opinions.get(kind)
@@ -42,7 +42,7 @@ def _opinions_side_by_side(pdf: OfficialDocument, request: AccreditationRequest)
     heights = []
     for n, text in enumerate(texts):
         pdf.set_xy(pdf.l_margin + n * width, top)
-        pdf.multi_cell(width, 5, latin1(text), border=1)
+        pdf.multi_cell(width, 5, text, border=1)
         heights.append(pdf.get_y())
     pdf.set_xy(pdf.l_margin, max(heights))
     pdf.ln(3)

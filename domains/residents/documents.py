@@ -12,8 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from domains.cockpit.links import absolute_url
-from domains.cockpit.pdf import OfficialDocument
-from domains.cockpit.pdf import latin1 as _latin1
+from domains.cockpit.pdf import FONT, OfficialDocument
 from domains.people.models import User
 
 from . import rules
@@ -39,14 +38,12 @@ class _Document(OfficialDocument):
 
     def footer(self):
         self.set_y(-20)
-        self.set_font("helvetica", "", 8)
+        self.set_font(FONT, "", 8)
         url = absolute_url("verify_document", self.code)
         self.multi_cell(
             0,
             4,
-            _latin1(
-                f"Code de vérification : {self.code} — authenticité vérifiable sur {url}"
-            ),
+            f"Code de vérification : {self.code} — authenticité vérifiable sur {url}",
         )
 
 
