@@ -16,6 +16,15 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+class DateTimeInput(forms.DateTimeInput):
+    """The browser's date and time picker (a deadline, a commission's sitting)."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
 class CockpitForm(DsfrBaseForm):
     def __init__(self, *args, request=None, **kwargs):
         self.request = request

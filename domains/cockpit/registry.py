@@ -28,14 +28,11 @@ class FunctionInfo:
 
 
 def each(write: Callable[[Any, Model], object]) -> Callable[..., int]:
-    """A bulk action that calls a service once per selected record (each one audited)."""
+    """A bulk action that calls a service once per selected record, all or nothing."""
+    from .bulk import all_or_nothing
 
     def run(user, records: QuerySet, **params) -> int:
-        count = 0
-        for record in records:
-            write(user, record)
-            count += 1
-        return count
+        return all_or_nothing(records, lambda record: write(user, record))
 
     return run
 

@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import ProtectedError
 from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +23,7 @@ from django_tables2 import RequestConfig
 
 from . import history
 from .actor import SESSION_KEY
+from .bulk import REFUSALS, refusal_reason
 from .export import csv_response, plain, resolve, rows, xlsx_response
 from .registry import SECTIONS, Screen, registry
 from .selectors import list_preference, visible_saved_filters
@@ -276,25 +278,13 @@ def screen_delete(request, screen: str, pk: int):
         try:
             screen.delete(request.user, obj)
         except (ValidationError, ProtectedError) as error:
-            messages.error(request, _deletion_refusal(error))
+            messages.error(request, refusal_reason(error))
             return redirect(screen_url(screen, "detail", pk=pk))
         messages.success(request, _("« %s » a été supprimé.") % label)
         return redirect(screen_url(screen, "list"))
     return render(
         request, "cockpit/confirm_delete.html", {"screen": screen, "object": obj}
     )
-
-
-def _deletion_refusal(error) -> str:
-    if isinstance(error, ProtectedError):
-        return _(
-            "Suppression impossible : %(count)s enregistrement(s) en dépendent "
-            "(par exemple « %(example)s »)."
-        ) % {
-            "count": len(error.protected_objects),
-            "example": next(iter(error.protected_objects)),
-        }
-    return " ".join(error.messages)
 
 
 @login_required
@@ -354,9 +344,10 @@ def screen_bulk(request, screen: str):
         )
     params = form.cleaned_data if form is not None else {}
     try:
-        count = action.run(request.user, records, **params)
-    except (ValidationError, ProtectedError) as error:
-        messages.error(request, _deletion_refusal(error))
+        with transaction.atomic():
+            count = action.run(request.user, records, **params)
+    except REFUSALS as error:
+        messages.error(request, refusal_reason(error))
     else:
         messages.success(
             request,
