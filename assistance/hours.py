@@ -1,5 +1,9 @@
 """Working hours for support targets: Monday to Friday, 9:00 to 18:00 (Paris time),
-French public holidays off. Pure: dates and datetimes in, datetimes out."""
+public holidays off. Pure: dates and datetimes in, datetimes out.
+
+The holidays come from the `holidays` package, per calendar: None is metropolitan
+France; otherwise a `holidays.France` subdivision code (Alsace, the overseas
+departments), which `calendar_code` picks from SIIMOP's referential codes."""
 
 from __future__ import annotations
 
@@ -7,50 +11,46 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+import holidays
+
 PARIS = ZoneInfo("Europe/Paris")
 DAY_START = time(9, 0)
 DAY_END = time(18, 0)
 WORKING_DAY = timedelta(hours=9)
 
+# Local law adds days off: Good Friday and 26 December in Alsace (the Strasbourg
+# subdivision; Moselle, also under local law, is one department of Nancy's, which
+# keeps the national calendar), the abolition of slavery overseas.
+SUBDIVISION_CALENDARS: dict[str, str] = {"STRASBOURG": "6AE"}
+# INSEE region code -> calendar. Antilles-Guyane is one subdivision filed under
+# Guadeloupe (01), where its faculty sits; Océan Indien under La Réunion (04).
+REGION_CALENDARS: dict[str, str] = {
+    "01": "971",  # Guadeloupe
+    "02": "972",  # Martinique
+    "03": "973",  # Guyane
+    "04": "974",  # La Réunion
+    "06": "976",  # Mayotte
+}
 
-def easter(year: int) -> date:
-    """Gregorian Easter Sunday (anonymous Gregorian algorithm)."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = b // 4, b % 4
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = c // 4, c % 4
-    leap = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * leap) // 451
-    month = (h + leap - 7 * m + 114) // 31
-    day = (h + leap - 7 * m + 114) % 31 + 1
-    return date(year, month, day)
 
-
-@lru_cache(maxsize=64)
-def public_holidays(year: int) -> frozenset[date]:
-    """The eleven public holidays of metropolitan France."""
-    sunday = easter(year)
-    return frozenset(
-        {
-            date(year, 1, 1),
-            sunday + timedelta(days=1),  # lundi de Pâques
-            date(year, 5, 1),
-            date(year, 5, 8),
-            sunday + timedelta(days=39),  # Ascension
-            sunday + timedelta(days=50),  # lundi de Pentecôte
-            date(year, 7, 14),
-            date(year, 8, 15),
-            date(year, 11, 1),
-            date(year, 11, 11),
-            date(year, 12, 25),
-        }
+def calendar_code(
+    subdivision_code: str | None = None, region_code: str | None = None
+) -> str | None:
+    """The holiday calendar of a subdivision (by its code or its region's); None,
+    metropolitan France, for the others and when nothing is known."""
+    return SUBDIVISION_CALENDARS.get(subdivision_code or "") or REGION_CALENDARS.get(
+        region_code or ""
     )
 
 
-def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in public_holidays(day.year)
+@lru_cache(maxsize=256)
+def public_holidays(year: int, calendar: str | None = None) -> frozenset[date]:
+    """The public holidays of a year in a calendar (see the module docstring)."""
+    return frozenset(holidays.France(years=year, subdiv=calendar))
+
+
+def is_working_day(day: date, calendar: str | None = None) -> bool:
+    return day.weekday() < 5 and day not in public_holidays(day.year, calendar)
 
 
 def _window(day: date) -> tuple[datetime, datetime]:
@@ -60,13 +60,15 @@ def _window(day: date) -> tuple[datetime, datetime]:
     )
 
 
-def working_time_between(start: datetime, end: datetime) -> timedelta:
+def working_time_between(
+    start: datetime, end: datetime, calendar: str | None = None
+) -> timedelta:
     """Working time elapsed from start to end (zero if end is before start)."""
     start, end = start.astimezone(PARIS), end.astimezone(PARIS)
     total = timedelta()
     day = start.date()
     while day <= end.date():
-        if is_working_day(day):
+        if is_working_day(day, calendar):
             opens, closes = _window(day)
             lo, hi = max(opens, start), min(closes, end)
             if hi > lo:
@@ -75,13 +77,15 @@ def working_time_between(start: datetime, end: datetime) -> timedelta:
     return total
 
 
-def add_working_time(start: datetime, duration: timedelta) -> datetime:
+def add_working_time(
+    start: datetime, duration: timedelta, calendar: str | None = None
+) -> datetime:
     """The moment `duration` of working time after `start` (a target's deadline)."""
     moment = start.astimezone(PARIS)
     left = duration
     day = moment.date()
     while True:
-        if is_working_day(day):
+        if is_working_day(day, calendar):
             opens, closes = _window(day)
             begin = max(opens, moment)
             if begin < closes:

@@ -32,7 +32,7 @@ from .models import (
     Tier,
 )
 from .selectors import NATIONAL_ROLES, visible_tickets
-from .targets import deadlines, hours_since
+from .targets import deadlines, hours_since, ticket_calendar
 
 # Level 2's queue slug is the tag of every e-mail subject, "[uness-123]": django-helpdesk
 # threads replies by it, and polls the national mailbox configured on this queue.
@@ -179,7 +179,7 @@ def request_file(
         submitter_email=email,
         description=description.strip(),
     )
-    due = deadlines(ticket)
+    due = deadlines(ticket, subdivision)
     TicketContext.objects.create(
         ticket=ticket,
         first_response_due=due.first_response,
@@ -411,7 +411,7 @@ def _member_of(user, team: Team) -> bool:
 def _measure(ticket: Ticket, *, answered: bool = False, resolved: bool = False):
     """Records the first answer and the resolution, in working hours since filing."""
     now = timezone.now()
-    hours = hours_since(ticket.created, now)
+    hours = hours_since(ticket.created, now, ticket_calendar(ticket))
     contexts = TicketContext.objects.filter(ticket=ticket)
     if answered:
         contexts.filter(first_answer_at__isnull=True).update(

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from helpdesk.models import Ticket
 
-from .hours import add_working_time, working_time_between
+from .hours import add_working_time, calendar_code, working_time_between
 
 # priority -> (first response, resolution), in working hours
 TARGET_HOURS: dict[int, tuple[int, int]] = {
@@ -30,11 +30,29 @@ class Deadlines:
     resolution: datetime
 
 
-def deadlines(ticket: Ticket) -> Deadlines:
+def ticket_calendar(ticket: Ticket, subdivision=None) -> str | None:
+    """The holiday calendar a request counts in: its subdivision's (given, or the
+    one its SIIMOP context holds, or its level-1 team's), else metropolitan France."""
+    if subdivision is None:
+        subdivision = getattr(getattr(ticket, "siimop", None), "subdivision", None)
+    if subdivision is None:
+        team = getattr(ticket.queue, "team", None)
+        subdivision = team.subdivision if team else None
+    if subdivision is None:
+        return None
+    return calendar_code(subdivision.code, subdivision.region.code)
+
+
+def deadlines(ticket: Ticket, subdivision=None) -> Deadlines:
+    """The targets of a request, counted from its filing in its calendar's working
+    hours; `subdivision` for a request whose SIIMOP context is not written yet."""
     first, resolve = TARGET_HOURS.get(ticket.priority, TARGET_HOURS[3])
+    calendar = ticket_calendar(ticket, subdivision)
     return Deadlines(
-        first_response=add_working_time(ticket.created, timedelta(hours=first)),
-        resolution=add_working_time(ticket.created, timedelta(hours=resolve)),
+        first_response=add_working_time(
+            ticket.created, timedelta(hours=first), calendar
+        ),
+        resolution=add_working_time(ticket.created, timedelta(hours=resolve), calendar),
     )
 
 
@@ -48,6 +66,6 @@ def is_overdue(now: datetime | None = None) -> Q:
     )
 
 
-def hours_since(start: datetime, end: datetime) -> float:
+def hours_since(start: datetime, end: datetime, calendar: str | None = None) -> float:
     """Working hours from start to end, for the statistics."""
-    return round(working_time_between(start, end) / timedelta(hours=1), 2)
+    return round(working_time_between(start, end, calendar) / timedelta(hours=1), 2)

@@ -7,7 +7,6 @@ import pytest
 from assistance.hours import (
     PARIS,
     add_working_time,
-    easter,
     is_working_day,
     public_holidays,
     working_time_between,
@@ -19,16 +18,18 @@ def at(*args) -> datetime:
 
 
 @pytest.mark.parametrize(
-    ("year", "sunday"),
-    [(2024, date(2024, 3, 31)), (2026, date(2026, 4, 5)), (2027, date(2027, 3, 28))],
+    ("year", "monday"),
+    [(2024, date(2024, 4, 1)), (2026, date(2026, 4, 6)), (2027, date(2027, 3, 29))],
 )
-def test_easter_sunday(year, sunday):
-    assert easter(year) == sunday
+def test_easter_monday_moves_with_easter(year, monday):
+    assert monday in public_holidays(year)
+    assert not is_working_day(monday)
 
 
 def test_the_eleven_holidays_of_2026():
     holidays = public_holidays(2026)
     assert len(holidays) == 11
+    # Easter Monday, Ascension, Whit Monday
     assert {date(2026, 4, 6), date(2026, 5, 14), date(2026, 5, 25)} <= holidays
     assert not is_working_day(date(2026, 5, 1))  # a Friday, Labour Day
     assert not is_working_day(date(2026, 11, 28))  # a Saturday
