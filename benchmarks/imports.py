@@ -1,10 +1,11 @@
 """Legacy recovery at national size: each kind imported (dry run, then commit), side by
 side with django-import-export importing the same placements file into the same model.
 
-Run from the project root with the project's venv: `python benchmarks/imports.py`.
+Run from the project root with the project's venv: `python -m benchmarks.imports`.
 Generates 4,000 establishments, 12,000 sites, 30,000 accreditations, 43,000 residents and
-100,000 placements as CSV files (BENCH_SCALE=0.1 for a quick look), migrates a
-throw-away SQLite database, then runs `import_legacy` once per kind and mode, each in
+100,000 placements as CSV files (BENCH_SCALE=0.1 for a quick look; a smoke run: 0.002,
+and the dry run of the placements only), copies a migrated throw-away SQLite database
+(see benchmarks/common.py), then runs `import_legacy` once per kind and mode, each in
 its own process (time and peak memory of that process). The anchor: a
 django-import-export ModelResource importing the placements file (its first
 ANCHOR_ROWS rows: it looks every foreign key up row by row) in the same run.
@@ -16,15 +17,24 @@ under 500 MB, at least 5× the anchor's rows per second.
 import csv
 import os
 import random
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SCALE = float(os.environ.get("BENCH_SCALE", "1"))
+from benchmarks.common import (
+    ROOT,
+    SMOKE,
+    Table,
+    child_env,
+    copy_database,
+    finish,
+    manage,
+    template,
+    workdir,
+)
+
+SCALE = float(os.environ.get("BENCH_SCALE", "0.002" if SMOKE else "1"))
 COUNTS = {
     "etablissements": 4000,
     "terrains": 12000,
@@ -48,15 +58,6 @@ SEMESTERS = [
     for year in range(2020, 2026)
     for winter in (False, True)
 ]
-
-
-def _env(database: Path) -> dict:
-    return {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{database}",
-        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
-        "SIIMOP_PROGRESS_CACHE": str(database.parent / "progress"),
-    }
 
 
 def luhn_finess(first_eight: str) -> str:
@@ -213,37 +214,29 @@ print("ANCHOR", time.perf_counter() - started, result.totals)
 
 
 def main() -> int:
-    workdir = Path(tempfile.mkdtemp(prefix="siimop-bench-imports-"))
-    try:
-        files = generate(workdir)
-        database = workdir / "db.sqlite3"
-        env = _env(database)
-        manage = [sys.executable, "manage.py"]
-        subprocess.run([*manage, "migrate", "--noinput"], cwd=ROOT, env=env, check=True,
-                       capture_output=True)  # fmt: skip
-        subprocess.run([*manage, "shell", "-c", PREPARE], cwd=ROOT, env=env, check=True,
-                       capture_output=True)  # fmt: skip
-        results = []
-        for kind, path in files.items():
-            region = ["--region", "11"] if kind == "etablissements" else []
-            command = [*manage, "import_legacy", kind, str(path), *region]
-            dry = measured(command, env)
-            commit = measured([*command, "--commit"], env)
-            results.append((kind, COUNTS[kind], dry, commit))
-            print(
-                f"  {kind}: dry run {dry[0]:.1f} s, commit {commit[0]:.1f} s",
-                flush=True,
-            )
-        _time, _mb, anchor_out = measured(
-            [*manage, "shell", "-c", ANCHOR],
-            {
-                **env,
-                "ANCHOR_FILE": str(files["stages"]),
-                "ANCHOR_ROWS": str(ANCHOR_ROWS),
-            },
+    files = generate(workdir())
+    database = workdir() / "db.sqlite3"
+    copy_database(template("migrated"), database)
+    env = child_env(database)
+    manage("shell", "-c", PREPARE, database=database)
+    manage_py = [sys.executable, "manage.py"]
+    results = []
+    for kind, path in files.items():
+        region = ["--region", "11"] if kind == "etablissements" else []
+        command = [*manage_py, "import_legacy", kind, str(path), *region]
+        # Every process starts Django (seconds): a smoke run dry-runs the placements only.
+        dry = measured(command, env) if kind == "stages" or not SMOKE else None
+        commit = measured([*command, "--commit"], env)
+        results.append((kind, COUNTS[kind], dry, commit))
+        print(
+            f"  {kind}: dry run {f'{dry[0]:.1f} s' if dry else '—'}, "
+            f"commit {commit[0]:.1f} s",
+            flush=True,
         )
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    _time, _mb, anchor_out = measured(
+        [*manage_py, "shell", "-c", ANCHOR],
+        {**env, "ANCHOR_FILE": str(files["stages"]), "ANCHOR_ROWS": str(ANCHOR_ROWS)},
+    )
     anchor_seconds = float(
         next(
             line for line in anchor_out.splitlines() if line.startswith("ANCHOR")
@@ -254,13 +247,22 @@ def main() -> int:
         "\nanchor: django-import-export ModelResource importing the same placements file"
         f" (its first {ANCHOR_ROWS} rows, foreign keys looked up row by row).\n"
     )
-    print(
-        f"{'kind':<16}{'rows':>8}{'dry s':>8}{'commit s':>10}{'rows/s':>9}{'peak MB':>9}"
+    table = Table(
+        ("kind", 16, ""),
+        ("rows", 8, "d"),
+        ("dry s", 8, ".1f"),
+        ("commit s", 10, ".1f"),
+        ("rows/s", 9, ".0f"),
+        ("peak MB", 9, ".0f"),
     )
     for kind, rows, dry, commit in results:
-        print(
-            f"{kind:<16}{rows:>8}{dry[0]:>8.1f}{commit[0]:>10.1f}"
-            f"{rows / commit[0]:>9.0f}{max(dry[1], commit[1]):>9.0f}"
+        table.row(
+            kind,
+            rows,
+            dry[0] if dry else "—",
+            commit[0],
+            rows / commit[0],
+            max(dry[1] if dry else 0, commit[1]),
         )
     _kind, rows, dry, commit = results[-1]
     ours = rows / commit[0]
@@ -280,14 +282,11 @@ def main() -> int:
         misses.append(f"peak {peak:.0f} MB")
     if speedup < GOAL_SPEEDUP:
         misses.append(f"only {speedup:.1f}× the anchor")
-    if misses:
-        print("RESULT: FAIL " + "; ".join(misses))
-        return 1
-    print(
-        f"RESULT: PASS {rows} placements in {commit[0]:.1f} s, {peak:.0f} MB, "
-        f"{speedup:.1f}× django-import-export"
+    return finish(
+        misses,
+        f"{rows} placements in {commit[0]:.1f} s, {peak:.0f} MB, "
+        f"{speedup:.1f}× django-import-export",
     )
-    return 0
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Docteur Junior matching: our solver against the `matching` package and lotteries.
 
-Run from the project root with the project's venv: `python benchmarks/matching.py`.
+Run from the project root with the project's venv: `python -m benchmarks.matching`.
 No database: the algorithm is pure. Seeded instances (popularity skewed, 4 tie levels
 on both sides, seats = 107 % of residents):
 - 5,000 residents x 20 wishes x 1,500 posts and 20,000 x 30 x 4,000: our time start to
@@ -11,7 +11,8 @@ on both sides, seats = 107 % of residents):
   package; and matched >= the best lottery on every instance.
 - the exact mode (`--exact`, HiGHS) on 1,000 residents x 5 wishes x 300 posts: under
   60 s, proven optimal, at least as many matched as the approximation.
-BENCH_QUICK=1 runs the small instance only (to try the script).
+BENCH_QUICK=1 runs the 5,000 instance only (to try the script); a smoke run
+(benchmarks/common.py) runs 300 x 10 x 100 once and the exact mode on 100 x 5 x 30.
 """
 
 import json
@@ -22,15 +23,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-# This file's own folder comes first on sys.path, and its name would hide the
-# `matching` package of PyPI (the anchor): put the project root in its place.
-sys.path[0] = str(ROOT)
-
-from domains.matching.algorithm import check, load_instance, solve  # noqa: E402
-from domains.matching.exact import solve_exact  # noqa: E402
+from benchmarks.common import ROOT, Table, finish, sized
+from domains.matching.algorithm import check, load_instance, solve
+from domains.matching.exact import solve_exact
 
 HEARTS = (5, 4, 3, 2)  # 4 tie levels
 RANKS = (1, 2, 3, 4)
@@ -178,6 +174,8 @@ def best_lottery(data: dict) -> int:
 def main() -> int:
     quick = os.environ.get("BENCH_QUICK") == "1"
     sizes = [(5_000, 20, 1_500)] + ([] if quick else [(20_000, 30, 4_000)])
+    sizes = sized(sizes, [(300, 10, 100)])
+    exact_size = sized((1_000, 5, 300), (100, 5, 30))
     rows, failures = [], []
     with tempfile.TemporaryDirectory() as tmp:
         for n_res, n_wishes, n_posts in sizes:
@@ -186,7 +184,7 @@ def main() -> int:
             path = os.path.join(tmp, f"{n_res}.json")
             with open(path, "w", encoding="utf-8") as handle:
                 json.dump(data, handle)
-            runs = [ours(path) for _ in range(5)]
+            runs = [ours(path) for _ in range(sized(5, 1))]
             ours_s = statistics.median(t for t, _, _ in runs)
             wall_s = statistics.median(w for _, w, _ in runs)
             matched = runs[0][2]
@@ -210,7 +208,8 @@ def main() -> int:
                 failures.append(f"{label}: {ours_s:.2f} s > 2 s")
     # Five wishes each: not everybody can be placed, so the maximum must be proven
     # (with 20 wishes the approximation places all 1,000 and the proof is trivial).
-    exact_data = generate(1_000, 5, 300, seed=2026)
+    exact_label = "exact {} x {} x {}".format(*exact_size)
+    exact_data = generate(*exact_size, seed=2026)
     instance = load_instance(exact_data)
     started = time.perf_counter()
     exact = solve_exact(instance, time_limit=60)
@@ -218,30 +217,36 @@ def main() -> int:
     approx = solve(instance)
     assert not check(instance, exact)
     print(
-        f"exact 1000 x 5 x 300: {exact_s:.1f} s, {exact.matched} matched, optimal="
+        f"{exact_label}: {exact_s:.1f} s, {exact.matched} matched, optimal="
         f"{exact.optimal} (approximation {approx.matched})"
     )
     if exact_s > 60 or not exact.optimal:
         failures.append(f"exact mode: {exact_s:.1f} s, optimal={exact.optimal}")
 
     print()
-    print(
-        f"{'instance':<22}{'ours (s)':>10}{'goal':>8}{'package (s)':>13}{'ratio':>8}"
-        f"{'matched':>9}{'lottery':>9}"
+    table = Table(
+        ("instance", 22, ""),
+        ("ours (s)", 10, ".2f"),
+        ("goal", 8, ""),
+        ("package (s)", 13, ".1f"),
+        ("ratio", 8, ""),
+        ("matched", 9, "d"),
+        ("lottery", 9, "d"),
     )
     for label, ours_s, matched, pkg_s, speedup, lottery in rows:
         goal = "2 s" if label.startswith("20000") else "-"
-        print(
-            f"{label:<22}{ours_s:>10.2f}{goal:>8}{pkg_s:>13.1f}{speedup:>7.0f}x"
-            f"{matched:>9}{lottery:>9}"
-        )
-    print(f"{'exact 1000 x 5':<22}{exact_s:>10.1f}{'60 s':>8}")
-    if failures:
-        print("RESULT: FAIL " + "; ".join(failures))
-        return 1
+        table.row(label, ours_s, goal, pkg_s, f"{speedup:.0f}x", matched, lottery)
+    table.row(
+        exact_label.removesuffix(f" x {exact_size[2]}"),
+        f"{exact_s:.1f}",
+        "60 s",
+        "",
+        "",
+        "",
+        "",
+    )
     summary = ", ".join(f"{label} {s:.2f} s {x:.0f}x" for label, s, _, _, x, _ in rows)
-    print(f"RESULT: PASS {summary}; exact 1000 in {exact_s:.1f} s")
-    return 0
+    return finish(failures, f"{summary}; exact {exact_size[0]} in {exact_s:.1f} s")
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 """Residents at national scale (~43,000 residents): pages, list, statistics, mass change.
 
-Run from the project root with the project's venv: `python benchmarks/residents.py`
-(BENCH_DB=path reuses a seeded database). Each figure is printed with its ratio to the
-issue's goal, which is the anchor here (there is no admin equivalent of these pages):
+Run from the project root with the project's venv: `python -m benchmarks.residents`
+(BENCH_DB=path reuses a seeded database; see benchmarks/common.py). Each figure is
+printed with its ratio to the issue's goal, which is the anchor here (there is no admin
+equivalent of these pages):
 - resident dashboard (Mon parcours) and resident page: median < 200 ms, and the same
   number of queries for a resident with 1 stage and one with many;
 - residents list filtered by specialty and phase for a region (ARS): median < 300 ms;
@@ -10,35 +11,26 @@ issue's goal, which is the anchor here (there is no admin equivalent of these pa
 - the mass phase change of 1,000 residents: < 10 s (rolled back afterwards).
 """
 
-import os
 import statistics
 import sys
 import time
 from datetime import date
-from pathlib import Path
 
-# The project root in place of this script's folder, as in every benchmark: the
-# folder's file names (helpdesk.py, matching.py) would hide installed packages.
-sys.path[0] = str(Path(__file__).resolve().parents[1])
-
-from benchmarks.cockpit import (  # noqa: E402
+from benchmarks.common import (
+    SMOKE,
+    Table,
+    client_for,
+    finish,
     median_ms,
     prepare_database,
     query_count,
+    runs,
     setup_django,
     signed_in,
+    sized,
 )
 
-RUNS = int(os.environ.get("BENCH_RUNS", "7"))
 GOALS_MS = {"page": 200.0, "list": 300.0, "statistics": 1000.0, "mass": 10000.0}
-
-
-def client_for(user):
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def measure() -> list[tuple[str, float, str, str]]:
@@ -125,7 +117,7 @@ def measure() -> list[tuple[str, float, str, str]]:
 
     by = User.objects.get(username="scolarite@demo.siimop.fr")
     timings = []
-    for _ in range(3):
+    for _ in range(sized(3, 1)):
         with transaction.atomic():
             started = time.perf_counter()
             phase_change_many(
@@ -154,34 +146,39 @@ def main() -> int:
 
     rows = measure()
     print(
-        f"Residents at national scale (SQLite): {Resident.objects.count()} residents, "
-        f"{Placement.objects.count()} stages; median of {RUNS} requests."
+        f"Residents at {'small' if SMOKE else 'national'} scale (SQLite): "
+        f"{Resident.objects.count()} residents, {Placement.objects.count()} stages; "
+        f"median of {runs(7)} requests."
     )
     print("anchor: the issue's goal for each figure (ratio = figure / goal).\n")
-    print(f"{'case':<52}{'ms':>9}{'goal ms':>9}{'ratio':>7}  note")
-    misses = []
+    table = Table(
+        ("case", 52, ""),
+        ("ms", 9, ".1f"),
+        ("goal ms", 9, ".0f"),
+        ("ratio", 7, ".2f"),
+        ("  note", 0, ""),
+    )
     for label, ms, goal_key, note in rows:
         goal = GOALS_MS[goal_key]
-        ratio = ms / goal
-        if ratio >= 1.0:
-            misses.append(f"{label} {ms:.0f} ms")
-        print(
-            f"{label:<52}{ms:>9.1f}{goal:>9.0f}{ratio:>7.2f}  {note}"
-            f"{'' if ratio < 1.0 else '  MISS'}"
+        table.row(
+            label,
+            ms,
+            goal,
+            ms / goal,
+            f"  {note}",
+            miss="" if ms / goal < 1.0 else f"{label} {ms:.0f} ms",
         )
+    misses = table.misses
     pages = [note for label, _ms, key, note in rows if key == "page"]
     if pages[0] != pages[1] or pages[2] != pages[3]:
         misses.append(f"query counts grow with the stages: {pages}")
-    if misses:
-        print("RESULT: FAIL " + "; ".join(misses))
-        return 1
     worst = max(rows, key=lambda r: r[1] / GOALS_MS[r[2]])
-    print(
-        f"RESULT: PASS every figure under its goal (closest: {worst[0]}, "
+    return finish(
+        misses,
+        f"every figure under its goal (closest: {worst[0]}, "
         f"{worst[1]:.0f} ms, ratio {worst[1] / GOALS_MS[worst[2]]:.2f}); page query "
-        "counts do not grow with the stages"
+        "counts do not grow with the stages",
     )
-    return 0
 
 
 if __name__ == "__main__":

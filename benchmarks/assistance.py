@@ -1,7 +1,8 @@
 """UNESS Assistance at national scale (~50,000 requests with their histories).
 
-Run from the project root with the project's venv: `python benchmarks/helpdesk.py`
-(BENCH_DB=path reuses a database seeded with `seed_demo --scale national`).
+Run from the project root with the project's venv: `python -m benchmarks.assistance`
+(BENCH_DB=path reuses a database seeded with `seed_demo --scale national`; see
+benchmarks/common.py).
 Goals (issue "UNESS Assistance"): a level-1 agent's ticket list median < 300 ms, the
 national statistics page median < 1 s, a bounded number of queries (the same for a
 level-1 agent's list of his subdivision as for level 2's list of all France). The goal
@@ -9,23 +10,20 @@ is the anchor of each figure (ratio = figure / goal); lists are also timed side 
 with the Django admin changelist of django-helpdesk's tickets on the same rows.
 """
 
-import os
 import sys
-from pathlib import Path
 
-# The project root in place of this script's folder, as in every benchmark: the
-# folder's file names (helpdesk.py, matching.py) would hide installed packages.
-sys.path[0] = str(Path(__file__).resolve().parents[1])
-
-from benchmarks.cockpit import (  # noqa: E402
+from benchmarks.common import (
+    SMOKE,
+    Table,
+    finish,
     median_ms,
     prepare_database,
     query_count,
+    runs,
     setup_django,
     signed_in,
 )
 
-RUNS = int(os.environ.get("BENCH_RUNS", "7"))
 GOALS_MS = {"list": 300.0, "statistics": 1000.0}
 MAX_QUERIES = 25
 
@@ -101,51 +99,57 @@ def main() -> int:
     from assistance.models import TicketContext
 
     print(
-        f"UNESS Assistance at national scale (SQLite): {Ticket.objects.count()} "
-        f"requests, {FollowUp.objects.count()} follow-ups, "
+        f"UNESS Assistance at {'small' if SMOKE else 'national'} scale (SQLite): "
+        f"{Ticket.objects.count()} requests, {FollowUp.objects.count()} follow-ups, "
         f"{TicketContext.objects.filter(escalated=True).count()} escalated; "
-        f"median of {RUNS} requests."
+        f"median of {runs(7)} requests."
     )
     print(
         "anchor: the issue's goal (ratio = figure / goal); admin = Django admin "
         "changelist of the same tickets.\n"
     )
-    print(f"{'case':<46}{'ms':>8}{'goal':>7}{'ratio':>7}{'queries':>9}{'admin ms':>10}")
-    clients, misses, rows = {}, [], []
+    table = Table(
+        ("case", 46, ""),
+        ("ms", 8, ".1f"),
+        ("goal", 7, ".0f"),
+        ("ratio", 7, ".2f"),
+        ("queries", 9, "d"),
+        ("admin ms", 10, ".1f"),
+    )
+    misses, rows = [], []
     for label, user, url, goal_key, anchor in cases():
-        client = clients.setdefault(user, signed_in(user))
+        client = signed_in(user)
         ms = median_ms(client, url)
         queries = query_count(client, url)
-        admin_ms = ""
-        if anchor:
-            admin = clients.setdefault("admin", signed_in("admin@demo.siimop.fr"))
-            admin_ms = f"{median_ms(admin, anchor):.1f}"
+        admin_ms = (
+            median_ms(signed_in("admin@demo.siimop.fr"), anchor) if anchor else ""
+        )
         ratio = ms / GOALS_MS[goal_key]
         rows.append((label, ms, ratio, queries))
-        if ratio >= 1.0:
-            misses.append(f"{label} {ms:.0f} ms")
         if queries > MAX_QUERIES:
             misses.append(f"{label} {queries} queries")
-        print(
-            f"{label:<46}{ms:>8.1f}{GOALS_MS[goal_key]:>7.0f}{ratio:>7.2f}"
-            f"{queries:>9}{admin_ms:>10}{'' if ratio < 1.0 else '  MISS'}"
+        table.row(
+            label,
+            ms,
+            GOALS_MS[goal_key],
+            ratio,
+            queries,
+            admin_ms,
+            miss="" if ratio < 1.0 else f"{label} {ms:.0f} ms",
         )
     lyon_list, national_list = rows[0][3], rows[3][3]
     if lyon_list != national_list:
         misses.append(
             f"list queries grow with the rows: {lyon_list} vs {national_list}"
         )
-    if misses:
-        print("RESULT: FAIL " + "; ".join(misses))
-        return 1
     worst = max(rows, key=lambda r: r[2])
-    print(
-        f"RESULT: PASS every figure under its goal (closest: {worst[0]}, "
+    return finish(
+        table.misses + misses,
+        f"every figure under its goal (closest: {worst[0]}, "
         f"{worst[1]:.0f} ms, ratio {worst[2]:.2f}); at most "
         f"{max(r[3] for r in rows)} queries, the same for one subdivision's list as "
-        "for all France's"
+        "for all France's",
     )
-    return 0
 
 
 if __name__ == "__main__":
