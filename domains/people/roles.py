@@ -299,5 +299,10 @@ ROLE_MODEL_PERMISSIONS: dict[str, list[str]] = {
 SITE_ROLES = (Role.SITE_SUPERVISOR, Role.PRACTITIONER, Role.SITE_ASSISTANT)
 
 
+def role_permissions(role: str) -> frozenset[str]:
+    """The model permissions ("app.codename") a role's group carries."""
+    return frozenset(ROLE_MODEL_PERMISSIONS.get(role, ()))
+
+
 def role_group_name(role: str) -> str:
     return f"Rôle : {Role(role).label}"
