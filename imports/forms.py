@@ -31,3 +31,19 @@ class UploadForm(CockpitForm):
         self.fixed_region = fixed_region
         if fixed_region is not None:
             del self.fields["region"]  # an ARS agent imports for her region
+
+
+class CandidateForm(CockpitForm):
+    """Which of the proposed persons the file's row is."""
+
+    person = forms.ModelChoiceField(
+        label=_("Personne"),
+        queryset=None,
+        error_messages={
+            "invalid_choice": _("Choisissez l'une des personnes proposées.")
+        },
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = candidates

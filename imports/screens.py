@@ -6,10 +6,11 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from domains.cockpit.filters import CockpitFilterSet
-from domains.cockpit.registry import MenuEntry, Screen, registry
+from domains.cockpit.registry import Decision, MenuEntry, Screen, registry
 from domains.cockpit.tables import CockpitTable
 
-from . import views
+from . import services, views
+from .forms import CandidateForm
 from .kinds import IMPORTERS
 from .models import ImportRun, PersonProposal
 from .selectors import visible_import_runs, visible_person_proposals
@@ -53,10 +54,11 @@ class ImportRunFilter(CockpitFilterSet):
 
 
 def _context(request, run):
-    may_decide = run.status == ImportRun.Status.CHECKED and request.actor.can(
-        imports_screen, "change", run
-    )
-    return {"may_decide": may_decide, "progress": progress_of(run)}
+    return {"progress": progress_of(run)}
+
+
+def _checked(run) -> bool:
+    return run.status == ImportRun.Status.CHECKED
 
 
 imports_screen = registry.register_screen(
@@ -72,6 +74,23 @@ imports_screen = registry.register_screen(
         perimeter_objects=lambda run: [run.region],
         detail_template="imports/run_detail.html",
         detail_context=_context,
+        decisions=[
+            Decision(
+                name="confirmer",
+                label=_("Confirmer l'import"),
+                run=lambda by, run: services.import_confirm(run=run, by=by),
+                success=_("Import confirmé : il s'exécute."),
+                confirm=_("Écrire ces données en base ?"),
+                applies=_checked,
+            ),
+            Decision(
+                name="abandonner",
+                label=_("Abandonner"),
+                run=lambda by, run: services.import_cancel(run=run, by=by),
+                success=_("Import abandonné : rien n'a été écrit."),
+                applies=_checked,
+            ),
+        ],
         extra_urls=[
             path("deposer/", views.upload, name="reprise_upload"),
             path("<int:pk>/progression/", views.progress, name="reprise_progress"),
@@ -80,7 +99,6 @@ imports_screen = registry.register_screen(
                 views.download,
                 name="reprise_download",
             ),
-            path("<int:pk>/<str:decision>/", views.run_decide, name="reprise_decide"),
         ],
     )
 )
@@ -130,13 +148,15 @@ class ProposalFilter(CockpitFilterSet):
 
 
 def _proposal_context(request, proposal):
-    open_ = proposal.status == PersonProposal.Status.OPEN
     return {
         "candidates": proposal.candidates.prefetch_related(
             "emails", "legacy_ids", "functions__training_site"
         ),
-        "may_decide": open_ and request.actor.can(proposals, "change", proposal),
     }
+
+
+def _open(proposal) -> bool:
+    return proposal.status == PersonProposal.Status.OPEN
 
 
 proposals = registry.register_screen(
@@ -152,11 +172,36 @@ proposals = registry.register_screen(
         perimeter_objects=lambda proposal: [proposal.region],
         detail_template="imports/proposal_detail.html",
         detail_context=_proposal_context,
-        extra_urls=[
-            path(
-                "<int:pk>/<str:decision>/",
-                views.proposal_decide,
-                name="personnes_a_rapprocher_decide",
+        decisions=[
+            Decision(
+                name="rattacher",
+                label=_("C'est cette personne : rattacher"),
+                run=lambda by, proposal, person: services.proposal_link(
+                    proposal=proposal, person=person, by=by
+                ),
+                form=lambda request, proposal: CandidateForm(
+                    request.POST, candidates=proposal.candidates.all()
+                ),
+                success=_("Proposition traitée : la personne est rattachée."),
+                applies=_open,
+            ),
+            Decision(
+                name="creer",
+                label=_("Aucune : créer une nouvelle personne"),
+                run=lambda by, proposal: services.proposal_create_person(
+                    proposal=proposal, by=by
+                ),
+                success=_("Proposition traitée : une nouvelle personne est créée."),
+                applies=_open,
+            ),
+            Decision(
+                name="ecarter",
+                label=_("Écarter"),
+                run=lambda by, proposal: services.proposal_dismiss(
+                    proposal=proposal, by=by
+                ),
+                success=_("Proposition écartée."),
+                applies=_open,
             ),
         ],
     )

@@ -6,19 +6,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from domains.cockpit.views import decide, get_record, get_screen, save_form, screen_url
+from domains.cockpit.views import get_record, get_screen, save_form, screen_url
 
 from .forms import UploadForm
 from .selectors import import_region_of
-from .services import (
-    import_cancel,
-    import_confirm,
-    import_upload,
-    progress_of,
-    proposal_create_person,
-    proposal_dismiss,
-    proposal_link,
-)
+from .services import import_upload, progress_of
 
 
 @login_required
@@ -63,46 +55,3 @@ def download(request, pk: int, which: str):
         raise Http404
     name = run.filename if which == "fichier" else stored.name.rsplit("/", 1)[-1]
     return FileResponse(stored.open("rb"), as_attachment=True, filename=name)
-
-
-@login_required
-@require_http_methods(["POST"])
-def run_decide(request, pk: int, decision: str):
-    screen = get_screen("reprise")
-    run = get_record(request, screen, pk, "change")
-    if decision == "confirmer":
-        return decide(
-            request,
-            screen,
-            pk,
-            lambda: import_confirm(run=run, by=request.user),
-            _("Import confirmé : il s'exécute."),
-        )
-    if decision == "abandonner":
-        return decide(
-            request,
-            screen,
-            pk,
-            lambda: import_cancel(run=run, by=request.user),
-            _("Import abandonné : rien n'a été écrit."),
-        )
-    raise Http404
-
-
-@login_required
-@require_http_methods(["POST"])
-def proposal_decide(request, pk: int, decision: str):
-    screen = get_screen("personnes-a-rapprocher")
-    proposal = get_record(request, screen, pk, "change")
-    chosen = request.POST.get("person", "")
-    person = proposal.candidates.filter(pk=chosen).first() if chosen.isdigit() else None
-    writes = {
-        "rattacher": lambda: proposal_link(
-            proposal=proposal, person=person, by=request.user
-        ),
-        "creer": lambda: proposal_create_person(proposal=proposal, by=request.user),
-        "ecarter": lambda: proposal_dismiss(proposal=proposal, by=request.user),
-    }
-    if decision not in writes:
-        raise Http404
-    return decide(request, screen, pk, writes[decision], _("Proposition traitée."))

@@ -49,6 +49,27 @@ class BulkAction:
     form_class: type | None = None
 
 
+@dataclass(frozen=True)
+class Decision:
+    """A decision taken on one record from its page (accept, refuse, submit…),
+    declared once and served by the cockpit's one decision view.
+
+    `run(by, record, **form.cleaned_data)` calls the domain's service, which checks
+    who may and refuses with a French ValidationError; `form(request, record)` builds
+    the bound form of what the decision asks (None: it asks nothing).
+    """
+
+    name: str  # URL segment, in French: "accepter"
+    label: str
+    run: Callable[..., object]
+    success: str  # "%(record)s" stands for the record
+    form: Callable[[Any, Model], Any] | None = None
+    permission: str = "change"  # the screen's model permission, on the record
+    confirm: str = ""  # asked in the browser before posting
+    # Whether the page offers it for this record (its state); the service decides.
+    applies: Callable[[Model], bool] = lambda record: True
+
+
 @dataclass
 class Screen:
     """A cockpit screen: list, detail, forms, delete, bulk actions and exports.
@@ -74,6 +95,7 @@ class Screen:
     create_form_class: type | None = None
     delete: Callable[[Any, Model], None] | None = None  # (user, record), a service
     bulk_actions: list[BulkAction] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
     export_columns: list[tuple[str, str | Callable]] | None = None
     order: int = 100
     extra_urls: list = field(default_factory=list)  # more paths under the screen's slug
@@ -86,6 +108,9 @@ class Screen:
     @property
     def model_name(self) -> str:
         return self.model._meta.model_name
+
+    def decision(self, name: str) -> Decision | None:
+        return next((d for d in self.decisions if d.name == name), None)
 
     def permission(self, action: str) -> str:
         return f"{self.app_label}.{action}_{self.model_name}"

@@ -33,6 +33,15 @@ def screen_patterns(screen) -> list:
         patterns.append(
             path("<int:pk>/supprimer/", views.screen_delete, kw, name=f"{n}_delete")
         )
+    if screen.decisions:
+        patterns.append(
+            path(
+                "<int:pk>/decision/<str:decision>/",
+                views.screen_decision,
+                kw,
+                name=f"{n}_decision",
+            )
+        )
     if screen.bulk_actions:
         patterns.append(path("actions/", views.screen_bulk, kw, name=f"{n}_bulk"))
     return patterns + list(screen.extra_urls)

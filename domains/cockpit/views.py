@@ -177,6 +177,11 @@ def screen_detail(request, screen: str, pk: int):
         "can_delete": screen.delete is not None
         and request.actor.can(screen, "delete", obj),
     }
+    context["decisions"] = offered_decisions(request, screen, obj)
+    # Where each offered decision posts, for pages that draw its form themselves.
+    context["decision_urls"] = {
+        d["decision"].name: d["url"] for d in context["decisions"]
+    }
     if screen.detail_context is not None:
         context.update(screen.detail_context(request, obj))
     return render(request, screen.detail_template, context)
@@ -211,12 +216,17 @@ def save_form(form, write: Callable[[], object]) -> object | None:
     try:
         return write()
     except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
+        add_refusal(form, error)
         return None
+
+
+def add_refusal(form, error: ValidationError) -> None:
+    """A service's refusal on the form: on its field when it names one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 def errors_text(form) -> str:
@@ -233,6 +243,49 @@ def decide(request, screen: Screen, pk: int, write, success: str, form=None):
     else:
         messages.error(request, errors_text(form))
     return redirect(screen_url(screen, "detail", pk=pk))
+
+
+def offered_decisions(request, screen: Screen, obj) -> list[dict]:
+    """The decisions the record's page offers this person, with where each posts."""
+    return [
+        {
+            "decision": d,
+            "url": reverse(
+                f"cockpit:{screen.url_name}_decision", args=[obj.pk, d.name]
+            ),
+        }
+        for d in screen.decisions
+        if d.applies(obj) and request.actor.can(screen, d.permission, obj)
+    ]
+
+
+@login_required
+@require_POST
+def screen_decision(request, screen: str, pk: int, decision: str):
+    """Every declared decision of every screen: its form, its service, its message.
+
+    The service's refusal (or the form's errors) is said on the record's page; nothing
+    is written unless the whole decision goes through.
+    """
+    screen = get_screen(screen)
+    chosen = screen.decision(decision)
+    if chosen is None:
+        raise Http404
+    obj = get_record(request, screen, pk, chosen.permission)
+    form = chosen.form(request, obj) if chosen.form else forms.Form(data={})
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                chosen.run(request.user, obj, **form.cleaned_data)
+        except ValidationError as error:
+            add_refusal(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, refusal_reason(error))
+    if form.errors:
+        messages.error(request, errors_text(form))
+    else:
+        messages.success(request, chosen.success % {"record": obj})
+    return HttpResponseRedirect(_back(request, screen_url(screen, "detail", pk=obj.pk)))
 
 
 @login_required

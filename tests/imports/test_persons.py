@@ -73,7 +73,7 @@ def test_the_ars_links_a_proposal_in_the_cockpit(client, site):
     page = page_text(client.get(f"/cockpit/personnes-a-rapprocher/{proposal.pk}/"))
     assert "p.durand2@ch-vienne.fr" in page and "C'est cette personne" in page
     client.post(
-        f"/cockpit/personnes-a-rapprocher/{proposal.pk}/rattacher/",
+        f"/cockpit/personnes-a-rapprocher/{proposal.pk}/decision/rattacher/",
         {"person": first.pk},
     )
     proposal.refresh_from_db()
@@ -84,6 +84,33 @@ def test_the_ars_links_a_proposal_in_the_cockpit(client, site):
     assert (
         client.get(f"/cockpit/personnes-a-rapprocher/{proposal.pk}/").status_code == 404
     )
+
+
+def test_linking_to_someone_not_proposed_is_refused_and_an_ars_elsewhere_cannot(
+    client, site
+):
+    make_person(email="p.durand@chu-lyon.fr", first_name="Pierre", last_name="Durand")
+    make_person(email="p.durand2@ch-vienne.fr", first_name="Pierre", last_name="Durand")
+    stranger = make_person(email="x@y.fr", first_name="Xavier", last_name="Autre")
+    run([["Durand", "Pierre", "", "SID-2", "T1", "MSU"]])
+    proposal = PersonProposal.objects.get()
+    url = f"/cockpit/personnes-a-rapprocher/{proposal.pk}/decision/"
+    client.force_login(make_user_with_role(Role.ARS, region=region("84")))
+
+    response = client.post(f"{url}rattacher/", {"person": stranger.pk}, follow=True)
+    assert "Choisissez l'une des personnes proposées." in page_text(response)
+    page = page_text(client.post(f"{url}ecarter/", follow=True))
+    assert "Proposition écartée." in page
+    proposal.refresh_from_db()
+    assert proposal.status == "dismissed" and proposal.person is None
+    # Once decided, nothing more is offered, and a second decision is refused.
+    assert "Écarter" not in page_text(
+        client.get(f"/cockpit/personnes-a-rapprocher/{proposal.pk}/")
+    )
+    assert client.post(f"{url}inventee/").status_code == 404
+
+    client.force_login(make_user_with_role(Role.ARS, region=region("53")))
+    assert client.post(f"{url}creer/").status_code == 404
 
 
 def test_a_dry_run_proposes_nothing(site):
