@@ -1,6 +1,14 @@
-"""Sending many e-mails through one connection, each recipient's outcome reported
-by chunks (so a mailing's delivery log and progress are written a chunk at a time,
-not a query per message)."""
+"""E-mail, one way for the whole platform.
+
+- `enqueue(task, *ids)`: a service asks for an e-mail; the django-q2 task runs once
+  the transaction commits (never for a write that was rolled back).
+- `send(to=…, template=…, context=…)`: the task sends one message; its subject and body
+  are templates (`<template>_subject.txt`, `<template>.txt`) translated with gettext,
+  and the outcome goes to the delivery log (`EmailLog`).
+- `deliver(...)`: a mailing to many recipients through one connection, each
+  recipient's outcome reported by chunks (a mailing's delivery log and progress are
+  written a chunk at a time, not a query per message).
+"""
 
 from __future__ import annotations
 
@@ -8,8 +16,53 @@ from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from django.core.mail import EmailMessage, get_connection
+from django.template.loader import render_to_string
+from django.utils import translation
 
 T = TypeVar("T")
+
+
+def enqueue(task: str, *args) -> None:
+    """Run the django-q2 task `task` (dotted path) with these ids after the commit."""
+    from django.db import transaction
+    from django_q.tasks import async_task
+
+    transaction.on_commit(lambda: async_task(task, *args))
+
+
+def render(template: str, context: dict) -> tuple[str, str]:
+    """The subject (one line) and the body of a message, in French."""
+    with translation.override("fr"):
+        subject = render_to_string(f"{template}_subject.txt", context)
+        body = render_to_string(f"{template}.txt", context)
+    return " ".join(subject.split()), body
+
+
+def send(
+    *,
+    to: str,
+    template: str,
+    context: dict,
+    attachments: Iterable[tuple[str, bytes, str]] = (),
+    reply_to: list[str] | None = None,
+) -> None:
+    """Send one message now (from a task) and log it; a failure is logged, then
+    raised, so that django-q2 records the failed task."""
+    from .models import EmailLog
+
+    subject, body = render(template, context)
+    message = EmailMessage(subject=subject, body=body, to=[to], reply_to=reply_to)
+    for name, content, mimetype in attachments:
+        message.attach(name, content, mimetype)
+    log = EmailLog(email=to, template=template, subject=subject[:250])
+    try:
+        message.send()
+    except Exception as error:
+        log.error = str(error)[:500]
+        log.save()
+        raise
+    log.sent, log.message_id = True, message_id(message)
+    log.save()
 
 
 def message_id(message: EmailMessage) -> str:

@@ -116,3 +116,27 @@ class DeliveryRecord(models.Model):
 
     def __str__(self) -> str:
         return self.email
+
+
+class EmailLog(models.Model):
+    """Every single e-mail the platform sends (a decision, a link, a reminder): to whom,
+    which message, when, or why it failed. No body: it may carry a sign-in link."""
+
+    email = models.EmailField(_("adresse e-mail"))
+    template = models.CharField(_("message"), max_length=120)
+    subject = models.CharField(_("objet"), max_length=250)
+    created_at = models.DateTimeField(_("envoyé le"), auto_now_add=True)
+    sent = models.BooleanField(_("envoyé"), default=False)
+    error = models.CharField(_("erreur"), max_length=500, blank=True)
+    message_id = models.CharField(
+        _("identifiant du message"), max_length=200, blank=True, db_index=True
+    )
+
+    class Meta:
+        verbose_name = _("e-mail envoyé")
+        verbose_name_plural = _("e-mails envoyés")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["email", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.email}"

@@ -11,9 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_q.tasks import async_task
 from guardian.models import UserObjectPermission
 from simple_history.utils import bulk_create_with_history
+
+from domains.cockpit import mailer
 
 from .models import (
     EmailAddress,
@@ -472,9 +473,7 @@ def email_request_verification(*, address: EmailAddress) -> None:
     """Send the person a link proving the address is hers (after the commit)."""
     if address.is_verified:
         raise ValidationError({"email": _("Cette adresse est déjà vérifiée.")})
-    transaction.on_commit(
-        lambda: async_task("domains.people.tasks.send_email_verification", address.pk)
-    )
+    mailer.enqueue("domains.people.tasks.send_email_verification", address.pk)
 
 
 @transaction.atomic

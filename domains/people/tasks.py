@@ -2,9 +2,7 @@
 
 import logging
 
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
-
+from domains.cockpit import mailer
 from domains.cockpit.links import absolute_url
 
 from .models import EmailAddress
@@ -28,10 +26,8 @@ def send_email_verification(address_id: int) -> None:
     if address is None or address.is_verified:
         return
     link = absolute_url("cockpit:email_verify", email_verification_token(address))
-    context = {"person": address.person, "address": address, "link": link}
-    send_mail(
-        subject="SIIMOP — vérifiez votre adresse e-mail",
-        message=render_to_string("people/email_verification.txt", context),
-        from_email=None,
-        recipient_list=[address.email],
+    mailer.send(
+        to=address.email,
+        template="people/email_verification",
+        context={"person": address.person, "address": address, "link": link},
     )
