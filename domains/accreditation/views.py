@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,8 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from domains.cockpit.bulk import refusal_reason
 from domains.cockpit.export import xlsx_response
 from domains.cockpit.views import (
+    add_refusal,
     errors_text,
     get_record,
     get_screen,
@@ -35,16 +38,13 @@ from domains.referential.models import (
 )
 from domains.referential.selectors import accreditations_to_renew
 
-from . import documents, services, workflow
+from . import actions, documents, services, workflow
 from .forms import (
     AttachmentForm,
     DecisionForm,
     DossierForm,
-    OpinionForm,
     ProposalForm,
     PublishForm,
-    ReasonForm,
-    ReopenForm,
     RequestCreateForm,
 )
 from .models import (
@@ -162,40 +162,33 @@ def campaign_close_filing(request, pk: int):
 
 def request_context(request, obj: AccreditationRequest) -> dict:
     roles = services.actor_roles(request.user, obj)
-    actions = workflow.available(obj.status, roles)
-    opinions = list(obj.opinions.select_related("author"))
-    mine = next(
-        (o for o in opinions if getattr(request.user, "person", None) == o.author),
-        None,
-    )
+    available = workflow.available(obj.status, roles)
+    offered = [name for name in available if name in actions.ON_PAGE]
     return {
         "roles": roles,
-        "actions": actions,
-        "state_actions": [
-            a
-            for a in actions
-            if a in ("schedule", "remind", "withdraw", "reopen", "propose", "decide")
+        "actions": available,
+        # Plain buttons (they ask nothing) and the forms the page places.
+        "buttons": [
+            {
+                "name": name,
+                "label": workflow.ACTIONS[name].label,
+                "confirm": actions.ON_PAGE[name].confirm,
+            }
+            for name in offered
+            if actions.ON_PAGE[name].button
         ],
+        "action_forms": {
+            name: actions.ON_PAGE[name].unbound(request.user, obj)
+            for name in offered
+            if actions.ON_PAGE[name].form and not actions.ON_PAGE[name].button
+        },
         "sections": [(label, getattr(obj, key)) for key, label in DOSSIER_SECTIONS],
         "versions": list(obj.versions.select_related("submitted_by")),
         "attachments": list(obj.attachments.all()),
-        "opinions": opinions,
+        "opinions": list(obj.opinions.select_related("author")),
         "transitions": list(obj.transitions.select_related("by")),
         "deadline": services.filing_deadline(obj),
         "missing_opinions": services.missing_opinions(obj),
-        "opinion_form": OpinionForm(
-            initial={"value": mine.value, "comment": mine.comment} if mine else None
-        )
-        if "opinion" in actions
-        else None,
-        "reopen_form": ReopenForm() if "reopen" in actions else None,
-        "visit_form": AttachmentForm(initial={"title": _("Rapport de visite")})
-        if "visit_report" in actions
-        else None,
-        "proposal_form": ProposalForm() if "propose" in actions else None,
-        "decision_form": DecisionForm(initial={"outcome": obj.proposal})
-        if "decide" in actions
-        else None,
     }
 
 
@@ -203,86 +196,40 @@ def _request(request, pk: int) -> AccreditationRequest:
     return get_record(request, get_screen(REQUESTS), pk, "view")
 
 
-ACTION_FORMS = {
-    "reopen": ReopenForm,
-    "opinion": OpinionForm,
-    "propose": ProposalForm,
-    "decide": DecisionForm,
-    "withdraw": ReasonForm,
-}
-
-
-def _run(user, action: str, obj: AccreditationRequest, data: dict, files):
-    if action == "submit":
-        return services.request_submit(by=user, request=obj)
-    if action == "withdraw":
-        return services.request_withdraw(by=user, request=obj, reason=data["reason"])
-    if action == "reopen":
-        return services.request_reopen(
-            by=user, request=obj, until=data["until"], reason=data["reason"]
-        )
-    if action == "schedule":
-        return services.request_schedule(by=user, request=obj)
-    if action == "remind":
-        return services.requests_remind(by=user, requests=[obj])
-    if action == "opinion":
-        return services.opinion_give(
-            by=user, request=obj, value=data["value"], comment=data["comment"]
-        )
-    if action == "propose":
-        return services.proposal_record(
-            by=user, request=obj, outcome=data["outcome"], reason=data["reason"]
-        )
-    if action == "decide":
-        return services.decision_record(by=user, request=obj, **data)
-    if action == "visit_report":
-        return services.attachment_add(
-            by=user,
-            request=obj,
-            title=data["title"],
-            upload=files["file"],
-            kind=AttachmentKind.VISIT_REPORT,
-        )
-    raise Http404
-
-
-DONE = {
-    "submit": _("Dossier déposé : une nouvelle version est enregistrée."),
-    "withdraw": _("Demande retirée."),
-    "reopen": _("Dépôt rouvert pour cette demande."),
-    "schedule": _("Demande inscrite à l'ordre du jour de la commission."),
-    "remind": _("Relance envoyée au responsable du terrain."),
-    "opinion": _("Avis enregistré."),
-    "propose": _("Proposition enregistrée."),
-    "decide": _(
-        "Décision enregistrée : l'agrément est à jour et les courriers partent."
-    ),
-    "visit_report": _("Rapport de visite déposé."),
-}
+def _run(form, write) -> bool:
+    """A service for a valid form, in one transaction; its refusal (invalid data, or
+    an actor it does not allow) becomes the form's error."""
+    try:
+        with transaction.atomic():
+            write()
+    except ValidationError as error:
+        add_refusal(form, error)
+    except PermissionDenied as error:
+        form.add_error(None, refusal_reason(error))
+    return not form.errors
 
 
 @login_required
 @require_POST
 def request_action(request, pk: int, action: str):
-    """Every transition of a request from its page; the service decides who may."""
-    if action not in workflow.ACTIONS or action in ("attach",):
+    """Every action on a request from its pages, as declared in actions.ON_PAGE: its
+    form, its service, its message. The service decides who may."""
+    declared = actions.ON_PAGE.get(action)
+    if declared is None:
         raise Http404
-    obj = _request(request, pk)
-    if action == "visit_report":
-        form = AttachmentForm(request.POST, request.FILES)
-    else:
-        form_class = ACTION_FORMS.get(action)
-        form = form_class(request.POST) if form_class else ReasonForm(data={})
-    if form.is_valid() and save_form(
-        form, lambda: _run(request.user, action, obj, form.cleaned_data, request.FILES)
+    accreditation_request = _request(request, pk)
+    form = declared.bound(request.POST, request.FILES)
+    if form.is_valid() and _run(
+        form,
+        lambda: declared.run(request.user, accreditation_request, **form.cleaned_data),
     ):
-        messages.success(request, DONE[action])
+        messages.success(request, declared.success)
     else:
         messages.error(request, errors_text(form))
     back = request.POST.get("next", "")
     if back.startswith("/cockpit/"):
         return redirect(back)
-    return redirect(obj.get_absolute_url())
+    return redirect(accreditation_request.get_absolute_url())
 
 
 @login_required
@@ -384,7 +331,7 @@ def dossier_edit(request, pk: int):
                 if save_form(
                     form, lambda: services.request_submit(by=request.user, request=obj)
                 ):
-                    messages.success(request, DONE["submit"])
+                    messages.success(request, actions.ON_PAGE["submit"].success)
                     return redirect(obj.get_absolute_url())
             else:
                 messages.success(request, _("Brouillon enregistré."))

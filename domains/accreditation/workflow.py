@@ -56,7 +56,9 @@ ACTIONS: dict[str, Action] = {
     ),
     "decide": Action(_("Décision du DG ARS"), _moves([S.PROPOSED], S.DECIDED), {ARS}),
     # Actions that leave the state as it is, audited all the same.
-    "remind": Action(_("Relancer"), _moves([S.DRAFT], S.DRAFT), {ARS, REGISTRY}),
+    "remind": Action(
+        _("Relancer le responsable"), _moves([S.DRAFT], S.DRAFT), {ARS, REGISTRY}
+    ),
     "opinion": Action(
         _("Donner un avis"),
         {s: s for s in (S.SUBMITTED, S.ANALYSIS, S.COMMISSION)},
