@@ -1,6 +1,7 @@
 """Production settings load only with their secrets, harden the session cookie and pass
 Django's deployment checks; every environment sends a Content-Security-Policy."""
 
+import base64
 import json
 import os
 import re
@@ -10,6 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 ROOT = Path(__file__).resolve().parent.parent
 PROBE = (
@@ -33,12 +36,27 @@ def _load(**env):
     )
 
 
+def _badge_key() -> str:
+    """A made-up badge signing key, in the format production expects (Ed25519, PEM),
+    as `openssl genpkey -algorithm ed25519` writes it."""
+    return (
+        Ed25519PrivateKey.generate()
+        .private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        .decode()
+    )
+
+
 def test_production_cookies_are_secure_httponly_samesite(tmp_path):
     result = _load(
         DJANGO_SECRET_KEY="x" * 50,
         DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
         SIIMOP_SAML_SP_KEY_FILE="/etc/siimop/sp.key",
         SIIMOP_SAML_SP_CERT_FILE="/etc/siimop/sp.crt",
+        BADGE_SIGNING_KEY=_badge_key(),
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == [True, True, "Lax", True, False, False]
@@ -53,8 +71,8 @@ def test_production_refuses_to_start_without_its_saml_key_pair(tmp_path):
 
 
 def _production_env(tmp_path) -> dict:
-    """What production needs, as .ci/run gives it: a throw-away secret, a database,
-    the SAML key pair's paths (not read by the checks)."""
+    """What production needs, as .ci/run gives it: a throw-away secret and badge
+    signing key, a database, the SAML key pair's paths (not read by the checks)."""
     return {
         "PATH": os.environ["PATH"],
         "DJANGO_SETTINGS_MODULE": "config.settings.prod",
@@ -63,7 +81,54 @@ def _production_env(tmp_path) -> dict:
         "SIIMOP_SAML_SP_KEY_FILE": "/etc/siimop/sp.key",
         "SIIMOP_SAML_SP_CERT_FILE": "/etc/siimop/sp.crt",
         "SIIMOP_BASE_URL": "https://siimop.example.fr",
+        "BADGE_SIGNING_KEY": _badge_key(),
     }
+
+
+BADGE_PROBE = (
+    "import django; django.setup(); from courses.credentials import signing_key; "
+    "print(signing_key().as_dict(private=False)['x'])"
+)
+
+
+def test_production_refuses_to_start_without_its_badge_signing_key(tmp_path):
+    env = _production_env(tmp_path)
+    for value in (None, "", "pas une clé"):
+        if value is None:
+            env.pop("BADGE_SIGNING_KEY")
+        else:
+            env["BADGE_SIGNING_KEY"] = value
+        result = subprocess.run(
+            [sys.executable, "-c", BADGE_PROBE],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+        assert result.returncode != 0, value
+        assert "ImproperlyConfigured: BADGE_SIGNING_KEY" in result.stderr, value
+        assert "openssl genpkey -algorithm ed25519" in result.stderr
+
+
+def test_production_signs_the_badges_with_the_key_it_is_given(tmp_path):
+    pem = _badge_key()
+    raw = (
+        serialization.load_pem_private_key(pem.encode(), password=None)
+        .public_key()
+        .public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    )
+    published = base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+    # As written in a PEM file, or on one line with "\n" for its line breaks.
+    for value in (pem, pem.replace("\n", "\\n")):
+        result = subprocess.run(
+            [sys.executable, "-c", BADGE_PROBE],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env={**_production_env(tmp_path), "BADGE_SIGNING_KEY": value},
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == published
 
 
 def test_production_passes_the_deployment_checks_without_a_warning(tmp_path):

@@ -224,6 +224,12 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "xlsx", "ods"]
 
+# Ed25519 private key (PEM; "\n" may stand for its line breaks in a one-line
+# environment file) signing the Open Badges 3.0 credentials; its public half is
+# published at /apprendre/badges/cle.json. Production refuses to start without it
+# (prod.py); elsewhere, unset, courses/credentials.py derives one from SECRET_KEY.
+BADGE_SIGNING_KEY = os.environ.get("BADGE_SIGNING_KEY", "").replace("\\n", "\n")
+
 
 # Content-Security-Policy (django-csp), on in every environment so that the browser
 # tests see it. Our pages (cockpit, public site, courses, UNESS Assistance) run no

@@ -64,6 +64,32 @@ if not (SAML_SP_KEY_FILE and SAML_SP_CERT_FILE):  # noqa: F405
         "de clés du fournisseur de service déclarée à la fédération."
     )
 
-# Ed25519 private key (PEM) signing the Open Badges 3.0 credentials; its public half is
-# published at /apprendre/badges/cle.json. Keep it across deployments.
-BADGE_SIGNING_KEY = os.environ.get("BADGE_SIGNING_KEY", "")
+
+def _badge_key_problem(pem: str) -> str:
+    """Why BADGE_SIGNING_KEY cannot sign the badges ("" if it can)."""
+    from joserfc.jwk import OKPKey
+
+    if not pem.strip():
+        return "n'est pas défini / is not set"
+    try:
+        key = OKPKey.import_key(pem)
+    except Exception:  # noqa: BLE001 - RSA, EC, garbage: one answer for all
+        key = None
+    if key is None or key.curve_name != "Ed25519" or not key.is_private:
+        return (
+            "n'est pas une clé privée Ed25519 au format PEM / is not an Ed25519 "
+            "private key in PEM format"
+        )
+    return ""
+
+
+# The badges' key is never derived from the SECRET_KEY here: rotating the secret must
+# not invalidate every credential issued, and the two secrets are kept apart. Keep it
+# across deployments; create it once with `openssl genpkey -algorithm ed25519`.
+if problem := _badge_key_problem(BADGE_SIGNING_KEY):  # noqa: F405
+    raise ImproperlyConfigured(
+        f"BADGE_SIGNING_KEY {problem}. La production exige la clé privée Ed25519 (PEM) "
+        "qui signe les badges Open Badges 3.0 / Production requires the Ed25519 "
+        "private key (PEM) signing the Open Badges 3.0 credentials: "
+        "openssl genpkey -algorithm ed25519"
+    )

@@ -2,11 +2,17 @@
 required fields are present and whose URLs resolve; the recipient is a salted hash;
 the baked image carries the assertion; revoked assertions say so."""
 
+import base64
 import hashlib
+import hmac
 import json
 import re
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
 from django.core.exceptions import ValidationError
 
 from courses.credentials import verify as verify_credential
@@ -22,7 +28,11 @@ from tests.factories.referential import (
     subdivision,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    # joserfc recalls RFC 9864's new name for EdDSA on each use (courses/credentials.py)
+    pytest.mark.filterwarnings("ignore:EdDSA is deprecated"),
+]
 REQUIRED = {"@context", "type", "id", "recipient", "badge", "verification", "issuedOn"}
 
 
@@ -144,6 +154,58 @@ def test_the_ob3_credential_verifies_with_the_public_key_and_not_once_altered(
     other_key = {**jwk, "x": jwk["x"][::-1]}
     with pytest.raises(ValueError):
         verify_credential(token, other_key)
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def test_the_ob3_credential_is_a_standard_eddsa_jws_any_verifier_reads(client, award):
+    token = client.get(f"/apprendre/badges/{award.uid}/credential.jwt").content.decode()
+    [jwk] = client.get("/apprendre/badges/cle.json").json()["keys"]
+    header, payload, signature = token.split(".")
+    assert json.loads(_unb64(header)) == {
+        "alg": "EdDSA",
+        "typ": "JWT",
+        "kid": "http://testserver/apprendre/badges/cle.json",
+    }
+    assert jwk["kid"] == "http://testserver/apprendre/badges/cle.json"
+    assert "d" not in jwk  # the private half is never published
+    # An independent verifier: the raw Ed25519 signature over "header.payload".
+    Ed25519PublicKey.from_public_bytes(_unb64(jwk["x"])).verify(
+        _unb64(signature), f"{header}.{payload}".encode()
+    )
+    claims = json.loads(_unb64(payload))
+    assert claims["jti"] == (
+        f"http://testserver/apprendre/badges/{award.uid}/credential.jwt"
+    )
+    assert claims["iss"] == "http://testserver/apprendre/badges/emetteur.json"
+
+
+def test_a_credential_forged_with_another_key_or_without_a_signature_is_refused(
+    client, award
+):
+    token = client.get(f"/apprendre/badges/{award.uid}/credential.jwt").content.decode()
+    [jwk] = client.get("/apprendre/badges/cle.json").json()["keys"]
+    header, payload, _signature = token.split(".")
+    forger = Ed25519PrivateKey.generate()
+    forged = _b64(forger.sign(f"{header}.{payload}".encode()))
+    with pytest.raises(ValueError, match="Signature invalide"):
+        verify_credential(f"{header}.{payload}.{forged}", jwk)
+    unsigned = _b64(json.dumps({"alg": "none", "typ": "JWT"}).encode())
+    with pytest.raises(ValueError, match="Signature invalide"):
+        verify_credential(f"{unsigned}.{payload}.", jwk)
+    # The public key used as an HMAC secret (algorithm confusion) proves nothing.
+    hs256 = _b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+    mac = hmac.new(jwk["x"].encode(), f"{hs256}.{payload}".encode(), "sha256")
+    with pytest.raises(ValueError, match="Signature invalide"):
+        verify_credential(f"{hs256}.{payload}.{_b64(mac.digest())}", jwk)
+    with pytest.raises(ValueError, match="Signature invalide"):
+        verify_credential("pas un jeton", jwk)
 
 
 def _complete(client, user, course, lessons, quiz) -> None:
