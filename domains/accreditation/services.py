@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
+from domains.cockpit.bulk import all_or_nothing
 from domains.cockpit.dates import period_end, shifted
 from domains.cockpit.files import pdf_check
 from domains.people.roles import Role
@@ -361,15 +362,12 @@ def filing_close(
     now = now or timezone.now()
     if now <= campaign.filing_closes:
         raise ValidationError(_("Le dépôt n'est pas encore clos."))
-    moved = 0
-    for request in (
+    return all_or_nothing(
         campaign.requests.filter(status=RequestStatus.SUBMITTED)
         .exclude(reopened_until__gt=now)
-        .select_related("campaign", "training_site")
-    ):
-        _move(request, "close_filing", by)
-        moved += 1
-    return moved
+        .select_related("campaign", "training_site"),
+        lambda request: _move(request, "close_filing", by),
+    )
 
 
 # --- the request and its dossier -------------------------------------------------------
@@ -620,11 +618,15 @@ def opinion_give(
 
 @transaction.atomic
 def requests_remind(*, by, requests: Iterable[AccreditationRequest]) -> int:
-    """One click: every RTS of a draft is reminded of the deadline by e-mail."""
+    """One click: every RTS of a draft is reminded of the deadline by e-mail; all the
+    requests or none (the refusal names the request)."""
     reminded = []
-    for request in requests:
+
+    def remind(request: AccreditationRequest) -> None:
         _move(request, "remind", by)
         reminded.append(request.pk)
+
+    all_or_nothing(requests, remind)
     AccreditationRequest.objects.filter(pk__in=reminded).update(
         reminded_at=timezone.now()
     )
@@ -641,6 +643,12 @@ def requests_remind(*, by, requests: Iterable[AccreditationRequest]) -> int:
 @transaction.atomic
 def request_schedule(*, by, request: AccreditationRequest) -> AccreditationRequest:
     return _move(request, "schedule", by)
+
+
+def requests_schedule(*, by, requests: Iterable[AccreditationRequest]) -> int:
+    """The commission's agenda in one go: all the requests or none, the refusal
+    names the request."""
+    return all_or_nothing(requests, lambda request: _move(request, "schedule", by))
 
 
 @transaction.atomic

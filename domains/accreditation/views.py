@@ -382,13 +382,13 @@ def commission(request, pk: int):
     per specialty with opinions side by side, each proposal recorded live."""
     campaign = _managed_campaign(request, pk)
     if request.method == "POST" and "schedule_all" in request.POST:
-        count = 0
         try:
-            for obj in visible_requests(request.user).filter(
-                campaign=campaign, status=RequestStatus.ANALYSIS
-            ):
-                services.request_schedule(by=request.user, request=obj)
-                count += 1
+            count = services.requests_schedule(
+                by=request.user,
+                requests=visible_requests(request.user).filter(
+                    campaign=campaign, status=RequestStatus.ANALYSIS
+                ),
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
