@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from helpdesk.models import Ticket
 
 from domains.cockpit.forms import CockpitForm, CockpitModelForm, DateInput
 
@@ -38,3 +39,25 @@ class PeriodForm(CockpitModelForm):
             period=self.instance if self.instance.pk else None,
             **{f: self.cleaned_data[f] for f in self.Meta.fields},
         )
+
+
+# What the ticket's decisions ask (the agents' page and the person's own page).
+
+
+class AnswerForm(forms.Form):
+    text = forms.CharField(label=_("Réponse"), widget=forms.Textarea)
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(label=_("Votre message"), widget=forms.Textarea)
+    attachment = RequestForm.base_fields["attachment"]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Motif"), required=False, max_length=1000)
+
+
+class PriorityForm(forms.Form):
+    priority = forms.TypedChoiceField(
+        label=_("Priorité"), choices=Ticket.PRIORITY_CHOICES, coerce=int
+    )

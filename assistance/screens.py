@@ -11,14 +11,20 @@ from django.utils.translation import gettext_lazy as _
 from helpdesk.models import Ticket
 
 from domains.cockpit.filters import CockpitFilterSet, yes_no_filter
-from domains.cockpit.registry import Card, MenuEntry, Screen, registry
+from domains.cockpit.registry import Card, Decision, MenuEntry, Screen, registry
 from domains.cockpit.tables import CockpitTable
 
 from . import views
-from .forms import PeriodForm
-from .models import Category, Period
+from .forms import AnswerForm, PeriodForm, PriorityForm, ReasonForm
+from .models import Category, Period, Tier
 from .selectors import visible_tickets
-from .services import period_delete
+from .services import (
+    answer_send,
+    period_delete,
+    ticket_deescalate,
+    ticket_escalate,
+    ticket_prioritize,
+)
 from .targets import is_overdue
 
 
@@ -88,6 +94,75 @@ def ticket_perimeter(ticket):
     return [team.subdivision] if team and team.subdivision_id else []
 
 
+def _answer(resolve: bool):
+    return lambda by, ticket, text: answer_send(
+        by=by, ticket=ticket, text=text, resolve=resolve
+    )
+
+
+def _at_level_2(ticket) -> bool:
+    team = getattr(ticket.queue, "team", None)
+    return team is not None and team.tier == Tier.LEVEL_2
+
+
+def _answer_form(request, ticket):
+    return AnswerForm(request.POST)
+
+
+def _reason_form(request, ticket):
+    return ReasonForm(request.POST)
+
+
+# The agents' decisions on a ticket's page (each service checks the agent's team).
+TICKET_DECISIONS = [
+    Decision(
+        name="repondre",
+        label=_("Envoyer la réponse"),
+        run=_answer(resolve=False),
+        form=_answer_form,
+        success=_("Réponse envoyée à la personne par e-mail."),
+    ),
+    Decision(
+        name="resoudre",
+        label=_("Envoyer et marquer résolue"),
+        run=_answer(resolve=True),
+        form=_answer_form,
+        success=_("Demande résolue ; la personne est prévenue par e-mail."),
+    ),
+    Decision(
+        name="priorite",
+        label=_("Changer la priorité"),
+        run=lambda by, ticket, priority: ticket_prioritize(
+            by=by, ticket=ticket, priority=priority
+        ),
+        form=lambda request, ticket: PriorityForm(request.POST),
+        success=_("Priorité changée ; les délais cibles sont recalculés."),
+    ),
+    # Handed to another team: the page sends the agent back to the list (`next`),
+    # the ticket may now be out of his sight.
+    Decision(
+        name="escalader",
+        label=_("Escalader au niveau 2"),
+        run=lambda by, ticket, reason: ticket_escalate(
+            by=by, ticket=ticket, reason=reason
+        ),
+        form=_reason_form,
+        success=_("Demande escaladée au niveau 2."),
+        applies=lambda ticket: not _at_level_2(ticket),
+    ),
+    Decision(
+        name="renvoyer",
+        label=_("Renvoyer au niveau 1"),
+        run=lambda by, ticket, reason: ticket_deescalate(
+            by=by, ticket=ticket, reason=reason
+        ),
+        form=_reason_form,
+        success=_("Demande renvoyée au niveau 1."),
+        applies=_at_level_2,
+    ),
+]
+
+
 registry.register_screen(
     Screen(
         slug="demandes-assistance",
@@ -111,22 +186,12 @@ registry.register_screen(
             (_("État"), lambda t: t.get_status_display()),
             (_("En retard"), lambda t: _("oui") if t.late else _("non")),
         ],
+        decisions=TICKET_DECISIONS,
         extra_urls=[
-            path("<int:pk>/repondre/", views.ticket_answer, name="assistance_answer"),
             path(
                 "<int:pk>/pieces/<int:attachment_pk>/",
                 views.ticket_attachment,
                 name="assistance_attachment",
-            ),
-            path(
-                "<int:pk>/priorite/",
-                views.ticket_priority,
-                name="assistance_priority",
-            ),
-            path(
-                "<int:pk>/niveau/<str:decision>/",
-                views.ticket_tier,
-                name="assistance_tier",
             ),
         ],
     )

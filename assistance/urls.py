@@ -8,6 +8,11 @@ urlpatterns = [
     path("mes-demandes/", views.my_requests, name="mine"),
     path("mes-demandes/<int:pk>/", views.my_request, name="request"),
     path(
+        "mes-demandes/<int:pk>/decision/<str:decision>/",
+        views.my_request_decision,
+        name="request_decision",
+    ),
+    path(
         "mes-demandes/<int:pk>/pieces/<int:attachment_pk>/",
         views.my_attachment,
         name="attachment",

@@ -1,6 +1,6 @@
 """UNESS Assistance: for the person asking, the request form (reachable from every
-page, signed in or not) and "Mes demandes"; for the agents, the ticket page's
-actions (answer, escalate, send back)."""
+page, signed in or not) and "Mes demandes"; for the agents, the ticket page (its
+decisions, answer, escalate, send back, are declared on the screen)."""
 
 from django import forms
 from django.contrib import messages
@@ -11,18 +11,13 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 from helpdesk.models import FollowUp, FollowUpAttachment, Ticket
 
 from domains.cockpit.export import xlsx_sheets_response
 from domains.cockpit.forms import CockpitForm
-from domains.cockpit.views import (
-    decide,
-    get_record,
-    get_screen,
-    save_form,
-    screen_url,
-)
+from domains.cockpit.registry import Decision
+from domains.cockpit.views import get_record, get_screen, save_form
 from domains.identity.throttling import client_ip
 from domains.people.roles import Role
 from domains.people.selectors import (
@@ -32,23 +27,18 @@ from domains.people.selectors import (
 )
 from domains.residents.selectors import visible_residents
 
-from .forms import RequestForm
+from .forms import ReplyForm, RequestForm
 from .models import Period, Team, TicketContext
 from .selectors import (
     canned_answers,
     published_articles,
     suggested_articles,
-    visible_tickets,
 )
 from .services import (
-    answer_send,
     article_read,
     request_close,
     request_file,
     request_reply,
-    ticket_deescalate,
-    ticket_escalate,
-    ticket_prioritize,
 )
 from .statistics import statistics, visible_teams
 from .targets import deadlines
@@ -195,10 +185,32 @@ def my_requests(request):
     return render(request, "assistance/mine.html", {"contexts": contexts})
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def my_request(request, pk: int):
-    """One of her requests: the public exchanges, reply, close."""
+# What the person may do on her own request, declared once (form, service, message);
+# one view serves them all.
+MY_REQUEST_DECISIONS = {
+    d.name: d
+    for d in [
+        Decision(
+            name="repondre",
+            label=_("Envoyer"),
+            run=lambda by, ticket, text, attachment: request_reply(
+                by=by, ticket=ticket, text=text, attachments=_files(attachment)
+            ),
+            form=lambda request, ticket: ReplyForm(request.POST, request.FILES),
+            success=_("Message envoyé à l'assistance."),
+        ),
+        Decision(
+            name="clore",
+            label=_("Ma demande est réglée : la clore"),
+            run=lambda by, ticket: request_close(by=by, ticket=ticket),
+            success=_("Demande close. Merci."),
+            confirm=_("Clore cette demande ?"),
+        ),
+    ]
+}
+
+
+def _my_context(request, pk: int) -> TicketContext:
     context = (
         TicketContext.objects.filter(person__user=request.user, ticket_id=pk)
         .select_related("ticket__queue")
@@ -206,29 +218,36 @@ def my_request(request, pk: int):
     )
     if context is None:
         raise Http404
+    return context
+
+
+@login_required
+def my_request(request, pk: int):
+    """One of her requests: the public exchanges, reply, close."""
+    return _my_request_page(request, _my_context(request, pk), ReplyForm())
+
+
+@login_required
+@require_POST
+def my_request_decision(request, pk: int, decision: str):
+    """Any of her declared decisions: done, back to the page; refused, the page says
+    why."""
+    context = _my_context(request, pk)
+    chosen = MY_REQUEST_DECISIONS.get(decision)
+    if chosen is None:
+        raise Http404
     ticket = context.ticket
-    form = ReplyForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
-        if request.POST.get("action") == "clore":
-            form = forms.Form(data={})  # nothing to fill in; carries a refusal
-            done = form.is_valid() and save_form(
-                form, lambda: request_close(by=request.user, ticket=ticket)
-            )
-            success = _("Demande close. Merci.")
-        else:
-            done = form.is_valid() and save_form(
-                form,
-                lambda: request_reply(
-                    by=request.user,
-                    ticket=ticket,
-                    text=form.cleaned_data["text"],
-                    attachments=_files(form.cleaned_data["attachment"]),
-                ),
-            )
-            success = _("Message envoyé à l'assistance.")
-        if done:
-            messages.success(request, success)
-            return redirect("assistance:request", pk=pk)
+    form = chosen.form(request, ticket) if chosen.form else forms.Form(data={})
+    if form.is_valid() and save_form(
+        form, lambda: chosen.run(request.user, ticket, **form.cleaned_data) or True
+    ):
+        messages.success(request, chosen.success % {"record": ticket})
+        return redirect("assistance:request", pk=pk)
+    return _my_request_page(request, context, form)
+
+
+def _my_request_page(request, context: TicketContext, form):
+    ticket = context.ticket
     return render(
         request,
         "assistance/my_request.html",
@@ -236,6 +255,7 @@ def my_request(request, pk: int):
             "context": context,
             "ticket": ticket,
             "form": form,
+            "decisions": MY_REQUEST_DECISIONS,
             "closed": ticket.status == ticket.CLOSED_STATUS,
             "followups": FollowUp.objects.filter(ticket=ticket, public=True)
             .select_related("user")
@@ -246,19 +266,6 @@ def my_request(request, pk: int):
 
 
 # --- the agents (cockpit screen "demandes-assistance") ------------------------------
-
-
-class AnswerForm(forms.Form):
-    text = forms.CharField(label=_("Réponse"), widget=forms.Textarea)
-
-
-class ReplyForm(forms.Form):
-    text = forms.CharField(label=_("Votre message"), widget=forms.Textarea)
-    attachment = RequestForm.base_fields["attachment"]
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Motif"), required=False, max_length=1000)
 
 
 def ticket_context(request, ticket) -> dict:
@@ -291,84 +298,6 @@ def person_context(user, siimop) -> dict:
         "person_functions": person_functions(person),
         "resident": resident,
     }
-
-
-def _ticket(request, pk: int):
-    return get_record(request, get_screen("demandes-assistance"), pk, "change")
-
-
-@login_required
-@require_http_methods(["POST"])
-def ticket_answer(request, pk: int):
-    ticket = _ticket(request, pk)
-    form = AnswerForm(request.POST)
-    resolve = request.POST.get("action") == "resoudre"
-    return decide(
-        request,
-        get_screen("demandes-assistance"),
-        pk,
-        lambda: answer_send(
-            by=request.user,
-            ticket=ticket,
-            text=form.cleaned_data["text"],
-            resolve=resolve,
-        ),
-        _("Demande résolue ; la personne est prévenue par e-mail.")
-        if resolve
-        else _("Réponse envoyée à la personne par e-mail."),
-        form=form,
-    )
-
-
-class PriorityForm(forms.Form):
-    priority = forms.TypedChoiceField(
-        label=_("Priorité"), choices=Ticket.PRIORITY_CHOICES, coerce=int
-    )
-
-
-@login_required
-@require_http_methods(["POST"])
-def ticket_priority(request, pk: int):
-    ticket = _ticket(request, pk)
-    form = PriorityForm(request.POST)
-    return decide(
-        request,
-        get_screen("demandes-assistance"),
-        pk,
-        lambda: ticket_prioritize(
-            by=request.user, ticket=ticket, priority=form.cleaned_data["priority"]
-        ),
-        _("Priorité changée ; les délais cibles sont recalculés."),
-        form=form,
-    )
-
-
-@login_required
-@require_http_methods(["POST"])
-def ticket_tier(request, pk: int, decision: str):
-    ticket = _ticket(request, pk)
-    service = {"escalader": ticket_escalate, "renvoyer": ticket_deescalate}.get(
-        decision
-    )
-    if service is None:
-        raise Http404
-    form = ReasonForm(request.POST)
-    screen = get_screen("demandes-assistance")
-    response = decide(
-        request,
-        screen,
-        pk,
-        lambda: service(
-            by=request.user, ticket=ticket, reason=form.cleaned_data["reason"]
-        ),
-        _("Demande escaladée au niveau 2.")
-        if decision == "escalader"
-        else _("Demande renvoyée au niveau 1."),
-        form=form,
-    )
-    if not visible_tickets(request.user).filter(pk=pk).exists():
-        return redirect(screen_url(screen, "list"))  # handed to a team he is not in
-    return response
 
 
 # --- statistics ---------------------------------------------------------------------

@@ -140,7 +140,9 @@ def _account_approved(client):
     request = _account_request(training_site=TrainingSiteFactory())
     client.force_login(make_user_with_role(Role.ARS, region=region("84")))
     return (
-        lambda: client.post(f"/cockpit/demandes-de-compte/{request.pk}/accepter/"),
+        lambda: client.post(
+            f"/cockpit/demandes-de-compte/{request.pk}/decision/accepter/"
+        ),
         "votre compte est ouvert",
     )
 
@@ -170,7 +172,7 @@ def _account_refused(client):
     client.force_login(make_user_with_role(Role.ARS, region=region("84")))
     return (
         lambda: client.post(
-            f"/cockpit/demandes-de-compte/{request.pk}/refuser/",
+            f"/cockpit/demandes-de-compte/{request.pk}/decision/refuser/",
             {"reason": "Service fermé depuis 2025."},
         ),
         "votre demande de compte",

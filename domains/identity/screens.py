@@ -3,10 +3,10 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from domains.cockpit.registry import MenuEntry, Screen, registry
+from domains.cockpit.registry import Decision, MenuEntry, Screen, registry
 from domains.referential.selectors import visible_training_sites
 
-from . import views
+from . import services, views
 from .filters import AccountRequestFilter, ReconciliationCaseFilter
 from .forms import ApproveForm, ReconciliationForm, RefuseForm
 from .models import AccountRequest, ReconciliationCase
@@ -34,17 +34,17 @@ def _perimeter(account_request):
 
 
 def _context(request, account_request):
-    pending = account_request.status == AccountRequest.Status.PENDING
-    may_decide = pending and request.actor.can(
-        account_requests, "change", account_request
-    )
+    """The forms of the decisions that ask something (drawn when offered)."""
     return {
-        "may_decide": may_decide,
         "approve_form": ApproveForm(sites=visible_training_sites(request.user))
-        if may_decide and account_request.training_site is None
+        if account_request.training_site is None
         else None,
-        "refuse_form": RefuseForm() if may_decide else None,
+        "refuse_form": RefuseForm(),
     }
+
+
+def _pending(account_request) -> bool:
+    return account_request.status == AccountRequest.Status.PENDING
 
 
 account_requests = registry.register_screen(
@@ -60,11 +60,37 @@ account_requests = registry.register_screen(
         perimeter_objects=_perimeter,
         detail_template="identity/account_request_detail.html",
         detail_context=_context,
-        extra_urls=[
-            path(
-                "<int:pk>/<str:decision>/",
-                views.account_request_decide,
-                name="demandes_de_compte_decide",
+        decisions=[
+            Decision(
+                name="accepter",
+                label=_("Accepter et envoyer un lien de connexion"),
+                run=lambda by, account_request, training_site: (
+                    services.account_request_approve(
+                        account_request=account_request,
+                        by=by,
+                        training_site=training_site,
+                    )
+                ),
+                form=lambda request, account_request: ApproveForm(
+                    request.POST, sites=visible_training_sites(request.user)
+                ),
+                success=_(
+                    "Demande %(record)s acceptée : un lien de connexion est envoyé "
+                    "au demandeur."
+                ),
+                applies=_pending,
+            ),
+            Decision(
+                name="refuser",
+                label=_("Refuser"),
+                run=lambda by, account_request, reason: services.account_request_refuse(
+                    account_request=account_request, by=by, reason=reason
+                ),
+                form=lambda request, account_request: RefuseForm(request.POST),
+                success=_(
+                    "Demande %(record)s refusée : le motif est envoyé au demandeur."
+                ),
+                applies=_pending,
             ),
         ],
     )
@@ -75,13 +101,19 @@ def _case_context(request, case):
     candidates = case.candidates.prefetch_related(
         "emails", "legacy_ids", "functions"
     ).select_related("user")
-    open_case = case.status == ReconciliationCase.Status.OPEN
-    may_decide = open_case and request.actor.can(reconciliations, "change", case)
     return {
         "candidates": candidates,
-        "may_decide": may_decide,
-        "form": ReconciliationForm(candidates=candidates) if may_decide else None,
+        "form": ReconciliationForm(candidates=candidates),
+        "merge_confirm": reconciliations.decision("fusionner").confirm,
     }
+
+
+def _open(case) -> bool:
+    return case.status == ReconciliationCase.Status.OPEN
+
+
+def _candidate_form(request, case):
+    return ReconciliationForm(request.POST, candidates=case.candidates.all())
 
 
 reconciliations = registry.register_screen(
@@ -97,11 +129,43 @@ reconciliations = registry.register_screen(
         perimeter_objects=lambda case: [],  # national: UNESS admins only
         detail_template="identity/reconciliation_detail.html",
         detail_context=_case_context,
-        extra_urls=[
-            path(
-                "<int:pk>/<str:decision>/",
-                views.reconciliation_decide,
-                name="rapprochements_decide",
+        decisions=[
+            Decision(
+                name="fusionner",
+                label=_("Fusionner dans la personne conservée"),
+                run=lambda by, case, person, reason: services.reconciliation_merge(
+                    case=case, kept=person, by=by, reason=reason
+                ),
+                form=_candidate_form,
+                success=_(
+                    "Personnes fusionnées : l'identité universitaire %(record)s est "
+                    "rattachée à la personne conservée."
+                ),
+                confirm=_(
+                    "Fusionner les autres personnes dans celle conservée ? Adresses, "
+                    "fonctions, identifiants et historique lui seront transférés ; "
+                    "cette opération ne se défait pas."
+                ),
+                applies=_open,
+            ),
+            Decision(
+                name="rattacher",
+                label=_("Rattacher l'identité à cette personne seulement"),
+                run=lambda by, case, person, reason: services.reconciliation_link(
+                    case=case, person=person, by=by
+                ),
+                form=_candidate_form,
+                success=_(
+                    "Identité universitaire %(record)s rattachée à la personne choisie."
+                ),
+                applies=_open,
+            ),
+            Decision(
+                name="classer",
+                label=_("Classer sans suite"),
+                run=lambda by, case: services.reconciliation_dismiss(case=case, by=by),
+                success=_("Rapprochement %(record)s classé sans suite."),
+                applies=_open,
             ),
         ],
     )

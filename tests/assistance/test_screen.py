@@ -35,9 +35,14 @@ def test_another_subdivisions_agent_gets_nothing(client, ticket):
     assert export.status_code == 200
     assert b"Stage non visible" not in b"".join(export.streaming_content)
     assert client.get(f"{BASE}{ticket.pk}/").status_code == 404
-    assert client.post(f"{BASE}{ticket.pk}/repondre/", {"text": "x"}).status_code == 404
+    for name in ("repondre", "resoudre", "priorite", "escalader", "renvoyer"):
+        url = f"{BASE}{ticket.pk}/decision/{name}/"
+        data = {"text": "x", "priority": "1", "reason": "x"}
+        assert client.post(url, data).status_code == 404, name
     assert (
-        client.post(f"{BASE}{ticket.pk}/niveau/escalader/", {"reason": "x"}).status_code
+        client.post(
+            f"{BASE}{ticket.pk}/decision/escalader/", {"reason": "x"}
+        ).status_code
         == 404
     )
     ticket.refresh_from_db()
@@ -60,17 +65,21 @@ def test_the_teams_agent_answers_and_escalates_from_the_page(
     assert "Première réponse attendue" in page
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            f"{BASE}{ticket.pk}/repondre/",
+            f"{BASE}{ticket.pk}/decision/repondre/",
             {"text": "La scolarité saisit les stages d'été en septembre, patience."},
         )
     assert mail.outbox[-1].to == ["interne@etu.exemple.fr"]
+    # Handed to level 2, the request leaves his sight: the page sends him back to
+    # the list.
+    assert f'name="next" value="{BASE}"' in page
+    assert f"{BASE}{ticket.pk}/decision/renvoyer/" not in page  # already level 1
     response = client.post(
-        f"{BASE}{ticket.pk}/niveau/escalader/", {"reason": ""}, follow=True
+        f"{BASE}{ticket.pk}/decision/escalader/", {"reason": ""}, follow=True
     )
     assert "Dites pourquoi vous escaladez." in response.content.decode()
     response = client.post(
-        f"{BASE}{ticket.pk}/niveau/escalader/",
-        {"reason": "Stage absent de la base."},
+        f"{BASE}{ticket.pk}/decision/escalader/",
+        {"reason": "Stage absent de la base.", "next": BASE},
         follow=True,
     )
     assert "Demande escaladée au niveau 2." in response.content.decode()

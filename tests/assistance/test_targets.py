@@ -98,7 +98,8 @@ def test_a_higher_priority_brings_the_targets_forward_and_is_recorded(client):
     agent = make_user_with_role(Role.SUPPORT_L1, subdivision=subdivision("LYON"))
     client.force_login(agent)
     response = client.post(
-        f"/cockpit/demandes-assistance/{ticket.pk}/priorite/", {"priority": "1"}
+        f"/cockpit/demandes-assistance/{ticket.pk}/decision/priorite/",
+        {"priority": "1"},
     )
     assert response.status_code == 302
     ticket.refresh_from_db()
@@ -113,7 +114,8 @@ def test_a_higher_priority_brings_the_targets_forward_and_is_recorded(client):
     client.force_login(other)
     assert (
         client.post(
-            f"/cockpit/demandes-assistance/{ticket.pk}/priorite/", {"priority": "5"}
+            f"/cockpit/demandes-assistance/{ticket.pk}/decision/priorite/",
+            {"priority": "5"},
         ).status_code
         == 404
     )

@@ -91,13 +91,33 @@ def test_she_reads_the_answer_replies_and_closes_her_request(
     answer_send(by=agent, ticket=ticket, text="Videz le cache de votre navigateur.")
     url = f"/assistance/mes-demandes/{ticket.pk}/"
     assert "Videz le cache de votre navigateur." in client.get(url).content.decode()
-    response = client.post(url, {"text": "C'est réglé, merci."}, follow=True)
+    response = client.post(
+        f"{url}decision/repondre/", {"text": "C'est réglé, merci."}, follow=True
+    )
     assert "Message envoyé à l&#x27;assistance." in response.content.decode()
-    response = client.post(url, {"action": "clore"}, follow=True)
+    response = client.post(f"{url}decision/clore/", follow=True)
     assert "Demande close. Merci." in response.content.decode()
     ticket.refresh_from_db()
     assert ticket.status == Ticket.CLOSED_STATUS
     other = make_user_with_role(Role.RESIDENT)
     client.force_login(other)
     assert client.get(url).status_code == 404
-    assert client.post(url, {"action": "clore"}).status_code == 404
+    assert client.post(f"{url}decision/clore/").status_code == 404
+
+
+def test_her_page_says_why_a_decision_is_refused(client):
+    resident = make_resident(last_name="REFUSEE")
+    user = resident.person.user
+    client.force_login(user)
+    client.post("/assistance/nouvelle/", {**DATA, "email": user.email})
+    ticket = TicketContext.objects.get(person=resident.person).ticket
+    url = f"/assistance/mes-demandes/{ticket.pk}/"
+    response = client.post(f"{url}decision/repondre/", {"text": ""})
+    assert "Ce champ est obligatoire." in response.content.decode()
+    client.post(f"{url}decision/clore/")
+    response = client.post(f"{url}decision/clore/")
+    page = response.content.decode()
+    assert "Cette demande est déjà close." in page
+    assert f"{url}decision/clore/" not in page  # no more offered
+    assert client.post(f"{url}decision/inventee/").status_code == 404
+    assert client.get(f"{url}decision/clore/").status_code == 405

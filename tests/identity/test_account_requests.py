@@ -109,7 +109,7 @@ def test_the_ars_accepts_the_person_gets_her_function_and_a_sign_in_link(
         client.get("/cockpit/demandes-de-compte/")
     )
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/cockpit/demandes-de-compte/{request.pk}/accepter/")
+        client.post(f"/cockpit/demandes-de-compte/{request.pk}/decision/accepter/")
     person = Person.objects.get(last_name="Martin")
     assert person.functions.get().training_site == site
     request.refresh_from_db()
@@ -128,7 +128,7 @@ def test_an_unlisted_site_must_be_chosen_before_acceptance(client):
     request = unlisted_request()
     client.force_login(make_user_with_role(Role.ARS, region=region("84")))
     response = client.post(
-        f"/cockpit/demandes-de-compte/{request.pk}/accepter/", follow=True
+        f"/cockpit/demandes-de-compte/{request.pk}/decision/accepter/", follow=True
     )
     assert "Choisissez le terrain de stage" in page_text(response)
     request.refresh_from_db()
@@ -140,12 +140,14 @@ def test_refusal_needs_a_reason_and_emails_it(
 ):
     request = unlisted_request()
     client.force_login(make_user_with_role(Role.ARS, region=region("84")))
-    client.post(f"/cockpit/demandes-de-compte/{request.pk}/refuser/", {"reason": ""})
+    client.post(
+        f"/cockpit/demandes-de-compte/{request.pk}/decision/refuser/", {"reason": ""}
+    )
     request.refresh_from_db()
     assert request.status == "pending"
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            f"/cockpit/demandes-de-compte/{request.pk}/refuser/",
+            f"/cockpit/demandes-de-compte/{request.pk}/decision/refuser/",
             {"reason": "Service fermé depuis 2025."},
         )
     request.refresh_from_db()
@@ -169,7 +171,9 @@ def test_another_region_does_not_see_nor_decide(client):
     )
     client.force_login(make_user_with_role(Role.ARS, region=region("53")))
     assert "paul@chu.fr" not in page_text(client.get("/cockpit/demandes-de-compte/"))
-    response = client.post(f"/cockpit/demandes-de-compte/{request.pk}/accepter/")
+    response = client.post(
+        f"/cockpit/demandes-de-compte/{request.pk}/decision/accepter/"
+    )
     assert response.status_code == 404
 
 
@@ -188,3 +192,21 @@ def test_the_requester_gets_an_acknowledgement_whether_known_or_not(
     assert "Nous avons bien reçu votre demande de compte SIIMOP" in unknown
     assert "Responsable de terrain de stage (RTS)" in unknown
     assert known.replace("connue", "X") == unknown.replace("inconnue", "X")
+
+
+def test_a_decided_request_offers_no_more_decision_and_refuses_a_second_one(client):
+    request = unlisted_request()
+    client.force_login(make_user_with_role(Role.ARS, region=region("84")))
+    url = f"/cockpit/demandes-de-compte/{request.pk}/"
+    page = client.get(url).content.decode()
+    assert f"{url}decision/accepter/" in page and f"{url}decision/refuser/" in page
+    page = page_text(
+        client.post(f"{url}decision/refuser/", {"reason": "Doublon."}, follow=True)
+    )
+    assert "refusée : le motif est envoyé au demandeur." in page
+    assert "Accepter et envoyer un lien de connexion" not in page
+    page = page_text(client.post(f"{url}decision/accepter/", follow=True))
+    assert "Cette demande a déjà été traitée." in page
+    request.refresh_from_db()
+    assert request.status == "refused"
+    assert client.post(f"{url}decision/inventee/").status_code == 404

@@ -82,7 +82,8 @@ def test_uness_admins_see_the_case_and_merge(client, uness, case):
     assert "h.garnier@chu-lyon.fr" in page and "IMOTEP IMO-77" in page
 
     response = client.post(
-        f"{LIST}{found.pk}/fusionner/", {"person": first.pk, "reason": "doublon IMOTEP"}
+        f"{LIST}{found.pk}/decision/fusionner/",
+        {"person": first.pk, "reason": "doublon IMOTEP"},
     )
     assert response.status_code == 302
     found.refresh_from_db()
@@ -104,7 +105,7 @@ def test_uness_admins_see_the_case_and_merge(client, uness, case):
 
 def test_link_to_one_person_without_merging(client, uness, case):
     found, first, second = case
-    client.post(f"{LIST}{found.pk}/rattacher/", {"person": second.pk})
+    client.post(f"{LIST}{found.pk}/decision/rattacher/", {"person": second.pk})
     found.refresh_from_db()
     assert found.status == "linked"
     assert Person.objects.filter(pk=first.pk).exists()
@@ -116,13 +117,17 @@ def test_the_kept_person_must_be_a_candidate_and_a_closed_case_stays_closed(
 ):
     found, first, _second = case
     stranger = make_person()
-    response = client.post(f"{LIST}{found.pk}/fusionner/", {"person": stranger.pk})
+    response = client.post(
+        f"{LIST}{found.pk}/decision/fusionner/", {"person": stranger.pk}
+    )
     assert "Choisissez la personne à conserver" in page_text(client.get(response.url))
     assert Person.objects.count() >= 3
-    client.post(f"{LIST}{found.pk}/classer/", {})
+    client.post(f"{LIST}{found.pk}/decision/classer/", {})
     found.refresh_from_db()
     assert found.status == "dismissed"
-    response = client.post(f"{LIST}{found.pk}/fusionner/", {"person": first.pk})
+    response = client.post(
+        f"{LIST}{found.pk}/decision/fusionner/", {"person": first.pk}
+    )
     assert "déjà été traité" in page_text(client.get(response.url))
     assert not PersonMerge.objects.exists()
 
@@ -137,6 +142,19 @@ def test_other_roles_do_not_see_nor_decide(client, case, role):
     assert client.get(LIST).status_code == 403
     assert client.get(f"{LIST}{found.pk}/").status_code in (403, 404)
     assert client.get(f"{LIST}export/csv/").status_code in (403, 404)
-    response = client.post(f"{LIST}{found.pk}/fusionner/", {"person": first.pk})
+    response = client.post(
+        f"{LIST}{found.pk}/decision/fusionner/", {"person": first.pk}
+    )
     assert response.status_code in (403, 404)
     assert not PersonMerge.objects.exists()
+
+
+def test_an_open_case_offers_its_three_decisions_a_closed_one_none(client, uness, case):
+    found, _first, _second = case
+    url = f"{LIST}{found.pk}/"
+    page = client.get(url).content.decode()
+    for name in ("fusionner", "rattacher", "classer"):
+        assert f"{url}decision/{name}/" in page
+    response = client.post(f"{url}decision/classer/", follow=True)
+    assert "classé sans suite" in page_text(response)
+    assert f"{url}decision/" not in response.content.decode()
