@@ -1,4 +1,8 @@
+import atexit
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F403
 
@@ -25,3 +29,7 @@ CACHES = {
         "LOCATION": str(BASE_DIR / "var" / f"progress-test-{_WORKER}"),  # noqa: F405
     },
 }
+# A test run's uploads go to a folder of its own, removed at exit (never media/).
+if not os.environ.get("DJANGO_MEDIA_ROOT"):
+    MEDIA_ROOT = Path(tempfile.mkdtemp(prefix=f"siimop-test-media-{_WORKER}-"))
+    atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
