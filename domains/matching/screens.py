@@ -58,6 +58,7 @@ registry.register_screen(
                 views.hearing_publish,
                 name="matching_hearing_publish",
             ),
+            path(ROUND + "corriger/", views.result_correct, name="matching_correct"),
             path(RUN + "rejouer/", views.run_replay, name="matching_replay"),
             path(RUN + "publier/", views.run_publish, name="matching_publish"),
         ],

@@ -256,6 +256,8 @@ class RoundDashboard:
     unmatched: int | None
     hearing: list[Candidacy] | None = None  # a round by hearing: who, decided or not
     seats_left: list[RoundPost] | None = None
+    # The campaign's last round, published: its results may still be corrected.
+    correctable: list[Candidacy] | None = None
 
 
 def not_applied(user, round: MatchingRound) -> QuerySet[Candidacy]:
@@ -279,11 +281,13 @@ def not_ranked(user, round: MatchingRound) -> QuerySet[RoundPost]:
     )
 
 
-def round_dashboard(user, round: MatchingRound) -> RoundDashboard:
+def round_dashboard(user, round: MatchingRound, last: bool = False) -> RoundDashboard:
+    """`last`: the campaign's last round (a published one is still correctable)."""
     offered = list(offers_with_applicants(user, round))
     candidacies = visible_candidacies(user, round)
     results = MatchResult.objects.filter(round=round, candidacy__in=candidacies)
     published = round.status == RoundStatus.PUBLISHED
+    correctable = published and last
     return RoundDashboard(
         round=round,
         offers=len(offered),
@@ -306,7 +310,14 @@ def round_dashboard(user, round: MatchingRound) -> RoundDashboard:
             .annotate(taken=Count("results"))
             .filter(seats__gt=F("taken"))
         )
-        if round.manual and not published
+        if (round.manual and not published) or correctable
+        else None,
+        correctable=list(
+            candidacies.filter(result__isnull=False).select_related(
+                "result__offer__post__training_site"
+            )
+        )
+        if correctable
         else None,
     )
 
@@ -365,6 +376,9 @@ def explanations(candidacy: Candidacy) -> list[dict]:
     run = round.published_run
     if round.status != RoundStatus.PUBLISHED or run is None:
         return []
+    result = getattr(candidacy, "result", None)
+    if result is not None and result.decided_by_id:
+        return []  # corrected after publication: the computation no longer explains it
     instance = algorithm.load_instance(run.instance)
     key = f"C{candidacy.pk}"
     if key not in {r.id for r in instance.residents}:

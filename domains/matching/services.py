@@ -17,12 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
+from domains.cockpit import mailer
 from domains.cockpit.files import pdf_check
-from domains.people.roles import Role
-from domains.people.selectors import active_functions
+from domains.people.models import User
 from domains.referential.models import Phase, Post
+from domains.residents.services import consolidation_placements_record
 
-from . import algorithm
+from . import algorithm, permissions
 from .models import (
     FILE_ATTRIBUTE,
     FILE_FIELDS,
@@ -39,7 +40,6 @@ from .models import (
     Wish,
 )
 from .selectors import (
-    SUPERVISING_ROLES,
     applicants,
     concerned_residents,
     not_applied,
@@ -58,17 +58,6 @@ def _audit(instance, by):
     return instance
 
 
-def _require_ars(by, campaign_region_id: int) -> None:
-    """The ARS of the campaign's region (or a superuser) runs it."""
-    if by.is_superuser:
-        return
-    if not any(
-        f.role == Role.ARS and f.region_id == campaign_region_id
-        for f in active_functions(by)
-    ):
-        _refuse(_("Seule l'ARS de la région conduit cette campagne."))
-
-
 def _move(round: MatchingRound, to: str, by) -> None:
     if to not in ROUND_TRANSITIONS[round.status]:
         _refuse(
@@ -84,9 +73,9 @@ def _move(round: MatchingRound, to: str, by) -> None:
 
 @transaction.atomic
 def campaign_create(
-    *, by, name: str, region, semester, specialties, local_priority: bool = True
+    *, by: User, name: str, region, semester, specialties, local_priority: bool = True
 ) -> MatchingCampaign:
-    _require_ars(by, region.pk)
+    permissions.require_create_campaign(by, region)
     if not specialties:
         _refuse(_("Choisissez au moins une spécialité."), "specialties")
     campaign = _audit(
@@ -107,7 +96,7 @@ def campaign_create(
 @transaction.atomic
 def round_create(
     *,
-    by,
+    by: User,
     campaign: MatchingCampaign,
     wishes_open: datetime,
     wishes_close: datetime,
@@ -120,7 +109,7 @@ def round_create(
     concerned resident; a later round offers the seats left to those still without a
     post. A round by hearing (`manual`, after round 1) is decided by the ARS, post by
     post, outside the algorithm."""
-    _require_ars(by, campaign.region_id)
+    permissions.require_run_campaign(by, campaign)
     previous = campaign.rounds.order_by("-number").first()
     if previous and previous.status != RoundStatus.PUBLISHED:
         _refuse(_("Le tour précédent doit être publié avant d'ouvrir le suivant."))
@@ -187,11 +176,6 @@ def round_create(
 # --- the resident's side ---------------------------------------------------------------
 
 
-def _own(by, candidacy: Candidacy) -> None:
-    if candidacy.resident.person.user_id != by.pk:
-        _refuse(_("Cette candidature n'est pas la vôtre."))
-
-
 def _wishes_open(round: MatchingRound, now: datetime) -> None:
     if not round.wishes_are_open(now):
         _refuse(
@@ -209,10 +193,10 @@ def _wishes_open(round: MatchingRound, now: datetime) -> None:
 
 @transaction.atomic
 def candidacy_file_set(
-    *, by, candidacy: Candidacy, kind: str, upload, now: datetime | None = None
+    *, by: User, candidacy: Candidacy, kind: str, upload, now: datetime | None = None
 ) -> Candidacy:
     """The CV, cover letter or training contract: PDF only, 5 Mo at most."""
-    _own(by, candidacy)
+    permissions.require_own_candidacy(by, candidacy)
     _wishes_open(candidacy.round, now or timezone.now())
     if kind not in FILE_ATTRIBUTE:
         _refuse(_("Pièce inconnue."))
@@ -227,7 +211,11 @@ def candidacy_file_set(
 
 @transaction.atomic
 def wishes_submit(
-    *, by, candidacy: Candidacy, hearts: dict[int, int], now: datetime | None = None
+    *,
+    by: User,
+    candidacy: Candidacy,
+    hearts: dict[int, int],
+    now: datetime | None = None,
 ) -> Candidacy:
     """Replaces her wishes (0 to 5 hearts per post offered in her specialty) and
     validates them.
@@ -235,7 +223,7 @@ def wishes_submit(
     At least 4 wishes and at least 20 % of those posts; the three documents of
     the file must be there. Editable until the deadline.
     """
-    _own(by, candidacy)
+    permissions.require_own_candidacy(by, candidacy)
     round = candidacy.round
     _wishes_open(round, now or timezone.now())
     missing = [
@@ -283,18 +271,13 @@ def wishes_submit(
 
 @transaction.atomic
 def ranking_submit(
-    *, by, offer: RoundPost, ranks: dict[int, int], now: datetime | None = None
+    *, by: User, offer: RoundPost, ranks: dict[int, int], now: datetime | None = None
 ) -> RoundPost:
     """His ranking of the applicants: 1..n, equal numbers are ties, 0 refuses.
 
     At least 80 % of the applicants must be ranked (a refusal is not a rank).
     """
-    site_id = offer.post.training_site_id
-    if not by.is_superuser and not any(
-        f.role in SUPERVISING_ROLES and f.training_site_id == site_id
-        for f in active_functions(by)
-    ):
-        _refuse(_("Seuls le responsable et les maîtres de stage du terrain classent."))
+    permissions.require_rank(by, offer)
     round = offer.round
     if not round.ranking_is_open(now or timezone.now()):
         _refuse(
@@ -334,9 +317,10 @@ def ranking_submit(
 # --- reminders ---------------------------------------------------------------------------
 
 
-def reminders_send(*, by, round: MatchingRound, audience: str) -> int:
+def reminders_send(*, by: User, round: MatchingRound, audience: str) -> int:
     """One e-mail to each candidate who has not validated her wishes ("candidats"), or
     each supervisor who has not ranked ("responsables"); within the sender's perimeter."""
+    permissions.require_remind(by, round.campaign)
     if round.status != RoundStatus.PREPARATION:
         _refuse(_("Ce tour est calculé : les relances sont closes."))
     if audience == "candidats":
@@ -363,7 +347,7 @@ def _output_hash(output: dict) -> str:
 @transaction.atomic
 def run_start(
     *,
-    by,
+    by: User,
     round: MatchingRound,
     exact: bool = False,
     now: datetime | None = None,
@@ -372,7 +356,7 @@ def run_start(
 ) -> MatchingRun:
     """Freezes wishes and rankings into a run and queues its computation (or leaves
     it to the caller, `background=False`, who then calls run_compute)."""
-    _require_ars(by, round.campaign.region_id)
+    permissions.require_run_campaign(by, round.campaign)
     if round.status == RoundStatus.PUBLISHED:
         _refuse(_("Ce tour est publié : il ne se recalcule plus."))
     if round.manual:
@@ -442,10 +426,10 @@ def run_compute(*, run: MatchingRun) -> MatchingRun:
 
 
 @transaction.atomic
-def run_replay(*, by, run: MatchingRun) -> MatchingRun:
+def run_replay(*, by: User, run: MatchingRun) -> MatchingRun:
     """Recomputes a finished run from its stored input and seed, to audit it: the
     replay says whether the result is identical, bit for bit."""
-    _require_ars(by, run.round.campaign.region_id)
+    permissions.require_run_campaign(by, run.round.campaign)
     if run.status != RunStatus.DONE:
         _refuse(_("Seul un calcul terminé se rejoue."))
     replay = MatchingRun.objects.create(
@@ -464,10 +448,10 @@ def run_replay(*, by, run: MatchingRun) -> MatchingRun:
 
 
 @transaction.atomic
-def round_publish(*, by, round: MatchingRound, run: MatchingRun) -> MatchingRound:
+def round_publish(*, by: User, round: MatchingRound, run: MatchingRun) -> MatchingRound:
     """Publishes a computation: results per candidate, e-mails to each resident and
     each supervisor of the round."""
-    _require_ars(by, round.campaign.region_id)
+    permissions.require_run_campaign(by, round.campaign)
     round = MatchingRound.objects.select_for_update().get(pk=round.pk)  # one publisher
     if round.manual:
         _refuse(_("Un tour par audition se publie sans calcul."))
@@ -491,39 +475,67 @@ def round_publish(*, by, round: MatchingRound, run: MatchingRun) -> MatchingRoun
             )
         )
     MatchResult.objects.bulk_create(results)
+    _placements_record(round, by)
     transaction.on_commit(
         lambda: async_task("domains.matching.tasks.send_results", round.pk)
     )
     return round
 
 
+def _placements_record(matching_round: MatchingRound, by) -> dict[str, int]:
+    """The round's published outcomes become the residents' consolidation stages for
+    the campaign's semester (on publication, and again after each correction)."""
+    results = MatchResult.objects.filter(round=matching_round).select_related(
+        "candidacy__resident__person",
+        "offer__post__training_site",
+        "offer__post__specialty",
+    )
+    return consolidation_placements_record(
+        semester=matching_round.campaign.semester,
+        assignments={
+            r.candidacy.resident: r.offer.post if r.offer else None for r in results
+        },
+        source_posts=Post.objects.filter(matching_offers__round=matching_round),
+        by=by,
+    )
+
+
 # --- the round by hearing ----------------------------------------------------------
+
+
+def _offer_check(
+    matching_round: MatchingRound, candidacy: Candidacy, offer: RoundPost | None
+) -> None:
+    """A post decided by hand (hearing, correction): offered in the round, in her
+    specialty, with a seat left."""
+    if offer is None:
+        return
+    if offer.round_id != matching_round.pk:
+        _refuse(_("Ce poste n'est pas proposé dans ce tour."), "offer")
+    if offer.post.specialty_id not in set(
+        offers_for(candidacy).values_list("post__specialty_id", flat=True)
+    ):
+        _refuse(_("Ce poste n'est pas de la spécialité de l'interne."), "offer")
+    taken = offer.results.exclude(candidacy=candidacy).count()
+    if taken >= offer.seats:
+        _refuse(
+            _("Les %(n)s place(s) de ce poste sont déjà attribuées.")
+            % {"n": offer.seats},
+            "offer",
+        )
 
 
 @transaction.atomic
 def manual_assign(
-    *, by, candidacy: Candidacy, offer: RoundPost | None, note: str = ""
+    *, by: User, candidacy: Candidacy, offer: RoundPost | None, note: str = ""
 ) -> MatchResult:
     """After the hearings, the ARS records a candidate's post (or none), within the
     seats left; changeable until publication."""
     round = MatchingRound.objects.select_for_update().get(pk=candidacy.round_id)
-    _require_ars(by, round.campaign.region_id)
+    permissions.require_run_campaign(by, round.campaign)
     if not round.manual or round.status != RoundStatus.PREPARATION:
         _refuse(_("Seul un tour par audition non publié s'affecte à la main."))
-    if offer is not None:
-        if offer.round_id != round.pk:
-            _refuse(_("Ce poste n'est pas proposé dans ce tour."), "offer")
-        if offer.post.specialty_id not in set(
-            offers_for(candidacy).values_list("post__specialty_id", flat=True)
-        ):
-            _refuse(_("Ce poste n'est pas de la spécialité de l'interne."), "offer")
-        taken = offer.results.exclude(candidacy=candidacy).count()
-        if taken >= offer.seats:
-            _refuse(
-                _("Les %(n)s place(s) de ce poste sont déjà attribuées.")
-                % {"n": offer.seats},
-                "offer",
-            )
+    _offer_check(round, candidacy, offer)
     result, _created = MatchResult.objects.get_or_create(
         candidacy=candidacy, defaults={"round": round}
     )
@@ -535,10 +547,10 @@ def manual_assign(
 
 
 @transaction.atomic
-def manual_round_publish(*, by, round: MatchingRound) -> MatchingRound:
+def manual_round_publish(*, by: User, round: MatchingRound) -> MatchingRound:
     """Publishes the decisions of a round by hearing; those left without a decision
     are published without a post. Everybody is told by e-mail."""
-    _require_ars(by, round.campaign.region_id)
+    permissions.require_run_campaign(by, round.campaign)
     round = MatchingRound.objects.select_for_update().get(pk=round.pk)
     if not round.manual:
         _refuse(_("Un tour calculé se publie depuis l'un de ses calculs."))
@@ -551,7 +563,45 @@ def manual_round_publish(*, by, round: MatchingRound) -> MatchingRound:
             for c in round.candidacies.filter(result__isnull=True)
         ]
     )
+    _placements_record(round, by)
     transaction.on_commit(
         lambda: async_task("domains.matching.tasks.send_results", round.pk)
     )
     return round
+
+
+# --- corrections after publication -------------------------------------------------
+
+
+@transaction.atomic
+def result_correct(
+    *, by: User, result: MatchResult, offer: RoundPost | None, note: str
+) -> MatchResult:
+    """An error found after publication: the ARS corrects one outcome of the
+    campaign's last round (another post with a seat left, or none), with its reason.
+    The round's results are published again: the resident's consolidation stage
+    moves with it (or goes), and she is told by e-mail."""
+    matching_round = MatchingRound.objects.select_for_update().get(pk=result.round_id)
+    permissions.require_run_campaign(by, matching_round.campaign)
+    if matching_round.status != RoundStatus.PUBLISHED:
+        _refuse(_("Seul un résultat publié se corrige."))
+    if matching_round.campaign.rounds.filter(number__gt=matching_round.number).exists():
+        _refuse(
+            _(
+                "Le tour suivant est ouvert sur les places restantes : les résultats "
+                "de ce tour ne se corrigent plus."
+            )
+        )
+    if not note.strip():
+        _refuse(_("Indiquez le motif de la correction."), "note")
+    candidacy = result.candidacy
+    _offer_check(matching_round, candidacy, offer)
+    if (offer.pk if offer else None) == result.offer_id:
+        _refuse(_("Ce résultat est déjà celui-là."), "offer")
+    result.offer = offer
+    result.decided_by = by
+    result.note = note.strip()
+    _audit(result, by).save()
+    _placements_record(matching_round, by)
+    mailer.enqueue("domains.matching.tasks.send_corrected_result", result.pk)
+    return result

@@ -5,11 +5,12 @@ from django.core.mail import send_mass_mail
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from domains.cockpit import mailer
 from domains.cockpit.links import absolute_url
 from domains.people.models import Function
 from domains.people.selectors import active_on
 
-from .models import Candidacy, MatchingRound, MatchingRun, RoundPost
+from .models import Candidacy, MatchingRound, MatchingRun, MatchResult, RoundPost
 from .selectors import SUPERVISING_ROLES
 from .services import run_compute
 
@@ -125,3 +126,32 @@ def send_results(round_id: int) -> None:
                 )
             )
     _send(messages)
+
+
+def send_corrected_result(result_id: int) -> None:
+    """Tell the resident her result was corrected after publication, and why."""
+    result = (
+        MatchResult.objects.select_related(
+            "round__campaign__semester",
+            "candidacy__resident__person",
+            "offer__post__training_site__establishment",
+        )
+        .filter(pk=result_id)
+        .first()
+    )
+    if result is None:
+        return
+    resident = result.candidacy.resident
+    if not resident.person.primary_email:
+        return
+    mailer.send(
+        to=resident.person.primary_email,
+        template="matching/email_result_corrected",
+        context={
+            "resident": resident,
+            "round": result.round,
+            "offer": result.offer,
+            "note": result.note,
+            "link": _link("my_path"),
+        },
+    )

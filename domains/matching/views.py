@@ -30,7 +30,7 @@ from .forms import (
     RankingForm,
     WishesForm,
 )
-from .models import FILE_ATTRIBUTE, Candidacy, MatchingRound, RoundStatus
+from .models import FILE_ATTRIBUTE, Candidacy, MatchingRound, MatchResult, RoundStatus
 from .selectors import (
     applicants,
     candidacies_of,
@@ -52,7 +52,9 @@ def campaign_context(request, campaign) -> dict:
     )
     rounds = list(campaign.rounds.select_related("published_run"))
     return {
-        "dashboards": [round_dashboard(request.user, r) for r in rounds],
+        "dashboards": [
+            round_dashboard(request.user, r, last=r is rounds[-1]) for r in rounds
+        ],
         "may_manage": manage,
         "may_remind": request.actor.has_perm("matching.change_candidacy"),
         "round_form": ManualRoundForm(request=request) if manage else None,
@@ -195,6 +197,37 @@ def hearing_publish(request, pk: int, number: int):
         pk,
         lambda: services.manual_round_publish(by=request.user, round=round),
         _("Résultats publiés : chaque interne et chaque responsable est prévenu."),
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def result_correct(request, pk: int, number: int):
+    round = _managed_round(request, pk, number)
+    form = HearingForm(request.POST, request=request)
+
+    def write():
+        data = form.cleaned_data
+        result = get_object_or_404(
+            MatchResult, round=round, candidacy_id=data["candidacy"]
+        )
+        offer = (
+            get_object_or_404(round.offers, pk=data["offer"]) if data["offer"] else None
+        )
+        return services.result_correct(
+            by=request.user, result=result, offer=offer, note=data["note"]
+        )
+
+    return decide(
+        request,
+        get_screen(SLUG),
+        pk,
+        write,
+        _(
+            "Résultat corrigé : le stage de l'interne est mis à jour dans son parcours "
+            "et l'interne est prévenu(e) par e-mail."
+        ),
+        form=form,
     )
 
 

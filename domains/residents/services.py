@@ -660,3 +660,126 @@ def residents_import(*, rows: list[dict], by: User | None = None) -> int:
         by=by,
     )
     return len(residents)
+
+
+# Docteur Junior matching -------------------------------------------------------------
+
+
+@transaction.atomic
+def consolidation_placements_record(
+    *, semester: Semester, assignments: dict, source_posts, by: User
+) -> dict[str, int]:
+    """The consolidation-phase stages a matching round decided for `semester`, R3C on
+    each post's site: created, moved to the new post (a corrected result), or removed
+    (no post any more), never duplicated. Returns {"created", "moved", "removed"}.
+
+    `assignments` maps every resident the round decided for to her post or None;
+    a stage of that semester on one of `source_posts` (the round's posts) is the
+    round's own. One stage per semester: any other stage that semester is refused, as
+    is a site not accredited for the post's specialty in consolidation on the
+    semester's first day (the rules of placement_create), naming the resident. The
+    matching publication decides who may publish; `by` signs the stages' history.
+    """
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from domains.cockpit.audit import audited, audited_bulk_create, audited_bulk_update
+    from domains.referential.models import Phase
+    from domains.referential.selectors import site_is_accredited
+
+    from .models import Placement, PlacementKind, PlacementMode, Validation
+
+    consolidation = Phase.objects.get(code=Phase.Code.CONSOLIDATION)
+    source = {post.pk for post in source_posts} | {
+        post.pk for post in assignments.values() if post is not None
+    }
+    existing = {
+        p.resident_id: p
+        for p in Placement.objects.select_for_update(of=("self",))
+        .filter(resident__in=list(assignments), semester=semester)
+        .select_related("training_site")
+    }
+    accredited: dict[tuple[int, int], bool] = {}
+    created, moved, removed = [], [], []
+    for resident, post in sorted(assignments.items(), key=lambda item: item[0].pk):
+        placement = existing.get(resident.pk)
+        ours = placement is not None and placement.post_id in source
+        if (
+            ours
+            and placement.validation != Validation.PENDING
+            and (post is None or post.pk != placement.post_id)
+        ):
+            raise ValidationError(
+                _(
+                    "%(name)s : son stage du semestre %(semester)s est déjà évalué, "
+                    "il ne change plus."
+                )
+                % {"name": resident, "semester": semester}
+            )
+        if post is None:
+            if ours:
+                removed.append(placement)
+            continue
+        if placement is not None and not ours:
+            raise ValidationError(
+                _(
+                    "%(name)s a déjà un stage au semestre %(semester)s (%(site)s) : "
+                    "l'affectation de l'appariement ne peut pas s'y ajouter."
+                )
+                % {
+                    "name": resident,
+                    "semester": semester,
+                    "site": placement.training_site,
+                }
+            )
+        if post.semester_id != semester.pk:
+            raise ValidationError(
+                _("%(name)s : le poste %(site)s n'est pas du semestre %(semester)s.")
+                % {"name": resident, "site": post.training_site, "semester": semester}
+            )
+        key = (post.training_site_id, post.specialty_id)
+        if key not in accredited:
+            accredited[key] = site_is_accredited(
+                training_site=post.training_site,
+                specialty=post.specialty,
+                phase=consolidation,
+                semester=semester,
+            )
+        if not accredited[key]:
+            raise ValidationError(
+                _(
+                    "%(name)s : %(site)s n'est pas agréé pour %(specialty)s en "
+                    "%(phase)s au début du semestre %(semester)s."
+                )
+                % {
+                    "name": resident,
+                    "site": post.training_site,
+                    "specialty": post.specialty,
+                    "phase": consolidation.label,
+                    "semester": semester,
+                }
+            )
+        fields = {
+            "training_site_id": post.training_site_id,
+            "post_id": post.pk,
+            "specialty_id": post.specialty_id,
+            "phase_id": consolidation.pk,
+            "kind": PlacementKind.SPECIALTY,
+            "mode": PlacementMode.R3C,
+        }
+        if placement is None:
+            created.append(Placement(resident=resident, semester=semester, **fields))
+        elif any(getattr(placement, name) != value for name, value in fields.items()):
+            for name, value in fields.items():
+                setattr(placement, name, value)
+            moved.append(placement)
+    for placement in removed:
+        audited(placement, by).delete()
+    audited_bulk_update(
+        Placement,
+        moved,
+        ["training_site", "post", "specialty", "phase", "kind", "mode"],
+        by=by,
+    )
+    audited_bulk_create(Placement, created, by=by)
+    return {"created": len(created), "moved": len(moved), "removed": len(removed)}

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from domains.matching import services
@@ -23,6 +23,12 @@ def refusal(call) -> str:
     with pytest.raises(ValidationError) as error:
         call()
     return " ".join(error.value.messages)
+
+
+def denied(call) -> str:
+    with pytest.raises(PermissionDenied) as error:
+        call()
+    return str(error.value)
 
 
 def apply_all(world, hearts_for):
@@ -62,7 +68,7 @@ def test_round_one_offers_the_consolidation_posts_to_the_concerned_residents():
 def test_only_the_ars_of_the_region_runs_a_campaign():
     world = matching_world(residents=1, sites=1)
     other_ars = make_user_with_role(Role.ARS, region=region("53"))
-    assert "Seule l'ARS de la région" in refusal(
+    assert "Seule l'ARS de la région" in denied(
         lambda: services.run_start(by=other_ars, round=world.round)
     )
 
@@ -84,7 +90,7 @@ def test_candidacy_files_are_pdf_only_and_limited_in_size():
         )
     )
     someone_else = world.ars
-    assert "n'est pas la vôtre" in refusal(
+    assert "n'est pas la vôtre" in denied(
         lambda: services.candidacy_file_set(
             by=someone_else,
             candidacy=candidacy,
@@ -161,7 +167,7 @@ def test_supervisors_rank_at_least_80_percent_of_their_applicants_in_their_windo
             by=supervisor, offer=offer, ranks=four, now=world.at("wishes")
         )
     )
-    assert "Seuls le responsable et les maîtres de stage" in refusal(
+    assert "Seuls le responsable et les maîtres de stage" in denied(
         lambda: services.ranking_submit(
             by=world.supervisors[1], offer=offer, ranks=four, now=world.at("ranking")
         )
@@ -309,7 +315,7 @@ def test_a_round_by_hearing_is_decided_post_by_post_within_the_seats_left(
         by=world.ars, candidacy=candidacy, offer=offer, note="Après audition."
     )
     other = make_user_with_role(Role.ARS, region=region("53"))
-    assert "Seule l'ARS de la région" in refusal(
+    assert "Seule l'ARS de la région" in denied(
         lambda: services.manual_assign(by=other, candidacy=candidacy, offer=None)
     )
     mail.outbox.clear()
