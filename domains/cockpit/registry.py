@@ -47,6 +47,9 @@ class BulkAction:
     confirm: str = ""  # question asked before running
     # Parameters asked on the confirmation page (a jury date, a decision…)
     form_class: type | None = None
+    # (user, records) -> {record pk: note}: what the confirmation page says of each
+    # row before anything runs (e.g. whether a resident's phase may be validated)
+    preview: Callable[[Any, list[Model]], dict[int, str]] | None = None
 
 
 @dataclass(frozen=True)

@@ -389,6 +389,7 @@ def screen_bulk(request, screen: str):
                 "screen": screen,
                 "action": action,
                 "records": found,
+                "rows": _preview(action, request.user, found),
                 "back": back,
                 "form": form or "",
                 "all_matching": request.POST.get("all_matching") == "1",
@@ -408,6 +409,12 @@ def screen_bulk(request, screen: str):
             % {"action": action.label, "count": count},
         )
     return HttpResponseRedirect(back)
+
+
+def _preview(action, user, records: list) -> list[tuple[object, str]]:
+    """Each selected row with what the action's preview says of it ("" if nothing)."""
+    notes = action.preview(user, records) if action.preview else {}
+    return [(record, notes.get(record.pk, "")) for record in records]
 
 
 def export_columns(screen: Screen) -> list[tuple[str, object]]:

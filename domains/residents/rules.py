@@ -26,11 +26,51 @@ def phase_years(code: str, *, surgical: bool = False) -> int:
 
 
 def next_phase_period(
-    jury_date: date, code: str, *, surgical: bool = False
+    jury_date: date, code: str, *, surgical: bool = False, semesters: int | None = None
 ) -> tuple[date, date]:
-    """(start, planned end) of the phase that opens after a jury validated the last."""
+    """(start, planned end) of the phase that opens after a jury validated the last
+    (`semesters`: its length for the DES, see `phase_semesters`)."""
     start = jury_date + timedelta(days=1)
+    if semesters is not None:
+        return start, period_end(start, months=6 * semesters)
     return start, period_end(start, years=phase_years(code, surgical=surgical))
+
+
+# Medical biology (both disciplines) has a socle of two years.
+LONG_SOCLE_SPECIALTIES = frozenset({"DES-BM", "DES-BM-PHA"})
+
+
+@dataclass(frozen=True)
+class SpecialtyFact:
+    """A DES as its phases need it (referential Specialty)."""
+
+    code: str
+    label: str
+    semesters: int  # the whole DES (duration_semesters)
+    surgical: bool = False
+
+
+def phase_semesters(code: str, specialty: SpecialtyFact) -> int:
+    """Semesters a phase lasts for a DES: socle 2 (4 in medical biology), consolidation
+    (Docteur Junior) 2, 4 in a surgical DES, approfondissement the rest (at least 2)."""
+    socle = 4 if specialty.code in LONG_SOCLE_SPECIALTIES else 2
+    consolidation = 4 if specialty.surgical else 2
+    if code == "socle":
+        return socle
+    if code == "consolidation":
+        return consolidation
+    return max(2, specialty.semesters - socle - consolidation)
+
+
+def phase_minimum(
+    code: str, specialty: SpecialtyFact, *, plan_minimum: int | None = None
+) -> int:
+    """Validated semesters a phase needs before a jury validates it.
+
+    Today the phase's length for the DES; once training plans (maquettes) exist, the
+    plan's own minimum for the phase, passed as `plan_minimum`, takes its place.
+    """
+    return phase_semesters(code, specialty) if plan_minimum is None else plan_minimum
 
 
 @dataclass(frozen=True)
@@ -191,13 +231,52 @@ def senior_on_call_refusal(
     return None
 
 
-def phase_change_refusal(placements: list[PlacementFact], phase: str) -> str | None:
-    blocking = [
-        p for p in placements if p.phase == phase and p.validation == "not_validated"
-    ]
+def validated_semesters(placements: list[PlacementFact], phase: str) -> int:
+    return sum(
+        1 for p in placements if p.phase == phase and p.validation == "validated"
+    )
+
+
+def _of(label: str) -> str:
+    """ "de Cardiologie", "d'Oncologie": French elision before a vowel or a mute h."""
+    return f"d'{label}" if label[:1].lower() in "aeiouyhéèêâîô" else f"de {label}"
+
+
+def phase_change_refusal(
+    placements: list[PlacementFact],
+    phase: str,
+    *,
+    required: int,
+    specialty: str = "",
+    phase_label: str = "",
+) -> str | None:
+    """Why a jury may not validate the phase: a stage of it not validated, or fewer
+    validated semesters in it than `required` (see `phase_minimum`).
+
+    Every validated stage of the phase counts, archived ones too: a recovered stage
+    was validated by the faculty of its time.
+    """
+    in_phase = [p for p in placements if p.phase == phase]
+    blocking = [p for p in in_phase if p.validation == "not_validated"]
     if blocking:
         return (
             f"La phase en cours a un stage non validé ({blocking[0].place}, débuté le "
             f"{blocking[0].start:%d/%m/%Y}) : elle ne peut pas être close."
         )
+    if validated_semesters(in_phase, phase) < required:
+        return phase_progress(
+            placements, phase, required=required, label=phase_label
+        ) + (f" pour le DES {_of(specialty)}." if specialty else ".")
     return None
+
+
+def phase_progress(
+    placements: list[PlacementFact], phase: str, *, required: int, label: str = ""
+) -> str:
+    """ "Phase socle : 1 semestre validé sur les 2 exigés" """
+    validated = validated_semesters(placements, phase)
+    plural = "s" if validated > 1 else ""
+    return (
+        f"{label or 'Phase ' + phase} : {validated} semestre{plural} validé{plural} sur "
+        + (f"les {required} exigés" if required > 1 else f"{required} exigé")
+    )

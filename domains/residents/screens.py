@@ -10,7 +10,12 @@ from . import views
 from .filters import PlacementFilter, ResidentFilter, SituationFilter
 from .forms import DayForm, PhaseChangeForm, PlacementValidationForm, RefusalForm
 from .models import Placement, Resident, SpecialSituation
-from .selectors import residents_for_list, visible_placements, visible_situations
+from .selectors import (
+    phase_states,
+    residents_for_list,
+    visible_placements,
+    visible_situations,
+)
 from .services import enrolment_dates_many, phase_change_many, placements_validate
 from .tables import PlacementTable, ResidentTable, SituationTable
 
@@ -20,6 +25,11 @@ SECTION = "INTERNES"
 def resident_perimeter(resident):
     """Its subdivision and region (faculty, coordinators, ARS) and the person herself."""
     return [resident.subdivision, resident.subdivision.region, resident.person]
+
+
+def _phase_preview(user, records) -> dict[int, str]:
+    """Per resident, whether the jury may validate her phase, and if not why."""
+    return {state.resident.pk: state.note() for state in phase_states(records)}
 
 
 def _mass(service, **fixed):
@@ -60,6 +70,7 @@ residents = registry.register_screen(
                 permission="change",
                 run=_mass(phase_change_many),
                 form_class=PhaseChangeForm,
+                preview=_phase_preview,
                 confirm=_(
                     "Tout ou rien : si un interne ne remplit pas les conditions, rien "
                     "n'est enregistré. Annulable le jour même."

@@ -1,24 +1,28 @@
 """Reads of residents and their path, scoped to who asks."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from domains.people.roles import PerimeterKind
 from domains.referential.models import Semester
 from domains.referential.selectors import perimeter_q
 
+from . import rules
 from .models import (
     Enrolment,
     EnrolmentState,
     PhasePeriod,
     Placement,
+    PlacementMode,
     Resident,
     SpecialSituation,
 )
-from .rules import PlacementFact, SituationFact, seniority
+from .rules import PlacementFact, SituationFact, SpecialtyFact, seniority
 
 
 def _placed(**lookups) -> Q:
@@ -137,7 +141,7 @@ def placement_facts(placements) -> list[PlacementFact]:
             end=p.semester.end_date,
             phase=p.phase.code,
             validation=p.validation,
-            r3c=p.mode == "r3c",
+            r3c=p.mode == PlacementMode.R3C,
             place=str(p.training_site),
             specialty=p.specialty.label,
         )
@@ -156,6 +160,145 @@ def situation_facts(situations) -> list[SituationFact]:
         )
         for s in situations
     ]
+
+
+# Ids per query: under SQLite's limit of bound parameters, whatever the selection.
+CHUNK = 900
+
+
+def chunks(ids: list[int]):
+    """These ids, 900 at a time."""
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
+
+
+def specialty_fact(specialty) -> SpecialtyFact:
+    return SpecialtyFact(
+        code=specialty.code,
+        label=specialty.label,
+        semesters=specialty.duration_semesters,
+        surgical=specialty.surgical,
+    )
+
+
+@dataclass
+class PhaseState:
+    """A resident before a jury: her current enrolment, open phase and stages."""
+
+    resident: Resident
+    enrolment: Enrolment | None
+    phase: PhasePeriod | None
+    placements: list[PlacementFact]
+
+    @property
+    def required(self) -> int:
+        """Validated semesters the open phase needs (training plans will give theirs
+        to `rules.phase_minimum` here, as `plan_minimum`)."""
+        return rules.phase_minimum(
+            self.phase.phase.code, specialty_fact(self.enrolment.specialty)
+        )
+
+    def broken_rule(self) -> str | None:
+        """The sentence of the rule her open phase breaks if validated (None: none)."""
+        if self.phase is None:
+            return _("Pas de phase en cours.")
+        return rules.phase_change_refusal(
+            self.placements,
+            self.phase.phase.code,
+            required=self.required,
+            specialty=self.enrolment.specialty.label,
+            phase_label=self.phase.phase.label,
+        )
+
+    def refusal(self) -> str | None:
+        """Why a jury may not validate her open phase, naming her (None: it may)."""
+        broken = self.broken_rule()
+        return f"{self.resident} — {broken}" if broken else None
+
+    def note(self) -> str:
+        """What the jury's confirmation page says of her: may her phase be validated,
+        and if not, why."""
+        broken = self.broken_rule()
+        if broken:
+            return _("Validation impossible — %s") % broken
+        progress = rules.phase_progress(
+            self.placements,
+            self.phase.phase.code,
+            required=self.required,
+            label=self.phase.phase.label,
+        )
+        return _("Validation possible — %s.") % progress
+
+
+def current_enrolments(residents) -> dict[int, Enrolment]:
+    """The residents' current enrolments (with their DES), by resident id."""
+    return {
+        enrolment.resident_id: enrolment
+        for chunk in chunks([r.pk for r in residents])
+        for enrolment in Enrolment.objects.filter(
+            resident_id__in=chunk, state=EnrolmentState.ACTIVE
+        )
+        .select_related("specialty")
+        .order_by()
+    }
+
+
+def phase_states(residents) -> list[PhaseState]:
+    """The residents' current enrolments, open phases and stages: three queries per
+    900 residents, whatever their number of stages."""
+    residents = list(residents)
+    ids = [r.pk for r in residents]
+    enrolments = current_enrolments(residents)
+    phases, placements = {}, defaultdict(list)
+    for chunk in chunks(ids):
+        for period in (
+            PhasePeriod.objects.filter(
+                enrolment__resident_id__in=chunk,
+                enrolment__state=EnrolmentState.ACTIVE,
+                actual_end__isnull=True,
+            )
+            .select_related("phase")
+            .order_by()
+        ):
+            phases[period.enrolment_id] = period
+        for row in (
+            Placement.objects.filter(resident_id__in=chunk)
+            .order_by("semester__start_date")
+            .values_list(
+                "resident_id",
+                "semester__start_date",
+                "semester__end_date",
+                "phase__code",
+                "validation",
+                "mode",
+                "training_site__name",
+                "specialty__label",
+            )
+        ):
+            resident_id, start, end, phase, validation, mode, place, label = row
+            placements[resident_id].append(
+                PlacementFact(
+                    start=start,
+                    end=end,
+                    phase=phase,
+                    validation=validation,
+                    r3c=mode == PlacementMode.R3C,
+                    place=place,
+                    specialty=label,
+                )
+            )
+    states = []
+    for resident in residents:
+        enrolment = enrolments.get(resident.pk)
+        states.append(
+            PhaseState(
+                resident=resident,
+                enrolment=enrolment,
+                phase=phases.get(enrolment.pk) if enrolment else None,
+                placements=placements[resident.pk],
+            )
+        )
+    return states
 
 
 @dataclass

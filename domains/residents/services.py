@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
-from simple_history.utils import bulk_create_with_history
 
+from domains.cockpit.audit import audited, audited_bulk_create, audited_bulk_update
 from domains.cockpit.dates import period_end
 from domains.people.models import Function, Person, User
 from domains.people.roles import Role
@@ -34,16 +34,22 @@ from .models import (
     Validation,
 )
 from .selectors import (
+    PhaseState,
+    chunks,
     current_enrolment,
+    current_enrolments,
     current_phase,
+    phase_states,
     placement_facts,
     situation_facts,
+    specialty_fact,
 )
 
 
-def _audit(instance, by: User | None):
-    instance._history_user = by
-    return instance
+def _account(by) -> User | None:
+    """The account to name on a record (who validated, who decided): none when the
+    platform itself acts (`SYSTEM`)."""
+    return by if isinstance(by, User) else None
 
 
 def _refuse(message: str, field: str | None = None):
@@ -69,7 +75,7 @@ def resident_create(
     """A resident with her enrolment, her socle phase and her resident function."""
     if Resident.objects.filter(person=person).exists():
         _refuse(_("Cette personne est déjà enregistrée comme interne."), "person")
-    resident = _audit(
+    resident = audited(
         Resident(
             person=person,
             faculty=faculty,
@@ -102,7 +108,7 @@ def enrolment_open(
 ) -> Enrolment:
     if option_or_fst is not None and option_or_fst.kind not in ("OPTION", "FST"):
         _refuse(_("Choisissez une option ou une FST."), "option_or_fst")
-    enrolment = _audit(
+    enrolment = audited(
         Enrolment(
             resident=resident,
             specialty=specialty,
@@ -113,12 +119,15 @@ def enrolment_open(
     )
     enrolment.save()
     start = start_semester.start_date
-    _audit(
+    audited(
         PhasePeriod(
             enrolment=enrolment,
             phase=Phase.objects.get(code="socle"),
             start_date=start,
-            planned_end=period_end(start, years=rules.PHASE_YEARS["socle"]),
+            planned_end=period_end(
+                start,
+                months=6 * rules.phase_semesters("socle", specialty_fact(specialty)),
+            ),
         ),
         by,
     ).save()
@@ -161,7 +170,7 @@ def placement_create(
         )
     if mode == PlacementMode.ARCHIVE and not archive_reason.strip():
         _refuse(_("Indiquez pourquoi ce stage est archivé."), "archive_reason")
-    placement = _audit(
+    placement = audited(
         Placement(
             resident=resident,
             semester=semester,
@@ -190,9 +199,9 @@ def _validate(placement: Placement, *, validated: bool, reasons: str, absence_da
     )
     placement.validation_reasons = "" if validated else reasons.strip()
     placement.absence_days = absence_days
-    placement.validated_by = by
+    placement.validated_by = _account(by)
     placement.validated_at = timezone.now()
-    _audit(placement, by).save()
+    audited(placement, by).save()
 
 
 @transaction.atomic
@@ -290,7 +299,7 @@ def situation_request(
             refusal = _inter_chu_quota_refusal(resident, start_date)
     if refusal:
         _refuse(refusal)
-    situation = _audit(
+    situation = audited(
         SpecialSituation(
             resident=resident,
             kind=kind,
@@ -326,9 +335,9 @@ def situation_give_opinion(
     if opinion != "favourable" and not comment.strip():
         _refuse(_("Motivez un avis réservé ou défavorable."), "comment")
     situation.opinion, situation.opinion_comment = opinion, comment.strip()
-    situation.opinion_by = by
+    situation.opinion_by = _account(by)
     situation.status = SituationStatus.OPINION
-    _audit(situation, by).save()
+    audited(situation, by).save()
     return situation
 
 
@@ -351,9 +360,9 @@ def situation_decide(
             _refuse(refusal)
     situation.status = SituationStatus.APPROVED if approve else SituationStatus.REFUSED
     situation.decision_comment = comment.strip()
-    situation.decided_by = by
+    situation.decided_by = _account(by)
     situation.decided_at = timezone.now()
-    _audit(situation, by).save()
+    audited(situation, by).save()
     if approve and situation.kind == SituationKind.SPECIALTY_CHANGE:
         _change_specialty(situation, by)
     transaction.on_commit(
@@ -410,10 +419,10 @@ def _change_specialty(situation: SpecialSituation, by: User) -> None:
     phase = current_phase(enrolment)
     if phase is not None:
         phase.actual_end = semester.start_date - timedelta(days=1)
-        _audit(phase, by).save()
+        audited(phase, by).save()
     enrolment.state = EnrolmentState.CHANGED
     enrolment.ended_on = semester.start_date - timedelta(days=1)
-    _audit(enrolment, by).save()
+    audited(enrolment, by).save()
     enrolment_open(
         resident=situation.resident,
         specialty=situation.target_specialty,
@@ -427,109 +436,133 @@ def situation_withdraw(*, situation: SpecialSituation, by: User) -> SpecialSitua
     if situation.status not in (SituationStatus.REQUESTED, SituationStatus.OPINION):
         _refuse(_("Une demande décidée ne peut plus être retirée."))
     situation.status = SituationStatus.WITHDRAWN
-    _audit(situation, by).save()
+    audited(situation, by).save()
     return situation
 
 
 # Phase changes, thesis, diploma: one resident or a whole jury at once ---------------
 
 
-def _close_phase(resident: Resident, *, jury_date: date, decision: str, by) -> dict:
-    """Close the current phase with the jury's decision; returns what undo needs."""
-    enrolment = current_enrolment(resident)
-    phase = current_phase(enrolment)
-    if phase is None:
-        _refuse(_("%s n'a pas de phase en cours.") % resident)
-    placements = placement_facts(
-        resident.placements.select_related(
-            "semester", "phase", "training_site", "specialty"
-        )
+def _next_phase(state: PhaseState, jury_date: date, phases: dict) -> PhasePeriod | None:
+    """The phase a validated one opens (none after the consolidation)."""
+    following = rules.PHASE_ORDER.index(state.phase.phase.code) + 1
+    if following == len(rules.PHASE_ORDER):
+        return None
+    code = rules.PHASE_ORDER[following]
+    start, planned_end = rules.next_phase_period(
+        jury_date,
+        code,
+        semesters=rules.phase_semesters(
+            code, specialty_fact(state.enrolment.specialty)
+        ),
     )
-    if decision == JuryDecision.VALIDATED:
-        refusal = rules.phase_change_refusal(placements, phase.phase.code)
-        if refusal:
-            _refuse(f"{resident} : {refusal}")
-    undo = {"phase": phase.pk, "opened": None}
-    phase.jury_date, phase.jury_decision = jury_date, decision
-    if decision == JuryDecision.VALIDATED:
-        phase.actual_end = jury_date
-        following = rules.PHASE_ORDER.index(phase.phase.code) + 1
-        if following < len(rules.PHASE_ORDER):
-            code = rules.PHASE_ORDER[following]
-            start, planned_end = rules.next_phase_period(
-                jury_date, code, surgical=enrolment.specialty.surgical
-            )
-            opened = _audit(
-                PhasePeriod(
-                    enrolment=enrolment,
-                    phase=Phase.objects.get(code=code),
-                    start_date=start,
-                    planned_end=planned_end,
-                ),
-                by,
-            )
-            _audit(phase, by).save()
-            opened.save()
-            undo["opened"] = opened.pk
-            return undo
-    _audit(phase, by).save()
-    return undo
+    return PhasePeriod(
+        enrolment=state.enrolment,
+        phase=phases[code],
+        start_date=start,
+        planned_end=planned_end,
+    )
+
+
+JURY_FIELDS = ["jury_date", "jury_decision", "actual_end"]
 
 
 @transaction.atomic
 def phase_change_many(
     *, residents: list[Resident], jury_date: date, decision: str, by: User
 ) -> MassOperation:
-    """A jury's decisions for many residents: all recorded, or none."""
+    """A jury's decisions for many residents: all recorded, or none.
+
+    Set-based: the residents' phases and stages are read in a few queries, every
+    refusal is gathered (each naming its resident) before anything is written, then
+    the phases are closed and the next ones opened in bulk, with their history.
+    """
     if decision not in JuryDecision.values:
         _refuse(_("Choisissez la décision du jury."), "decision")
-    errors, undo = [], []
-    for resident in residents:
-        try:
-            undo.append(
-                _close_phase(resident, jury_date=jury_date, decision=decision, by=by)
-            )
-        except ValidationError as error:
-            errors.extend(error.messages)
+    residents = list({resident.pk: resident for resident in residents}.values())
+    states = phase_states(residents)
+    if decision == JuryDecision.VALIDATED:
+        errors = [refusal for refusal in map(PhaseState.refusal, states) if refusal]
+    else:
+        errors = [
+            _("%s n'a pas de phase en cours.") % state.resident
+            for state in states
+            if state.phase is None
+        ]
     if errors:
         raise ValidationError(errors)
+    phases = {phase.code: phase for phase in Phase.objects.all()}
+    undo, opened = [], []
+    for state in states:
+        phase = state.phase
+        undo.append(
+            {
+                "phase": phase.pk,
+                "opened": None,
+                "previous": {
+                    "jury_date": _iso(phase.jury_date),
+                    "jury_decision": phase.jury_decision,
+                    "actual_end": _iso(phase.actual_end),
+                },
+            }
+        )
+        phase.jury_date, phase.jury_decision = jury_date, decision
+        if decision == JuryDecision.VALIDATED:
+            phase.actual_end = jury_date
+            following = _next_phase(state, jury_date, phases)
+            if following is not None:
+                opened.append((undo[-1], following))
+    # Closed first: an enrolment has one open phase at a time.
+    audited_bulk_update(PhasePeriod, [s.phase for s in states], JURY_FIELDS, by=by)
+    created = audited_bulk_create(PhasePeriod, [new for _item, new in opened], by=by)
+    for (item, _new), row in zip(opened, created, strict=True):
+        item["opened"] = row.pk
     return MassOperation.objects.create(
         kind=MassOperation.Kind.PHASE_CHANGE,
         parameters={"jury_date": jury_date.isoformat(), "decision": decision},
         undo={"phases": undo},
         count=len(residents),
-        by=by,
+        by=_account(by),
     )
+
+
+DATE_FIELDS = {"thesis": "thesis_date", "diploma": "diploma_date"}
 
 
 @transaction.atomic
 def enrolment_dates_many(
     *, residents: list[Resident], kind: str, day: date, by: User
 ) -> MassOperation:
-    """Thesis defences or diplomas of many residents at once."""
-    field = {"thesis": "thesis_date", "diploma": "diploma_date"}[kind]
-    undo, errors = [], []
-    for resident in residents:
-        enrolment = current_enrolment(resident)
-        if enrolment is None:
-            errors.append(_("%s n'a pas d'inscription en cours.") % resident)
-            continue
+    """Thesis defences or diplomas of many residents at once: all, or none."""
+    field = DATE_FIELDS[kind]
+    residents = list({resident.pk: resident for resident in residents}.values())
+    enrolments = current_enrolments(residents)
+    errors = [
+        _("%s n'a pas d'inscription en cours.") % resident
+        for resident in residents
+        if resident.pk not in enrolments
+    ]
+    if errors:
+        raise ValidationError(errors)
+    undo, changed = [], [enrolments[resident.pk] for resident in residents]
+    for enrolment in changed:
         undo.append(
             {"enrolment": enrolment.pk, "previous": _iso(getattr(enrolment, field))}
         )
         setattr(enrolment, field, day)
-        if kind == "diploma":
+        if kind == MassOperation.Kind.DIPLOMA:
             enrolment.state = EnrolmentState.COMPLETED
             enrolment.ended_on = day
-        _audit(enrolment, by).save()
-    if errors:
-        raise ValidationError(errors)
+    fields = [field]
+    if kind == MassOperation.Kind.DIPLOMA:
+        fields += ["state", "ended_on"]
+    audited_bulk_update(Enrolment, changed, fields, by=by)
     return MassOperation.objects.create(
         kind=kind,
         parameters={"date": day.isoformat()},
         undo={"enrolments": undo},
         count=len(residents),
-        by=by,
+        by=_account(by),
     )
 
 
@@ -537,33 +570,87 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _audited_bulk_delete(model, objs: list, *, by) -> None:
+    """Delete many records, each leaving its "-" history row (with its author),
+    in a few queries: a queryset delete would write one history row per record,
+    through the signal, and without the author."""
+    if not objs:
+        return
+    history = model.history.model
+    now = timezone.now()
+    history.objects.bulk_create(
+        [
+            history(
+                history_type="-",
+                history_date=now,
+                history_user=_account(by),
+                **{f.attname: getattr(obj, f.attname) for f in history.tracked_fields},
+            )
+            for obj in objs
+        ],
+        batch_size=500,
+    )
+    for chunk in chunks([obj.pk for obj in objs]):
+        # No signal: the history rows are written above, once and in bulk.
+        model.objects.filter(pk__in=chunk)._raw_delete(model.objects.db)
+
+
 @transaction.atomic
 def mass_operation_undo(*, operation: MassOperation, by: User) -> MassOperation:
-    """Undo a mass processing the same day it was run, as if it had not happened."""
+    """Undo a mass processing the same day it was run, as if it had not happened:
+    the phases it opened go, those it closed are as they were; in bulk."""
     operation = MassOperation.objects.select_for_update().get(pk=operation.pk)
     if operation.undone_at is not None:
         _refuse(_("Ce traitement a déjà été annulé."))
     if timezone.localdate(operation.at) != timezone.localdate():
         _refuse(_("Un traitement ne s'annule que le jour même."))
-    for item in operation.undo.get("phases", []):
-        if item["opened"]:
-            opened = PhasePeriod.objects.get(pk=item["opened"])
-            _audit(opened, by).delete()
-        phase = PhasePeriod.objects.get(pk=item["phase"])
-        phase.actual_end = phase.jury_date = None
-        phase.jury_decision = ""
-        _audit(phase, by).save()
-    field = {"thesis": "thesis_date", "diploma": "diploma_date"}.get(operation.kind)
-    for item in operation.undo.get("enrolments", []):
-        enrolment = Enrolment.objects.get(pk=item["enrolment"])
-        previous = item["previous"]
-        setattr(enrolment, field, date.fromisoformat(previous) if previous else None)
-        if operation.kind == "diploma":
+    items = operation.undo.get("phases", [])
+    opened = _by_pk(PhasePeriod, [i["opened"] for i in items if i["opened"]])
+    if any(phase.jury_decision for phase in opened.values()):
+        _refuse(
+            _(
+                "Un jury a déjà statué sur une phase ouverte par ce traitement : "
+                "annulez d'abord ce traitement-là."
+            )
+        )
+    _audited_bulk_delete(PhasePeriod, list(opened.values()), by=by)
+    closed = _by_pk(PhasePeriod, [i["phase"] for i in items])
+    for item in items:
+        phase = closed[item["phase"]]
+        previous = item.get("previous", {})
+        phase.jury_date = _day(previous.get("jury_date"))
+        phase.jury_decision = previous.get("jury_decision", "")
+        phase.actual_end = _day(previous.get("actual_end"))
+    audited_bulk_update(PhasePeriod, list(closed.values()), JURY_FIELDS, by=by)
+    field = DATE_FIELDS.get(operation.kind)
+    items = operation.undo.get("enrolments", [])
+    enrolments = _by_pk(Enrolment, [i["enrolment"] for i in items])
+    for item in items:
+        enrolment = enrolments[item["enrolment"]]
+        setattr(enrolment, field, _day(item["previous"]))
+        if operation.kind == MassOperation.Kind.DIPLOMA:
             enrolment.state, enrolment.ended_on = EnrolmentState.ACTIVE, None
-        _audit(enrolment, by).save()
+    if field:
+        fields = [field]
+        if operation.kind == MassOperation.Kind.DIPLOMA:
+            fields += ["state", "ended_on"]
+        audited_bulk_update(Enrolment, list(enrolments.values()), fields, by=by)
     operation.undone_at = timezone.now()
     operation.save(update_fields=["undone_at"])
     return operation
+
+
+def _by_pk(model, pks: list[int]) -> dict:
+    """The records of these ids, by id, a query per 900."""
+    return {
+        obj.pk: obj
+        for chunk in chunks(pks)
+        for obj in model.objects.filter(pk__in=chunk).order_by()
+    }
 
 
 @transaction.atomic
@@ -581,7 +668,9 @@ def placements_import(*, rows: list[dict], by: User | None = None) -> int:
             validation_reasons=row["validation_reasons"],
             mode=row["mode"],
             archive_reason=row["archive_reason"],
-            validated_by=by if row["validation"] != Validation.PENDING else None,
+            validated_by=_account(by)
+            if row["validation"] != Validation.PENDING
+            else None,
             validated_at=timezone.now()
             if row["validation"] != Validation.PENDING
             else None,
@@ -617,7 +706,7 @@ def residents_import(*, rows: list[dict], by: User | None = None) -> int:
         )
         for row in rows
     ]
-    bulk_create_with_history(residents, Resident, batch_size=2000, default_user=by)
+    audited_bulk_create(Resident, residents, by=by)
     enrolments = [
         Enrolment(
             resident=resident,
@@ -627,14 +716,18 @@ def residents_import(*, rows: list[dict], by: User | None = None) -> int:
         )
         for resident, row in zip(residents, rows, strict=True)
     ]
-    bulk_create_with_history(enrolments, Enrolment, batch_size=2000, default_user=by)
+    audited_bulk_create(Enrolment, enrolments, by=by)
     phases = {p.code: p for p in Phase.objects.all()}
     periods = []
     for enrolment, row in zip(enrolments, rows, strict=True):
         start = row["start_semester"].start_date
         reached = rules.PHASE_ORDER.index(row.get("phase") or "socle")
         for index, code in enumerate(rules.PHASE_ORDER[: reached + 1]):
-            end = period_end(start, years=rules.PHASE_YEARS[code])
+            end = period_end(
+                start,
+                months=6
+                * rules.phase_semesters(code, specialty_fact(row["specialty"])),
+            )
             current = index == reached
             periods.append(
                 PhasePeriod(

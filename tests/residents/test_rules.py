@@ -166,8 +166,12 @@ def test_senior_on_call_needs_three_years_and_two_thirds():
 
 def test_a_non_validated_stage_blocks_the_phase_change():
     placements = [stage(date(2024, 5, 1), validation="not_validated")]
-    assert "stage non validé" in rules.phase_change_refusal(placements, "socle")
-    assert rules.phase_change_refusal(placements, "approfondissement") is None
+    assert "stage non validé" in rules.phase_change_refusal(
+        placements, "socle", required=0
+    )
+    assert (
+        rules.phase_change_refusal(placements, "approfondissement", required=0) is None
+    )
 
 
 def test_university_hospitals_are_told_from_general_ones():

@@ -8,6 +8,7 @@ from pypdf import PdfReader
 
 from domains.people.roles import Role
 from domains.residents.models import IssuedDocument, SpecialSituation
+from domains.residents.services import placements_validate
 from tests.conftest import login_verified, page_text
 from tests.factories.people import make_user_with_role
 from tests.factories.referential import region, specialty, subdivision
@@ -164,6 +165,13 @@ def test_mass_phase_change_from_the_list_with_preview(client, lea):
     )
     text = page_text(preview)
     assert "Confirmer pour 1 ligne" in text and "Date du jury" in text
+    assert "Validation impossible — Phase socle : 1 semestre validé" in text
+    placements_validate(
+        decisions=[
+            {"placement": lea.placements.get(validation="pending"), "validated": True}
+        ],
+        by=registry_user,
+    )
     client.post(
         f"{LIST}actions/",
         {

@@ -158,6 +158,7 @@ def test_mass_phase_change_is_all_or_nothing_and_undone_the_same_day(registry):
     good = [make_resident() for _ in range(3)]
     for resident in good:
         add_placement(resident, "winter", 2023)
+        add_placement(resident, "summer", 2024)
     blocked = make_resident(last_name="Bloquée")
     add_placement(blocked, "winter", 2023, validation="not_validated")
     with pytest.raises(ValidationError) as error:
@@ -188,6 +189,7 @@ def test_a_jury_on_28_february_of_a_leap_year_opens_the_next_phase(registry):
     """It answered 500: the phase starting 29/02/2028 ended on a 29/02/2029."""
     resident = make_resident()
     add_placement(resident, "winter", 2023)
+    add_placement(resident, "summer", 2024)
     phase_change_many(
         residents=[resident],
         jury_date=date(2028, 2, 28),
@@ -196,9 +198,11 @@ def test_a_jury_on_28_february_of_a_leap_year_opens_the_next_phase(registry):
     )
     opened = current_phase(current_enrolment(resident))
     assert opened.phase.code == "approfondissement"
+    # Cardiology's approfondissement lasts 3 years (10 semesters, less socle and
+    # consolidation).
     assert (opened.start_date, opened.planned_end) == (
         date(2028, 2, 29),
-        date(2030, 2, 27),
+        date(2031, 2, 27),
     )
 
 
