@@ -10,6 +10,7 @@ from . import services, views
 from .filters import CampaignFilter, RequestFilter
 from .forms import CampaignCreateForm
 from .models import AccreditationCampaign, AccreditationRequest
+from .permissions import campaign_perimeter, request_perimeter
 from .selectors import (
     late_requests,
     supervised_sites,
@@ -19,15 +20,6 @@ from .selectors import (
 from .tables import CampaignTable, RequestTable
 
 SECTION = "AGRÉMENTS"
-
-
-def campaign_perimeter(campaign):
-    return [campaign.region, *campaign.region.subdivisions.all()]
-
-
-def request_perimeter(request):
-    site = request.training_site
-    return [site.subdivision.region, site.subdivision, site.establishment, site]
 
 
 registry.register_screen(

@@ -1,6 +1,6 @@
-"""Every write of an accreditation campaign. Each request transition goes through
-`_move`, which checks the state machine (workflow.py), the actor's function and
-perimeter, and writes the audit row."""
+"""Every write of an accreditation campaign. Each service asks permissions.py first
+whether its actor (`by`) may; each request transition goes through `_move`, which
+checks the state machine (workflow.py) and writes the audit row."""
 
 from __future__ import annotations
 
@@ -17,8 +17,6 @@ from django_q.tasks import async_task
 from domains.cockpit.bulk import all_or_nothing
 from domains.cockpit.dates import period_end, shifted
 from domains.cockpit.files import pdf_check
-from domains.people.roles import Role
-from domains.people.selectors import active_functions
 from domains.referential.models import (
     ACTIVE_ACCREDITATION_STATES,
     Accreditation,
@@ -31,7 +29,7 @@ from domains.referential.models import (
 )
 from domains.referential.services import accreditation_create, accreditation_update
 
-from . import workflow
+from . import permissions, workflow
 from .models import (
     DOSSIER_SECTIONS,
     AccreditationCampaign,
@@ -51,65 +49,15 @@ from .models import (
 from .selectors import accreditations_to_review
 from .signals import campaign_published
 
-# --- who is acting ---------------------------------------------------------------------
-
-
-def actor_roles(user, request: AccreditationRequest) -> set[str]:
-    """The parts this user plays on this request, from his active function."""
-    site = request.training_site
-    roles = set()
-    if user.is_superuser:
-        roles.add(workflow.ARS)
-    for f in active_functions(user):
-        if f.role == Role.ARS and f.region_id == request.campaign.region_id:
-            roles.add(workflow.ARS)
-        elif f.role == Role.SITE_SUPERVISOR and f.training_site_id == site.pk:
-            roles.add(workflow.RTS)
-        elif (
-            f.role == Role.FACULTY_REGISTRY and f.subdivision_id == site.subdivision_id
-        ):
-            roles.add(workflow.REGISTRY)
-        elif (
-            f.role == Role.COORDINATOR
-            and f.subdivision_id == site.subdivision_id
-            and f.specialty_id == request.specialty_id
-        ):
-            roles.add(workflow.COORDINATOR)
-        elif (
-            f.role == Role.RESIDENT_REPRESENTATIVE
-            and f.subdivision_id == site.subdivision_id
-        ):
-            roles.add(workflow.REPRESENTATIVE)
-    return roles
-
-
-def runs_campaigns_of(user, region: Region) -> bool:
-    """ARS agents of the region run its campaign."""
-    return user.is_superuser or any(
-        f.role == Role.ARS and f.region_id == region.pk for f in active_functions(user)
-    )
-
-
-def _ars(user, campaign: AccreditationCampaign) -> None:
-    if not runs_campaigns_of(user, campaign.region):
-        raise ValidationError(
-            _("Seule l'ARS de la région (%s) conduit cette campagne.")
-            % campaign.region.name
-        )
-
 
 def _move(
     request: AccreditationRequest, action: str, by, reason: str = ""
 ) -> AccreditationRequest:
-    """The state is read again under a row lock: a page left open, or two agents at
-    once, never move a request from a state it has left."""
-    roles = actor_roles(by, request)
+    """The actor is asked first (permissions.py); the state is read again under a row
+    lock: a page left open, or two agents at once, never move a request from a state
+    it has left."""
+    permissions.require_action(by, request, action)
     rule = workflow.ACTIONS[action]
-    if not rule.actors & roles:
-        raise ValidationError(
-            _("« %(action)s » n'est pas ouvert à votre fonction sur cette demande.")
-            % {"action": rule.label}
-        )
     request.status = (
         AccreditationRequest.objects.select_for_update()
         .values_list("status", flat=True)
@@ -211,10 +159,7 @@ def campaign_create(
     coordinator_opinion_required: bool = True,
     representative_opinion_required: bool = True,
 ) -> AccreditationCampaign:
-    if not runs_campaigns_of(by, region):
-        raise ValidationError(
-            {"region": _("Vous ne conduisez pas les campagnes de cette région.")}
-        )
+    permissions.require_region(by, region)
     specialties, phases = list(specialties), list(phases)
     if not specialties:
         raise ValidationError({"specialties": _("Choisissez au moins une spécialité.")})
@@ -272,7 +217,7 @@ def campaign_publish(
 ) -> CampaignMailing:
     """Opens the campaign: drafts for the renewals due, the mailing to every RTS and
     DAM of the region (sent by django-q2), the announcement on the public site."""
-    _ars(by, campaign)
+    permissions.require_campaign(by, campaign)
     if campaign.status != CampaignStatus.DRAFT:
         raise ValidationError(_("Cette campagne est déjà publiée."))
     campaign.status = CampaignStatus.PUBLISHED
@@ -358,7 +303,7 @@ def filing_close(
 ) -> int:
     """After the deadline, every submitted request goes to analysis (those the ARS
     reopened stay open until their own date)."""
-    _ars(by, campaign)
+    permissions.require_campaign(by, campaign)
     now = now or timezone.now()
     if now <= campaign.filing_closes:
         raise ValidationError(_("Le dépôt n'est pas encore clos."))
@@ -371,13 +316,6 @@ def filing_close(
 
 
 # --- the request and its dossier -------------------------------------------------------
-
-
-def _supervises(user, site: TrainingSite) -> bool:
-    return any(
-        f.role == Role.SITE_SUPERVISOR and f.training_site_id == site.pk
-        for f in active_functions(user)
-    )
 
 
 @transaction.atomic
@@ -393,12 +331,7 @@ def request_create(
 ) -> AccreditationRequest:
     """An RTS asks for his site (clean sites only, in the campaign's region and
     specialties, before the deadline)."""
-    if not _supervises(by, training_site):
-        raise ValidationError(
-            _(
-                "Seul le responsable du terrain (RTS) dépose une demande pour ce terrain."
-            )
-        )
+    permissions.require_supervisor(by, training_site)
     if training_site.subdivision.region_id != campaign.region_id:
         raise ValidationError(
             {"training_site": _("Ce terrain n'est pas dans la région de la campagne.")}
@@ -470,8 +403,7 @@ def dossier_save(
 ) -> AccreditationRequest:
     """The RTS saves his draft (or changes a submitted dossier before the deadline,
     to submit again)."""
-    if workflow.RTS not in actor_roles(by, request):
-        raise ValidationError(_("Seul le responsable du terrain modifie ce dossier."))
+    permissions.require_dossier(by, request)
     request.status = AccreditationRequest.objects.values_list("status", flat=True).get(
         pk=request.pk
     )
@@ -523,12 +455,13 @@ def request_submit(
     *, by, request: AccreditationRequest, now: dt.datetime | None = None
 ) -> DossierVersion:
     """Submits (or submits again) the dossier: a new version, kept."""
-    if workflow.RTS in actor_roles(by, request):
+    roles = permissions.require_action(by, request, "submit")
+    if workflow.RTS in roles:
         _filing_open(request, now or timezone.now())
     _complete_check(request)
     first = request.status == RequestStatus.DRAFT
     _move(request, "submit", by)
-    if workflow.RTS in actor_roles(by, request) and hasattr(by, "person"):
+    if workflow.RTS in roles and hasattr(by, "person"):
         # The accreditation will be tied to whoever files as the site's RTS.
         request.supervisor = by.person
         request.save(update_fields=["supervisor"])
@@ -561,6 +494,7 @@ def request_reopen(
     *, by, request: AccreditationRequest, until: dt.datetime, reason: str
 ) -> AccreditationRequest:
     """The ARS lets one RTS file late: until a date, for a stated reason."""
+    permissions.require_action(by, request, "reopen")
     if not reason.strip():
         raise ValidationError({"reason": _("Dites pourquoi le dépôt est rouvert.")})
     if until <= timezone.now():
@@ -578,7 +512,8 @@ def attachment_add(
     """A dossier piece (RTS, while filing) or the site visit report (ARS,
     coordinator, during the analysis): PDF only."""
     action = "visit_report" if kind == AttachmentKind.VISIT_REPORT else "attach"
-    if action == "attach" and workflow.RTS in actor_roles(by, request):
+    roles = permissions.require_action(by, request, action)
+    if action == "attach" and workflow.RTS in roles:
         _filing_open(request, timezone.now())
     label = title.strip() or str(AttachmentKind(kind).label)
     pdf_check(upload, label)
@@ -595,7 +530,7 @@ def opinion_give(
 ) -> Opinion:
     """The coordinator's or the residents' representative's written opinion
     (may be revised until the commission)."""
-    roles = actor_roles(by, request)
+    roles = permissions.require_action(by, request, "opinion")
     if value not in OpinionValue.values:
         raise ValidationError({"value": _("Avis inconnu.")})
     if not comment.strip():
@@ -656,6 +591,7 @@ def proposal_record(
     *, by, request: AccreditationRequest, outcome: str, reason: str = ""
 ) -> AccreditationRequest:
     """The commission's proposal, recorded live during the session."""
+    permissions.require_action(by, request, "propose")
     if outcome not in Outcome.values:
         raise ValidationError({"outcome": _("Proposition inconnue.")})
     if outcome != Outcome.GRANTED and not reason.strip():
@@ -712,6 +648,7 @@ def decision_record(
     opinions the campaign requires only with an explicit override. The decision
     creates the accreditation of the referential (or ends the renewed one), and the
     letters go to the RTS and the DAM."""
+    permissions.require_action(by, request, "decide")
     outcome = outcome or request.proposal
     if outcome not in Outcome.values:
         raise ValidationError({"outcome": _("Décision inconnue.")})

@@ -38,7 +38,7 @@ from domains.referential.models import (
 )
 from domains.referential.selectors import accreditations_to_renew
 
-from . import actions, documents, services, workflow
+from . import actions, documents, permissions, services, workflow
 from .forms import (
     AttachmentForm,
     DecisionForm,
@@ -74,7 +74,7 @@ REQUESTS = "demandes-agrement"
 
 
 def campaign_context(request, campaign) -> dict:
-    manage = services.runs_campaigns_of(request.user, campaign.region)
+    manage = permissions.runs_campaigns_of(request.user, campaign.region)
     requests = visible_requests(request.user).filter(campaign=campaign)
     context = {
         "board": dashboard(requests),
@@ -95,7 +95,7 @@ def campaign_context(request, campaign) -> dict:
 
 def _managed_campaign(request, pk: int) -> AccreditationCampaign:
     campaign = get_record(request, get_screen(CAMPAIGNS), pk, "view")
-    if not services.runs_campaigns_of(request.user, campaign.region):
+    if not permissions.runs_campaigns_of(request.user, campaign.region):
         raise PermissionDenied(_("Seule l'ARS de la région conduit cette campagne."))
     return campaign
 
@@ -161,7 +161,7 @@ def campaign_close_filing(request, pk: int):
 
 
 def request_context(request, obj: AccreditationRequest) -> dict:
-    roles = services.actor_roles(request.user, obj)
+    roles = permissions.actor_roles(request.user, obj)
     available = workflow.available(obj.status, roles)
     offered = [name for name in available if name in actions.ON_PAGE]
     return {
@@ -298,7 +298,7 @@ def dossier_edit(request, pk: int):
     """The RTS's dossier: saved as a draft, submitted (and submitted again until the
     deadline, each version kept), PDF pieces attached."""
     obj = _request(request, pk)
-    if workflow.RTS not in services.actor_roles(request.user, obj):
+    if workflow.RTS not in permissions.actor_roles(request.user, obj):
         messages.info(
             request, _("Seul le responsable du terrain modifie ce dossier : le voici.")
         )

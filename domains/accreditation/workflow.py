@@ -1,6 +1,7 @@
 """The request's state machine, in one place: for each action, the states it leaves
-from, the state it leads to, and who may take it. Services consult it; screens show
-only the actions it allows."""
+from, the state it leads to, and who may take it. Services consult it (through
+permissions.py); pages show only the actions it allows, each declared for them once
+in actions.py (form, service, message, confirmation)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import RequestStatus as S
 
-# Actors, as the services recognise them on a request (see services.actor_roles).
+# Actors, as the services recognise them on a request (see permissions.actor_roles).
 RTS = "rts"  # the site supervisor of the request's training site
 ARS = "ars"  # an ARS agent of the campaign's region (the DG ARS signs)
 REGISTRY = "registry"  # the faculty registry of the site's subdivision
