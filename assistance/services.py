@@ -7,7 +7,6 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_q.tasks import async_task
 from helpdesk.models import (
     FollowUp,
     FollowUpAttachment,
@@ -18,6 +17,7 @@ from helpdesk.models import (
     TicketChange,
 )
 
+from domains.cockpit import mailer
 from domains.people.roles import Role
 from domains.people.selectors import active_functions, person_for_email
 from domains.referential.models import Subdivision
@@ -203,9 +203,7 @@ def request_file(
             ),
             attachments,
         )
-    transaction.on_commit(
-        lambda: async_task("assistance.tasks.send_acknowledgement", ticket.pk)
-    )
+    mailer.enqueue("assistance.tasks.send_acknowledgement", ticket.pk)
     return ticket
 
 
@@ -445,9 +443,7 @@ def answer_send(*, by, ticket: Ticket, text: str, resolve: bool = False) -> Foll
         ticket.resolution = text.strip()
         ticket.save()
     _measure(ticket, answered=True, resolved=resolve)
-    transaction.on_commit(
-        lambda: async_task("assistance.tasks.send_answer", followup.pk)
-    )
+    mailer.enqueue("assistance.tasks.send_answer", followup.pk)
     return followup
 
 

@@ -5,21 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.mail import EmailMessage, get_connection
-from django.template.loader import render_to_string
 from django.utils import timezone
 
+from domains.cockpit import mailer
 from domains.cockpit.links import absolute_url
 
 from .calendar import event
 from .models import RegistrationStatus, SessionRegistration, TrainingSession
-
-SUBJECTS = {
-    RegistrationStatus.REGISTERED: "SIIMOP — formation : votre inscription est confirmée",
-    RegistrationStatus.WAITING: "SIIMOP — formation : vous êtes sur liste d'attente",
-    "promoted": "SIIMOP — formation : une place s'est libérée, vous êtes inscrit(e)",
-    "reminder": "SIIMOP — formation : rappel, votre session a lieu demain",
-}
 
 
 def session_ics(session: TrainingSession, *, with_link: bool) -> str:
@@ -40,34 +32,50 @@ def session_ics(session: TrainingSession, *, with_link: bool) -> str:
     )
 
 
-def _message(registration: SessionRegistration, kind: str) -> EmailMessage | None:
+def _send(registration: SessionRegistration, kind: str) -> bool:
+    """One person's message of this kind (`courses/session_<kind>`: registered,
+    waiting, promoted, reminder); the calendar file once she has a place."""
     if not registration.user.email:
-        return None
+        return False
     session = registration.session
-    body = render_to_string(
-        "courses/email_session.txt",
-        {
-            "kind": kind,
+    registered = registration.status == RegistrationStatus.REGISTERED
+    mailer.send(
+        to=registration.user.email,
+        template=f"courses/session_{kind!s}",
+        context={
             "registration": registration,
             "session": session,
             "course_url": absolute_url(session.course),
-            "registered": registration.status == RegistrationStatus.REGISTERED,
+            "registered": registered,
         },
+        attachments=[
+            ("session.ics", session_ics(session, with_link=True), "text/calendar")
+        ]
+        if registered
+        else [],
     )
-    message = EmailMessage(SUBJECTS[kind], body, to=[registration.user.email])
-    if registration.status == RegistrationStatus.REGISTERED:
-        message.attach(
-            "session.ics", session_ics(session, with_link=True), "text/calendar"
-        )
-    return message
+    return True
+
+
+def _send_each(registrations, kind: str) -> tuple[list[int], list[Exception]]:
+    """Each person's message: a failure (in the delivery log) stops no one else."""
+    sent, failures = [], []
+    for registration in registrations:
+        try:
+            if _send(registration, kind):
+                sent.append(registration.pk)
+        except Exception as error:  # noqa: BLE001 - raised after the others
+            failures.append(error)
+    return sent, failures
 
 
 def send_session_emails(kind: str, registration_ids: list[int]) -> None:
     registrations = SessionRegistration.objects.filter(
         pk__in=registration_ids
     ).select_related("user", "session__course")
-    messages = [m for r in registrations if (m := _message(r, kind))]
-    get_connection().send_messages(messages)
+    _sent, failures = _send_each(registrations, kind)
+    if failures:
+        raise failures[0]  # django-q2 records the failed task
 
 
 def tomorrow_bounds(now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
@@ -90,13 +98,8 @@ def send_session_reminders() -> int:
         session__starts_at__gte=start,
         session__starts_at__lt=end,
     ).select_related("user", "session__course")
-    sent = []
-    messages = []
-    for registration in due:
-        message = _message(registration, "reminder")
-        if message:
-            messages.append(message)
-            sent.append(registration.pk)
-    get_connection().send_messages(messages)
+    sent, failures = _send_each(due, "reminder")
     SessionRegistration.objects.filter(pk__in=sent).update(reminded_at=timezone.now())
+    if failures:
+        raise failures[0]
     return len(sent)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
 from domains.cockpit.links import absolute_url
-from domains.cockpit.mailer import deliver, delivery_log
+from domains.cockpit.mailer import deliver, delivery_log, render
 from domains.people.models import EmailAddress, Function
 from domains.people.roles import Role
 from domains.people.selectors import active_on
@@ -160,14 +160,13 @@ def mailing_send(mailing: Mailing) -> Mailing:
     def message_for(delivery: Delivery) -> EmailMessage:
         mailing_list = delivery.mailing_list
         stop = unsubscribe_url(delivery.email, mailing_list)
+        subject, body = render(
+            "siimop_site/announcement",
+            {"page": page, "link": link, "list": mailing_list, "stop": stop},
+        )
         return EmailMessage(
-            subject=page.title,
-            body=_(
-                "Bonjour,\n\n%(intro)s\n\nLire l'annonce : %(link)s\n\n—\nVous recevez "
-                "ce message par la liste « %(list)s ». Pour ne plus la recevoir : "
-                "%(stop)s"
-            )
-            % {"intro": page.intro, "link": link, "list": mailing_list, "stop": stop},
+            subject=subject,
+            body=body,
             to=[delivery.email],
             headers={"List-Unsubscribe": f"<{stop}>"},
         )

@@ -16,7 +16,8 @@ from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from django.core.mail import EmailMessage, get_connection
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
 from django.utils import translation
 
 T = TypeVar("T")
@@ -31,11 +32,16 @@ def enqueue(task: str, *args) -> None:
 
 
 def render(template: str, context: dict) -> tuple[str, str]:
-    """The subject (one line) and the body of a message, in French."""
+    """The subject (one line) and the body of a message, in French, as typed: plain
+    text, not HTML-escaped (« l'équipe d'Aïcha », not « l&#x27;équipe »)."""
     with translation.override("fr"):
-        subject = render_to_string(f"{template}_subject.txt", context)
-        body = render_to_string(f"{template}.txt", context)
+        subject = _text(f"{template}_subject.txt", context)
+        body = _text(f"{template}.txt", context)
     return " ".join(subject.split()), body
+
+
+def _text(name: str, context: dict) -> str:
+    return get_template(name).template.render(Context(context, autoescape=False))
 
 
 def send(
@@ -45,13 +51,17 @@ def send(
     context: dict,
     attachments: Iterable[tuple[str, bytes, str]] = (),
     reply_to: list[str] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> None:
     """Send one message now (from a task) and log it; a failure is logged, then
-    raised, so that django-q2 records the failed task."""
+    raised, so that django-q2 records the failed task. `headers`: e.g. the
+    Message-ID a reply will name (UNESS Assistance threads replies by it)."""
     from .models import EmailLog
 
     subject, body = render(template, context)
-    message = EmailMessage(subject=subject, body=body, to=[to], reply_to=reply_to)
+    message = EmailMessage(
+        subject=subject, body=body, to=[to], reply_to=reply_to, headers=headers
+    )
     for name, content, mimetype in attachments:
         message.attach(name, content, mimetype)
     log = EmailLog(email=to, template=template, subject=subject[:250])

@@ -1,11 +1,10 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
-from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
-from django_q.tasks import async_task
 from dsfr.forms import DsfrBaseForm
 
+from domains.cockpit import mailer
+from domains.people.models import Civility
 from domains.people.roles import Role
 from domains.referential.models import Region, TrainingSite
 
@@ -46,7 +45,8 @@ class LoginForm(DsfrBaseForm, AuthenticationForm):
 
 class PasswordResetAskForm(PasswordResetForm):
     """Django's reset form, its e-mail sent by the background worker: the answer takes
-    the same time whether the address has an account or not."""
+    the same time whether the address has an account or not. The worker makes the
+    one-time link from the account: no token in the task's arguments."""
 
     def send_mail(
         self,
@@ -57,12 +57,8 @@ class PasswordResetAskForm(PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        subject = "".join(render_to_string(subject_template_name, context).splitlines())
-        body = render_to_string(email_template_name, context)
-        transaction.on_commit(
-            lambda: async_task(
-                "domains.identity.tasks.send_password_reset", subject, body, to_email
-            )
+        mailer.enqueue(
+            "domains.identity.tasks.send_password_reset", context["user"].pk, to_email
         )
 
 
@@ -87,7 +83,8 @@ class AccountRequestForm(DsfrBaseForm):
     """The public "Demande de compte"; the site list comes from the search above it."""
 
     civility = forms.ChoiceField(
-        label=_("Civilité"), choices=[("MME", _("Mme")), ("M", _("M."))]
+        label=_("Civilité"),
+        choices=[(c.value, c.label) for c in (Civility.MRS, Civility.MR)],
     )
     first_name = forms.CharField(label=_("Prénom"), max_length=150)
     last_name = forms.CharField(label=_("Nom"), max_length=150)

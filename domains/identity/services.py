@@ -9,8 +9,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_q.tasks import async_task
 
+from domains.cockpit import mailer
+from domains.cockpit.audit import audited
 from domains.people.models import Person, User
 from domains.people.roles import Role
 from domains.people.selectors import (
@@ -133,9 +134,7 @@ def magic_link_request(*, email: str, request=None) -> None:
         user=user,
         login=address.email,
     )
-    transaction.on_commit(
-        lambda: async_task("domains.identity.tasks.send_magic_link", link.pk)
-    )
+    mailer.enqueue("domains.identity.tasks.send_magic_link", link.pk)
 
 
 def _refuse(reason: str, message: str, request, user=None, login: str = ""):
@@ -286,11 +285,7 @@ def account_request_submit(
         pending.save()
     else:
         pending = AccountRequest.objects.create(email=email.strip().lower(), **fields)
-    transaction.on_commit(
-        lambda: async_task(
-            "domains.identity.tasks.send_account_request_received", pending.pk
-        )
-    )
+    mailer.enqueue("domains.identity.tasks.send_account_request_received", pending.pk)
 
 
 @transaction.atomic
@@ -329,16 +324,13 @@ def account_request_approve(
     account_request.person = person
     account_request.decided_by = by
     account_request.decided_at = timezone.now()
-    account_request._history_user = by
-    account_request.save()
+    audited(account_request, by).save()
     link = MagicLink.objects.create(
         user=person.user,
         email=account_request.email,
         expires_at=timezone.now() + MAGIC_LINK_VALIDITY,
     )
-    transaction.on_commit(
-        lambda: async_task("domains.identity.tasks.send_account_approved", link.pk)
-    )
+    mailer.enqueue("domains.identity.tasks.send_account_approved", link.pk)
     return account_request
 
 
@@ -356,13 +348,8 @@ def account_request_refuse(
     account_request.refusal_reason = reason.strip()
     account_request.decided_by = by
     account_request.decided_at = timezone.now()
-    account_request._history_user = by
-    account_request.save()
-    transaction.on_commit(
-        lambda: async_task(
-            "domains.identity.tasks.send_account_refused", account_request.pk
-        )
-    )
+    audited(account_request, by).save()
+    mailer.enqueue("domains.identity.tasks.send_account_refused", account_request.pk)
     return account_request
 
 
@@ -560,8 +547,7 @@ def federated_identity_link(
         label=identity.label,
         last_used_at=timezone.now() if by is None else None,
     )
-    link._history_user = by or person.user
-    link.save()
+    audited(link, by or person.user).save()
     sign_in_event_record(
         kind=SignInEvent.Kind.LINKED,
         method=SignInMethod.SAML,
@@ -617,8 +603,7 @@ def _case_close(case: ReconciliationCase, status: str, person, by) -> None:
     case.person = person
     case.resolved_by = by
     case.resolved_at = timezone.now()
-    case._history_user = by
-    case.save()
+    audited(case, by).save()
 
 
 def _case_check(case: ReconciliationCase, person: Person | None) -> None:
@@ -716,8 +701,7 @@ def sign_in_method_remove(
             raise ValidationError(
                 _("Cette identité n'est pas rattachée à votre compte.")
             )
-        link._history_user = user
-        link.delete()
+        audited(link, user).delete()
         detail = f"identité fédérée retirée : {link.label} ({link.issuer})"
     else:
         raise ValidationError(_("Moyen de connexion inconnu."))

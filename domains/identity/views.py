@@ -1,7 +1,6 @@
 import logging
 import time
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -21,22 +20,14 @@ from domains.cockpit.confirmation import (
     confirmed_now,
     requires_recent_confirmation,
 )
-from domains.cockpit.views import (
-    decide,
-    get_record,
-    get_screen,
-    save_form,
-)
-from domains.referential.selectors import search_training_sites, visible_training_sites
+from domains.cockpit.views import save_form
+from domains.referential.selectors import search_training_sites
 
 from .forms import (
     AccountRequestForm,
-    ApproveForm,
     ConfirmPasswordForm,
     MagicLinkForm,
     PasswordResetAskForm,
-    ReconciliationForm,
-    RefuseForm,
     TotpForm,
 )
 from .models import IdentityProvider, SignInEvent, SignInMethod
@@ -51,8 +42,6 @@ from .second_factor import (
 )
 from .services import (
     SsoOutcome,
-    account_request_approve,
-    account_request_refuse,
     account_request_submit,
     client_ip,
     federated_identity_attach,
@@ -62,9 +51,6 @@ from .services import (
     magic_link_request,
     password_confirm,
     password_reset_asked,
-    reconciliation_dismiss,
-    reconciliation_link,
-    reconciliation_merge,
     sign_in_event_record,
     sign_in_method_remove,
     sign_out_everywhere,
@@ -78,12 +64,11 @@ logger = logging.getLogger("siimop.identity")
 class PasswordResetAsk(auth_views.PasswordResetView):
     """The "Mot de passe oublié" form, throttled like magic links (per person or unknown
     address, and per client address), the same answer whether the address is known;
-    the e-mailed link is built from SIIMOP_BASE_URL, never from the request or Sites."""
+    the worker e-mails the link (identity/password_reset_email), built from
+    SIIMOP_BASE_URL, never from the request or Sites."""
 
     form_class = PasswordResetAskForm
     template_name = "identity/password_reset.html"
-    email_template_name = "identity/password_reset_email.txt"
-    subject_template_name = "identity/password_reset_subject.txt"
     success_url = reverse_lazy("identity:password_reset_done")
 
     def form_valid(self, form):
@@ -98,7 +83,6 @@ class PasswordResetAsk(auth_views.PasswordResetView):
             )
             return self.render_to_response(self.get_context_data(form=form), status=429)
         password_reset_asked(email=email, request=self.request)
-        self.extra_email_context = {"base_url": settings.SIIMOP_BASE_URL}
         return super().form_valid(form)
 
 
@@ -218,86 +202,6 @@ def account_request(request):
         request,
         "identity/account_request.html",
         {"form": form, "query": query, "searched": searched},
-    )
-
-
-@login_required
-@require_http_methods(["POST"])
-def account_request_decide(request, pk: int, decision: str):
-    """The ARS or the faculty registry accepts or refuses a request of its perimeter."""
-    screen = get_screen("demandes-de-compte")
-    account_request = get_record(request, screen, pk, "change")
-    if decision == "accepter":
-        form = ApproveForm(request.POST, sites=visible_training_sites(request.user))
-
-        def write():
-            return account_request_approve(
-                account_request=account_request,
-                by=request.user,
-                training_site=form.cleaned_data.get("training_site"),
-            )
-
-        success = _("Demande acceptée : %s a reçu un lien de connexion.")
-    elif decision == "refuser":
-        form = RefuseForm(request.POST)
-
-        def write():
-            return account_request_refuse(
-                account_request=account_request,
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-            )
-
-        success = _("Demande refusée : le motif a été envoyé à %s.")
-    else:
-        raise Http404
-    return decide(request, screen, pk, write, success % account_request.email, form)
-
-
-RECONCILIATION_DECISIONS = {
-    "fusionner": (
-        lambda case, form, by: reconciliation_merge(
-            case=case,
-            kept=form.cleaned_data["person"],
-            by=by,
-            reason=form.cleaned_data["reason"],
-        ),
-        _("Personnes fusionnées : l'identité universitaire est rattachée à %s."),
-    ),
-    "rattacher": (
-        lambda case, form, by: reconciliation_link(
-            case=case, person=form.cleaned_data["person"], by=by
-        ),
-        _("Identité universitaire rattachée à %s."),
-    ),
-    "classer": (
-        lambda case, form, by: reconciliation_dismiss(case=case, by=by),
-        _("Rapprochement classé sans suite (%s)."),
-    ),
-}
-
-
-@login_required
-@require_http_methods(["POST"])
-def reconciliation_decide(request, pk: int, decision: str):
-    """A UNESS admin merges the matching persons, links one, or dismisses the case."""
-    screen = get_screen("rapprochements")
-    case = get_record(request, screen, pk, "change")
-    if decision not in RECONCILIATION_DECISIONS:
-        raise Http404
-    write, success = RECONCILIATION_DECISIONS[decision]
-    form = ReconciliationForm(request.POST, candidates=case.candidates.all())
-    if decision == "classer":
-        form.fields["person"].required = False
-    chosen = request.POST.get("person", "")
-    kept = case.candidates.filter(pk=chosen).first() if chosen.isdigit() else None
-    return decide(
-        request,
-        screen,
-        pk,
-        lambda: write(case, form, request.user),
-        success % (kept.full_name if kept else case),
-        form,
     )
 
 
