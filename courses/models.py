@@ -124,7 +124,9 @@ class CoursePage(Page):
         context = super().get_context(request, *args, **kwargs)
         enrolment = None
         if request.user.is_authenticated:
-            enrolment = Enrolment.objects.filter(user=request.user, course=self).first()
+            enrolment = CourseEnrolment.objects.filter(
+                user=request.user, course=self
+            ).first()
         context["enrolment"] = enrolment
         context["progress"] = progress(enrolment) if enrolment else None
         if self.kind != CourseKind.ONLINE:
@@ -214,7 +216,7 @@ class QuizPage(StepPage):
 # --- learners ----------------------------------------------------------------------
 
 
-class Enrolment(models.Model):
+class CourseEnrolment(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
     )
@@ -239,7 +241,7 @@ class Enrolment(models.Model):
 
 class LessonSeen(models.Model):
     enrolment = models.ForeignKey(
-        Enrolment, on_delete=models.CASCADE, related_name="lessons_seen"
+        CourseEnrolment, on_delete=models.CASCADE, related_name="lessons_seen"
     )
     lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
@@ -257,7 +259,7 @@ class LessonSeen(models.Model):
 
 class QuizAttempt(models.Model):
     enrolment = models.ForeignKey(
-        Enrolment, on_delete=models.CASCADE, related_name="attempts"
+        CourseEnrolment, on_delete=models.CASCADE, related_name="attempts"
     )
     quiz = models.ForeignKey(QuizPage, on_delete=models.CASCADE, related_name="+")
     score = models.PositiveSmallIntegerField(_("score (%)"))
@@ -277,7 +279,7 @@ class BadgeAward(models.Model):
 
     uid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
     enrolment = models.OneToOneField(
-        Enrolment, on_delete=models.PROTECT, related_name="badge"
+        CourseEnrolment, on_delete=models.PROTECT, related_name="badge"
     )
     salt = models.CharField(max_length=32, default=_salt, editable=False)
     issued_on = models.DateTimeField(_("délivré le"), auto_now_add=True)

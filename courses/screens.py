@@ -47,7 +47,7 @@ registry.register_menu(
         section="ASSISTANCE",
         label=_("Statistiques des formations"),
         url_name="training_statistics",
-        permission="courses.view_enrolment",
+        permission="courses.view_courseenrolment",
         order=40,
     )
 )

@@ -14,7 +14,7 @@ from domains.residents.selectors import visible_residents
 from .models import (
     Audience,
     BadgeAward,
-    Enrolment,
+    CourseEnrolment,
     LessonSeen,
     QuizAttempt,
     QuizPage,
@@ -47,7 +47,7 @@ class Progress:
         return next((s for s in self.steps if s.pk not in self.done), None)
 
 
-def progress(enrolment: Enrolment) -> Progress:
+def progress(enrolment: CourseEnrolment) -> Progress:
     steps = enrolment.course.steps()
     seen = set(
         LessonSeen.objects.filter(enrolment=enrolment).values_list(
@@ -62,7 +62,7 @@ def progress(enrolment: Enrolment) -> Progress:
     return Progress(done=seen | passed, steps=steps)
 
 
-def attempts_left(enrolment: Enrolment, quiz: QuizPage) -> int | None:
+def attempts_left(enrolment: CourseEnrolment, quiz: QuizPage) -> int | None:
     if not quiz.max_attempts:
         return None
     used = QuizAttempt.objects.filter(enrolment=enrolment, quiz=quiz).count()
@@ -216,7 +216,7 @@ def audience_statistics() -> list[Figures]:
             for name, n in counts.items():
                 totals[audience][name] += n
 
-    for user_id, completed, badge in Enrolment.objects.values_list(
+    for user_id, completed, badge in CourseEnrolment.objects.values_list(
         "user_id", "completed_at", "badge"
     ):
         add(
@@ -309,9 +309,9 @@ def sessions_trained(user) -> QuerySet[TrainingSession]:
     )
 
 
-def my_enrolments(user) -> QuerySet[Enrolment]:
+def my_enrolments(user) -> QuerySet[CourseEnrolment]:
     return (
-        Enrolment.objects.filter(user=user, course__kind="online")
+        CourseEnrolment.objects.filter(user=user, course__kind="online")
         .select_related("course", "badge")
         .order_by("completed_at", "-started_at")
     )

@@ -15,9 +15,9 @@ from domains.people.selectors import active_functions
 from .grading import grade
 from .models import (
     BadgeAward,
+    CourseEnrolment,
     CourseKind,
     CoursePage,
-    Enrolment,
     LessonPage,
     LessonSeen,
     QuizAttempt,
@@ -30,28 +30,28 @@ from .selectors import progress
 
 
 @transaction.atomic
-def course_enrol(*, user, course: CoursePage) -> Enrolment:
+def course_enrol(*, user, course: CoursePage) -> CourseEnrolment:
     if course.kind != CourseKind.ONLINE:
         raise ValidationError(
             _("Cette formation se suit en session : inscrivez-vous à une date.")
         )
-    return Enrolment.objects.get_or_create(user=user, course=course)[0]
+    return CourseEnrolment.objects.get_or_create(user=user, course=course)[0]
 
 
-def _enrolment(user, step) -> Enrolment:
-    enrolment = Enrolment.objects.filter(user=user, course=step.course()).first()
+def _enrolment(user, step) -> CourseEnrolment:
+    enrolment = CourseEnrolment.objects.filter(user=user, course=step.course()).first()
     if enrolment is None:
         raise ValidationError(_("Inscrivez-vous d'abord à la formation."))
     return enrolment
 
 
-def _complete_if_done(enrolment: Enrolment) -> None:
+def _complete_if_done(enrolment: CourseEnrolment) -> None:
     """Completion, and the course's badge with it."""
     if enrolment.completed_at is None and progress(enrolment).complete:
         _complete(enrolment)
 
 
-def _complete(enrolment: Enrolment) -> None:
+def _complete(enrolment: CourseEnrolment) -> None:
     enrolment.completed_at = timezone.now()
     enrolment.save(update_fields=["completed_at"])
     if enrolment.course.badge_name:
@@ -76,7 +76,7 @@ def badge_revoke(*, by, award: BadgeAward, reason: str) -> BadgeAward:
 
 
 @transaction.atomic
-def lesson_see(*, user, lesson: LessonPage) -> Enrolment:
+def lesson_see(*, user, lesson: LessonPage) -> CourseEnrolment:
     enrolment = _enrolment(user, lesson)
     LessonSeen.objects.get_or_create(enrolment=enrolment, lesson=lesson)
     enrolment.last_step = lesson
@@ -259,7 +259,7 @@ def attendance_record(
         registration.attended = attended
         registration.save(update_fields=["attended"])
         if attended:
-            enrolment = Enrolment.objects.get_or_create(
+            enrolment = CourseEnrolment.objects.get_or_create(
                 user=registration.user, course=session.course
             )[0]
             if enrolment.completed_at is None:
@@ -275,7 +275,7 @@ def _attendance_withdrawn(registration: SessionRegistration) -> None:
         session__course=registration.session.course,
         attended=True,
     ).exists()
-    enrolment = Enrolment.objects.filter(
+    enrolment = CourseEnrolment.objects.filter(
         user=registration.user, course=registration.session.course
     ).first()
     if still or enrolment is None or enrolment.completed_at is None:

@@ -19,8 +19,8 @@ from domains.cockpit.export import xlsx_sheets_response
 from . import badges, credentials
 from .models import (
     BadgeAward,
+    CourseEnrolment,
     CoursePage,
-    Enrolment,
     LessonPage,
     QuizAttempt,
     QuizPage,
@@ -79,7 +79,7 @@ def serve_step(step, request, default_serve, *args, **kwargs):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     course = step.course()
-    enrolment = Enrolment.objects.filter(user=request.user, course=course).first()
+    enrolment = CourseEnrolment.objects.filter(user=request.user, course=course).first()
     if enrolment is None:
         messages.info(
             request, _("Inscrivez-vous à la formation pour suivre ses leçons.")
@@ -265,7 +265,7 @@ def _figures(r) -> list:
 def statistics_page(request):
     """UNESS: per course and per audience, enrolments, completions, quiz pass rates,
     badges, session attendance; XLSX."""
-    if not request.actor.has_perm("courses.view_enrolment"):
+    if not request.actor.has_perm("courses.view_courseenrolment"):
         raise PermissionDenied(_("Ces statistiques sont celles de l'UNESS."))
     rows = training_statistics()
     audiences = audience_statistics()

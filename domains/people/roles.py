@@ -217,7 +217,7 @@ ROLE_MODEL_PERMISSIONS: dict[str, list[str]] = {
         # The public site's mailing lists and their sends (Wagtail admin).
         *[f"siimop_site.{a}_mailinglist" for a in ("add", "change", "delete", "view")],
         "siimop_site.view_mailing",
-        "courses.view_enrolment",  # the training statistics
+        "courses.view_courseenrolment",  # the training statistics
         *[f"courses.{a}_trainingsession" for a in ("add", "change", "delete", "view")],
         "assistance.view_statistics",
     ],

@@ -7,7 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from courses.grading import grade
-from courses.models import Enrolment
+from courses.models import CourseEnrolment
 from domains.people.roles import Role
 from tests.conftest import login_verified
 from tests.factories.courses import make_course
@@ -70,7 +70,7 @@ def test_a_learner_enrols_reads_resumes_fails_then_passes_and_completes(client):
     assert "Score : 50 %" in wrong
     assert "Le bouton est en haut à droite de chaque liste." in wrong
     assert "Tentatives restantes : 1." in wrong
-    enrolment = Enrolment.objects.get()
+    enrolment = CourseEnrolment.objects.get()
     assert enrolment.completed_at is None
 
     right = client.post(quiz.url, {"q0": "0", "q1": ["0", "1"]}).content.decode()
@@ -88,7 +88,7 @@ def test_no_more_attempts_than_allowed(client):
     client.post(quiz.url, {"q0": "1"})
     again = client.post(quiz.url, {"q0": "0", "q1": ["0", "1"]}).content.decode()
     assert "Vous avez utilisé vos 1 tentatives pour ce quiz." in again
-    assert Enrolment.objects.get().attempts.count() == 1
+    assert CourseEnrolment.objects.get().attempts.count() == 1
 
 
 def test_uness_reads_the_training_figures_and_exports_them(client):

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from courses.models import Enrolment, RegistrationStatus, SessionRegistration
+from courses.models import CourseEnrolment, RegistrationStatus, SessionRegistration
 from courses.services import attendance_record, session_register, session_unregister
 from courses.tasks import send_session_reminders
 from domains.people.roles import Role
@@ -188,16 +188,16 @@ def test_attendance_by_the_trainer_completes_the_course_and_awards_its_badge(cli
     started(session)
     response = client.post(url, {"present": [ra.pk]}, follow=True)
     assert "1 présent(s) sur 2 inscrit(s)" in response.content.decode()
-    done = Enrolment.objects.get(user=a, course=session.course)
+    done = CourseEnrolment.objects.get(user=a, course=session.course)
     assert done.completed_at and done.badge.revoked_at is None
-    assert not Enrolment.objects.filter(user=b).exists()
+    assert not CourseEnrolment.objects.filter(user=b).exists()
     assert SessionRegistration.objects.get(pk=rb.pk).attended is False
 
     # A correction withdraws what it gave.
     client.post(url, {"present": [rb.pk]})
     done.refresh_from_db()
     assert done.completed_at is None and done.badge.revoked_at is not None
-    assert Enrolment.objects.get(user=b).badge.revoked_at is None
+    assert CourseEnrolment.objects.get(user=b).badge.revoked_at is None
     # Somebody not on the sheet is refused, nothing changes.
     stranger = make_session(course=session.course).pk
     response = client.post(url, {"present": [rb.pk, 999999]})

@@ -11,7 +11,12 @@ from helpdesk.models import Ticket
 from assistance.models import Period, TicketContext
 from assistance.selectors import visible_tickets
 from assistance.statistics import statistics
-from courses.models import CoursePage, Enrolment, SessionRegistration, TrainingSession
+from courses.models import (
+    CourseEnrolment,
+    CoursePage,
+    SessionRegistration,
+    TrainingSession,
+)
 from domains.accreditation.models import AccreditationCampaign, RequestStatus
 from domains.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_email
 from domains.matching.models import MatchingRound
@@ -154,7 +159,7 @@ def test_small_demo_data_are_consistent_and_realistic(django_user_model):
     # The training catalogue: three online courses, a café and a workshop; the ARS
     # finished one course, attended the past workshop and is registered to the next.
     assert CoursePage.objects.live().count() == 5
-    assert Enrolment.objects.filter(
+    assert CourseEnrolment.objects.filter(
         user=ars, completed_at__isnull=False, course__title="Prendre en main le Cockpit"
     ).exists()
     assert TrainingSession.objects.filter(starts_at__gt=timezone.now()).count() >= 4
