@@ -174,11 +174,14 @@ class MatchingBuilder:
                 now=start + timedelta(days=5),
             )
         run = services.run_start(
-            by=ars, round=first, background=False, seed=self.rng.randrange(2**31)
+            by=ars,
+            matching_round=first,
+            background=False,
+            seed=self.rng.randrange(2**31),
         )
         run = services.run_compute(run=run)
         if run.status == RunStatus.DONE:
-            services.round_publish(by=ars, round=first, run=run)
+            services.round_publish(by=ars, matching_round=first, run=run)
             try:
                 second = services.round_create(
                     by=ars,

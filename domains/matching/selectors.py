@@ -66,16 +66,16 @@ def visible_campaigns(user) -> QuerySet[MatchingCampaign]:
     )
 
 
-def visible_candidacies(user, round: MatchingRound) -> QuerySet[Candidacy]:
+def visible_candidacies(user, matching_round: MatchingRound) -> QuerySet[Candidacy]:
     """The round's candidacies of the residents the user sees (a faculty registry: its
     subdivision; a coordinator: his specialty there; the ARS: the region)."""
-    return round.candidacies.filter(
+    return matching_round.candidacies.filter(
         perimeter_q(user, resident_rules("resident__"))
     ).select_related("resident__person", "resident__subdivision")
 
 
-def visible_offers(user, round: MatchingRound) -> QuerySet[RoundPost]:
-    return round.offers.filter(
+def visible_offers(user, matching_round: MatchingRound) -> QuerySet[RoundPost]:
+    return matching_round.offers.filter(
         perimeter_q(user, site_rules("post__training_site__"))
     ).select_related(
         "post__training_site__establishment",
@@ -195,16 +195,16 @@ def concerned_residents(campaign: MatchingCampaign) -> QuerySet[Resident]:
 # --- the algorithm's input -----------------------------------------------------------
 
 
-def round_instance(round: MatchingRound, seed: int) -> dict:
+def round_instance(matching_round: MatchingRound, seed: int) -> dict:
     """The frozen input of a computation, in the algorithm's INSTANCE.json format.
 
     Residents are "C<candidacy pk>", posts "O<offer pk>": a run names nobody.
     """
     candidacies = {
         c.pk: c.resident.subdivision.code
-        for c in round.candidacies.filter(submitted_at__isnull=False).select_related(
-            "resident__subdivision"
-        )
+        for c in matching_round.candidacies.filter(
+            submitted_at__isnull=False
+        ).select_related("resident__subdivision")
     }
     wishes: dict[int, dict[str, int]] = {pk: {} for pk in candidacies}
     for candidacy_id, offer_id, hearts in Wish.objects.filter(
@@ -212,11 +212,13 @@ def round_instance(round: MatchingRound, seed: int) -> dict:
     ).values_list("candidacy_id", "offer_id", "hearts"):
         wishes[candidacy_id][f"O{offer_id}"] = hearts
     offers = list(
-        round.offers.select_related("post__training_site__subdivision").order_by("pk")
+        matching_round.offers.select_related(
+            "post__training_site__subdivision"
+        ).order_by("pk")
     )
     rankings: dict[int, dict[str, int]] = {o.pk: {} for o in offers}
     for offer_id, candidacy_id, rank in Rank.objects.filter(
-        offer__round=round, candidacy_id__in=candidacies
+        offer__round=matching_round, candidacy_id__in=candidacies
     ).values_list("offer_id", "candidacy_id", "rank"):
         rankings[offer_id][f"C{candidacy_id}"] = rank
     return {
@@ -233,7 +235,7 @@ def round_instance(round: MatchingRound, seed: int) -> dict:
             }
             for o in offers
         ],
-        "rules": {"local_priority": round.campaign.local_priority},
+        "rules": {"local_priority": matching_round.campaign.local_priority},
         "seed": seed,
     }
 
@@ -260,57 +262,61 @@ class RoundDashboard:
     correctable: list[Candidacy] | None = None
 
 
-def not_applied(user, round: MatchingRound) -> QuerySet[Candidacy]:
+def not_applied(user, matching_round: MatchingRound) -> QuerySet[Candidacy]:
     """Concerned residents (in the user's perimeter) who have not validated wishes."""
-    return visible_candidacies(user, round).filter(submitted_at__isnull=True)
+    return visible_candidacies(user, matching_round).filter(submitted_at__isnull=True)
 
 
-def offers_with_applicants(user, round: MatchingRound) -> QuerySet[RoundPost]:
+def offers_with_applicants(user, matching_round: MatchingRound) -> QuerySet[RoundPost]:
     applied = Wish.objects.filter(
-        offer__round=round, hearts__gt=0, candidacy__submitted_at__isnull=False
+        offer__round=matching_round, hearts__gt=0, candidacy__submitted_at__isnull=False
     ).values("offer_id")
-    return visible_offers(user, round).annotate(
+    return visible_offers(user, matching_round).annotate(
         has_applicants=ExpressionWrapper(Q(pk__in=applied), output_field=BooleanField())
     )
 
 
-def not_ranked(user, round: MatchingRound) -> QuerySet[RoundPost]:
+def not_ranked(user, matching_round: MatchingRound) -> QuerySet[RoundPost]:
     """Posts somebody applied to whose ranking is still awaited."""
-    return offers_with_applicants(user, round).filter(
+    return offers_with_applicants(user, matching_round).filter(
         has_applicants=True, ranking_submitted_at__isnull=True
     )
 
 
-def round_dashboard(user, round: MatchingRound, last: bool = False) -> RoundDashboard:
+def round_dashboard(
+    user, matching_round: MatchingRound, last: bool = False
+) -> RoundDashboard:
     """`last`: the campaign's last round (a published one is still correctable)."""
-    offered = list(offers_with_applicants(user, round))
-    candidacies = visible_candidacies(user, round)
-    results = MatchResult.objects.filter(round=round, candidacy__in=candidacies)
-    published = round.status == RoundStatus.PUBLISHED
+    offered = list(offers_with_applicants(user, matching_round))
+    candidacies = visible_candidacies(user, matching_round)
+    results = MatchResult.objects.filter(
+        round=matching_round, candidacy__in=candidacies
+    )
+    published = matching_round.status == RoundStatus.PUBLISHED
     correctable = published and last
     return RoundDashboard(
-        round=round,
+        round=matching_round,
         offers=len(offered),
         seats=sum(o.seats for o in offered),
         concerned=candidacies.count(),
         submitted=candidacies.filter(submitted_at__isnull=False).count(),
-        not_applied=list(not_applied(user, round)[:200]),
+        not_applied=list(not_applied(user, matching_round)[:200]),
         rankings_done=sum(1 for o in offered if o.ranking_submitted_at),
         not_ranked=[
             o for o in offered if o.has_applicants and o.ranking_submitted_at is None
         ],
-        runs=list(round.runs.select_related("created_by")[:10]),
+        runs=list(matching_round.runs.select_related("created_by")[:10]),
         matched=results.filter(offer__isnull=False).count() if published else None,
         unmatched=results.filter(offer__isnull=True).count() if published else None,
         hearing=list(candidacies.select_related("result__offer__post__training_site"))
-        if round.manual
+        if matching_round.manual
         else None,
         seats_left=list(
-            offers_with_applicants(user, round)
+            offers_with_applicants(user, matching_round)
             .annotate(taken=Count("results"))
             .filter(seats__gt=F("taken"))
         )
-        if (round.manual and not published) or correctable
+        if (matching_round.manual and not published) or correctable
         else None,
         correctable=list(
             candidacies.filter(result__isnull=False).select_related(
@@ -322,12 +328,13 @@ def round_dashboard(user, round: MatchingRound, last: bool = False) -> RoundDash
     )
 
 
-def results_rows(user, round: MatchingRound) -> list[list]:
+def results_rows(user, matching_round: MatchingRound) -> list[list]:
     """One row per visible candidate of a published round, for the XLSX export."""
     rows = []
     for result in (
         MatchResult.objects.filter(
-            round=round, candidacy__in=visible_candidacies(user, round)
+            round=matching_round,
+            candidacy__in=visible_candidacies(user, matching_round),
         )
         .select_related(
             "candidacy__resident__person",
@@ -372,9 +379,9 @@ REASON_TEXT = {
 
 def explanations(candidacy: Candidacy) -> list[dict]:
     """Why she got, or did not get, each post she wished — naming nobody else."""
-    round = candidacy.round
-    run = round.published_run
-    if round.status != RoundStatus.PUBLISHED or run is None:
+    matching_round = candidacy.round
+    run = matching_round.published_run
+    if matching_round.status != RoundStatus.PUBLISHED or run is None:
         return []
     result = getattr(candidacy, "result", None)
     if result is not None and result.decided_by_id:
@@ -388,7 +395,7 @@ def explanations(candidacy: Candidacy) -> list[dict]:
     )
     offers = {
         f"O{o.pk}": o
-        for o in round.offers.select_related(
+        for o in matching_round.offers.select_related(
             "post__training_site__establishment", "post__specialty"
         )
     }

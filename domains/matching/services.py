@@ -58,14 +58,14 @@ def _audit(instance, by):
     return instance
 
 
-def _move(round: MatchingRound, to: str, by) -> None:
-    if to not in ROUND_TRANSITIONS[round.status]:
+def _move(matching_round: MatchingRound, to: str, by) -> None:
+    if to not in ROUND_TRANSITIONS[matching_round.status]:
         _refuse(
             _("Le tour est « %(state)s » : cette étape n'est pas possible.")
-            % {"state": round.get_status_display()}
+            % {"state": matching_round.get_status_display()}
         )
-    round.status = to
-    _audit(round, by).save()
+    matching_round.status = to
+    _audit(matching_round, by).save()
 
 
 # --- campaigns and rounds ------------------------------------------------------------
@@ -122,7 +122,7 @@ def round_create(
                 "des classements, puis publication."
             )
         )
-    round = _audit(
+    matching_round = _audit(
         MatchingRound(
             campaign=campaign,
             number=previous.number + 1 if previous else 1,
@@ -135,7 +135,7 @@ def round_create(
         ),
         by,
     )
-    round.save()
+    matching_round.save()
     if previous is None:
         posts = Post.objects.filter(
             semester=campaign.semester,
@@ -143,7 +143,7 @@ def round_create(
             phase__code=Phase.Code.CONSOLIDATION,
             training_site__subdivision__region=campaign.region,
         )
-        offers = [RoundPost(round=round, post=p, seats=p.seats) for p in posts]
+        offers = [RoundPost(round=matching_round, post=p, seats=p.seats) for p in posts]
         residents = list(concerned_residents(campaign).values_list("pk", flat=True))
     else:
         taken = dict(
@@ -154,7 +154,9 @@ def round_create(
         )
         offers = [
             RoundPost(
-                round=round, post_id=o.post_id, seats=o.seats - taken.get(o.post_id, 0)
+                round=matching_round,
+                post_id=o.post_id,
+                seats=o.seats - taken.get(o.post_id, 0),
             )
             for o in previous.offers.all()
             if o.seats - taken.get(o.post_id, 0) > 0
@@ -168,23 +170,23 @@ def round_create(
         _refuse(_("Aucun poste de phase de consolidation à proposer pour ce tour."))
     RoundPost.objects.bulk_create(offers)
     Candidacy.objects.bulk_create(
-        [Candidacy(round=round, resident_id=pk) for pk in residents]
+        [Candidacy(round=matching_round, resident_id=pk) for pk in residents]
     )
-    return round
+    return matching_round
 
 
 # --- the resident's side ---------------------------------------------------------------
 
 
-def _wishes_open(round: MatchingRound, now: datetime) -> None:
-    if not round.wishes_are_open(now):
+def _wishes_open(matching_round: MatchingRound, now: datetime) -> None:
+    if not matching_round.wishes_are_open(now):
         _refuse(
             _("Les vœux de ce tour ne sont pas ouverts (du %(start)s au %(end)s).")
             % {
-                "start": timezone.localtime(round.wishes_open).strftime(
+                "start": timezone.localtime(matching_round.wishes_open).strftime(
                     "%d/%m/%Y %H:%M"
                 ),
-                "end": timezone.localtime(round.wishes_close).strftime(
+                "end": timezone.localtime(matching_round.wishes_close).strftime(
                     "%d/%m/%Y %H:%M"
                 ),
             }
@@ -224,8 +226,8 @@ def wishes_submit(
     the file must be there. Editable until the deadline.
     """
     permissions.require_own_candidacy(by, candidacy)
-    round = candidacy.round
-    _wishes_open(round, now or timezone.now())
+    matching_round = candidacy.round
+    _wishes_open(matching_round, now or timezone.now())
     missing = [
         str(FILE_FIELDS[k])
         for k, attr in FILE_ATTRIBUTE.items()
@@ -278,12 +280,12 @@ def ranking_submit(
     At least 80 % of the applicants must be ranked (a refusal is not a rank).
     """
     permissions.require_rank(by, offer)
-    round = offer.round
-    if not round.ranking_is_open(now or timezone.now()):
+    matching_round = offer.round
+    if not matching_round.ranking_is_open(now or timezone.now()):
         _refuse(
             _("Les classements de ce tour ne sont pas ouverts (jusqu'au %(end)s).")
             % {
-                "end": timezone.localtime(round.ranking_close).strftime(
+                "end": timezone.localtime(matching_round.ranking_close).strftime(
                     "%d/%m/%Y %H:%M"
                 )
             }
@@ -317,16 +319,16 @@ def ranking_submit(
 # --- reminders ---------------------------------------------------------------------------
 
 
-def reminders_send(*, by: User, round: MatchingRound, audience: str) -> int:
+def reminders_send(*, by: User, matching_round: MatchingRound, audience: str) -> int:
     """One e-mail to each candidate who has not validated her wishes ("candidats"), or
     each supervisor who has not ranked ("responsables"); within the sender's perimeter."""
-    permissions.require_remind(by, round.campaign)
-    if round.status != RoundStatus.PREPARATION:
+    permissions.require_remind(by, matching_round.campaign)
+    if matching_round.status != RoundStatus.PREPARATION:
         _refuse(_("Ce tour est calculé : les relances sont closes."))
     if audience == "candidats":
-        ids = list(not_applied(by, round).values_list("pk", flat=True))
+        ids = list(not_applied(by, matching_round).values_list("pk", flat=True))
     elif audience == "responsables":
-        ids = list(not_ranked(by, round).values_list("pk", flat=True))
+        ids = list(not_ranked(by, matching_round).values_list("pk", flat=True))
     else:
         _refuse(_("Destinataires inconnus."))
     if ids:
@@ -348,7 +350,7 @@ def _output_hash(output: dict) -> str:
 def run_start(
     *,
     by: User,
-    round: MatchingRound,
+    matching_round: MatchingRound,
     exact: bool = False,
     now: datetime | None = None,
     background: bool = True,
@@ -356,19 +358,19 @@ def run_start(
 ) -> MatchingRun:
     """Freezes wishes and rankings into a run and queues its computation (or leaves
     it to the caller, `background=False`, who then calls run_compute)."""
-    permissions.require_run_campaign(by, round.campaign)
-    if round.status == RoundStatus.PUBLISHED:
+    permissions.require_run_campaign(by, matching_round.campaign)
+    if matching_round.status == RoundStatus.PUBLISHED:
         _refuse(_("Ce tour est publié : il ne se recalcule plus."))
-    if round.manual:
+    if matching_round.manual:
         _refuse(_("Un tour par audition se décide poste par poste, sans calcul."))
-    if (now or timezone.now()) < round.ranking_close:
+    if (now or timezone.now()) < matching_round.ranking_close:
         _refuse(_("Le calcul se lance après la clôture des classements."))
     # The tie-breaking lottery: drawn here, stored with the run, replayed as is.
     seed = secrets.randbelow(2**31) if seed is None else seed
-    data = round_instance(round, seed)
+    data = round_instance(matching_round, seed)
     instance = algorithm.load_instance(data)
     run = MatchingRun.objects.create(
-        round=round,
+        round=matching_round,
         exact=exact,
         seed=seed,
         instance=data,
@@ -419,9 +421,9 @@ def run_compute(*, run: MatchingRun) -> MatchingRun:
         if run.replay_of_id:
             run.identical = run.output_hash == run.replay_of.output_hash
         run.save()
-        round = MatchingRound.objects.select_for_update().get(pk=run.round_id)
-        if run.replay_of_id is None and round.status != RoundStatus.PUBLISHED:
-            _move(round, RoundStatus.COMPUTED, run.created_by)
+        matching_round = MatchingRound.objects.select_for_update().get(pk=run.round_id)
+        if run.replay_of_id is None and matching_round.status != RoundStatus.PUBLISHED:
+            _move(matching_round, RoundStatus.COMPUTED, run.created_by)
     return run
 
 
@@ -448,38 +450,46 @@ def run_replay(*, by: User, run: MatchingRun) -> MatchingRun:
 
 
 @transaction.atomic
-def round_publish(*, by: User, round: MatchingRound, run: MatchingRun) -> MatchingRound:
+def round_publish(
+    *, by: User, matching_round: MatchingRound, run: MatchingRun
+) -> MatchingRound:
     """Publishes a computation: results per candidate, e-mails to each resident and
     each supervisor of the round."""
-    permissions.require_run_campaign(by, round.campaign)
-    round = MatchingRound.objects.select_for_update().get(pk=round.pk)  # one publisher
-    if round.manual:
+    permissions.require_run_campaign(by, matching_round.campaign)
+    matching_round = MatchingRound.objects.select_for_update().get(
+        pk=matching_round.pk
+    )  # one publisher
+    if matching_round.manual:
         _refuse(_("Un tour par audition se publie sans calcul."))
-    if run.round_id != round.pk or run.status != RunStatus.DONE or run.replay_of_id:
+    if (
+        run.round_id != matching_round.pk
+        or run.status != RunStatus.DONE
+        or run.replay_of_id
+    ):
         _refuse(_("Choisissez un calcul terminé de ce tour."))
-    if timezone.now() < round.ranking_close:
+    if timezone.now() < matching_round.ranking_close:
         _refuse(_("Les classements ne sont pas clos."))
-    _move(round, RoundStatus.PUBLISHED, by)
-    round.published_run = run
-    round.published_at = timezone.now()
-    _audit(round, by).save()
+    _move(matching_round, RoundStatus.PUBLISHED, by)
+    matching_round.published_run = run
+    matching_round.published_at = timezone.now()
+    _audit(matching_round, by).save()
     assignments = run.output["assignments"]
     results = []
-    for candidacy in round.candidacies.all():
+    for candidacy in matching_round.candidacies.all():
         post = assignments.get(f"C{candidacy.pk}")
         results.append(
             MatchResult(
-                round=round,
+                round=matching_round,
                 candidacy=candidacy,
                 offer_id=int(post[1:]) if post else None,
             )
         )
     MatchResult.objects.bulk_create(results)
-    _placements_record(round, by)
+    _placements_record(matching_round, by)
     transaction.on_commit(
-        lambda: async_task("domains.matching.tasks.send_results", round.pk)
+        lambda: async_task("domains.matching.tasks.send_results", matching_round.pk)
     )
-    return round
+    return matching_round
 
 
 def _placements_record(matching_round: MatchingRound, by) -> dict[str, int]:
@@ -531,13 +541,15 @@ def manual_assign(
 ) -> MatchResult:
     """After the hearings, the ARS records a candidate's post (or none), within the
     seats left; changeable until publication."""
-    round = MatchingRound.objects.select_for_update().get(pk=candidacy.round_id)
-    permissions.require_run_campaign(by, round.campaign)
-    if not round.manual or round.status != RoundStatus.PREPARATION:
+    matching_round = MatchingRound.objects.select_for_update().get(
+        pk=candidacy.round_id
+    )
+    permissions.require_run_campaign(by, matching_round.campaign)
+    if not matching_round.manual or matching_round.status != RoundStatus.PREPARATION:
         _refuse(_("Seul un tour par audition non publié s'affecte à la main."))
-    _offer_check(round, candidacy, offer)
+    _offer_check(matching_round, candidacy, offer)
     result, _created = MatchResult.objects.get_or_create(
-        candidacy=candidacy, defaults={"round": round}
+        candidacy=candidacy, defaults={"round": matching_round}
     )
     result.offer = offer
     result.decided_by = by
@@ -547,27 +559,27 @@ def manual_assign(
 
 
 @transaction.atomic
-def manual_round_publish(*, by: User, round: MatchingRound) -> MatchingRound:
+def manual_round_publish(*, by: User, matching_round: MatchingRound) -> MatchingRound:
     """Publishes the decisions of a round by hearing; those left without a decision
     are published without a post. Everybody is told by e-mail."""
-    permissions.require_run_campaign(by, round.campaign)
-    round = MatchingRound.objects.select_for_update().get(pk=round.pk)
-    if not round.manual:
+    permissions.require_run_campaign(by, matching_round.campaign)
+    matching_round = MatchingRound.objects.select_for_update().get(pk=matching_round.pk)
+    if not matching_round.manual:
         _refuse(_("Un tour calculé se publie depuis l'un de ses calculs."))
-    _move(round, RoundStatus.PUBLISHED, by)
-    round.published_at = timezone.now()
-    _audit(round, by).save()
+    _move(matching_round, RoundStatus.PUBLISHED, by)
+    matching_round.published_at = timezone.now()
+    _audit(matching_round, by).save()
     MatchResult.objects.bulk_create(
         [
-            MatchResult(round=round, candidacy=c, decided_by=by)
-            for c in round.candidacies.filter(result__isnull=True)
+            MatchResult(round=matching_round, candidacy=c, decided_by=by)
+            for c in matching_round.candidacies.filter(result__isnull=True)
         ]
     )
-    _placements_record(round, by)
+    _placements_record(matching_round, by)
     transaction.on_commit(
-        lambda: async_task("domains.matching.tasks.send_results", round.pk)
+        lambda: async_task("domains.matching.tasks.send_results", matching_round.pk)
     )
-    return round
+    return matching_round
 
 
 # --- corrections after publication -------------------------------------------------

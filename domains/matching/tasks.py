@@ -82,9 +82,9 @@ def send_reminders(audience: str, ids: list[int]) -> None:
 
 
 def send_results(round_id: int) -> None:
-    round = MatchingRound.objects.select_related("campaign").get(pk=round_id)
+    matching_round = MatchingRound.objects.select_related("campaign").get(pk=round_id)
     messages = []
-    for candidacy in round.candidacies.select_related(
+    for candidacy in matching_round.candidacies.select_related(
         "resident__person", "result__offer__post__training_site"
     ):
         email = candidacy.resident.person.primary_email
@@ -94,14 +94,14 @@ def send_results(round_id: int) -> None:
         body = render_to_string(
             "matching/email_result_resident.txt",
             {
-                "round": round,
+                "round": matching_round,
                 "offer": result.offer if result else None,
                 "link": _link("my_matching"),
             },
         )
         messages.append(("SIIMOP — résultat de l'appariement", body, None, [email]))
     offers = list(
-        round.offers.select_related("post__training_site").prefetch_related(
+        matching_round.offers.select_related("post__training_site").prefetch_related(
             "results__candidacy__resident__person"
         )
     )
@@ -110,7 +110,7 @@ def send_results(round_id: int) -> None:
         body = render_to_string(
             "matching/email_result_supervisor.txt",
             {
-                "round": round,
+                "round": matching_round,
                 "offer": offer,
                 "residents": [r.candidacy.resident for r in offer.results.all()],
                 "link": _link("matching_rankings"),

@@ -99,12 +99,14 @@ def round_create(request, pk: int):
 def round_remind(request, pk: int, number: int):
     if not request.actor.has_perm("matching.change_candidacy"):
         raise PermissionDenied
-    round = _round(request, pk, number, "view")
+    matching_round = _round(request, pk, number, "view")
     form = AudienceForm(request.POST, request=request)
     count = form.is_valid() and save_form(
         form,
         lambda: services.reminders_send(
-            by=request.user, round=round, audience=form.cleaned_data["audience"]
+            by=request.user,
+            matching_round=matching_round,
+            audience=form.cleaned_data["audience"],
         ),
     )
     if count is None or count is False:
@@ -119,14 +121,16 @@ def round_remind(request, pk: int, number: int):
 @login_required
 @require_http_methods(["POST"])
 def round_compute(request, pk: int, number: int):
-    round = _managed_round(request, pk, number)
+    matching_round = _managed_round(request, pk, number)
     form = ComputeForm(request.POST, request=request)
     return decide(
         request,
         get_screen(SLUG),
         pk,
         lambda: services.run_start(
-            by=request.user, round=round, exact=form.cleaned_data["exact"]
+            by=request.user,
+            matching_round=matching_round,
+            exact=form.cleaned_data["exact"],
         ),
         _(
             "Calcul lancé sur les vœux et classements figés ; son avancement s'affiche ici."
@@ -135,8 +139,8 @@ def round_compute(request, pk: int, number: int):
     )
 
 
-def _run(round, run_pk):
-    return get_object_or_404(round.runs, pk=run_pk)
+def _run(matching_round, run_pk):
+    return get_object_or_404(matching_round.runs, pk=run_pk)
 
 
 @login_required
@@ -155,13 +159,15 @@ def run_replay(request, pk: int, number: int, run_pk: int):
 @login_required
 @require_http_methods(["POST"])
 def run_publish(request, pk: int, number: int, run_pk: int):
-    round = _managed_round(request, pk, number)
-    run = _run(round, run_pk)
+    matching_round = _managed_round(request, pk, number)
+    run = _run(matching_round, run_pk)
     return decide(
         request,
         get_screen(SLUG),
         pk,
-        lambda: services.round_publish(by=request.user, round=round, run=run),
+        lambda: services.round_publish(
+            by=request.user, matching_round=matching_round, run=run
+        ),
         _("Résultats publiés : chaque interne et chaque responsable est prévenu."),
     )
 
@@ -169,14 +175,16 @@ def run_publish(request, pk: int, number: int, run_pk: int):
 @login_required
 @require_http_methods(["POST"])
 def hearing_decide(request, pk: int, number: int):
-    round = _managed_round(request, pk, number)
+    matching_round = _managed_round(request, pk, number)
     form = HearingForm(request.POST, request=request)
 
     def write():
         data = form.cleaned_data
-        candidacy = get_object_or_404(round.candidacies, pk=data["candidacy"])
+        candidacy = get_object_or_404(matching_round.candidacies, pk=data["candidacy"])
         offer = (
-            get_object_or_404(round.offers, pk=data["offer"]) if data["offer"] else None
+            get_object_or_404(matching_round.offers, pk=data["offer"])
+            if data["offer"]
+            else None
         )
         return services.manual_assign(
             by=request.user, candidacy=candidacy, offer=offer, note=data["note"]
@@ -190,12 +198,14 @@ def hearing_decide(request, pk: int, number: int):
 @login_required
 @require_http_methods(["POST"])
 def hearing_publish(request, pk: int, number: int):
-    round = _managed_round(request, pk, number)
+    matching_round = _managed_round(request, pk, number)
     return decide(
         request,
         get_screen(SLUG),
         pk,
-        lambda: services.manual_round_publish(by=request.user, round=round),
+        lambda: services.manual_round_publish(
+            by=request.user, matching_round=matching_round
+        ),
         _("Résultats publiés : chaque interne et chaque responsable est prévenu."),
     )
 
@@ -203,16 +213,18 @@ def hearing_publish(request, pk: int, number: int):
 @login_required
 @require_http_methods(["POST"])
 def result_correct(request, pk: int, number: int):
-    round = _managed_round(request, pk, number)
+    matching_round = _managed_round(request, pk, number)
     form = HearingForm(request.POST, request=request)
 
     def write():
         data = form.cleaned_data
         result = get_object_or_404(
-            MatchResult, round=round, candidacy_id=data["candidacy"]
+            MatchResult, round=matching_round, candidacy_id=data["candidacy"]
         )
         offer = (
-            get_object_or_404(round.offers, pk=data["offer"]) if data["offer"] else None
+            get_object_or_404(matching_round.offers, pk=data["offer"])
+            if data["offer"]
+            else None
         )
         return services.result_correct(
             by=request.user, result=result, offer=offer, note=data["note"]
@@ -233,15 +245,15 @@ def result_correct(request, pk: int, number: int):
 
 @login_required
 def round_results(request, pk: int, number: int):
-    round = _round(request, pk, number, "view")
-    if round.status != RoundStatus.PUBLISHED:
+    matching_round = _round(request, pk, number, "view")
+    if matching_round.status != RoundStatus.PUBLISHED:
         messages.error(request, _("Les résultats de ce tour ne sont pas publiés."))
         return redirect(screen_url(get_screen(SLUG), "detail", pk=pk))
     return xlsx_response(
-        f"appariement-tour-{round.number}",
-        f"Tour {round.number}",
+        f"appariement-tour-{matching_round.number}",
+        f"Tour {matching_round.number}",
         ["Nom", "Prénom", "Subdivision", "Terrain", "Établissement", "DES", "Résultat"],
-        results_rows(request.user, round),
+        results_rows(request.user, matching_round),
     )
 
 
@@ -265,13 +277,13 @@ def _my_matching_page(request, refused: dict | None = None):
     refused = refused or {}
     items = []
     for candidacy in candidacies_of(request.user):
-        round = candidacy.round
+        matching_round = candidacy.round
         current = dict(candidacy.wishes.values_list("offer_id", "hearts"))
         items.append(
             {
                 "candidacy": candidacy,
-                "round": round,
-                "open": round.wishes_are_open(),
+                "round": matching_round,
+                "open": matching_round.wishes_are_open(),
                 "wishes_form": refused.get(candidacy.pk)
                 or WishesForm(
                     request=request, offers=list(offers_for(candidacy)), current=current
@@ -279,7 +291,7 @@ def _my_matching_page(request, refused: dict | None = None):
                 "file_form": FileForm(request=request),
                 "wish_count": sum(1 for v in current.values() if v > 0),
                 "result": getattr(candidacy, "result", None)
-                if round.status == RoundStatus.PUBLISHED
+                if matching_round.status == RoundStatus.PUBLISHED
                 else None,
                 "explanations": explanations(candidacy),
             }

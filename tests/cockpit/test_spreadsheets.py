@@ -230,7 +230,9 @@ def _hostile_world() -> dict:
         },
     )
     matching.move_calendar("after")
-    matching_services.round_publish(by=matching.ars, round=matching.round, run=run)
+    matching_services.round_publish(
+        by=matching.ars, matching_round=matching.round, run=run
+    )
 
     campaign = bare_campaign()
     AccreditationRequest.objects.create(

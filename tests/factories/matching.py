@@ -116,7 +116,7 @@ def matching_world(
         local_priority=local_priority,
     )
     now = timezone.now()
-    round = services.round_create(
+    matching_round = services.round_create(
         by=ars,
         campaign=campaign,
         wishes_open=now - timedelta(days=1),
@@ -128,11 +128,11 @@ def matching_world(
     return MatchingWorld(
         ars=ars,
         campaign=campaign,
-        round=round,
+        round=matching_round,
         residents=people,
         sites=site_list,
         supervisors=supervisors,
-        offers=list(round.offers.order_by("post__training_site__name")),
+        offers=list(matching_round.offers.order_by("post__training_site__name")),
     )
 
 

@@ -31,7 +31,7 @@ def computed_world(django_capture_on_commit_callbacks):
     rank_all(world, lambda k, n: n + 1)
     world.move_calendar("after")
     with django_capture_on_commit_callbacks(execute=True):
-        run = services.run_start(by=world.ars, round=world.round)
+        run = services.run_start(by=world.ars, matching_round=world.round)
     run.refresh_from_db()
     return world, run
 
@@ -39,7 +39,7 @@ def computed_world(django_capture_on_commit_callbacks):
 def published_world(django_capture_on_commit_callbacks):
     world, run = computed_world(django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
-        services.round_publish(by=world.ars, round=world.round, run=run)
+        services.round_publish(by=world.ars, matching_round=world.round, run=run)
     return world
 
 
@@ -188,7 +188,9 @@ def test_a_stage_already_recorded_that_semester_stops_the_publication(
         site=world.sites[1],
     )
     message = refusal(
-        lambda: services.round_publish(by=world.ars, round=world.round, run=run)
+        lambda: services.round_publish(
+            by=world.ars, matching_round=world.round, run=run
+        )
     )
     assert f"{resident} a déjà un stage au semestre" in message
     world.round.refresh_from_db()
@@ -215,7 +217,7 @@ def test_a_round_by_hearing_publishes_its_stages_too(
     candidacy = hearing.candidacies.get()
     offer = hearing.offers.get()
     services.manual_assign(by=world.ars, candidacy=candidacy, offer=offer, note="Vu.")
-    services.manual_round_publish(by=world.ars, round=hearing)
+    services.manual_round_publish(by=world.ars, matching_round=hearing)
     stage = Placement.objects.get(resident=candidacy.resident)
     assert stage.training_site == offer.post.training_site
     assert Placement.objects.count() == 5

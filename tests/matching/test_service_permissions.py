@@ -65,12 +65,14 @@ def test_an_ars_of_another_region_is_refused_by_every_campaign_and_round_service
     )
     assert world.campaign.rounds.count() == 1
     assert sentence in denied(
-        lambda: services.run_start(by=other, round=world.round, background=False)
+        lambda: services.run_start(
+            by=other, matching_round=world.round, background=False
+        )
     )
     run = MatchingRun(round=world.round, seed=1, instance={})
     assert sentence in denied(lambda: services.run_replay(by=other, run=run))
     assert sentence in denied(
-        lambda: services.round_publish(by=other, round=world.round, run=run)
+        lambda: services.round_publish(by=other, matching_round=world.round, run=run)
     )
     candidacy = world.round.candidacies.first()
     assert sentence in denied(
@@ -79,7 +81,7 @@ def test_an_ars_of_another_region_is_refused_by_every_campaign_and_round_service
         )
     )
     assert sentence in denied(
-        lambda: services.manual_round_publish(by=other, round=world.round)
+        lambda: services.manual_round_publish(by=other, matching_round=world.round)
     )
     result = MatchResult(round=world.round, candidacy=candidacy)
     assert sentence in denied(
@@ -103,7 +105,7 @@ def test_reminders_belong_to_the_campaigns_ars_and_its_faculty_registries(world)
     assert denied(
         lambda: services.reminders_send(
             by=make_user_with_role(Role.ARS, region=region("53")),
-            round=world.round,
+            matching_round=world.round,
             audience="candidats",
         )
     )
@@ -112,7 +114,7 @@ def test_reminders_belong_to_the_campaigns_ars_and_its_faculty_registries(world)
             by=make_user_with_role(
                 Role.FACULTY_REGISTRY, subdivision=subdivision("RENNES")
             ),
-            round=world.round,
+            matching_round=world.round,
             audience="candidats",
         )
     )
@@ -124,14 +126,16 @@ def test_reminders_belong_to_the_campaigns_ars_and_its_faculty_registries(world)
                 subdivision=subdivision("LYON"),
                 specialty=specialty("DES-MCA"),
             ),
-            round=world.round,
+            matching_round=world.round,
             audience="candidats",
         )
     )
     lyon = make_user_with_role(Role.FACULTY_REGISTRY, subdivision=subdivision("LYON"))
-    assert services.reminders_send(by=lyon, round=world.round, audience="candidats")
     assert services.reminders_send(
-        by=world.ars, round=world.round, audience="candidats"
+        by=lyon, matching_round=world.round, audience="candidats"
+    )
+    assert services.reminders_send(
+        by=world.ars, matching_round=world.round, audience="candidats"
     )
 
 

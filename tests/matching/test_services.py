@@ -69,7 +69,7 @@ def test_only_the_ars_of_the_region_runs_a_campaign():
     world = matching_world(residents=1, sites=1)
     other_ars = make_user_with_role(Role.ARS, region=region("53"))
     assert "Seule l'ARS de la région" in denied(
-        lambda: services.run_start(by=other_ars, round=world.round)
+        lambda: services.run_start(by=other_ars, matching_round=world.round)
     )
 
 
@@ -189,12 +189,12 @@ def test_a_round_computed_published_explained_and_replayed(
     rank_all(world, lambda k, n: n + 1)
     assert "après la clôture des classements" in refusal(
         lambda: services.run_start(
-            by=world.ars, round=world.round, now=world.at("ranking")
+            by=world.ars, matching_round=world.round, now=world.at("ranking")
         )
     )
     world.move_calendar("after")
     with django_capture_on_commit_callbacks(execute=True):
-        run = services.run_start(by=world.ars, round=world.round)
+        run = services.run_start(by=world.ars, matching_round=world.round)
     run.refresh_from_db()
     assert run.status == RunStatus.DONE
     assert run.matched == 5
@@ -211,7 +211,7 @@ def test_a_round_computed_published_explained_and_replayed(
 
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.round_publish(by=world.ars, round=world.round, run=run)
+        services.round_publish(by=world.ars, matching_round=world.round, run=run)
     assert (
         MatchResult.objects.filter(round=world.round, offer__isnull=False).count() == 5
     )
@@ -230,10 +230,12 @@ def test_a_round_computed_published_explained_and_replayed(
     assert "JUNIOR1" not in " ".join(reasons.values())
     # Published: no recomputation, no second publication.
     assert "publié" in refusal(
-        lambda: services.run_start(by=world.ars, round=world.round)
+        lambda: services.run_start(by=world.ars, matching_round=world.round)
     )
     assert "n'est pas possible" in refusal(
-        lambda: services.round_publish(by=world.ars, round=world.round, run=run)
+        lambda: services.round_publish(
+            by=world.ars, matching_round=world.round, run=run
+        )
     )
 
 
@@ -261,10 +263,10 @@ def test_round_two_offers_the_seats_left_to_those_without_a_post(
     rank_all(world, lambda k, n: n + 1)
     world.move_calendar("after")
     with django_capture_on_commit_callbacks(execute=True):
-        run = services.run_start(by=world.ars, round=world.round)
+        run = services.run_start(by=world.ars, matching_round=world.round)
     run.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
-        services.round_publish(by=world.ars, round=world.round, run=run)
+        services.round_publish(by=world.ars, matching_round=world.round, run=run)
     unmatched = MatchResult.objects.filter(round=world.round, offer__isnull=True)
     assert unmatched.count() == 1  # four posts wished by five residents
     now = world.round.publication_at + timedelta(days=1)
@@ -292,9 +294,9 @@ def test_a_round_by_hearing_is_decided_post_by_post_within_the_seats_left(
     rank_all(world, lambda k, n: n + 1)
     world.move_calendar("after")
     with django_capture_on_commit_callbacks(execute=True):
-        run = services.run_start(by=world.ars, round=world.round)
+        run = services.run_start(by=world.ars, matching_round=world.round)
     run.refresh_from_db()
-    services.round_publish(by=world.ars, round=world.round, run=run)
+    services.round_publish(by=world.ars, matching_round=world.round, run=run)
     now = world.round.publication_at + timedelta(days=1)
     hearing = services.round_create(
         by=world.ars,
@@ -309,7 +311,7 @@ def test_a_round_by_hearing_is_decided_post_by_post_within_the_seats_left(
     candidacy = hearing.candidacies.get()  # the one left without a post
     offer = hearing.offers.get()
     assert "sans calcul" in refusal(
-        lambda: services.run_start(by=world.ars, round=hearing, now=now)
+        lambda: services.run_start(by=world.ars, matching_round=hearing, now=now)
     )
     services.manual_assign(
         by=world.ars, candidacy=candidacy, offer=offer, note="Après audition."
@@ -320,11 +322,11 @@ def test_a_round_by_hearing_is_decided_post_by_post_within_the_seats_left(
     )
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.manual_round_publish(by=world.ars, round=hearing)
+        services.manual_round_publish(by=world.ars, matching_round=hearing)
     candidacy.refresh_from_db()
     assert candidacy.result.offer == offer
     assert candidacy.result.note == "Après audition."
     assert candidacy.resident.person.primary_email in {m.to[0] for m in mail.outbox}
     assert "n'est pas possible" in refusal(
-        lambda: services.manual_round_publish(by=world.ars, round=hearing)
+        lambda: services.manual_round_publish(by=world.ars, matching_round=hearing)
     )

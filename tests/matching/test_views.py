@@ -132,9 +132,9 @@ def test_published_results_export_to_xlsx(
         )
     world.move_calendar("after")
     with django_capture_on_commit_callbacks(execute=True):
-        run = services.run_start(by=world.ars, round=world.round)
+        run = services.run_start(by=world.ars, matching_round=world.round)
     run.refresh_from_db()
-    services.round_publish(by=world.ars, round=world.round, run=run)
+    services.round_publish(by=world.ars, matching_round=world.round, run=run)
     client.force_login(world.ars)
     response = client.get(world.campaign.get_absolute_url() + "tours/1/resultats/")
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
