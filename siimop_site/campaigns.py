@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
@@ -29,9 +30,17 @@ class Phase:
     end: datetime | None
 
 
+class StateCode(StrEnum):
+    """A campaign's live state, as the announcement's badge colours it."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+    PUBLISHED = "published"
+
+
 @dataclass(frozen=True)
 class State:
-    code: str  # open, closed, published (the badge's colour)
+    code: StateCode
     label: str
 
 
@@ -56,10 +65,10 @@ def _round_phases(round: MatchingRound) -> list[Phase]:
 
 def _round_state(round: MatchingRound) -> State:
     if round.status == RoundStatus.PUBLISHED:
-        return State("published", str(_("Résultats publiés")))
+        return State(StateCode.PUBLISHED, str(_("Résultats publiés")))
     if round.wishes_are_open() or round.ranking_is_open():
-        return State("open", str(round.stage()))
-    return State("closed", str(round.stage()))
+        return State(StateCode.OPEN, str(round.stage()))
+    return State(StateCode.CLOSED, str(round.stage()))
 
 
 def _day(day) -> datetime:
@@ -86,14 +95,14 @@ def _accreditation_phases(campaign: AccreditationCampaign) -> list[Phase]:
 def _accreditation_state(campaign: AccreditationCampaign) -> State:
     now = timezone.now()
     if campaign.status == CampaignStatus.DRAFT:
-        return State("closed", str(_("En préparation")))
+        return State(StateCode.CLOSED, str(_("En préparation")))
     if campaign.requests.filter(status=RequestStatus.DECIDED).exists():
-        return State("published", str(_("Décisions publiées")))
+        return State(StateCode.PUBLISHED, str(_("Décisions publiées")))
     if _day(campaign.filing_opens) <= now <= campaign.filing_closes:
-        return State("open", str(_("Dépôts ouverts")))
+        return State(StateCode.OPEN, str(_("Dépôts ouverts")))
     if now < _day(campaign.filing_opens):
-        return State("closed", str(_("Dépôts bientôt ouverts")))
-    return State("closed", str(_("Dépôts clos : instruction en cours")))
+        return State(StateCode.CLOSED, str(_("Dépôts bientôt ouverts")))
+    return State(StateCode.CLOSED, str(_("Dépôts clos : instruction en cours")))
 
 
 KINDS: list[CampaignKind] = [

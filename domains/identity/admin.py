@@ -1,10 +1,13 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
+from domains.cockpit.audit import audited
+from domains.cockpit.bulk import RowRefused, all_or_nothing
 from domains.cockpit.confirmation import requires_recent_confirmation
 
 from .models import FederatedIdentity, IdentityProvider, SignInEvent
@@ -21,11 +24,19 @@ class SignInEventAdmin(admin.ModelAdmin):
 
     actions = ["unlock"]
 
-    @admin.action(description="Débloquer les identifiants et adresses IP sélectionnés")
+    @admin.action(
+        description=_("Débloquer les identifiants et adresses IP sélectionnés")
+    )
     def unlock(self, request, queryset):
-        for login, ip in set(queryset.values_list("login", "ip")):
-            sign_in_unlock(login=login, ip=ip, by=request.user)
-        self.message_user(request, "Connexions débloquées.")
+        try:
+            all_or_nothing(
+                sorted(set(queryset.values_list("login", "ip")), key=str),
+                lambda pair: sign_in_unlock(login=pair[0], ip=pair[1], by=request.user),
+            )
+        except RowRefused as refused:
+            self.message_user(request, refused.messages[0], messages.ERROR)
+        else:
+            self.message_user(request, _("Connexions débloquées."))
 
     def has_add_permission(self, request):
         return False
@@ -83,7 +94,7 @@ class IdentityProviderAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "entity_id"]
 
     def save_model(self, request, obj, form, change):
-        obj._history_user = request.user
+        audited(obj, request.user)
         super().save_model(request, obj, form, change)
 
 

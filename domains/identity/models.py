@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from domains.people.models import Civility
+
 
 class SignInMethod(models.TextChoices):
     PASSWORD = "password", _("Mot de passe")
@@ -96,9 +98,7 @@ class AccountRequest(models.Model):
         APPROVED = "approved", _("Acceptée")
         REFUSED = "refused", _("Refusée")
 
-    civility = models.CharField(
-        _("civilité"), max_length=3, choices=[("M", _("M.")), ("MME", _("Mme"))]
-    )
+    civility = models.CharField(_("civilité"), max_length=3, choices=Civility.choices)
     first_name = models.CharField(_("prénom"), max_length=150)
     last_name = models.CharField(_("nom"), max_length=150)
     email = models.EmailField(_("adresse e-mail"))
