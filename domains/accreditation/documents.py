@@ -10,7 +10,12 @@ from django.utils import timezone
 
 from domains.cockpit.pdf import FONT, OfficialDocument
 
-from .models import DOSSIER_SECTIONS, AccreditationCampaign, AccreditationRequest
+from .models import (
+    DOSSIER_SECTIONS,
+    AccreditationCampaign,
+    AccreditationRequest,
+    Outcome,
+)
 
 
 def _site_line(request: AccreditationRequest) -> str:
@@ -165,7 +170,7 @@ def decision_letter(request: AccreditationRequest) -> bytes:
     )
     pdf.title_block()
     accreditation = request.accreditation
-    if accreditation and request.decision in ("granted", "provisional"):
+    if accreditation and request.decision in (Outcome.GRANTED, Outcome.PROVISIONAL):
         period = (
             f" du {accreditation.start_date:%d/%m/%Y} au "
             f"{accreditation.end_date:%d/%m/%Y}"

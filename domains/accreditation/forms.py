@@ -3,8 +3,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from domains.cockpit.forms import CockpitForm, CockpitModelForm, DateInput
-from domains.referential.models import Phase, Specialty
+from domains.cockpit.forms import (
+    CockpitForm,
+    CockpitModelForm,
+    DateInput,
+    DateTimeInput,
+)
+from domains.referential.models import AccreditationType, Phase
 from domains.referential.selectors import perimeter_regions
 
 from . import services
@@ -15,17 +20,7 @@ from .models import (
     OpinionValue,
     Outcome,
 )
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
-
-
-def _specialties():
-    return Specialty.objects.filter(kind__in=["DES", "CO-DES", "FST"]).order_by("label")
+from .selectors import accreditable_specialties
 
 
 class CampaignCreateForm(CockpitModelForm):
@@ -61,7 +56,7 @@ class CampaignCreateForm(CockpitModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = perimeter_regions(self.request.user)
-        self.fields["specialties"].queryset = _specialties()
+        self.fields["specialties"].queryset = accreditable_specialties()
         self.fields["name"].required = False
         self.fields["name"].help_text = _(
             "Par défaut : « Agréments <année> — <région> »."
@@ -92,7 +87,7 @@ class RequestCreateForm(CockpitForm):
     specialty = forms.ModelChoiceField(label=_("Spécialité demandée"), queryset=None)
     type = forms.ChoiceField(
         label=_("Type d'agrément"),
-        choices=AccreditationRequest._meta.get_field("type").choices,
+        choices=AccreditationType.choices,
         help_text=_(
             "Principal : la spécialité du responsable. Complémentaire : une autre."
         ),
@@ -107,7 +102,7 @@ class RequestCreateForm(CockpitForm):
         super().__init__(*args, **kwargs)
         self.fields["campaign"].queryset = campaigns
         self.fields["training_site"].queryset = sites
-        self.fields["specialty"].queryset = _specialties()
+        self.fields["specialty"].queryset = accreditable_specialties()
 
     def save_with(self, user):
         data = self.cleaned_data
@@ -143,7 +138,7 @@ class DossierForm(CockpitModelForm):
         super().__init__(*args, **kwargs)
         for key, _label in DOSSIER_SECTIONS:
             self.fields[key].required = False
-        self.fields["supervisor_specialty"].queryset = _specialties()
+        self.fields["supervisor_specialty"].queryset = accreditable_specialties()
         self.fields["phases"].queryset = self.instance.campaign.phases.order_by("order")
 
     def save_with(self, user):

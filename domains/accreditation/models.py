@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from domains.cockpit.models import DeliveryRecord, MailingProgress
+from domains.referential.models import AccreditationType
 
 
 class CampaignStatus(models.TextChoices):
@@ -164,11 +165,8 @@ class AccreditationRequest(models.Model):
     type = models.CharField(
         _("type d'agrément"),
         max_length=15,
-        choices=[
-            ("principal", _("Principal")),
-            ("complementary", _("Complémentaire")),
-        ],
-        default="principal",
+        choices=AccreditationType.choices,
+        default=AccreditationType.PRINCIPAL,
     )
     renewal_of = models.ForeignKey(
         "referential.Accreditation",

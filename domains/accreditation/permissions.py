@@ -16,14 +16,13 @@ from django.utils.translation import gettext as _
 
 from domains.people.roles import Role
 from domains.people.selectors import active_functions
+from domains.referential.perimeters import campaign_perimeter
 
 from . import workflow
 
 # --- perimeters (the cockpit screens' perimeter_objects) ------------------------------
-
-
-def campaign_perimeter(campaign) -> list:
-    return [campaign.region, *campaign.region.subdivisions.all()]
+# A campaign's is every regional campaign's (domains/referential/perimeters.py).
+__all__ = ["campaign_perimeter", "request_perimeter"]
 
 
 def request_perimeter(accreditation_request) -> list:

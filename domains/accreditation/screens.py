@@ -9,7 +9,7 @@ from domains.cockpit.registry import BulkAction, Card, MenuEntry, Screen, regist
 from . import services, views
 from .filters import CampaignFilter, RequestFilter
 from .forms import CampaignCreateForm
-from .models import AccreditationCampaign, AccreditationRequest
+from .models import AccreditationCampaign, AccreditationRequest, RequestStatus
 from .permissions import campaign_perimeter, request_perimeter
 from .selectors import (
     late_requests,
@@ -178,7 +178,9 @@ def dashboard(request):
         return []
     cards = []
     if supervised_sites(request.user):
-        drafts = visible_requests(request.user).filter(status="draft").count()
+        drafts = (
+            visible_requests(request.user).filter(status=RequestStatus.DRAFT).count()
+        )
         cards.append(
             Card(
                 title=str(_("Mes demandes d'agrément en brouillon")),

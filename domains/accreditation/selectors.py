@@ -13,13 +13,15 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from domains.people.models import EmailAddress, Function
-from domains.people.roles import PerimeterKind, Role
+from domains.people.roles import Role
 from domains.people.selectors import active_functions, active_on
 from domains.referential.models import (
     ACTIVE_ACCREDITATION_STATES,
     Accreditation,
-    Subdivision,
+    Specialty,
+    SpecialtyKind,
 )
+from domains.referential.perimeters import campaign_rules
 from domains.referential.selectors import perimeter_q, through_site_rules
 
 from .models import (
@@ -33,25 +35,10 @@ from .models import (
 )
 
 
-def _region_of_subdivision(f) -> Q:
-    return Q(
-        region_id__in=Subdivision.objects.filter(pk=f.subdivision_id).values(
-            "region_id"
-        )
-    )
-
-
-def campaign_rules() -> dict:
-    """ARS: its region; faculty, coordinators, residents' representatives: the
-    region of their subdivision. RTS and DAM read their requests, not campaigns."""
-    return {
-        PerimeterKind.REGION: lambda f: Q(region_id=f.region_id),
-        PerimeterKind.SUBDIVISION: _region_of_subdivision,
-        PerimeterKind.SPECIALTY_IN_SUBDIVISION: _region_of_subdivision,
-    }
-
-
 def visible_campaigns(user) -> QuerySet[AccreditationCampaign]:
+    """ARS: its region; faculty, coordinators (all the region's specialties: a
+    campaign asks opinions in each), residents' representatives: the region of their
+    subdivision. RTS and DAM read their requests, not campaigns."""
     return (
         AccreditationCampaign.objects.filter(perimeter_q(user, campaign_rules()))
         .select_related("region")
@@ -244,6 +231,13 @@ def national_rows() -> list[dict]:
 
 
 # --- the RTS's view ----------------------------------------------------------------------
+
+
+def accreditable_specialties() -> QuerySet[Specialty]:
+    """What a site is accredited for: a DES, a co-DES or an FST (not an option)."""
+    return Specialty.objects.filter(
+        kind__in=[SpecialtyKind.DES, SpecialtyKind.CO_DES, SpecialtyKind.FST]
+    ).order_by("label")
 
 
 def supervised_sites(user):

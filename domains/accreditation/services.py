@@ -14,13 +14,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
+from domains.cockpit.audit import audited
 from domains.cockpit.bulk import all_or_nothing
-from domains.cockpit.dates import period_end, shifted
+from domains.cockpit.dates import shifted
 from domains.cockpit.files import pdf_check
+from domains.referential.accreditation_rules import (
+    accreditation_end,
+    complementary_end,
+)
 from domains.referential.models import (
     ACTIVE_ACCREDITATION_STATES,
     Accreditation,
     AccreditationState,
+    AccreditationType,
     DataQuality,
     Phase,
     Region,
@@ -70,15 +76,15 @@ def _move(
         )
     source = request.status
     request.status = rule.moves[source]
+    audited(request, by)  # this save, and the service's own after it
     if request.status != source:
-        request._history_user = by
         request.save(update_fields=["status"])
     Transition.objects.create(
         request=request,
         action=action,
         source=source,
         target=request.status,
-        by=by if by and by.is_authenticated else None,
+        by=by if getattr(by, "pk", None) else None,  # none for the platform
         reason=reason,
     )
     return request
@@ -183,8 +189,7 @@ def campaign_create(
     )
     campaign_validate(campaign)
     campaign.validate_constraints()
-    campaign._history_user = by
-    campaign.save()
+    audited(campaign, by).save()
     campaign.specialties.set(specialties)
     campaign.phases.set(phases)
     return campaign
@@ -222,8 +227,7 @@ def campaign_publish(
         raise ValidationError(_("Cette campagne est déjà publiée."))
     campaign.status = CampaignStatus.PUBLISHED
     campaign.published_at = timezone.now()
-    campaign._history_user = by
-    campaign.save()
+    audited(campaign, by).save()
     review = set(
         accreditations_to_review(renewals_due(campaign)).values_list("pk", flat=True)
     )
@@ -234,7 +238,7 @@ def campaign_publish(
             specialty=accreditation.specialty,
         ).exists():  # two accreditations of the site in the same specialty
             continue
-        request = AccreditationRequest.objects.create(
+        request = AccreditationRequest(
             campaign=campaign,
             training_site=accreditation.training_site,
             specialty=accreditation.specialty,
@@ -242,6 +246,7 @@ def campaign_publish(
             renewal_of=accreditation,
             supervisor=accreditation.supervisor,
         )
+        audited(request, by).save()
         request.phases.set(accreditation.phases.all())
         Transition.objects.create(
             request=request,
@@ -326,7 +331,7 @@ def request_create(
     training_site: TrainingSite,
     specialty: Specialty,
     phases: Iterable[Phase],
-    type: str = "principal",
+    type: str = AccreditationType.PRINCIPAL,
     now: dt.datetime | None = None,
 ) -> AccreditationRequest:
     """An RTS asks for his site (clean sites only, in the campaign's region and
@@ -364,8 +369,7 @@ def request_create(
     )
     _filing_open(request, now or timezone.now())
     request.validate_constraints()
-    request._history_user = by
-    request.save()
+    audited(request, by).save()
     request.phases.set(phases)
     Transition.objects.create(
         request=request, action="create", target=RequestStatus.DRAFT, by=by
@@ -422,8 +426,7 @@ def dossier_save(
         phases = list(phases)
         _phases_check(request.campaign, phases)
         request.phases.set(phases)
-    request._history_user = by
-    request.save(update_fields=list(fields))
+    audited(request, by).save(update_fields=list(fields))
     return request
 
 
@@ -437,7 +440,7 @@ def _complete_check(request: AccreditationRequest) -> None:
     if request.supervisor_specialty_id is None:
         errors["supervisor_specialty"] = _("Indiquez la spécialité du responsable.")
     elif (
-        request.type == "principal"
+        request.type == AccreditationType.PRINCIPAL
         and request.supervisor_specialty_id != request.specialty_id
     ):
         errors["type"] = _(
@@ -615,7 +618,6 @@ def missing_opinions(request: AccreditationRequest) -> list[str]:
     return [str(OpinionKind(k).label) for k in needed if k not in given]
 
 
-DURATION = {Outcome.GRANTED: 5, Outcome.PROVISIONAL: 1}
 OUTCOME_STATE = {
     Outcome.GRANTED: AccreditationState.GRANTED,
     Outcome.PROVISIONAL: AccreditationState.PROVISIONAL,
@@ -628,7 +630,7 @@ def _principal_end(request: AccreditationRequest) -> dt.date | None:
     campaign), which a complementary one cannot outlast."""
     ends = Accreditation.objects.filter(
         training_site=request.training_site,
-        type="principal",
+        type=AccreditationType.PRINCIPAL,
         state__in=ACTIVE_ACCREDITATION_STATES,
         end_date__gte=request.campaign.effective_from,
     ).values_list("end_date", flat=True)
@@ -710,20 +712,9 @@ def _accreditation_apply(by, request: AccreditationRequest, outcome: str):
         "year": request.campaign.year,
         "n": request.pk,
     }
-    if outcome == Outcome.REFUSED:
-        end = start
-    else:
-        end = period_end(start, years=DURATION[outcome])
-        if request.type == "complementary":
-            principal_end = _principal_end(request)
-            if principal_end is None:
-                raise ValidationError(
-                    _(
-                        "Un agrément complémentaire suppose un agrément principal en "
-                        "vigueur sur ce terrain : décidez d'abord le principal."
-                    )
-                )
-            end = min(end, principal_end)
+    end = accreditation_end(start, OUTCOME_STATE[outcome])
+    if outcome != Outcome.REFUSED and request.type == AccreditationType.COMPLEMENTARY:
+        end = complementary_end(end, _principal_end(request))
     renewed = request.renewal_of
     if renewed is not None and outcome != Outcome.REFUSED and renewed.end_date >= start:
         # The renewal takes over: the former accreditation ends the day before.

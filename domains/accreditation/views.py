@@ -33,7 +33,6 @@ from domains.referential.models import (
     ACTIVE_ACCREDITATION_STATES,
     Accreditation,
     Region,
-    Specialty,
     TrainingSite,
 )
 from domains.referential.selectors import accreditations_to_renew
@@ -58,6 +57,7 @@ from .models import (
     RequestStatus,
 )
 from .selectors import (
+    accreditable_specialties,
     accreditations_in_force,
     accreditations_to_review,
     dashboard,
@@ -529,9 +529,7 @@ def accredited_sites(request):
         {
             "page": Paginator(accreditations, 50).get_page(request.GET.get("page")),
             "regions": Region.objects.order_by("name"),
-            "specialties": Specialty.objects.filter(
-                kind__in=["DES", "CO-DES", "FST"]
-            ).order_by("label"),
+            "specialties": accreditable_specialties(),
             "region": region,
             "specialty": specialty,
             "q": query,

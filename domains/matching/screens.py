@@ -5,6 +5,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from domains.cockpit.registry import MenuEntry, Screen, registry
+from domains.referential.perimeters import campaign_perimeter
 
 from . import views
 from .filters import CampaignFilter
@@ -14,11 +15,6 @@ from .selectors import visible_campaigns
 from .tables import CampaignTable
 
 SECTION = "APPARIEMENT"
-
-
-def campaign_perimeter(campaign):
-    """Its region (ARS) and the region's subdivisions (faculties, coordinators)."""
-    return [campaign.region, *campaign.region.subdivisions.all()]
 
 
 ROUND = "<int:pk>/tours/<int:number>/"

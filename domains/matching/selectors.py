@@ -16,9 +16,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from domains.people.roles import PerimeterKind, Role
+from domains.people.roles import Role
 from domains.people.selectors import active_functions
-from domains.referential.models import Subdivision
+from domains.referential.perimeters import campaign_rules
 from domains.referential.selectors import perimeter_q, site_rules
 from domains.residents.models import Enrolment, EnrolmentState, PhasePeriod, Resident
 from domains.residents.selectors import resident_rules
@@ -39,28 +39,11 @@ from .models import (
 SUPERVISING_ROLES = (Role.SITE_SUPERVISOR, Role.PRACTITIONER)
 
 
-def campaign_rules() -> dict:
-    return {
-        PerimeterKind.REGION: lambda f: Q(region_id=f.region_id),
-        PerimeterKind.SUBDIVISION: lambda f: Q(
-            region_id__in=Subdivision.objects.filter(pk=f.subdivision_id).values(
-                "region_id"
-            )
-        ),
-        PerimeterKind.SPECIALTY_IN_SUBDIVISION: lambda f: Q(
-            region_id__in=Subdivision.objects.filter(pk=f.subdivision_id).values(
-                "region_id"
-            ),
-            pk__in=MatchingCampaign.objects.filter(specialties=f.specialty_id).values(
-                "pk"
-            ),
-        ),
-    }
-
-
 def visible_campaigns(user) -> QuerySet[MatchingCampaign]:
     return (
-        MatchingCampaign.objects.filter(perimeter_q(user, campaign_rules()))
+        MatchingCampaign.objects.filter(
+            perimeter_q(user, campaign_rules(by_specialty=MatchingCampaign))
+        )
         .select_related("region", "semester")
         .annotate(round_count=Count("rounds"))
     )

@@ -10,6 +10,7 @@ from simple_history.utils import bulk_create_with_history
 
 from domains.people.services import functions_move_establishment
 
+from .accreditation_rules import accreditation_errors
 from .models import (
     ACTIVE_ACCREDITATION_STATES,
     Accreditation,
@@ -20,7 +21,6 @@ from .models import (
     Post,
     Semester,
     Specialty,
-    SpecialtyKind,
     TrainingSite,
     data_quality_for,
 )
@@ -139,21 +139,17 @@ def training_site_update(
     return training_site
 
 
+def _accreditation_errors(accreditation: Accreditation, phases: list) -> dict:
+    return accreditation_errors(
+        start_date=accreditation.start_date,
+        end_date=accreditation.end_date,
+        specialty_kind=accreditation.specialty.kind,
+        has_phases=bool(phases),
+    )
+
+
 def accreditation_validate(accreditation: Accreditation, phases: list[Phase]) -> None:
-    errors = {}
-    if accreditation.end_date < accreditation.start_date:
-        errors["end_date"] = _(
-            "La fin de l'agrément (%(end)s) précède son début (%(start)s)."
-        ) % {
-            "end": _fmt(accreditation.end_date),
-            "start": _fmt(accreditation.start_date),
-        }
-    if not phases:
-        errors["phases"] = _("Choisissez au moins une phase.")
-    if accreditation.specialty.kind == SpecialtyKind.OPTION:
-        errors["specialty"] = _(
-            "Un terrain est agréé pour un DES ou une FST, pas pour une option."
-        )
+    errors = _accreditation_errors(accreditation, phases)
     if errors:
         raise ValidationError(errors)
     accreditation.full_clean(exclude=["phases"])
@@ -399,20 +395,9 @@ def accreditations_import(
     """Recovered accreditations in bulk: the same rules as accreditation_create, without
     one query per foreign key (the import resolved them)."""
     for accreditation, phases in items:
-        if accreditation.end_date < accreditation.start_date:
-            raise ValidationError(
-                _("La fin de l'agrément (%(end)s) précède son début (%(start)s).")
-                % {
-                    "end": _fmt(accreditation.end_date),
-                    "start": _fmt(accreditation.start_date),
-                }
-            )
-        if not phases:
-            raise ValidationError(_("Choisissez au moins une phase."))
-        if accreditation.specialty.kind == SpecialtyKind.OPTION:
-            raise ValidationError(
-                _("Un terrain est agréé pour un DES ou une FST, pas pour une option.")
-            )
+        errors = _accreditation_errors(accreditation, phases)
+        if errors:
+            raise ValidationError(list(errors.values()))
     created = bulk_create_with_history(
         [a for a, _phases in items], Accreditation, batch_size=2000, default_user=by
     )
