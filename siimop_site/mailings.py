@@ -11,10 +11,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_q.tasks import async_task
 
 from domains.cockpit.links import absolute_url
-from domains.cockpit.mailer import deliver, delivery_log, render
+from domains.cockpit.mailer import deliver, delivery_log, enqueue, render
 from domains.people.models import EmailAddress, Function
 from domains.people.roles import Role
 from domains.people.selectors import active_on
@@ -107,9 +106,7 @@ def announcement_notify(page) -> Mailing | None:
         return None
     mailing = Mailing.objects.create(page=page)
     mailing.lists.set(lists)
-    transaction.on_commit(
-        lambda: async_task("siimop_site.tasks.send_mailing", mailing.pk)
-    )
+    enqueue("siimop_site.tasks.send_mailing", mailing.pk)
     return mailing
 
 
