@@ -2,7 +2,7 @@
 
 import re
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from domains.people.models import EmailAddress, LegacySystem, Person
@@ -840,6 +840,8 @@ class PersonsImporter(Importer):
             )
         except ValidationError as error:
             raise Rejected("Identifiant SIDES", _refusal(error))
+        except PermissionDenied as error:  # a person outside the importer's perimeter
+            raise Rejected("Identifiant SIDES", str(error))
 
     def _propose(self, row, line, key, candidate_ids, reason, site, role):
         proposal = PersonProposal.objects.create(

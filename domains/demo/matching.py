@@ -12,6 +12,7 @@ from domains.matching import services
 from domains.matching.models import RunStatus
 from domains.matching.selectors import applicants, offers_for
 from domains.people.models import User
+from domains.people.permissions import SYSTEM
 from domains.people.roles import Role
 from domains.referential.models import (
     AccreditationState,
@@ -76,6 +77,7 @@ class MatchingBuilder:
                 state=AccreditationState.GRANTED,
                 type=AccreditationType.COMPLEMENTARY,
                 decision_reference="DEMO-APPARIEMENT",
+                by=SYSTEM,
             )
             sites.append(site)
         for site in sites:
@@ -85,6 +87,7 @@ class MatchingBuilder:
                 specialty=specialty,
                 phase=consolidation,
                 seats=self.rng.choice([1, 1, 2, 3]),
+                by=SYSTEM,
             )
 
     def _ranks(self, candidates) -> dict[int, int]:

@@ -30,6 +30,7 @@ from domains.identity.models import AccountRequest, IdentityProvider
 from domains.identity.saml import ExternalIdentity
 from domains.identity.services import federated_sign_in
 from domains.people.models import Civility, EmailAddress, Function, Person, User
+from domains.people.permissions import SYSTEM
 from domains.people.roles import Role
 from domains.people.services import permissions_sync_many, person_create
 from domains.referential.models import (
@@ -828,6 +829,7 @@ class DemoBuilder:
             last_name="Garnier",
             email="helene.garnier@univ-lyon1.fr",
             email_verified=True,
+            by=SYSTEM,
         )
         person_create(
             civility=Civility.MRS,
@@ -836,6 +838,7 @@ class DemoBuilder:
             email="h.garnier@chu-lyon.fr",
             email_verified=True,
             imotep_id="IMO-DEMO-0001",
+            by=SYSTEM,
         )
         federated_sign_in(
             identity=ExternalIdentity(

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -8,8 +9,8 @@ from domains.cockpit.forms import CockpitForm, CockpitModelForm, DateInput
 from . import services
 from .models import Function, Person
 from .perimeters import PERIMETER_QUERYSETS
+from .permissions import grantable_roles
 from .roles import ALL_PERIMETER_FIELDS, PERIMETER_FIELDS, ROLE_PERIMETER, Role
-from .selectors import grantable_roles
 
 PERSON_FIELDS = [
     "civility",
@@ -87,6 +88,15 @@ class FunctionFieldsMixin:
         }
 
 
+def grant_refused_on_role(write):
+    """The service's refusal to give this role there, said on the form's role field
+    (the form offers every place of one's perimeter, not only those a role fits)."""
+    try:
+        return write()
+    except PermissionDenied as error:
+        raise ValidationError({"role": str(error)}) from error
+
+
 class FunctionGrantForm(FunctionFieldsMixin, CockpitForm):
     def __init__(self, *args, person: Person, **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,8 +104,10 @@ class FunctionGrantForm(FunctionFieldsMixin, CockpitForm):
         self.add_function_fields(self.request.user)
 
     def save_with(self, user):
-        return services.function_grant(
-            person=self.person, by=user, **self.function_data()
+        return grant_refused_on_role(
+            lambda: services.function_grant(
+                person=self.person, by=user, **self.function_data()
+            )
         )
 
 
@@ -128,7 +140,11 @@ class PersonCreateForm(FunctionFieldsMixin, CockpitModelForm):
             by=user,
         )
         # A refused function undoes the person too: the whole save is one transaction.
-        services.function_grant(person=person, by=user, **self.function_data())
+        grant_refused_on_role(
+            lambda: services.function_grant(
+                person=person, by=user, **self.function_data()
+            )
+        )
         return person
 
 

@@ -13,6 +13,7 @@ from .cockpit import function_infos
 from .filters import PersonFilter
 from .forms import PersonCreateForm, PersonForm
 from .models import EmailAddress, Function, Person
+from .permissions import person_perimeter
 from .roles import ALL_PERIMETER_FIELDS
 from .selectors import active_on, person_functions, visible_persons
 from .tables import PersonTable
@@ -34,32 +35,6 @@ def persons_for_list(user):
             "legacy_ids",
         )
     )
-
-
-def _person_perimeter(person):
-    """A person is in the perimeters her functions lie in, and in her own."""
-    targets = [person]
-    for function in person.functions.select_related(
-        "subdivision__region",
-        "establishment__parent",
-        "training_site__subdivision__region",
-        "training_site__establishment",
-    ):
-        site = function.training_site
-        establishment = function.establishment
-        targets += [
-            function.region,
-            function.subdivision,
-            function.subdivision.region if function.subdivision_id else None,
-            establishment,
-            establishment.parent if establishment and establishment.parent_id else None,
-            establishment.region if establishment else None,
-            site,
-            site.establishment if site else None,
-            site.subdivision if site else None,
-            site.subdivision.region if site else None,
-        ]
-    return targets
 
 
 def person_context(request, person):
@@ -92,7 +67,7 @@ persons = registry.register_screen(
         table_class=PersonTable,
         filterset_class=PersonFilter,
         selector=persons_for_list,
-        perimeter_objects=_person_perimeter,
+        perimeter_objects=person_perimeter,
         form_class=PersonForm,
         create_form_class=PersonCreateForm,
         detail_template="people/person_detail.html",

@@ -2,10 +2,9 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from .models import EmailAddress, Function, LegacyIdentifier, Person, User
-from .roles import ROLE_PERIMETER, SITE_ROLES, PerimeterKind, Role
+from .roles import ROLE_PERIMETER, PerimeterKind
 
 
 def active_on(day: date) -> Q:
@@ -142,96 +141,6 @@ def visible_persons(user) -> QuerySet[Person]:
         if inside is not None:
             condition |= Q(pk__in=Function.objects.filter(inside).values("person_id"))
     return persons.filter(condition)
-
-
-def grant_refusal(granter, role: str, perimeter: dict) -> str | None:
-    """Why this granter may not give this role on this perimeter (None: she may).
-
-    UNESS administrators grant anything; an ARS agent grants within her region; a
-    faculty registry within its subdivision; a site supervisor the site roles of his site.
-    """
-    if granter is None or granter.is_superuser:
-        return None
-    target_kind = ROLE_PERIMETER[role]
-    for function in active_functions(granter):
-        if _may_grant(function, role, target_kind, perimeter):
-            return None
-    return _(
-        "Votre fonction ne vous permet pas d'attribuer le rôle « %(role)s » sur ce "
-        "périmètre."
-    ) % {"role": Role(role).label}
-
-
-def _region_of(perimeter: dict) -> int | None:
-    if perimeter.get("region") is not None:
-        return perimeter["region"].pk
-    if perimeter.get("subdivision") is not None:
-        return perimeter["subdivision"].region_id
-    if perimeter.get("establishment") is not None:
-        return perimeter["establishment"].region_id
-    if perimeter.get("training_site") is not None:
-        return perimeter["training_site"].subdivision.region_id
-    return None
-
-
-def _subdivision_of(perimeter: dict) -> int | None:
-    if perimeter.get("subdivision") is not None:
-        return perimeter["subdivision"].pk
-    if perimeter.get("training_site") is not None:
-        return perimeter["training_site"].subdivision_id
-    return None
-
-
-def _may_grant(
-    function: Function, role: str, target_kind: str, perimeter: dict
-) -> bool:
-    if function.role == Role.UNESS_ADMIN:
-        return True
-    if target_kind == PerimeterKind.NATIONAL:
-        return False
-    if function.role == Role.ARS:
-        return (
-            target_kind == PerimeterKind.SELF
-            or _region_of(perimeter) == function.region_id
-        )
-    if function.role == Role.FACULTY_REGISTRY:
-        if target_kind == PerimeterKind.SELF:
-            return True
-        return (
-            target_kind != PerimeterKind.REGION
-            and _subdivision_of(perimeter) == function.subdivision_id
-        )
-    if function.role == Role.SITE_SUPERVISOR:
-        site = perimeter.get("training_site")
-        return (
-            role in SITE_ROLES
-            and site is not None
-            and site.pk == function.training_site_id
-        )
-    return False
-
-
-def grantable_roles(granter) -> list[str]:
-    """The roles this person may give to others (the perimeter is checked on grant)."""
-    if granter.is_superuser:
-        return list(Role)
-    allowed: set[str] = set()
-    for function in active_functions(granter):
-        if function.role == Role.UNESS_ADMIN:
-            return list(Role)
-        if function.role == Role.ARS:
-            excluded = {PerimeterKind.NATIONAL}
-        elif function.role == Role.FACULTY_REGISTRY:
-            excluded = {PerimeterKind.NATIONAL, PerimeterKind.REGION}
-        elif function.role == Role.SITE_SUPERVISOR:
-            allowed |= set(SITE_ROLES)
-            continue
-        else:
-            continue
-        allowed |= {
-            role for role, kind in ROLE_PERIMETER.items() if kind not in excluded
-        }
-    return [role for role in Role if role in allowed]
 
 
 def email_address_for(email: str) -> EmailAddress | None:

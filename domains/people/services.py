@@ -15,6 +15,7 @@ from guardian.models import UserObjectPermission
 from simple_history.utils import bulk_create_with_history
 
 from domains.cockpit import mailer
+from domains.cockpit.audit import audited, author
 
 from .models import (
     EmailAddress,
@@ -24,6 +25,17 @@ from .models import (
     Person,
     PersonMerge,
     User,
+)
+from .permissions import (
+    ADD_PERSON,
+    CHANGE_PERSON,
+    Platform,
+    person_perimeter,
+    require,
+    require_change_contact,
+    require_change_person,
+    require_grant,
+    require_somewhere,
 )
 from .roles import (
     ALL_PERIMETER_FIELDS,
@@ -35,12 +47,7 @@ from .roles import (
     Role,
     role_group_name,
 )
-from .selectors import active_on, forget_functions, grant_refusal
-
-
-def _audit(instance, by: User | None) -> None:
-    # django-simple-history reads this to record who made the change.
-    instance._history_user = by
+from .selectors import active_on, forget_functions
 
 
 def normalise_email(email: str) -> str:
@@ -60,9 +67,14 @@ def person_create(
     imotep_id: str | None = None,
     sides_ng_id: str | None = None,
     password: str | None = None,
-    by: User | None = None,
+    by: User | Platform,
 ) -> Person:
     """Create a person, her account and her primary e-mail address."""
+    require_somewhere(
+        by,
+        ADD_PERSON,
+        _("Votre fonction ne vous permet pas d'enregistrer une personne."),
+    )
     email = normalise_email(email)
     errors = {}
     if not first_name.strip():
@@ -101,16 +113,16 @@ def person_create(
         phone=phone,
     )
     person.full_clean(exclude=["user"])
-    _audit(person, by)
+    audited(person, by)
     person.save()
     for system, value in legacy.items():
         legacy_id = LegacyIdentifier(person=person, system=system, value=value)
-        _audit(legacy_id, by)
+        audited(legacy_id, by)
         legacy_id.save()
     address = EmailAddress(
         person=person, email=email, is_primary=True, is_verified=email_verified
     )
-    _audit(address, by)
+    audited(address, by)
     address.save()
     return person
 
@@ -122,7 +134,17 @@ def email_add(
     email: str,
     verified: bool = False,
     primary: bool = False,
-    by: User | None = None,
+    by: User | Platform,
+) -> EmailAddress:
+    """Another address of hers (she herself, or whoever may change her)."""
+    require_change_person(by, person)
+    return _email_add(
+        person=person, email=email, verified=verified, primary=primary, by=by
+    )
+
+
+def _email_add(
+    *, person: Person, email: str, verified: bool, primary: bool, by
 ) -> EmailAddress:
     email = normalise_email(email)
     if EmailAddress.objects.filter(email__iexact=email).exists():
@@ -134,16 +156,23 @@ def email_add(
         )
     address = EmailAddress(person=person, email=email, is_verified=verified)
     address.full_clean()
-    _audit(address, by)
+    audited(address, by)
     address.save()
     if primary:
-        email_set_primary(address=address, by=by)
+        _email_set_primary(address=address, by=by)
     return address
 
 
 @transaction.atomic
 def email_set_primary(
-    *, address: EmailAddress, by: User | None = None, require_verified: bool = False
+    *, address: EmailAddress, by: User | Platform, require_verified: bool = False
+) -> None:
+    require_change_person(by, address.person)
+    _email_set_primary(address=address, by=by, require_verified=require_verified)
+
+
+def _email_set_primary(
+    *, address: EmailAddress, by, require_verified: bool = False
 ) -> None:
     if require_verified and not address.is_verified:
         raise ValidationError(
@@ -157,10 +186,10 @@ def email_set_primary(
         )
     for other in address.person.emails.filter(is_primary=True).exclude(pk=address.pk):
         other.is_primary = False
-        _audit(other, by)
+        audited(other, by)
         other.save(update_fields=["is_primary"])
     address.is_primary = True
-    _audit(address, by)
+    audited(address, by)
     address.save(update_fields=["is_primary"])
     user = address.person.user
     user.email = address.email
@@ -214,7 +243,7 @@ def function_grant(
     specialty=None,
     establishment=None,
     training_site=None,
-    by: User | None = None,
+    by: User | Platform,
 ) -> Function:
     """Give a person a role on a perimeter, and the permissions that come with it."""
     perimeter = {
@@ -225,9 +254,7 @@ def function_grant(
         "training_site": training_site,
     }
     function_validate_perimeter(role, perimeter)
-    refusal = grant_refusal(by, role, perimeter)
-    if refusal:
-        raise ValidationError({"role": refusal})
+    require_grant(by, role, perimeter)
     if end_date is not None and end_date < start_date:
         raise ValidationError(
             {
@@ -243,7 +270,7 @@ def function_grant(
     function = Function(
         person=person, role=role, start_date=start_date, end_date=end_date, **perimeter
     )
-    _audit(function, by)
+    audited(function, by)
     function.save()
     permissions_sync(user=person.user)
     forget_functions(person.user)
@@ -252,13 +279,12 @@ def function_grant(
 
 @transaction.atomic
 def function_end(
-    *, function: Function, end_date: date | None = None, by: User | None = None
+    *, function: Function, end_date: date | None = None, by: User | Platform
 ) -> Function:
-    """End a function (today by default) and take back the permissions it gave."""
+    """End a function (today by default) and take back the permissions it gave; who
+    may give this role there may take it back."""
     perimeter = {f: getattr(function, f) for f in ALL_PERIMETER_FIELDS}
-    refusal = grant_refusal(by, function.role, perimeter)
-    if refusal:
-        raise ValidationError({"role": refusal})
+    require_grant(by, function.role, perimeter)
     end_date = end_date or timezone.localdate()
     if end_date < function.start_date:
         raise ValidationError(
@@ -273,7 +299,7 @@ def function_end(
             }
         )
     function.end_date = end_date
-    _audit(function, by)
+    audited(function, by)
     function.save(update_fields=["end_date"])
     permissions_sync(user=function.person.user)
     forget_functions(function.person.user)
@@ -390,8 +416,10 @@ def permissions_sync(*, user: User) -> None:
     permissions_sync_many(user_ids=[user.pk])
 
 
-def permissions_sync_all() -> int:
-    """Daily: functions that start or end today change what people may do."""
+def permissions_sync_all(*, by: User | Platform) -> int:
+    """Daily: functions that start or end today change what people may do (the
+    platform's job, `SYSTEM`; or a national administrator)."""
+    require(by, "people.change_function", [])
     user_ids = list(
         User.objects.filter(person__isnull=False).values_list("pk", flat=True)
     )
@@ -402,13 +430,14 @@ def permissions_sync_all() -> int:
 
 @transaction.atomic
 def person_contact_update(
-    *, person: Person, email: str, phone: str, by: User | None = None
+    *, person: Person, email: str, phone: str, by: User | Platform
 ) -> Person:
     """Change how to reach a person: her primary address and her phone.
 
     A new address becomes the primary one (unverified until she confirms it); the old
     one stays on her record, so she can still sign in with it.
     """
+    require_change_contact(by, person)
     email = normalise_email(email)
     if not email:
         raise ValidationError({"email": _("L'adresse e-mail est obligatoire.")})
@@ -423,11 +452,13 @@ def person_contact_update(
                     % {"email": email}
                 }
             )
-        address = existing or email_add(person=person, email=email, by=by)
-        email_set_primary(address=address, by=by)
+        address = existing or _email_add(
+            person=person, email=email, verified=False, primary=False, by=by
+        )
+        _email_set_primary(address=address, by=by)
     if phone != person.phone:
         person.phone = phone
-        _audit(person, by)
+        audited(person, by)
         person.save(update_fields=["phone"])
     return person
 
@@ -443,14 +474,15 @@ PERSON_FIELDS = (
 
 
 @transaction.atomic
-def person_update(*, person: Person, by: User | None = None, **fields) -> Person:
+def person_update(*, person: Person, by: User | Platform, **fields) -> Person:
+    require_change_person(by, person)
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"Champs inconnus : {', '.join(sorted(unknown))}")
     for name, value in fields.items():
         setattr(person, name, value.strip() if isinstance(value, str) else value)
     person.full_clean(exclude=["user"])
-    _audit(person, by)
+    audited(person, by)
     person.save()
     user = person.user
     user.first_name, user.last_name = person.first_name, person.last_name
@@ -469,8 +501,9 @@ def email_verification_token(address: EmailAddress) -> str:
 
 
 @transaction.atomic
-def email_request_verification(*, address: EmailAddress) -> None:
+def email_request_verification(*, address: EmailAddress, by: User | Platform) -> None:
     """Send the person a link proving the address is hers (after the commit)."""
+    require_change_person(by, address.person)
     if address.is_verified:
         raise ValidationError({"email": _("Cette adresse est déjà vérifiée.")})
     mailer.enqueue("domains.people.tasks.send_email_verification", address.pk)
@@ -478,6 +511,8 @@ def email_request_verification(*, address: EmailAddress) -> None:
 
 @transaction.atomic
 def email_verify(*, token: str) -> EmailAddress:
+    """The link sent to the address proves it: whoever holds the signed token may
+    verify it, signed in or not (the token is the permission, so no `by`)."""
     try:
         data = signing.loads(
             token, salt=VERIFICATION_SALT, max_age=VERIFICATION_MAX_AGE
@@ -493,13 +528,14 @@ def email_verify(*, token: str) -> EmailAddress:
         raise ValidationError(_("Cette adresse n'existe plus sur votre compte."))
     if not address.is_verified:
         address.is_verified = True
-        _audit(address, address.person.user)
+        audited(address, address.person.user)
         address.save(update_fields=["is_verified"])
     return address
 
 
 @transaction.atomic
-def email_remove(*, address: EmailAddress, by: User | None = None) -> None:
+def email_remove(*, address: EmailAddress, by: User | Platform) -> None:
+    require_change_person(by, address.person)
     if address.is_primary:
         raise ValidationError(
             {
@@ -509,20 +545,23 @@ def email_remove(*, address: EmailAddress, by: User | None = None) -> None:
                 )
             }
         )
-    _audit(address, by)
+    audited(address, by)
     address.delete()
 
 
 @transaction.atomic
-def functions_move_establishment(*, source, target, by: User | None = None) -> int:
+def functions_move_establishment(*, source, target, by: User | Platform) -> int:
     """When two establishments merge, their functions (DAM, director) follow the kept
-    one; permissions are resynchronised."""
+    one; permissions are resynchronised. Who moves them may give them at both."""
     functions = list(
         Function.objects.filter(establishment=source).select_related("person")
     )
+    for role in sorted({f.role for f in functions}):
+        for place in (source, target):
+            require_grant(by, role, {"establishment": place})
     for function in functions:
         function.establishment = target
-        _audit(function, by)
+        audited(function, by)
         function.save(update_fields=["establishment"])
     permissions_sync_many(user_ids=sorted({f.person.user_id for f in functions}))
     return len(functions)
@@ -530,7 +569,7 @@ def functions_move_establishment(*, source, target, by: User | None = None) -> i
 
 @transaction.atomic
 def person_merge(
-    *, kept: Person, merged: Person, by: User | None = None, reason: str = ""
+    *, kept: Person, merged: Person, by: User | Platform, reason: str = ""
 ) -> PersonMerge:
     """Fold a duplicate into the person kept, and audit it.
 
@@ -542,6 +581,16 @@ def person_merge(
     """
     if kept.pk == merged.pk:
         raise ValidationError(_("Choisissez deux personnes différentes."))
+    # Merging signs the duplicate out for good: it takes the right to change both,
+    # in the perimeters they work in (being one of them is not enough).
+    for person in (kept, merged):
+        require(
+            by,
+            CHANGE_PERSON,
+            person_perimeter(person),
+            _("Votre fonction ne vous permet pas de fusionner %(person)s.")
+            % {"person": person.full_name},
+        )
     locked = Person.objects.select_for_update().in_bulk([kept.pk, merged.pk])
     if len(locked) != 2:
         raise ValidationError(_("L'une des deux personnes n'existe plus."))
@@ -586,7 +635,7 @@ def person_merge(
     merged_user.session_epoch += 1
     merged_user.save(update_fields=["is_active", "password", "session_epoch"])
 
-    _audit(kept, by)
+    audited(kept, by)
     kept._change_reason = f"Fusion de {label}"[:100]
     kept.save()
     permissions_sync_many(user_ids=[kept.user_id, merged_user.pk])
@@ -596,15 +645,16 @@ def person_merge(
         merged_label=label,
         moved=moved,
         reason=reason,
-        by=by,
+        by=author(by),
     )
 
 
 @transaction.atomic
 def legacy_identifier_add(
-    *, person: Person, system: str, value: str, by: User | None = None
+    *, person: Person, system: str, value: str, by: User | Platform
 ) -> LegacyIdentifier:
     """Carry a legacy identifier (IMOTEP, SIDES NG) over to a person, once."""
+    require_change_person(by, person)
     value = value.strip()
     existing = LegacyIdentifier.objects.filter(system=system, value=value).first()
     if existing is not None:
@@ -619,7 +669,7 @@ def legacy_identifier_add(
             )
         return existing
     legacy_id = LegacyIdentifier(person=person, system=system, value=value)
-    _audit(legacy_id, by)
+    audited(legacy_id, by)
     legacy_id.save()
     return legacy_id
 
@@ -628,13 +678,19 @@ IMPORT_BATCH = 2000
 
 
 @transaction.atomic
-def persons_import(*, specs: list[dict], by: User | None = None) -> list[Person]:
+def persons_import(*, specs: list[dict], by: User | Platform) -> list[Person]:
     """Many new persons at once, for the data recovery: accounts (no password: they
     sign in by link or university), persons, primary addresses, legacy identifiers.
 
     The caller has checked that the addresses and identifiers are new. Each spec:
     civility, first_name, last_name, email, birth_date (or None), imotep_id (or "").
     """
+    require_somewhere(
+        by,
+        ADD_PERSON,
+        _("Votre fonction ne vous permet pas d'enregistrer une personne."),
+    )
+    by = author(by)
     unusable = make_password(None)
     users = [
         User(
@@ -683,13 +739,18 @@ def persons_import(*, specs: list[dict], by: User | None = None) -> list[Person]
 
 
 @transaction.atomic
-def functions_import(*, functions: list[Function], by: User | None = None) -> int:
-    """Many functions at once (data recovery), with their permissions."""
+def functions_import(*, functions: list[Function], by: User | Platform) -> int:
+    """Many functions at once (data recovery), with their permissions; each role on
+    each place is asked once."""
+    asked = set()
     for function in functions:
-        function_validate_perimeter(
-            function.role,
-            {f: getattr(function, f) for f in ALL_PERIMETER_FIELDS},
-        )
+        places = {f: getattr(function, f) for f in ALL_PERIMETER_FIELDS}
+        function_validate_perimeter(function.role, places)
+        key = (function.role, *(getattr(function, f"{f}_id") for f in places))
+        if key not in asked:
+            require_grant(by, function.role, places)
+            asked.add(key)
+    by = author(by)
     bulk_create_with_history(
         functions, Function, batch_size=IMPORT_BATCH, default_user=by
     )

@@ -6,14 +6,16 @@ from domains.cockpit import mailer
 from domains.cockpit.links import absolute_url
 
 from .models import EmailAddress
+from .permissions import SYSTEM
 from .services import email_verification_token, permissions_sync_all
 
 logger = logging.getLogger("siimop")
 
 
 def sync_function_permissions() -> int:
-    """Daily: functions that start or end today change what people may do."""
-    count = permissions_sync_all()
+    """Daily: functions that start or end today change what people may do (the
+    platform acts: `SYSTEM`)."""
+    count = permissions_sync_all(by=SYSTEM)
     logger.info("Permissions resynchronised for %s accounts", count)
     return count
 

@@ -61,7 +61,7 @@ def my_emails(request):
             address = services.email_add(
                 person=person, email=form.cleaned_data["email"], by=request.user
             )
-            services.email_request_verification(address=address)
+            services.email_request_verification(address=address, by=request.user)
             return address
 
         address = save_form(form, add)
@@ -116,7 +116,7 @@ def my_email_resend(request, pk: int):
     address = _my_address(request, pk)
     return _run(
         request,
-        lambda: services.email_request_verification(address=address),
+        lambda: services.email_request_verification(address=address, by=request.user),
         _("Un nouveau lien de vérification a été envoyé à %s.") % address.email,
     )
 

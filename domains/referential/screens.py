@@ -12,6 +12,12 @@ from domains.people.perimeters import register_perimeter_queryset
 
 from . import filters, forms, services, tables, views
 from .models import Accreditation, DataQuality, Establishment, Post, TrainingSite
+from .permissions import (
+    accreditation_perimeter,
+    establishment_perimeter,
+    post_perimeter,
+    site_perimeter,
+)
 from .selectors import (
     accreditations_to_renew,
     current_semester,
@@ -24,30 +30,6 @@ from .selectors import (
 )
 
 SECTION = "STAGES 3e CYCLE"
-
-
-def _site_perimeter(site):
-    establishment = site.establishment
-    return [
-        site,
-        establishment,
-        establishment.parent if establishment.parent_id else None,
-        site.subdivision,
-        site.subdivision.region,
-    ]
-
-
-def _establishment_perimeter(establishment):
-    return [
-        establishment,
-        establishment.parent if establishment.parent_id else None,
-        establishment.region,
-        *[
-            s
-            for site in establishment.training_sites.select_related("subdivision")
-            for s in (site, site.subdivision)
-        ],
-    ]
 
 
 def establishment_context(request, establishment):
@@ -103,7 +85,7 @@ establishments = registry.register_screen(
         table_class=tables.EstablishmentTable,
         filterset_class=filters.EstablishmentFilter,
         selector=visible_establishments,
-        perimeter_objects=_establishment_perimeter,
+        perimeter_objects=establishment_perimeter,
         form_class=forms.EstablishmentForm,
         create_form_class=forms.EstablishmentCreateForm,
         detail_template="referential/establishment_detail.html",
@@ -128,7 +110,7 @@ training_sites = registry.register_screen(
         table_class=tables.TrainingSiteTable,
         filterset_class=filters.TrainingSiteFilter,
         selector=visible_training_sites,
-        perimeter_objects=_site_perimeter,
+        perimeter_objects=site_perimeter,
         form_class=forms.TrainingSiteForm,
         create_form_class=forms.TrainingSiteCreateForm,
         detail_template="referential/training_site_detail.html",
@@ -178,7 +160,7 @@ accreditations = registry.register_screen(
         table_class=tables.AccreditationTable,
         filterset_class=filters.AccreditationFilter,
         selector=visible_accreditations,
-        perimeter_objects=lambda a: _site_perimeter(a.training_site),
+        perimeter_objects=accreditation_perimeter,
         form_class=forms.AccreditationForm,
         create_form_class=forms.AccreditationCreateForm,
         export_columns=[
@@ -206,7 +188,7 @@ posts = registry.register_screen(
         table_class=tables.PostTable,
         filterset_class=filters.PostFilter,
         selector=visible_posts,
-        perimeter_objects=lambda p: _site_perimeter(p.training_site),
+        perimeter_objects=post_perimeter,
         form_class=forms.PostForm,
         create_form_class=forms.PostCreateForm,
         delete=lambda user, post: services.post_close(post=post, by=user),

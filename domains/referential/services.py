@@ -8,6 +8,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from domains.cockpit.audit import audited, author
+from domains.people.models import User
+from domains.people.permissions import Platform, require
 from domains.people.services import functions_move_establishment
 
 from .accreditation_rules import accreditation_errors
@@ -24,6 +27,7 @@ from .models import (
     TrainingSite,
     data_quality_for,
 )
+from .permissions import require_referential
 from .selectors import site_is_accredited
 from .validators import compact, validate_finess, validate_siret
 
@@ -50,10 +54,6 @@ TRAINING_SITE_FIELDS = (
     "legacy_id",
     "is_active",
 )
-
-
-def _audit(instance, by) -> None:
-    instance._history_user = by
 
 
 def _fmt(day: date) -> str:
@@ -98,43 +98,47 @@ def establishment_validate(establishment: Establishment) -> None:
 
 
 @transaction.atomic
-def establishment_create(*, by=None, **fields) -> Establishment:
+def establishment_create(*, by: User | Platform, **fields) -> Establishment:
     establishment = Establishment()
     _apply(establishment, fields, ESTABLISHMENT_FIELDS)
+    require_referential(by, "add", establishment)
     establishment_validate(establishment)
-    _audit(establishment, by)
+    audited(establishment, by)
     establishment.save()
     return establishment
 
 
 @transaction.atomic
 def establishment_update(
-    *, establishment: Establishment, by=None, **fields
+    *, establishment: Establishment, by: User | Platform, **fields
 ) -> Establishment:
     _apply(establishment, fields, ESTABLISHMENT_FIELDS)
+    require_referential(by, "change", establishment)
     establishment_validate(establishment)
-    _audit(establishment, by)
+    audited(establishment, by)
     establishment.save()
     return establishment
 
 
 @transaction.atomic
-def training_site_create(*, by=None, **fields) -> TrainingSite:
+def training_site_create(*, by: User | Platform, **fields) -> TrainingSite:
     site = TrainingSite()
     _apply(site, fields, TRAINING_SITE_FIELDS)
+    require_referential(by, "add", site)
     site.full_clean()
-    _audit(site, by)
+    audited(site, by)
     site.save()
     return site
 
 
 @transaction.atomic
 def training_site_update(
-    *, training_site: TrainingSite, by=None, **fields
+    *, training_site: TrainingSite, by: User | Platform, **fields
 ) -> TrainingSite:
     _apply(training_site, fields, TRAINING_SITE_FIELDS)
+    require_referential(by, "change", training_site)
     training_site.full_clean()
-    _audit(training_site, by)
+    audited(training_site, by)
     training_site.save()
     return training_site
 
@@ -167,7 +171,7 @@ def accreditation_create(
     type: str = "principal",
     supervisor=None,
     decision_reference: str = "",
-    by=None,
+    by: User | Platform,
 ) -> Accreditation:
     phases = list(phases)
     accreditation = Accreditation(
@@ -180,8 +184,9 @@ def accreditation_create(
         supervisor=supervisor,
         decision_reference=decision_reference,
     )
+    require_referential(by, "add", accreditation)
     accreditation_validate(accreditation, phases)
-    _audit(accreditation, by)
+    audited(accreditation, by)
     accreditation.save()
     accreditation.phases.set(phases)
     return accreditation
@@ -192,9 +197,10 @@ def accreditation_update(
     *,
     accreditation: Accreditation,
     phases: Iterable[Phase] | None = None,
-    by=None,
+    by: User | Platform,
     **fields,
 ) -> Accreditation:
+    require_referential(by, "change", accreditation)
     _apply(
         accreditation,
         fields,
@@ -210,7 +216,7 @@ def accreditation_update(
     )
     phases = list(phases) if phases is not None else list(accreditation.phases.all())
     accreditation_validate(accreditation, phases)
-    _audit(accreditation, by)
+    audited(accreditation, by)
     accreditation.save()
     accreditation.phases.set(phases)
     return accreditation
@@ -267,7 +273,7 @@ def post_open(
     seats: int = 1,
     shared_specialties: Iterable[Specialty] = (),
     coupled_with: Post | None = None,
-    by=None,
+    by: User | Platform,
 ) -> Post:
     """Open a post; only on a site accredited for the specialty and phase that semester."""
     shared = [s for s in shared_specialties if s != specialty]
@@ -279,8 +285,9 @@ def post_open(
         seats=seats,
         coupled_with=coupled_with,
     )
+    require_referential(by, "add", post)
     post_validate(post, shared)
-    _audit(post, by)
+    audited(post, by)
     post.save()
     post.shared_specialties.set(shared)
     return post
@@ -293,8 +300,9 @@ def post_update(
     seats: int | None = None,
     shared_specialties: Iterable[Specialty] | None = None,
     coupled_with: Post | None = None,
-    by=None,
+    by: User | Platform,
 ) -> Post:
+    require_referential(by, "change", post)
     if seats is not None:
         post.seats = seats
     post.coupled_with = coupled_with
@@ -304,28 +312,31 @@ def post_update(
         else list(post.shared_specialties.all())
     )
     post_validate(post, shared)
-    _audit(post, by)
+    audited(post, by)
     post.save()
     post.shared_specialties.set(shared)
     return post
 
 
 @transaction.atomic
-def post_close(*, post: Post, by=None) -> None:
-    _audit(post, by)
+def post_close(*, post: Post, by: User | Platform) -> None:
+    require_referential(by, "delete", post)
+    audited(post, by)
     post.delete()
 
 
 @transaction.atomic
-def accreditation_expire_past(*, today: date, by=None) -> int:
-    """Mark as expired the active accreditations whose end date has passed."""
+def accreditation_expire_past(*, today: date, by: User | Platform) -> int:
+    """Mark as expired the active accreditations whose end date has passed: a daily
+    job over every region, so the platform's (`SYSTEM`) or a national reach's."""
+    require(by, "referential.change_accreditation", [])
     stale = Accreditation.objects.filter(
         state__in=ACTIVE_ACCREDITATION_STATES, end_date__lt=today
     )
     count = 0
     for accreditation in stale:
         accreditation.state = AccreditationState.EXPIRED
-        _audit(accreditation, by)
+        audited(accreditation, by)
         accreditation.save(update_fields=["state"])
         count += 1
     return count
@@ -333,7 +344,7 @@ def accreditation_expire_past(*, today: date, by=None) -> int:
 
 @transaction.atomic
 def establishment_merge(
-    *, kept: Establishment, duplicate: Establishment, by=None
+    *, kept: Establishment, duplicate: Establishment, by: User | Platform
 ) -> Establishment:
     """Merge a duplicate into the kept establishment, then delete the duplicate.
 
@@ -343,6 +354,8 @@ def establishment_merge(
     """
     if kept.pk == duplicate.pk:
         raise ValidationError({"duplicate": _("Choisissez un autre établissement.")})
+    require_referential(by, "change", kept)
+    require_referential(by, "change", duplicate)
     if kept.region_id != duplicate.region_id:
         raise ValidationError(
             {
@@ -354,11 +367,11 @@ def establishment_merge(
     sites = list(TrainingSite.objects.filter(establishment=duplicate))
     for site in sites:
         site.establishment = kept
-        _audit(site, by)
+        audited(site, by)
         site.save(update_fields=["establishment"])
     for child in Establishment.objects.filter(parent=duplicate).exclude(pk=kept.pk):
         child.parent = kept
-        _audit(child, by)
+        audited(child, by)
         child.save(update_fields=["parent"])
     functions_move_establishment(source=duplicate, target=kept, by=by)
 
@@ -379,10 +392,10 @@ def establishment_merge(
         "pk": duplicate.pk,
         "n": len(sites),
     }
-    _audit(kept, by)
+    audited(kept, by)
     kept.save()
     duplicate_id = duplicate.pk
-    _audit(duplicate, by)
+    audited(duplicate, by)
     duplicate.delete()
     Establishment.history.filter(id=duplicate_id).update(id=kept.pk)
     return kept
@@ -390,16 +403,23 @@ def establishment_merge(
 
 @transaction.atomic
 def accreditations_import(
-    *, items: list[tuple[Accreditation, list[Phase]]], by=None
+    *, items: list[tuple[Accreditation, list[Phase]]], by: User | Platform
 ) -> int:
     """Recovered accreditations in bulk: the same rules as accreditation_create, without
-    one query per foreign key (the import resolved them)."""
+    one query per foreign key (the import resolved them); asked once per site."""
+    asked = set()
     for accreditation, phases in items:
+        if accreditation.training_site_id not in asked:
+            require_referential(by, "add", accreditation)
+            asked.add(accreditation.training_site_id)
         errors = _accreditation_errors(accreditation, phases)
         if errors:
             raise ValidationError(list(errors.values()))
     created = bulk_create_with_history(
-        [a for a, _phases in items], Accreditation, batch_size=2000, default_user=by
+        [a for a, _phases in items],
+        Accreditation,
+        batch_size=2000,
+        default_user=author(by),
     )
     Through = Accreditation.phases.through
     Through.objects.bulk_create(

@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from domains.people.permissions import SYSTEM
 from domains.people.roles import Role
 from domains.people.services import function_end, function_grant
 from tests.factories.people import make_person
@@ -25,6 +26,7 @@ def test_home_lists_the_current_functions_with_their_perimeter(client):
         role=Role.SITE_SUPERVISOR,
         start_date=date(2024, 11, 1),
         training_site=site,
+        by=SYSTEM,
     )
     function_grant(
         person=person,
@@ -32,14 +34,16 @@ def test_home_lists_the_current_functions_with_their_perimeter(client):
         start_date=date(2025, 9, 1),
         subdivision=subdivision("LYON"),
         specialty=specialty("DES-MCA"),
+        by=SYSTEM,
     )
     ended = function_grant(
         person=person,
         role=Role.SITE_ASSISTANT,
         start_date=date(2023, 1, 1),
         training_site=site,
+        by=SYSTEM,
     )
-    function_end(function=ended, end_date=date(2024, 1, 1))
+    function_end(function=ended, end_date=date(2024, 1, 1), by=SYSTEM)
     client.force_login(person.user)
     page = client.get(reverse("cockpit:home")).content.decode()
     assert (

@@ -12,6 +12,7 @@ from assistance.services import request_file, teams_setup
 from domains.accreditation.models import AccreditationRequest
 from domains.cockpit.registry import registry
 from domains.identity.models import ReconciliationCase
+from domains.people.permissions import SYSTEM
 from domains.people.roles import Role
 from domains.people.services import function_grant
 from tests.conftest import login_verified
@@ -60,6 +61,7 @@ def add_rows(count: int, semester) -> None:
             role=Role.SITE_SUPERVISOR,
             start_date=person.created_at.date(),
             training_site=site,
+            by=SYSTEM,
         )
         EstablishmentFactory(region=region("84"), name=f"Clinique {i}")
         case = ReconciliationCase.objects.create(

@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from domains.cockpit.export import neutralise
 from domains.cockpit.models import ListPreference, SavedFilter
+from domains.people.permissions import SYSTEM
 from domains.people.roles import Role
 from domains.people.services import function_grant
 from tests.factories.people import make_user_with_role
@@ -160,6 +161,7 @@ def test_a_person_with_two_functions_switches_and_the_scope_follows(client):
         role=Role.SITE_SUPERVISOR,
         start_date=user.person.created_at.date(),
         training_site=rennes_site,
+        by=SYSTEM,
     )
     client.force_login(user)
     page = client.get(SITES).content.decode()

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from domains.cockpit import mailer
 from domains.cockpit.models import EmailLog
+from domains.people.permissions import SYSTEM
 from domains.people.services import email_add, email_request_verification
 from tests.factories.people import make_person
 
@@ -17,7 +18,7 @@ def test_a_verification_link_is_sent_after_the_commit_and_logged():
     address = email_add(person=person, email="c.martin@univ-lyon1.fr", by=person.user)
     mail.outbox.clear()
     with transaction.atomic():
-        email_request_verification(address=address)
+        email_request_verification(address=address, by=SYSTEM)
         assert mail.outbox == []  # nothing leaves before the commit
     (message,) = mail.outbox
     assert message.subject == "SIIMOP — vérifiez votre adresse e-mail"
@@ -35,7 +36,7 @@ def test_a_rolled_back_write_sends_nothing():
     address = email_add(person=person, email="p.roux@univ-lyon1.fr", by=person.user)
     mail.outbox.clear()
     with pytest.raises(RuntimeError), transaction.atomic():
-        email_request_verification(address=address)
+        email_request_verification(address=address, by=SYSTEM)
         raise RuntimeError("refused later in the same transaction")
     assert mail.outbox == []
     assert not EmailLog.objects.filter(email="p.roux@univ-lyon1.fr").exists()

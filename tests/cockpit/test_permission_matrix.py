@@ -6,7 +6,8 @@ Built from the URL configuration: a new cockpit URL is covered without touching 
 - anonymous: sent to the sign-in page;
 - a resident, the RTS of a site in Rennes, the ARS agent of Brittany: 403 or 404 on any
   URL that names a record of Lyon; on lists and exports, the record is absent;
-- the ARS agent of Auvergne-Rhône-Alpes (the rightful user): succeeds.
+- the ARS agent of Auvergne-Rhône-Alpes (the rightful user): succeeds; a redirect that
+  carries an error message counts as a refusal.
 """
 
 import csv
@@ -14,6 +15,7 @@ import io
 from datetime import date
 
 import pytest
+from django.contrib.messages import ERROR, get_messages
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -32,6 +34,7 @@ from domains.cockpit.registry import registry
 from domains.identity.models import AccountRequest, ReconciliationCase
 from domains.matching.models import MatchingRun, RunStatus
 from domains.matching.selectors import round_instance
+from domains.people.permissions import SYSTEM
 from domains.people.roles import Role
 from domains.people.services import email_add, function_grant
 from domains.residents.models import SpecialSituation
@@ -101,6 +104,7 @@ def world():
         role=Role.SITE_SUPERVISOR,
         start_date=date(2024, 1, 1),
         training_site=site,
+        by=SYSTEM,
     )
     rennes_site = TrainingSiteFactory(
         name="Site de Rennes",
@@ -150,7 +154,9 @@ def world():
         decision="extended",
         by=faculty_registry,
     )
-    secondary = email_add(person=rightful.person, email="secondaire@ars-ara.fr")
+    secondary = email_add(
+        person=rightful.person, email="secondaire@ars-ara.fr", by=SYSTEM
+    )
     matching = matching_world(residents=1, sites=1)
     candidacy = matching.round.candidacies.get()
     complete_file(matching, candidacy)
@@ -294,10 +300,10 @@ DECISIONS = {
     "reprise": "abandonner",
     "personnes-a-rapprocher": "ecarter",
     "demandes-assistance": "escalader",
+    "situations": "decider",
 }
 OTHER_PARAMETERS = {
     "kind": lambda world: "semesters",
-    "step": lambda world: "decision",
     "operation_pk": lambda world: world["operation"].pk,
     "which": lambda world: "fichier",
     "number": lambda world: world["matching"].round.number,
@@ -306,7 +312,8 @@ OTHER_PARAMETERS = {
     "offer_pk": lambda world: world["matching"].offers[0].pk,
     "piece": lambda world: "cv",
     "attachment_pk": lambda world: FollowUpAttachment.objects.get().pk,
-    "action": lambda world: "schedule",
+    # The ARS reopens the filing of a submitted request (posted with its reason).
+    "action": lambda world: "reopen",
     "piece_pk": lambda world: Attachment.objects.get().pk,
 }
 
@@ -353,6 +360,12 @@ def _post_data(name: str, route: str, world) -> dict:
         return {"name": "Nouveau", "query": "q=x"}
     if name == "switch_function":
         return {"function": "0"}
+    if "decision" in route or "decide" in name or name == "accreditation_action":
+        return {
+            "reason": "Motif témoin de la matrice des permissions",
+            "until": "2099-12-31T12:00",
+            "approve": "1",  # a special situation's decision
+        }
     return {}
 
 
@@ -362,6 +375,10 @@ def _request(client, name, route, world):
     if response.status_code == 405:
         response = client.post(url, _post_data(name, route, world))
     return response
+
+
+def _messages(response) -> list:
+    return list(get_messages(response.wsgi_request))
 
 
 def _names_a_record(route: str) -> bool:
@@ -409,6 +426,9 @@ def test_cockpit_url_respects_perimeters(client, world, name, route):
     assert response.status_code in (200, 302), f"rightful user refused on {name}"
     if response.status_code == 302:
         assert not response.url.startswith(LOGIN)
+        # A redirect that carries a refusal is a refusal.
+        refusals = [m.message for m in _messages(response) if m.level >= ERROR]
+        assert not refusals, f"rightful user refused on {name}: {refusals}"
     elif name.endswith(("_list", "_export")) and label:
         assert _shows(response, label), (
             f"rightful user does not see the record on {name}"

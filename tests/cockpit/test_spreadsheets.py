@@ -38,6 +38,7 @@ from domains.matching import services as matching_services
 from domains.matching.models import MatchingCampaign, MatchingRun, RunStatus
 from domains.matching.selectors import round_instance
 from domains.people.models import Person
+from domains.people.permissions import SYSTEM
 from domains.people.roles import Role
 from domains.people.services import function_grant
 from domains.referential.models import Establishment, Subdivision, TrainingSite
@@ -178,6 +179,7 @@ def _hostile_world() -> dict:
         role=Role.SITE_SUPERVISOR,
         start_date=date(2024, 1, 1),
         training_site=site,
+        by=SYSTEM,
     )
     ars = make_user_with_role(Role.ARS, region=region("84"))
     uness = make_user_with_role(Role.UNESS_ADMIN)

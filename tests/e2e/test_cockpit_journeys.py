@@ -7,6 +7,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
+from domains.people.permissions import SYSTEM
 from domains.people.roles import Role
 from domains.people.services import function_grant
 from tests.e2e.browser import sign_in
@@ -30,7 +31,11 @@ def test_ars_filters_exports_and_updates_a_supervisor(live_server, page, screens
         email="claire.dumont@ars.sante.fr", first_name="Claire", last_name="Dumont"
     )
     function_grant(
-        person=ars, role=Role.ARS, start_date=timezone.localdate(), region=region("84")
+        person=ars,
+        role=Role.ARS,
+        start_date=timezone.localdate(),
+        region=region("84"),
+        by=SYSTEM,
     )
     cardio = AccreditationFactory(
         training_site__name="Cardiologie — Croix-Rousse", specialty=specialty("DES-MCA")
@@ -47,6 +52,7 @@ def test_ars_filters_exports_and_updates_a_supervisor(live_server, page, screens
         role=Role.SITE_SUPERVISOR,
         start_date=timezone.localdate(),
         training_site=cardio,
+        by=SYSTEM,
     )
 
     sign_in(page, live_server, "claire.dumont@ars.sante.fr")
@@ -99,7 +105,9 @@ def test_ars_filters_exports_and_updates_a_supervisor(live_server, page, screens
 
 def test_resident_cannot_reach_the_posts_edit_screen(live_server, page, screenshot):
     resident = make_person(email="camille.bertrand@etu.univ-lyon1.fr")
-    function_grant(person=resident, role=Role.RESIDENT, start_date=timezone.localdate())
+    function_grant(
+        person=resident, role=Role.RESIDENT, start_date=timezone.localdate(), by=SYSTEM
+    )
     accreditation = AccreditationFactory()
     post = PostFactory(
         training_site=accreditation.training_site, semester=current_semester()

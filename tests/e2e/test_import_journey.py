@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from domains.people.permissions import SYSTEM
 from domains.people.roles import Role
 from domains.people.services import function_grant
 from imports import tasks
@@ -30,6 +31,7 @@ def test_upload_dry_run_commit_and_history(
         role=Role.ARS,
         start_date=timezone.localdate(),
         region=region("84"),
+        by=SYSTEM,
     )
     source = tmp_path / "imotep-etablissements.csv"
     source.write_bytes(csv_bytes(ESTABLISHMENTS))

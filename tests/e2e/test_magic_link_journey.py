@@ -7,6 +7,7 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from domains.people.permissions import SYSTEM
 from domains.people.roles import Role
 from domains.people.services import function_grant
 from tests.factories.people import make_person
@@ -27,6 +28,7 @@ def test_magic_link_from_the_email_lands_on_the_cockpit(live_server, page, scree
         role=Role.SITE_SUPERVISOR,
         start_date=timezone.localdate(),
         training_site=TrainingSiteFactory(name="Pneumologie — Croix-Rousse"),
+        by=SYSTEM,
     )
 
     page.goto(live_server.url + "/compte/connexion/")
@@ -63,7 +65,11 @@ def test_account_request_approved_by_the_ars_then_the_new_rts_signs_in(
         email="claire.dumont@ars.sante.fr", first_name="Claire", last_name="Dumont"
     )
     function_grant(
-        person=ars, role=Role.ARS, start_date=timezone.localdate(), region=region("84")
+        person=ars,
+        role=Role.ARS,
+        start_date=timezone.localdate(),
+        region=region("84"),
+        by=SYSTEM,
     )
     TrainingSiteFactory(name="Néphrologie — Édouard-Herriot")
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from domains.people.permissions import SYSTEM
 from domains.people.roles import Role
 from domains.people.services import function_grant
 from tests.e2e.browser import sign_in
@@ -26,6 +27,7 @@ def test_leave_request_granted_by_the_faculty(live_server, page, screenshot):
         role=Role.FACULTY_REGISTRY,
         start_date=resident.enrolments.get().start_semester.start_date,
         subdivision=subdivision("LYON"),
+        by=SYSTEM,
     )
 
     sign_in(page, live_server, "lea.garnier@etu.univ-lyon1.fr")

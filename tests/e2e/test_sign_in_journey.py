@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from domains.people.permissions import SYSTEM
 from domains.people.roles import Role
 from domains.people.services import function_grant
 from tests.factories.people import PASSWORD, make_person
@@ -23,6 +24,7 @@ def test_ars_agent_signs_in_and_sees_her_region(live_server, page, screenshot):
         role=Role.ARS,
         start_date=person.created_at.date(),
         region=region("84"),
+        by=SYSTEM,
     )
 
     page.goto(live_server.url + "/")

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from domains.identity import dev_idp
 from domains.identity.models import FederatedIdentity
+from domains.people.permissions import SYSTEM
 from domains.people.roles import Role
 from domains.people.services import function_grant
 from tests.factories.people import make_person
@@ -25,7 +26,9 @@ def test_university_sign_in_lands_on_the_cockpit(
         last_name="Laurent",
         password=None,
     )
-    function_grant(person=person, role=Role.RESIDENT, start_date=timezone.localdate())
+    function_grant(
+        person=person, role=Role.RESIDENT, start_date=timezone.localdate(), by=SYSTEM
+    )
 
     page.goto(live_server.url + "/compte/connexion/")
     page.get_by_role("link", name="Se connecter avec mon université").click()

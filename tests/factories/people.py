@@ -1,9 +1,14 @@
-"""People for tests, created through the services so permissions follow functions."""
+"""People for tests, created through the services so permissions follow functions.
+
+The test's set-up is the platform acting (`SYSTEM`): what it arranges is no one's
+decision under test.
+"""
 
 import itertools
 from datetime import date
 
 from domains.people.models import Person
+from domains.people.permissions import SYSTEM
 from domains.people.services import function_grant, person_create
 
 PASSWORD = "Mot-de-passe-de-test-2026"
@@ -19,6 +24,7 @@ def make_person(
     **extra,
 ) -> Person:
     n = next(_counter)
+    extra.setdefault("by", SYSTEM)
     return person_create(
         civility="MME",
         first_name=first_name,
@@ -33,5 +39,7 @@ def make_person(
 def make_user_with_role(role: str, start_date: date = date(2024, 9, 1), **perimeter):
     """A user holding one active function; returns the Django user."""
     person = make_person()
-    function_grant(person=person, role=role, start_date=start_date, **perimeter)
+    function_grant(
+        person=person, role=role, start_date=start_date, by=SYSTEM, **perimeter
+    )
     return person.user

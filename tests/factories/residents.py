@@ -3,6 +3,7 @@
 from datetime import date
 from itertools import count
 
+from domains.people.permissions import SYSTEM
 from domains.referential.models import Faculty
 from domains.residents.models import Resident
 from domains.residents.services import (
@@ -43,6 +44,7 @@ def make_resident(
     **extra,
 ) -> Resident:
     n = next(_counter)
+    extra.setdefault("by", SYSTEM)
     person = make_person(
         email=email or f"interne{n}@etu.exemple.fr",
         first_name=first_name,
@@ -88,7 +90,7 @@ def add_placement(
     specialty_code: str = "DES-MCA",
     reasons: str = "",
     absence_days: int = 0,
-    by=None,
+    by=SYSTEM,
 ):
     placement = placement_create(
         resident=resident,
@@ -96,6 +98,7 @@ def add_placement(
         training_site=site or accredited_site(specialty_code),
         specialty=specialty(specialty_code),
         phase=phase(phase_code),
+        by=by,
     )
     if validation in ("validated", "not_validated"):
         placements_validate(

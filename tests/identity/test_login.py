@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from domains.people.permissions import SYSTEM
 from domains.people.roles import Role
 from domains.people.services import email_add, function_grant
 from tests.factories.people import PASSWORD, make_person
@@ -28,6 +29,7 @@ def test_signing_in_with_the_primary_address_lands_on_the_home_with_functions(cl
         role=Role.ARS,
         start_date=person.created_at.date(),
         region=region("84"),
+        by=SYSTEM,
     )
     response = client.post(
         LOGIN,
@@ -43,7 +45,9 @@ def test_signing_in_with_the_primary_address_lands_on_the_home_with_functions(cl
 
 def test_any_address_of_the_person_signs_in_whatever_its_case(client):
     person = make_person(email="p.garnier@univ-lyon1.fr")
-    email_add(person=person, email="pierre.garnier@chu-lyon.fr", verified=True)
+    email_add(
+        person=person, email="pierre.garnier@chu-lyon.fr", verified=True, by=SYSTEM
+    )
     response = client.post(
         LOGIN, {"username": "Pierre.Garnier@CHU-Lyon.fr", "password": PASSWORD}
     )

@@ -10,6 +10,7 @@ from django.core import mail
 from django.utils import timezone
 
 from domains.identity.models import SignInEvent
+from domains.people.permissions import SYSTEM
 from domains.people.services import email_add, email_remove
 from tests.conftest import page_text
 from tests.factories.people import PASSWORD, make_person
@@ -98,10 +99,12 @@ def test_a_tampered_link_is_refused(client, ask):
 
 def test_a_link_dies_when_its_address_leaves_the_account(client, ask):
     person = make_person(email="sophie.moreau@chu-lyon.fr")
-    extra = email_add(person=person, email="s.moreau@gmail.com", verified=True)
+    extra = email_add(
+        person=person, email="s.moreau@gmail.com", verified=True, by=SYSTEM
+    )
     ask("s.moreau@gmail.com")
     path = link_path()
-    email_remove(address=extra)
+    email_remove(address=extra, by=SYSTEM)
     response = client.post(path)
     assert "n'est plus rattachée à votre compte" in page_text(response)
 

@@ -20,6 +20,7 @@ from domains.identity.models import (
     SignInEvent,
 )
 from domains.people.models import LegacyIdentifier, Person
+from domains.people.permissions import SYSTEM
 from tests.conftest import page_text
 from tests.factories.people import make_person
 
@@ -119,7 +120,7 @@ def test_any_verified_address_of_the_person_matches_not_an_unverified_one(client
     from domains.people.services import email_add
 
     person = make_person(email="paul.roux@chu-lyon.fr")
-    email_add(person=person, email="paul.roux@univ-lyon1.fr", verified=True)
+    email_add(person=person, email="paul.roux@univ-lyon1.fr", verified=True, by=SYSTEM)
     response = sign_in_through_idp(
         client, idp, eppn="proux@univ-lyon1.fr", mail="paul.roux@univ-lyon1.fr"
     )
@@ -127,7 +128,9 @@ def test_any_verified_address_of_the_person_matches_not_an_unverified_one(client
     client.logout()
 
     other = make_person(email="jeanne.petit@chu-lyon.fr")
-    email_add(person=other, email="jeanne.petit@univ-lyon1.fr", verified=False)
+    email_add(
+        person=other, email="jeanne.petit@univ-lyon1.fr", verified=False, by=SYSTEM
+    )
     response = sign_in_through_idp(
         client, idp, eppn="jpetit@univ-lyon1.fr", mail="jeanne.petit@univ-lyon1.fr"
     )

@@ -17,6 +17,7 @@ from domains.identity import dev_idp
 from domains.identity.models import FederatedIdentity, SignInEvent
 from domains.identity.services import sign_in_unlock
 from domains.identity.throttling import PER_IP, PER_LOGIN, client_ip
+from domains.people.permissions import SYSTEM
 from domains.people.roles import Role
 from domains.people.services import email_add, function_grant
 from tests.conftest import login_verified, page_text
@@ -109,8 +110,10 @@ def test_any_authenticate_call_honours_the_lock(rf):
 
 def test_failures_through_several_addresses_lock_the_person(client):
     person = make_person(email="claire@exemple.fr")
-    email_add(person=person, email="c.durand@chu-lyon.fr", verified=True)
-    email_add(person=person, email="claire.durand@univ-lyon1.fr", verified=True)
+    email_add(person=person, email="c.durand@chu-lyon.fr", verified=True, by=SYSTEM)
+    email_add(
+        person=person, email="claire.durand@univ-lyon1.fr", verified=True, by=SYSTEM
+    )
     fail(client, "claire@exemple.fr", 2)
     fail(client, "c.durand@chu-lyon.fr", 2)
     fail(client, "claire.durand@univ-lyon1.fr", 1)
@@ -139,7 +142,7 @@ def test_an_unknown_address_does_not_lock_a_person(client):
 
 def test_unlocking_an_address_unlocks_the_person(client):
     person = make_person(email="claire@exemple.fr")
-    email_add(person=person, email="c.durand@chu-lyon.fr", verified=True)
+    email_add(person=person, email="c.durand@chu-lyon.fr", verified=True, by=SYSTEM)
     fail(client, "claire@exemple.fr", PER_LOGIN)
     sign_in_unlock(login="c.durand@chu-lyon.fr")
     sign_in(client, "claire@exemple.fr")
@@ -351,7 +354,11 @@ def test_a_university_asserting_another_domain_signs_nobody_in(client):
     idp = dev_idp.register()
     ars = make_person(email="ars@demo.siimop.fr")
     function_grant(
-        person=ars, role=Role.ARS, start_date=date(2024, 9, 1), region=region("84")
+        person=ars,
+        role=Role.ARS,
+        start_date=date(2024, 9, 1),
+        region=region("84"),
+        by=SYSTEM,
     )
     response = sign_in_through_idp(
         client, idp, eppn="pirate@univ-lyon1.fr", mail="ars@demo.siimop.fr"
@@ -448,7 +455,7 @@ def test_a_sign_in_link_never_goes_to_an_address_added_but_not_verified(
 ):
     """A stolen session added the attacker's mailbox, then asked a link there."""
     person = make_person(email="claire@exemple.fr")
-    email_add(person=person, email="mallory@evil.example", verified=False)
+    email_add(person=person, email="mallory@evil.example", verified=False, by=SYSTEM)
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/compte/lien/", {"email": "mallory@evil.example"})
     assert mail.outbox == []

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from domains.people.permissions import SYSTEM
 from domains.residents.models import Placement
 from imports.kinds import IMPORTERS
 from imports.pipeline import Status, run_import
@@ -38,7 +39,9 @@ def test_the_examples_import_in_order_without_rejection():
         "personnes",
     ):
         content = (ROOT / "imports" / "examples" / f"{kind}.xlsx").read_bytes()
-        report = run_import(IMPORTERS[kind](region=region("84")), content, commit=True)
+        report = run_import(
+            IMPORTERS[kind](region=region("84"), by=SYSTEM), content, commit=True
+        )
         assert report.counts[Status.REJECTED] == 0, (kind, report.problems)
     assert Placement.objects.get(semester__season="winter").mode == "r3c"
     assert Placement.objects.get(semester__season="summer").mode == "archive"

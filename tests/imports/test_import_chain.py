@@ -9,6 +9,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from domains.people.models import LegacyIdentifier
+from domains.people.permissions import SYSTEM
 from domains.referential.models import Establishment, TrainingSite
 from domains.residents.models import Placement, Resident
 from imports.kinds import IMPORTERS
@@ -41,7 +42,7 @@ def csv_bytes(
 
 def run(kind, content, commit=True, region_code="84"):
     return run_import(
-        IMPORTERS[kind](region=region(region_code)), content, commit=commit
+        IMPORTERS[kind](region=region(region_code), by=SYSTEM), content, commit=commit
     )
 
 
@@ -258,7 +259,7 @@ def test_an_unaccredited_site_makes_an_archived_stage(chain):
 
 def test_strict_writes_nothing_when_a_row_is_rejected(chain):
     report = run_import(
-        IMPORTERS["etablissements"](region=region("84")),
+        IMPORTERS["etablissements"](region=region("84"), by=SYSTEM),
         csv_bytes(ESTABLISHMENTS),
         commit=True,
         strict=True,

@@ -3,6 +3,7 @@
 import pytest
 
 from domains.people.models import Person
+from domains.people.permissions import SYSTEM
 from domains.people.roles import Role
 from imports.kinds import IMPORTERS
 from imports.models import PersonProposal
@@ -23,7 +24,7 @@ def site():
 
 def run(rows, commit=True):
     return run_import(
-        IMPORTERS["personnes"](region=region("84")),
+        IMPORTERS["personnes"](region=region("84"), by=SYSTEM),
         csv_bytes([HEADERS, *rows]),
         commit=commit,
     )

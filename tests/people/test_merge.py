@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from domains.identity.models import AccountRequest
 from domains.people.models import EmailAddress, Person, PersonMerge
+from domains.people.permissions import SYSTEM
 from domains.people.roles import Role
 from domains.people.services import function_grant, person_merge, person_update
 from tests.factories.people import make_person, make_user_with_role
@@ -28,6 +29,7 @@ def test_everything_of_the_duplicate_moves_to_the_kept_person():
         role=Role.SITE_SUPERVISOR,
         start_date=date(2024, 9, 1),
         training_site=site,
+        by=SYSTEM,
     )
     request = AccountRequest.objects.create(
         civility="MME",
@@ -76,5 +78,5 @@ def test_everything_of_the_duplicate_moves_to_the_kept_person():
 def test_a_person_is_not_merged_into_herself_and_nothing_changes():
     person = make_person()
     with pytest.raises(ValidationError, match="deux personnes différentes"):
-        person_merge(kept=person, merged=person)
+        person_merge(kept=person, merged=person, by=SYSTEM)
     assert EmailAddress.objects.filter(person=person).count() == 1

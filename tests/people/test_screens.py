@@ -7,6 +7,7 @@ from django.core import mail
 from django.utils import timezone
 
 from domains.people.models import EmailAddress, Person
+from domains.people.permissions import SYSTEM
 from domains.people.roles import Role
 from domains.people.services import email_add, function_grant
 from tests.conftest import page_text
@@ -29,6 +30,7 @@ def lyon_rts(name="Garnier"):
         role=Role.SITE_SUPERVISOR,
         start_date=TODAY(),
         training_site=TrainingSiteFactory(),
+        by=SYSTEM,
     )
     return person
 
@@ -43,6 +45,7 @@ def rennes_rts():
             subdivision=subdivision("RENNES"),
             establishment=EstablishmentFactory(region=region("53")),
         ),
+        by=SYSTEM,
     )
     return person
 
@@ -203,7 +206,7 @@ class TestMyInformation:
 
     def test_only_a_verified_address_becomes_primary(self, client):
         person = make_person(email="alice@chu-lyon.fr")
-        pending = email_add(person=person, email="alice@gmail.com")
+        pending = email_add(person=person, email="alice@gmail.com", by=SYSTEM)
         client.force_login(person.user)
         response = client.post(
             f"/cockpit/mes-informations/adresses/{pending.pk}/principale/", follow=True
@@ -217,7 +220,7 @@ class TestMyInformation:
 
     def test_removing_asks_confirmation_and_never_the_primary(self, client):
         person = make_person(email="alice@chu-lyon.fr")
-        extra = email_add(person=person, email="alice@gmail.com")
+        extra = email_add(person=person, email="alice@gmail.com", by=SYSTEM)
         client.force_login(person.user)
         page = page_text(
             client.get(f"/cockpit/mes-informations/adresses/{extra.pk}/retirer/")

@@ -3,12 +3,13 @@ from datetime import date, timedelta
 from unittest import mock
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
 from domains.people.models import EmailAddress, Function, Person
+from domains.people.permissions import SYSTEM
 from domains.people.roles import Role, role_group_name
 from domains.people.services import (
     email_add,
@@ -45,6 +46,7 @@ def test_person_is_created_with_an_account_and_a_primary_address():
         last_name="Bertrand",
         email="  Camille.Bertrand@CHU-Lyon.fr ",
         imotep_id="IMO-1234",
+        by=SYSTEM,
     )
     assert person.user.username == "camille.bertrand@chu-lyon.fr"
     assert person.primary_email == "camille.bertrand@chu-lyon.fr"
@@ -60,6 +62,7 @@ def test_an_address_belongs_to_one_person_whatever_its_case():
             first_name="Claire",
             last_name="Dumont",
             email="Claire.Dumont@ARS.sante.fr",
+            by=SYSTEM,
         )
     assert "appartient déjà" in error.value.message_dict["email"][0]
     assert Person.objects.count() == 1
@@ -67,8 +70,8 @@ def test_an_address_belongs_to_one_person_whatever_its_case():
 
 def test_a_person_can_have_several_addresses_and_change_the_primary_one():
     person = make_person(email="a@exemple.fr")
-    second = email_add(person=person, email="b@exemple.fr", verified=True)
-    email_set_primary(address=second)
+    second = email_add(person=person, email="b@exemple.fr", verified=True, by=SYSTEM)
+    email_set_primary(address=second, by=SYSTEM)
     person.refresh_from_db()
     assert person.primary_email == "b@exemple.fr"
     assert person.user.email == "b@exemple.fr"
@@ -98,7 +101,9 @@ def test_function_with_the_wrong_perimeter_is_refused_naming_the_field(
     if "region" in perimeter:
         perimeter = {"region": region(perimeter["region"])}
     with pytest.raises(ValidationError) as error:
-        function_grant(person=person, role=role, start_date=START, **perimeter)
+        function_grant(
+            person=person, role=role, start_date=START, by=SYSTEM, **perimeter
+        )
     assert message in error.value.message_dict[field][0]
     assert not Function.objects.exists()
 
@@ -111,6 +116,7 @@ def test_coordinator_needs_both_subdivision_and_specialty():
             role=Role.COORDINATOR,
             start_date=START,
             subdivision=subdivision(),
+            by=SYSTEM,
         )
     assert "spécialité" in error.value.message_dict["specialty"][0]
 
@@ -122,6 +128,7 @@ def test_function_ending_before_it_starts_is_refused():
             role=Role.DGOS,
             start_date=date(2026, 1, 1),
             end_date=date(2025, 1, 1),
+            by=SYSTEM,
         )
     assert "01/01/2025" in error.value.message_dict["end_date"][0]
 
@@ -136,7 +143,11 @@ def test_granting_a_function_puts_permissions_on_the_perimeter_only():
     lyon, grenoble = subdivision("LYON"), subdivision("GRENOBLE")
     person = make_person()
     function_grant(
-        person=person, role=Role.FACULTY_REGISTRY, start_date=START, subdivision=lyon
+        person=person,
+        role=Role.FACULTY_REGISTRY,
+        start_date=START,
+        subdivision=lyon,
+        by=SYSTEM,
     )
     user = person.user
     assert user.has_perm("referential.view_subdivision", lyon)
@@ -153,10 +164,11 @@ def test_ending_a_function_takes_its_permissions_back():
         role=Role.SITE_SUPERVISOR,
         start_date=START,
         training_site=site,
+        by=SYSTEM,
     )
     assert person.user.has_perm("referential.change_trainingsite", site)
     yesterday = timezone.localdate() - timedelta(days=1)
-    function_end(function=function, end_date=yesterday)
+    function_end(function=function, end_date=yesterday, by=SYSTEM)
     user = type(person.user).objects.get(pk=person.user.pk)  # fresh permission cache
     assert not user.has_perm("referential.change_trainingsite", site)
     assert not get_objects_for_user(user, "referential.view_trainingsite").exists()
@@ -168,12 +180,24 @@ def test_ending_one_of_two_functions_on_a_perimeter_keeps_what_the_other_grants(
     site = TrainingSiteFactory()
     person = make_person()
     supervisor = function_grant(
-        person=person, role=Role.SITE_SUPERVISOR, start_date=START, training_site=site
+        person=person,
+        role=Role.SITE_SUPERVISOR,
+        start_date=START,
+        training_site=site,
+        by=SYSTEM,
     )
     function_grant(
-        person=person, role=Role.SITE_ASSISTANT, start_date=START, training_site=site
+        person=person,
+        role=Role.SITE_ASSISTANT,
+        start_date=START,
+        training_site=site,
+        by=SYSTEM,
     )
-    function_end(function=supervisor, end_date=timezone.localdate() - timedelta(days=1))
+    function_end(
+        function=supervisor,
+        end_date=timezone.localdate() - timedelta(days=1),
+        by=SYSTEM,
+    )
     user = type(person.user).objects.get(pk=person.user.pk)
     assert user.has_perm("referential.view_trainingsite", site)
     assert not user.has_perm("referential.change_trainingsite", site)
@@ -183,7 +207,11 @@ def test_a_function_starting_later_grants_nothing_until_the_daily_sync_on_its_da
     person = make_person()
     tomorrow = timezone.localdate() + timedelta(days=1)
     function_grant(
-        person=person, role=Role.ARS, start_date=tomorrow, region=region("84")
+        person=person,
+        role=Role.ARS,
+        start_date=tomorrow,
+        region=region("84"),
+        by=SYSTEM,
     )
     assert not person.user.has_perm("referential.view_region", region("84"))
     permissions_sync_many(user_ids=[person.user.pk], day=tomorrow)
@@ -199,10 +227,11 @@ def test_daily_sync_revokes_functions_that_ended():
         start_date=START,
         end_date=timezone.localdate(),
         region=region("84"),
+        by=SYSTEM,
     )
     assert person.user.has_perm("referential.view_region", region("84"))
     with freeze_day(timezone.localdate() + timedelta(days=1)):
-        assert permissions_sync_all() == 1
+        assert permissions_sync_all(by=SYSTEM) == 1
     user = type(person.user).objects.get(pk=person.user.pk)
     assert not user.has_perm("referential.view_region", region("84"))
 
@@ -210,10 +239,10 @@ def test_daily_sync_revokes_functions_that_ended():
 def test_function_end_before_start_is_refused():
     person = make_person()
     function = function_grant(
-        person=person, role=Role.DGOS, start_date=date(2026, 1, 1)
+        person=person, role=Role.DGOS, start_date=date(2026, 1, 1), by=SYSTEM
     )
     with pytest.raises(ValidationError):
-        function_end(function=function, end_date=date(2025, 12, 31))
+        function_end(function=function, end_date=date(2025, 12, 31), by=SYSTEM)
 
 
 def test_establishment_and_self_perimeters_get_object_permissions():
@@ -224,10 +253,11 @@ def test_establishment_and_self_perimeters_get_object_permissions():
         role=Role.MEDICAL_AFFAIRS,
         start_date=START,
         establishment=establishment,
+        by=SYSTEM,
     )
     assert dam.user.has_perm("referential.change_establishment", establishment)
     resident = make_person()
-    function_grant(person=resident, role=Role.RESIDENT, start_date=START)
+    function_grant(person=resident, role=Role.RESIDENT, start_date=START, by=SYSTEM)
     assert resident.user.has_perm("people.change_person", resident)
     assert not resident.user.has_perm("people.change_person", dam)
 
@@ -235,7 +265,11 @@ def test_establishment_and_self_perimeters_get_object_permissions():
 def test_role_groups_carry_model_permissions_from_the_roles_table():
     user = make_person().user
     function_grant(
-        person=user.person, role=Role.ARS, start_date=START, region=region("84")
+        person=user.person,
+        role=Role.ARS,
+        start_date=START,
+        region=region("84"),
+        by=SYSTEM,
     )
     assert user.has_perm("referential.add_post")
     assert not user.has_perm("referential.delete_establishment")
@@ -243,14 +277,16 @@ def test_role_groups_carry_model_permissions_from_the_roles_table():
 
 def test_an_ars_agent_may_not_grant_a_national_role_nor_outside_her_region():
     ars = make_person()
-    function_grant(person=ars, role=Role.ARS, start_date=START, region=region("84"))
+    function_grant(
+        person=ars, role=Role.ARS, start_date=START, region=region("84"), by=SYSTEM
+    )
     person = make_person()
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(PermissionDenied) as error:
         function_grant(person=person, role=Role.DGOS, start_date=START, by=ars.user)
     assert "ne vous permet pas d'attribuer le rôle « DGOS (ministère) »" in str(
         error.value
     )
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         function_grant(
             person=person,
             role=Role.FACULTY_REGISTRY,
@@ -272,7 +308,11 @@ def test_a_site_supervisor_grants_site_roles_on_his_site_only():
     site, other = TrainingSiteFactory(), TrainingSiteFactory()
     rts = make_person()
     function_grant(
-        person=rts, role=Role.SITE_SUPERVISOR, start_date=START, training_site=site
+        person=rts,
+        role=Role.SITE_SUPERVISOR,
+        start_date=START,
+        training_site=site,
+        by=SYSTEM,
     )
     helper = make_person()
     function_grant(
@@ -282,7 +322,7 @@ def test_a_site_supervisor_grants_site_roles_on_his_site_only():
         training_site=site,
         by=rts.user,
     )
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         function_grant(
             person=helper,
             role=Role.SITE_ASSISTANT,
@@ -290,7 +330,7 @@ def test_a_site_supervisor_grants_site_roles_on_his_site_only():
             training_site=other,
             by=rts.user,
         )
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         function_grant(
             person=helper,
             role=Role.ARS,

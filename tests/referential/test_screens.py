@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from domains.people.permissions import SYSTEM
 from domains.people.roles import Role
 from domains.people.services import function_grant
 from domains.referential.models import (
@@ -164,6 +165,7 @@ class TestTrainingSites:
             role=Role.SITE_SUPERVISOR,
             start_date=timezone.localdate(),
             training_site=site,
+            by=SYSTEM,
         )
         page = page_text(client.get(f"/cockpit/terrains-de-stage/{site.pk}/"))
         assert "Sophie MOREAU" in page and "sophie.moreau@chu-lyon.fr" in page
@@ -181,6 +183,7 @@ class TestTrainingSites:
             role=Role.SITE_SUPERVISOR,
             start_date=timezone.localdate(),
             training_site=site,
+            by=SYSTEM,
         )
         response = client.post(
             f"/cockpit/terrains-de-stage/{site.pk}/personnes/{function.pk}/coordonnees/",

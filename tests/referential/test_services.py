@@ -3,6 +3,8 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
+from domains.people.permissions import SYSTEM
+from domains.people.roles import Role
 from domains.referential import services
 from domains.referential.models import (
     Accreditation,
@@ -12,7 +14,7 @@ from domains.referential.models import (
     EstablishmentKind,
     Post,
 )
-from tests.factories.people import make_person
+from tests.factories.people import make_person, make_user_with_role
 from tests.factories.referential import (
     AccreditationFactory,
     EstablishmentFactory,
@@ -29,7 +31,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_establishment_with_a_valid_finess_is_clean_and_its_history_names_the_author():
-    author = make_person().user
+    author = make_user_with_role(Role.ARS, region=region("84"))
     establishment = services.establishment_create(
         name="Hospices Civils de Lyon",
         kind=EstablishmentKind.LEGAL_ENTITY,
@@ -46,14 +48,18 @@ def test_establishment_with_a_valid_finess_is_clean_and_its_history_names_the_au
 
 def test_establishment_without_identifiers_is_to_fix():
     establishment = services.establishment_create(
-        name="Clinique sans identifiant", region=region("84")
+        name="Clinique sans identifiant", region=region("84"), by=SYSTEM
     )
     assert establishment.data_quality == DataQuality.TO_FIX
 
 
 def test_fixing_the_siret_makes_the_establishment_clean_and_is_recorded():
-    establishment = services.establishment_create(name="Clinique", region=region("84"))
-    services.establishment_update(establishment=establishment, siret="73282932000074")
+    establishment = services.establishment_create(
+        name="Clinique", region=region("84"), by=SYSTEM
+    )
+    services.establishment_update(
+        establishment=establishment, siret="73282932000074", by=SYSTEM
+    )
     establishment.refresh_from_db()
     assert establishment.data_quality == DataQuality.CLEAN
     changes = establishment.history.first().diff_against(establishment.history.last())
@@ -72,7 +78,7 @@ def test_identifier_with_a_wrong_key_is_refused_and_nothing_is_written(
 ):
     with pytest.raises(ValidationError) as error:
         services.establishment_create(
-            name="Clinique", region=region("84"), **{field: value}
+            name="Clinique", region=region("84"), by=SYSTEM, **{field: value}
         )
     assert message in error.value.message_dict[field][0]
     assert not Establishment.objects.filter(name="Clinique").exists()
@@ -82,7 +88,7 @@ def test_duplicate_finess_is_refused():
     EstablishmentFactory(finess="750712184")
     with pytest.raises(ValidationError) as error:
         services.establishment_create(
-            name="Doublon", region=region("11"), finess="750712184"
+            name="Doublon", region=region("11"), finess="750712184", by=SYSTEM
         )
     assert "FINESS" in str(error.value)
 
@@ -91,7 +97,11 @@ def test_a_geographic_site_can_only_hang_under_a_legal_entity():
     site = EstablishmentFactory(kind=EstablishmentKind.SITE)
     with pytest.raises(ValidationError) as error:
         services.establishment_create(
-            name="Annexe", region=region("84"), parent=site, finess="750712184"
+            name="Annexe",
+            region=region("84"),
+            parent=site,
+            finess="750712184",
+            by=SYSTEM,
         )
     assert "entité juridique" in error.value.message_dict["parent"][0]
 
@@ -106,6 +116,7 @@ def test_accreditation_ending_before_it_starts_is_refused_and_nothing_is_written
             start_date=date(2026, 11, 1),
             end_date=date(2026, 5, 1),
             state=AccreditationState.GRANTED,
+            by=SYSTEM,
         )
     assert error.value.message_dict["end_date"] == [
         "La fin de l'agrément (01/05/2026) précède son début (01/11/2026)."
@@ -123,6 +134,7 @@ def test_accreditation_needs_a_phase_and_a_des_not_an_option():
             start_date=date(2026, 11, 1),
             end_date=date(2031, 10, 31),
             state=AccreditationState.GRANTED,
+            by=SYSTEM,
         )
     assert set(error.value.message_dict) == {"phases", "specialty"}
 
@@ -138,6 +150,7 @@ def test_accreditation_is_created_with_its_phases_and_supervisor():
         state=AccreditationState.GRANTED,
         supervisor=supervisor,
         decision_reference="ARS-ARA-2026-0042",
+        by=SYSTEM,
     )
     assert {p.code for p in accreditation.phases.all()} == {
         "socle",
@@ -155,6 +168,7 @@ class TestPostOpening:
             specialty=accreditation.specialty,
             phase=phase("socle"),
             seats=2,
+            by=SYSTEM,
         )
         assert post.seats == 2
         assert post.history.count() == 1
@@ -167,6 +181,7 @@ class TestPostOpening:
                 training_site=site,
                 specialty=specialty(),
                 phase=phase("socle"),
+                by=SYSTEM,
             )
         message = error.value.message_dict["specialty"][0]
         assert "Cardiologie — CH de Vienne" in message
@@ -183,6 +198,7 @@ class TestPostOpening:
                 training_site=accreditation.training_site,
                 specialty=accreditation.specialty,
                 phase=phase("consolidation"),
+                by=SYSTEM,
             )
 
     @pytest.mark.parametrize(
@@ -207,6 +223,7 @@ class TestPostOpening:
                 training_site=accreditation.training_site,
                 specialty=accreditation.specialty,
                 phase=phase("socle"),
+                by=SYSTEM,
             )
 
     def test_mixed_post_needs_every_shared_specialty_accredited(self):
@@ -218,6 +235,7 @@ class TestPostOpening:
                 specialty=accreditation.specialty,
                 phase=phase("socle"),
                 shared_specialties=[specialty("DES-MII")],
+                by=SYSTEM,
             )
         assert "shared_specialties" in error.value.message_dict
         AccreditationFactory(
@@ -229,6 +247,7 @@ class TestPostOpening:
             specialty=accreditation.specialty,
             phase=phase("socle"),
             shared_specialties=[specialty("DES-MII")],
+            by=SYSTEM,
         )
         assert post.is_mixed
 
@@ -250,6 +269,7 @@ class TestPostOpening:
                 specialty=accreditation.specialty,
                 phase=phase("socle"),
                 coupled_with=other,
+                by=SYSTEM,
             )
         assert "même semestre" in error.value.message_dict["coupled_with"][0]
 
@@ -260,6 +280,7 @@ class TestPostOpening:
             training_site=accreditation.training_site,
             specialty=accreditation.specialty,
             phase=phase("socle"),
+            by=SYSTEM,
         )
         services.post_open(**kwargs)
         with pytest.raises(ValidationError) as error:
@@ -274,7 +295,7 @@ def test_expiring_past_accreditations_only_touches_those_in_force_and_ended():
     refused = AccreditationFactory(
         state=AccreditationState.REFUSED, end_date=date(2025, 1, 1)
     )
-    assert services.accreditation_expire_past(today=date(2026, 11, 26)) == 1
+    assert services.accreditation_expire_past(today=date(2026, 11, 26), by=SYSTEM) == 1
     ended.refresh_from_db()
     current.refresh_from_db()
     refused.refresh_from_db()
@@ -289,8 +310,9 @@ def test_training_site_in_a_subdivision_records_its_changes():
         subdivision=subdivision("LYON"),
         name="Urgences — CH de Villefranche",
         kind="hospital",
+        by=SYSTEM,
     )
-    services.training_site_update(training_site=site, is_active=False)
+    services.training_site_update(training_site=site, is_active=False, by=SYSTEM)
     assert [h.is_active for h in site.history.order_by("history_date")] == [
         True,
         False,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from domains.people.permissions import SYSTEM
 from domains.people.roles import Role
 from domains.people.services import function_grant
 from domains.residents.documents import document_issue
@@ -156,6 +157,7 @@ def test_a_function_lends_nothing_to_another(world):
         role=Role.FACULTY_REGISTRY,
         start_date=lea.enrolments.get().start_semester.start_date,
         subdivision=subdivision("RENNES"),
+        by=SYSTEM,
     )
     with pytest.raises(PermissionDenied, match=REFUSAL):
         document_issue(resident=lea, kind="enrolment", by=agent)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from domains.people.permissions import SYSTEM
 from domains.referential.models import Region
 from imports.kinds import IMPORTERS
 from imports.pipeline import Status, run_import
@@ -34,7 +35,8 @@ class Command(BaseCommand):
             region_obj = Region.objects.filter(code=region).first()
             if region_obj is None:
                 raise CommandError(f"Région inconnue : {region}")
-        importer = IMPORTERS[kind](region=region_obj)
+        # The command line is the platform acting (people.permissions.SYSTEM).
+        importer = IMPORTERS[kind](region=region_obj, by=SYSTEM)
         try:
             result = run_import(
                 importer, path.read_bytes(), commit=commit, strict=strict
