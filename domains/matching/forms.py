@@ -3,19 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from domains.cockpit.forms import CockpitForm, CockpitModelForm
-from domains.referential.models import Semester, Specialty
+from domains.cockpit.forms import CockpitForm, CockpitModelForm, DateTimeInput
+from domains.referential.models import Semester, Specialty, SpecialtyKind
 from domains.referential.selectors import perimeter_regions
 
 from . import services
-from .models import FILE_FIELDS, MatchingCampaign
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+from .models import FILE_FIELDS, Audience, MatchingCampaign
 
 
 class CampaignCreateForm(CockpitModelForm):
@@ -28,7 +21,7 @@ class CampaignCreateForm(CockpitModelForm):
         self.fields["region"].queryset = perimeter_regions(self.request.user)
         self.fields["semester"].queryset = Semester.objects.order_by("-start_date")[:6]
         self.fields["specialties"].queryset = Specialty.objects.filter(
-            kind__in=["DES", "CO-DES"]
+            kind__in=[SpecialtyKind.DES, SpecialtyKind.CO_DES]
         )
 
     def save_with(self, user):
@@ -62,9 +55,7 @@ class RoundForm(CockpitForm):
 
 
 class AudienceForm(CockpitForm):
-    audience = forms.ChoiceField(
-        choices=[("candidats", _("candidats")), ("responsables", _("responsables"))]
-    )
+    audience = forms.ChoiceField(choices=Audience.choices)
 
 
 class ManualRoundForm(RoundForm):

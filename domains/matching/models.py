@@ -65,6 +65,13 @@ class MatchingCampaign(models.Model):
         return reverse("cockpit:campagnes_appariement_detail", args=[self.pk])
 
 
+class Audience(models.TextChoices):
+    """Whom the reminders of a round reach."""
+
+    CANDIDATES = "candidats", _("candidats")
+    SUPERVISORS = "responsables", _("responsables")
+
+
 class RoundStatus(models.TextChoices):
     PREPARATION = "preparation", _("En préparation (vœux et classements)")
     COMPUTED = "computed", _("Calculé, non publié")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
 from domains.cockpit import mailer
+from domains.cockpit.audit import audited
 from domains.cockpit.files import pdf_check
 from domains.people.models import User
 from domains.referential.models import Phase, Post
@@ -28,6 +29,7 @@ from .models import (
     FILE_ATTRIBUTE,
     FILE_FIELDS,
     ROUND_TRANSITIONS,
+    Audience,
     Candidacy,
     MatchingCampaign,
     MatchingRound,
@@ -53,11 +55,6 @@ def _refuse(message: str, field: str | None = None):
     raise ValidationError({field: message} if field else message)
 
 
-def _audit(instance, by):
-    instance._history_user = by
-    return instance
-
-
 def _move(matching_round: MatchingRound, to: str, by) -> None:
     if to not in ROUND_TRANSITIONS[matching_round.status]:
         _refuse(
@@ -65,7 +62,7 @@ def _move(matching_round: MatchingRound, to: str, by) -> None:
             % {"state": matching_round.get_status_display()}
         )
     matching_round.status = to
-    _audit(matching_round, by).save()
+    audited(matching_round, by).save()
 
 
 # --- campaigns and rounds ------------------------------------------------------------
@@ -78,7 +75,7 @@ def campaign_create(
     permissions.require_create_campaign(by, region)
     if not specialties:
         _refuse(_("Choisissez au moins une spécialité."), "specialties")
-    campaign = _audit(
+    campaign = audited(
         MatchingCampaign(
             name=name.strip(),
             region=region,
@@ -122,7 +119,7 @@ def round_create(
                 "des classements, puis publication."
             )
         )
-    matching_round = _audit(
+    matching_round = audited(
         MatchingRound(
             campaign=campaign,
             number=previous.number + 1 if previous else 1,
@@ -207,7 +204,7 @@ def candidacy_file_set(
     pdf_check(upload, label)
     field = getattr(candidacy, FILE_ATTRIBUTE[kind])
     field.save(f"{kind}.pdf", upload, save=False)
-    _audit(candidacy, by).save()
+    audited(candidacy, by).save()
     return candidacy
 
 
@@ -264,7 +261,7 @@ def wishes_submit(
         ]
     )
     candidacy.submitted_at = timezone.now()
-    _audit(candidacy, by).save()
+    audited(candidacy, by).save()
     return candidacy
 
 
@@ -312,7 +309,7 @@ def ranking_submit(
     )
     offer.ranking_submitted_at = timezone.now()
     offer.ranking_submitted_by = by
-    _audit(offer, by).save()
+    audited(offer, by).save()
     return offer
 
 
@@ -320,21 +317,19 @@ def ranking_submit(
 
 
 def reminders_send(*, by: User, matching_round: MatchingRound, audience: str) -> int:
-    """One e-mail to each candidate who has not validated her wishes ("candidats"), or
-    each supervisor who has not ranked ("responsables"); within the sender's perimeter."""
+    """One e-mail to each candidate who has not validated her wishes, or each
+    supervisor who has not ranked (`audience`); within the sender's perimeter."""
     permissions.require_remind(by, matching_round.campaign)
     if matching_round.status != RoundStatus.PREPARATION:
         _refuse(_("Ce tour est calculé : les relances sont closes."))
-    if audience == "candidats":
+    if audience == Audience.CANDIDATES:
         ids = list(not_applied(by, matching_round).values_list("pk", flat=True))
-    elif audience == "responsables":
+    elif audience == Audience.SUPERVISORS:
         ids = list(not_ranked(by, matching_round).values_list("pk", flat=True))
     else:
         _refuse(_("Destinataires inconnus."))
     if ids:
-        transaction.on_commit(
-            lambda: async_task("domains.matching.tasks.send_reminders", audience, ids)
-        )
+        mailer.enqueue("domains.matching.tasks.send_reminders", str(audience), ids)
     return len(ids)
 
 
@@ -472,7 +467,7 @@ def round_publish(
     _move(matching_round, RoundStatus.PUBLISHED, by)
     matching_round.published_run = run
     matching_round.published_at = timezone.now()
-    _audit(matching_round, by).save()
+    audited(matching_round, by).save()
     assignments = run.output["assignments"]
     results = []
     for candidacy in matching_round.candidacies.all():
@@ -486,9 +481,7 @@ def round_publish(
         )
     MatchResult.objects.bulk_create(results)
     _placements_record(matching_round, by)
-    transaction.on_commit(
-        lambda: async_task("domains.matching.tasks.send_results", matching_round.pk)
-    )
+    mailer.enqueue("domains.matching.tasks.send_results", matching_round.pk)
     return matching_round
 
 
@@ -554,7 +547,7 @@ def manual_assign(
     result.offer = offer
     result.decided_by = by
     result.note = note.strip()
-    _audit(result, by).save()
+    audited(result, by).save()
     return result
 
 
@@ -568,7 +561,7 @@ def manual_round_publish(*, by: User, matching_round: MatchingRound) -> Matching
         _refuse(_("Un tour calculé se publie depuis l'un de ses calculs."))
     _move(matching_round, RoundStatus.PUBLISHED, by)
     matching_round.published_at = timezone.now()
-    _audit(matching_round, by).save()
+    audited(matching_round, by).save()
     MatchResult.objects.bulk_create(
         [
             MatchResult(round=matching_round, candidacy=c, decided_by=by)
@@ -576,9 +569,7 @@ def manual_round_publish(*, by: User, matching_round: MatchingRound) -> Matching
         ]
     )
     _placements_record(matching_round, by)
-    transaction.on_commit(
-        lambda: async_task("domains.matching.tasks.send_results", matching_round.pk)
-    )
+    mailer.enqueue("domains.matching.tasks.send_results", matching_round.pk)
     return matching_round
 
 
@@ -613,7 +604,7 @@ def result_correct(
     result.offer = offer
     result.decided_by = by
     result.note = note.strip()
-    _audit(result, by).save()
+    audited(result, by).save()
     _placements_record(matching_round, by)
     mailer.enqueue("domains.matching.tasks.send_corrected_result", result.pk)
     return result

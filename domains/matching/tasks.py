@@ -1,8 +1,7 @@
 """django-q2 entry points of the matching domain: take ids, load, call a service or
 send the e-mails."""
 
-from django.core.mail import send_mass_mail
-from django.template.loader import render_to_string
+from django.core.mail import EmailMessage
 from django.utils import timezone
 
 from domains.cockpit import mailer
@@ -10,7 +9,14 @@ from domains.cockpit.links import absolute_url
 from domains.people.models import Function
 from domains.people.selectors import active_on
 
-from .models import Candidacy, MatchingRound, MatchingRun, MatchResult, RoundPost
+from .models import (
+    Audience,
+    Candidacy,
+    MatchingRound,
+    MatchingRun,
+    MatchResult,
+    RoundPost,
+)
 from .selectors import SUPERVISING_ROLES
 from .services import run_compute
 
@@ -37,25 +43,32 @@ def _supervisor_addresses(site_ids) -> dict[int, set[str]]:
     return addresses
 
 
-def _send(messages: list[tuple[str, str, None, list[str]]]) -> None:
-    if messages:
-        send_mass_mail(messages, fail_silently=False)
+def _message(to: str, template: str, context: dict) -> EmailMessage:
+    subject, body = mailer.render(template, context)
+    return EmailMessage(subject=subject, body=body, to=[to])
 
 
-def send_reminders(audience: str, ids: list[int]) -> None:
+def _send(messages: list[EmailMessage]) -> int:
+    """A mailing: one connection, each recipient's failure apart from the others."""
+    sent: list[EmailMessage] = []
+    mailer.deliver(messages, lambda m: m, lambda ok, _failed: sent.extend(ok))
+    return len(sent)
+
+
+def send_reminders(audience: str, ids: list[int]) -> int:
     messages = []
-    if audience == "candidats":
+    if audience == Audience.CANDIDATES:
         for candidacy in Candidacy.objects.filter(pk__in=ids).select_related(
             "resident__person", "round__campaign"
         ):
-            body = render_to_string(
-                "matching/email_reminder_candidate.txt",
-                {"candidacy": candidacy, "link": _link("my_matching")},
-            )
             email = candidacy.resident.person.primary_email
             if email:
                 messages.append(
-                    ("SIIMOP — appariement : vos vœux", body, None, [email])
+                    _message(
+                        email,
+                        "matching/email_reminder_candidate",
+                        {"candidacy": candidacy, "link": _link("my_matching")},
+                    )
                 )
     else:
         offers = list(
@@ -65,23 +78,15 @@ def send_reminders(audience: str, ids: list[int]) -> None:
         )
         addresses = _supervisor_addresses({o.post.training_site_id for o in offers})
         for offer in offers:
-            body = render_to_string(
-                "matching/email_reminder_supervisor.txt",
-                {"offer": offer, "link": _link("matching_rankings")},
-            )
+            context = {"offer": offer, "link": _link("matching_rankings")}
             for email in sorted(addresses.get(offer.post.training_site_id, ())):
                 messages.append(
-                    (
-                        "SIIMOP — appariement : classez vos candidats",
-                        body,
-                        None,
-                        [email],
-                    )
+                    _message(email, "matching/email_reminder_supervisor", context)
                 )
-    _send(messages)
+    return _send(messages)
 
 
-def send_results(round_id: int) -> None:
+def send_results(round_id: int) -> int:
     matching_round = MatchingRound.objects.select_related("campaign").get(pk=round_id)
     messages = []
     for candidacy in matching_round.candidacies.select_related(
@@ -91,15 +96,17 @@ def send_results(round_id: int) -> None:
         if not email:
             continue
         result = getattr(candidacy, "result", None)
-        body = render_to_string(
-            "matching/email_result_resident.txt",
-            {
-                "round": matching_round,
-                "offer": result.offer if result else None,
-                "link": _link("my_matching"),
-            },
+        messages.append(
+            _message(
+                email,
+                "matching/email_result_resident",
+                {
+                    "round": matching_round,
+                    "offer": result.offer if result else None,
+                    "link": _link("my_matching"),
+                },
+            )
         )
-        messages.append(("SIIMOP — résultat de l'appariement", body, None, [email]))
     offers = list(
         matching_round.offers.select_related("post__training_site").prefetch_related(
             "results__candidacy__resident__person"
@@ -107,25 +114,17 @@ def send_results(round_id: int) -> None:
     )
     addresses = _supervisor_addresses({o.post.training_site_id for o in offers})
     for offer in offers:
-        body = render_to_string(
-            "matching/email_result_supervisor.txt",
-            {
-                "round": matching_round,
-                "offer": offer,
-                "residents": [r.candidacy.resident for r in offer.results.all()],
-                "link": _link("matching_rankings"),
-            },
-        )
+        context = {
+            "round": matching_round,
+            "offer": offer,
+            "residents": [r.candidacy.resident for r in offer.results.all()],
+            "link": _link("matching_rankings"),
+        }
         for email in sorted(addresses.get(offer.post.training_site_id, ())):
             messages.append(
-                (
-                    "SIIMOP — résultat de l'appariement sur votre terrain",
-                    body,
-                    None,
-                    [email],
-                )
+                _message(email, "matching/email_result_supervisor", context)
             )
-    _send(messages)
+    return _send(messages)
 
 
 def send_corrected_result(result_id: int) -> None:

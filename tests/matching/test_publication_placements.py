@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
+from domains.cockpit.models import EmailLog
 from domains.matching import services
 from domains.matching.models import MatchResult, RoundStatus
 from domains.residents.models import Placement, PlacementMode, Validation
@@ -118,6 +119,12 @@ def test_a_corrected_result_moves_her_stage_and_never_duplicates_it(
     assert [m.to for m in mail.outbox] == [[resident.person.primary_email]]
     assert "Classement saisi à tort." in mail.outbox[0].body
     assert free.post.training_site.name in mail.outbox[0].body
+    assert mail.outbox[0].subject == "SIIMOP — appariement : votre résultat est corrigé"
+    assert EmailLog.objects.filter(
+        email=resident.person.primary_email,
+        template="matching/email_result_corrected",
+        sent=True,
+    ).exists()
     # Corrected again, to no post: her stage of the round goes.
     services.result_correct(by=world.ars, result=result, offer=None, note="Désiste.")
     assert not Placement.objects.filter(resident=resident).exists()
