@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce
 
 from domains.people.roles import Role
 from domains.people.selectors import active_functions
+from domains.referential.models import Phase
 from domains.referential.perimeters import campaign_rules
 from domains.referential.selectors import perimeter_q, site_rules
 from domains.residents.models import Enrolment, EnrolmentState, PhasePeriod, Resident
@@ -165,7 +166,7 @@ def concerned_residents(campaign: MatchingCampaign) -> QuerySet[Resident]:
     in_phase = PhasePeriod.objects.filter(
         enrolment__state=EnrolmentState.ACTIVE,
         actual_end__isnull=True,
-        phase__code__in=["approfondissement", "consolidation"],
+        phase__code__in=[Phase.Code.APPROFONDISSEMENT, Phase.Code.CONSOLIDATION],
     ).values("enrolment__resident_id")
     return (
         Resident.objects.filter(subdivision__region_id=campaign.region_id)
