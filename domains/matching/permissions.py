@@ -14,6 +14,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from domains.people.permissions import require
+from domains.referential.perimeters import campaign_perimeter
 
 RUN_CAMPAIGN = "matching.change_matchingcampaign"
 CREATE_CAMPAIGN = "matching.add_matchingcampaign"
@@ -25,11 +26,6 @@ REMIND = "matching.change_candidacy"
 def campaign_region(campaign) -> list:
     """The campaign's perimeter for running it: its region (its ARS)."""
     return [campaign.region]
-
-
-def reminder_perimeter(campaign) -> list:
-    """Those who remind: the region (ARS) and its subdivisions (faculty registries)."""
-    return [campaign.region, *campaign.region.subdivisions.all()]
 
 
 def candidacy_perimeter(candidacy) -> list:
@@ -82,6 +78,6 @@ def require_remind(by, campaign) -> None:
     require(
         by,
         REMIND,
-        reminder_perimeter(campaign),
+        campaign_perimeter(campaign),  # its ARS, its subdivisions' faculties
         refusal=_("Votre fonction ne vous permet pas de relancer dans cette campagne."),
     )
