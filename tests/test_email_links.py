@@ -207,6 +207,7 @@ def _situation_decision(client):
         start_date=dt.date(2026, 5, 1),
         end_date=dt.date(2026, 5, 1),
         today=dt.date(2026, 1, 15),
+        by=resident.person.user,
     )
     SemesterFactory(season="summer", year=2026)
     registry = make_user_with_role(

@@ -16,7 +16,13 @@ from domains.cockpit.pdf import FONT, OfficialDocument
 from domains.people.models import User
 
 from . import rules
-from .models import DocumentKind, IssuedDocument, Resident, Validation
+from .models import (
+    DocumentKind,
+    IssuedDocument,
+    PlacementMode,
+    Resident,
+    Validation,
+)
 from .permissions import document_issue_refusal
 from .selectors import placement_facts, resident_path
 
@@ -66,7 +72,7 @@ def _validated_rows(path) -> list[list[str]]:
             p.specialty.label,
         ]
         for p in path.placements
-        if p.validation == Validation.VALIDATED and p.mode == "r3c"
+        if p.validation == Validation.VALIDATED and p.mode == PlacementMode.R3C
     ]
 
 

@@ -6,10 +6,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from domains.cockpit.filters import CockpitFilterSet, yes_no_filter
-from domains.referential.models import Phase, Semester, Specialty, Subdivision
+from domains.referential.models import (
+    Phase,
+    Semester,
+    Specialty,
+    SpecialtyKind,
+    Subdivision,
+)
 
 from .models import (
     Enrolment,
+    EnrolmentState,
     PhasePeriod,
     Placement,
     Resident,
@@ -23,7 +30,9 @@ from .models import (
 class ResidentFilter(CockpitFilterSet):
     search_fields = ("person__last_name", "person__first_name")
     specialty = django_filters.ModelChoiceFilter(
-        queryset=Specialty.objects.filter(kind__in=["DES", "CO-DES"]),
+        queryset=Specialty.objects.filter(
+            kind__in=[SpecialtyKind.DES, SpecialtyKind.CO_DES]
+        ),
         label=_("DES"),
         method="with_specialty",
     )
@@ -58,7 +67,9 @@ class ResidentFilter(CockpitFilterSet):
         return queryset.filter(
             Exists(
                 Enrolment.objects.filter(
-                    resident_id=OuterRef("pk"), specialty=value, state="active"
+                    resident_id=OuterRef("pk"),
+                    specialty=value,
+                    state=EnrolmentState.ACTIVE,
                 )
             )
         )
@@ -68,7 +79,7 @@ class ResidentFilter(CockpitFilterSet):
             Exists(
                 PhasePeriod.objects.filter(
                     enrolment__resident_id=OuterRef("pk"),
-                    enrolment__state="active",
+                    enrolment__state=EnrolmentState.ACTIVE,
                     actual_end__isnull=True,
                     phase=value,
                 )
@@ -79,7 +90,7 @@ class ResidentFilter(CockpitFilterSet):
         due = Exists(
             PhasePeriod.objects.filter(
                 enrolment__resident_id=OuterRef("pk"),
-                enrolment__state="active",
+                enrolment__state=EnrolmentState.ACTIVE,
                 actual_end__isnull=True,
                 planned_end__lte=timezone.localdate() + timedelta(days=90),
             )

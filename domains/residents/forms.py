@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from domains.cockpit.forms import CockpitForm, CockpitModelForm, DateInput
-from domains.referential.models import Specialty, Subdivision
+from domains.referential.models import Specialty, SpecialtyKind, Subdivision
 
 from .models import (
     JuryDecision,
@@ -90,7 +90,9 @@ class SituationRequestForm(CockpitForm):
     )
     target_specialty = forms.ModelChoiceField(
         label=_("Nouvelle spécialité (droit au remords)"),
-        queryset=Specialty.objects.filter(kind__in=["DES", "CO-DES"], is_open=True),
+        queryset=Specialty.objects.filter(
+            kind__in=[SpecialtyKind.DES, SpecialtyKind.CO_DES], is_open=True
+        ),
         required=False,
     )
     target_subdivision = forms.ModelChoiceField(

@@ -313,6 +313,10 @@ class SituationStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Retirée")
 
 
+# A request still waiting for its decision: opinions, decision and withdrawal apply.
+OPEN_SITUATION_STATUSES = (SituationStatus.REQUESTED, SituationStatus.OPINION)
+
+
 class Opinion(models.TextChoices):
     FAVOURABLE = "favourable", _("Favorable")
     RESERVED = "reserved", _("Réservé")

@@ -1,4 +1,18 @@
-"""Who may issue a resident's official documents.
+"""What an actor may do to residents and their path: the perimeters of each record
+(the same functions the cockpit screens use) and the questions every write service
+asks through `people.permissions` (role permission, function perimeter).
+
+- a resident's path (enrolment, phases, juries, thesis, diploma) and her stages: the
+  faculty registry of her subdivision (`residents.change_resident`, `add_placement`,
+  `change_placement`);
+- a special situation: the resident asks for herself (`add_specialsituation`), the
+  coordinator of her DES in her subdivision gives an opinion, the faculty registry
+  or the ARS decide (`change_specialsituation`: a coordinator's function reaches a
+  record only when its perimeter names her specialty, which the decision's does not);
+- recovered residents and stages: whoever commits the legacy imports of their
+  region (`imports.change_importrun`: the ARS, UNESS).
+
+Who may issue a resident's official documents is the rule below.
 
 Which roles issue is the roles table (`people/roles.py`, `residents.issue_document`);
 on whom, the perimeter of the function holding it, read with the residents' perimeter
@@ -10,17 +24,179 @@ UNESS, which runs the platform, is not one. Django's `has_perm` answers yes to a
 superuser for everything, so this rule never asks it.
 """
 
-from django.db.models import QuerySet
+from collections.abc import Callable, Iterable
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
+from domains.people.permissions import may, require
 from domains.people.roles import ROLE_MODEL_PERMISSIONS, ROLE_PERIMETER, PerimeterKind
 from domains.people.selectors import active_functions
 from domains.referential.selectors import EVERYTHING, NOTHING
 
-from .models import Resident
+from .models import Enrolment, EnrolmentState, Resident
 from .selectors import resident_rules
 
 ISSUE_DOCUMENT = "residents.issue_document"
+CHANGE_RESIDENT = "residents.change_resident"
+ADD_PLACEMENT = "residents.add_placement"
+CHANGE_PLACEMENT = "residents.change_placement"
+ASK_SITUATION = "residents.add_specialsituation"
+CHANGE_SITUATION = "residents.change_specialsituation"
+IMPORT = "imports.change_importrun"
+
+
+def resident_perimeter(resident) -> list[Model | None]:
+    """Its subdivision and region (faculty, ARS) and the person herself."""
+    return [resident.subdivision, resident.subdivision.region, resident.person]
+
+
+def placement_perimeter(placement) -> list[Model | None]:
+    return resident_perimeter(placement.resident)
+
+
+def situation_perimeter(situation) -> list[Model | None]:
+    """The resident's, and her current DES (her coordinator's opinion)."""
+    enrolment = (
+        Enrolment.objects.filter(
+            resident_id=situation.resident_id, state=EnrolmentState.ACTIVE
+        )
+        .select_related("specialty")
+        .order_by()
+        .first()
+    )
+    return [
+        *resident_perimeter(situation.resident),
+        enrolment.specialty if enrolment else None,
+    ]
+
+
+def subdivision_perimeter(subdivision) -> list[Model | None]:
+    return [subdivision, subdivision.region]
+
+
+def require_each(
+    by,
+    permission: str,
+    records: Iterable,
+    perimeter: Callable[[object], Iterable[Model | None]],
+    refusal: str,
+) -> None:
+    """`require` for many records at once: one refusal naming those refused
+    (`refusal` has a %(names)s)."""
+    refused = [str(r) for r in records if not may(by, permission, perimeter(r))]
+    if refused:
+        shown = ", ".join(refused[:10]) + ("…" if len(refused) > 10 else "")
+        raise PermissionDenied(refusal % {"names": shown})
+
+
+def require_change_residents(by, residents: Iterable[Resident]) -> None:
+    """The path of each of these residents (juries, thesis, diploma, undo)."""
+    require_each(
+        by,
+        CHANGE_RESIDENT,
+        residents,
+        resident_perimeter,
+        _(
+            "Votre fonction ne vous permet pas de modifier le parcours de : "
+            "%(names)s (la scolarité de leur faculté le fait)."
+        ),
+    )
+
+
+def require_create_resident(by, subdivision) -> None:
+    require(
+        by,
+        CHANGE_RESIDENT,
+        subdivision_perimeter(subdivision),
+        _(
+            "Votre fonction ne vous permet pas d'enregistrer un interne dans la "
+            "subdivision %(subdivision)s."
+        )
+        % {"subdivision": subdivision},
+    )
+
+
+def require_add_placement(by, resident: Resident) -> None:
+    require(
+        by,
+        ADD_PLACEMENT,
+        resident_perimeter(resident),
+        _("Votre fonction ne vous permet pas d'enregistrer un stage de %(name)s.")
+        % {"name": resident},
+    )
+
+
+def require_validate_placements(by, residents: Iterable[Resident]) -> None:
+    require_each(
+        by,
+        CHANGE_PLACEMENT,
+        residents,
+        resident_perimeter,
+        _(
+            "Votre fonction ne vous permet pas de valider les stages de : %(names)s "
+            "(la scolarité de leur faculté le fait)."
+        ),
+    )
+
+
+def require_ask_situation(by, resident: Resident) -> None:
+    """The resident for herself, or who decides her requests (recording one)."""
+    if may(by, ASK_SITUATION, resident_perimeter(resident)) or may(
+        by, CHANGE_SITUATION, resident_perimeter(resident)
+    ):
+        return
+    raise PermissionDenied(
+        _("Votre fonction ne vous permet pas de déposer une demande pour %(name)s.")
+        % {"name": resident}
+    )
+
+
+def require_situation_opinion(by, situation) -> None:
+    require(
+        by,
+        CHANGE_SITUATION,
+        situation_perimeter(situation),
+        _("Votre fonction ne vous permet pas de donner un avis sur cette demande."),
+    )
+
+
+def require_situation_decision(by, situation) -> None:
+    """The faculty registry of her subdivision or the ARS of its region."""
+    require(
+        by,
+        CHANGE_SITUATION,
+        resident_perimeter(situation.resident),
+        _(
+            "Votre fonction ne vous permet pas de décider de cette demande : la "
+            "scolarité de la faculté ou l'ARS en décide."
+        ),
+    )
+
+
+def require_withdraw_situation(by, situation) -> None:
+    """Only the resident withdraws her own request."""
+    require(
+        by,
+        ASK_SITUATION,
+        [situation.resident.person],
+        _("Seul l'interne qui l'a déposée peut retirer cette demande."),
+    )
+
+
+def require_import(by, subdivisions: Iterable) -> None:
+    """Recovered residents or stages of these subdivisions."""
+    require_each(
+        by,
+        IMPORT,
+        subdivisions,
+        subdivision_perimeter,
+        _(
+            "Votre fonction ne vous permet pas de reprendre les internes de : "
+            "%(names)s."
+        ),
+    )
 
 
 def document_issuable_residents(user) -> QuerySet[Resident]:

@@ -4,27 +4,47 @@ statistics."""
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from domains.cockpit.registry import BulkAction, MenuEntry, Screen, registry
+from domains.cockpit.registry import BulkAction, Decision, MenuEntry, Screen, registry
 
 from . import views
 from .filters import PlacementFilter, ResidentFilter, SituationFilter
-from .forms import DayForm, PhaseChangeForm, PlacementValidationForm, RefusalForm
-from .models import Placement, Resident, SpecialSituation
+from .forms import (
+    DayForm,
+    DecisionForm,
+    OpinionForm,
+    PhaseChangeForm,
+    PlacementValidationForm,
+    RefusalForm,
+)
+from .models import (
+    OPEN_SITUATION_STATUSES,
+    MassOperation,
+    Placement,
+    Resident,
+    SpecialSituation,
+)
+from .permissions import placement_perimeter, resident_perimeter, situation_perimeter
 from .selectors import (
     phase_states,
     residents_for_list,
     visible_placements,
     visible_situations,
 )
-from .services import enrolment_dates_many, phase_change_many, placements_validate
+from .services import (
+    enrolment_dates_many,
+    phase_change_many,
+    placements_validate,
+    situation_decide,
+    situation_give_opinion,
+    situation_withdraw,
+)
 from .tables import PlacementTable, ResidentTable, SituationTable
 
 SECTION = "INTERNES"
 
 
-def resident_perimeter(resident):
-    """Its subdivision and region (faculty, coordinators, ARS) and the person herself."""
-    return [resident.subdivision, resident.subdivision.region, resident.person]
+def situation_is_open(situation) -> bool:
+    return situation.status in OPEN_SITUATION_STATUSES
 
 
 def _phase_preview(user, records) -> dict[int, str]:
@@ -82,7 +102,10 @@ residents = registry.register_screen(
                 permission="change",
                 run=lambda user, records, day: (
                     enrolment_dates_many(
-                        residents=list(records), kind="thesis", day=day, by=user
+                        residents=list(records),
+                        kind=MassOperation.Kind.THESIS,
+                        day=day,
+                        by=user,
                     ).count
                 ),
                 form_class=DayForm,
@@ -93,7 +116,10 @@ residents = registry.register_screen(
                 permission="change",
                 run=lambda user, records, day: (
                     enrolment_dates_many(
-                        residents=list(records), kind="diploma", day=day, by=user
+                        residents=list(records),
+                        kind=MassOperation.Kind.DIPLOMA,
+                        day=day,
+                        by=user,
                     ).count
                 ),
                 form_class=DayForm,
@@ -147,7 +173,7 @@ registry.register_screen(
         table_class=PlacementTable,
         filterset_class=PlacementFilter,
         selector=visible_placements,
-        perimeter_objects=lambda p: resident_perimeter(p.resident),
+        perimeter_objects=placement_perimeter,
         form_class=PlacementValidationForm,
         bulk_actions=[
             BulkAction(
@@ -178,11 +204,46 @@ situations = registry.register_screen(
         table_class=SituationTable,
         filterset_class=SituationFilter,
         selector=visible_situations,
-        perimeter_objects=lambda s: resident_perimeter(s.resident),
+        perimeter_objects=situation_perimeter,
         detail_template="residents/situation_detail.html",
         detail_context=views.situation_context,
-        extra_urls=[
-            path("<int:pk>/<str:step>/", views.situation_step, name="situations_step"),
+        decisions=[
+            # The coordinator of her DES gives an opinion...
+            Decision(
+                name="avis",
+                label=_("Donner mon avis"),
+                run=lambda by, situation, opinion, comment: situation_give_opinion(
+                    situation=situation, opinion=opinion, comment=comment, by=by
+                ),
+                success=_("Avis enregistré."),
+                form=lambda request, situation: OpinionForm(request.POST),
+                applies=situation_is_open,
+            ),
+            # ...the faculty registry (or the ARS) decides...
+            Decision(
+                name="decider",
+                label=_("Décider"),
+                run=lambda by, situation, approve, comment: situation_decide(
+                    situation=situation, approve=approve, comment=comment, by=by
+                ),
+                success=_(
+                    "Décision enregistrée ; l'interne en est informé par e-mail."
+                ),
+                form=lambda request, situation: DecisionForm(request.POST),
+                applies=situation_is_open,
+            ),
+            # ...and the resident may withdraw it meanwhile (she alone may ask).
+            Decision(
+                name="retirer",
+                label=_("Retirer ma demande"),
+                run=lambda by, situation: situation_withdraw(
+                    situation=situation, by=by
+                ),
+                success=_("Demande retirée."),
+                permission="add",
+                confirm=_("Retirer cette demande ?"),
+                applies=situation_is_open,
+            ),
         ],
     )
 )

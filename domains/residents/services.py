@@ -6,26 +6,30 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_q.tasks import async_task
 
+from domains.cockpit import mailer
 from domains.cockpit.audit import audited, audited_bulk_create, audited_bulk_update
 from domains.cockpit.dates import period_end
 from domains.people.models import Function, Person, User
 from domains.people.roles import Role
 from domains.people.services import function_grant, functions_import, persons_import
-from domains.referential.models import Phase, Semester
+from domains.referential.models import Phase, Semester, SpecialtyKind
 from domains.referential.selectors import site_is_accredited
 
-from . import rules
+from . import permissions, rules
 from .models import (
+    OPEN_SITUATION_STATUSES,
     Enrolment,
     EnrolmentState,
     InterChuQuota,
     JuryDecision,
     MassOperation,
+    Opinion,
     PhasePeriod,
     Placement,
+    PlacementKind,
     PlacementMode,
+    RankingKind,
     Resident,
     SituationDocument,
     SituationKind,
@@ -70,9 +74,10 @@ def resident_create(
     rank_percentage=None,
     cesp: bool = False,
     option_or_fst=None,
-    by: User | None = None,
+    by: User,
 ) -> Resident:
     """A resident with her enrolment, her socle phase and her resident function."""
+    permissions.require_create_resident(by, subdivision)
     if Resident.objects.filter(person=person).exists():
         _refuse(_("Cette personne est déjà enregistrée comme interne."), "person")
     resident = audited(
@@ -106,7 +111,10 @@ def resident_create(
 def enrolment_open(
     *, resident: Resident, specialty, start_semester: Semester, option_or_fst=None, by
 ) -> Enrolment:
-    if option_or_fst is not None and option_or_fst.kind not in ("OPTION", "FST"):
+    if option_or_fst is not None and option_or_fst.kind not in (
+        SpecialtyKind.OPTION,
+        SpecialtyKind.FST,
+    ):
         _refuse(_("Choisissez une option ou une FST."), "option_or_fst")
     enrolment = audited(
         Enrolment(
@@ -122,11 +130,12 @@ def enrolment_open(
     audited(
         PhasePeriod(
             enrolment=enrolment,
-            phase=Phase.objects.get(code="socle"),
+            phase=Phase.objects.get(code=Phase.Code.SOCLE),
             start_date=start,
             planned_end=period_end(
                 start,
-                months=6 * rules.phase_semesters("socle", specialty_fact(specialty)),
+                months=6
+                * rules.phase_semesters(Phase.Code.SOCLE, specialty_fact(specialty)),
             ),
         ),
         by,
@@ -145,12 +154,13 @@ def placement_create(
     training_site,
     specialty,
     phase,
-    kind: str = "specialty",
+    kind: str = PlacementKind.SPECIALTY,
     post=None,
     mode: str = PlacementMode.R3C,
     archive_reason: str = "",
-    by: User | None = None,
+    by: User,
 ) -> Placement:
+    permissions.require_add_placement(by, resident)
     if Placement.objects.filter(resident=resident, semester=semester).exists():
         _refuse(
             _("%(name)s a déjà un stage au semestre %(semester)s.")
@@ -211,6 +221,8 @@ def placements_validate(*, decisions: list[dict], by: User) -> int:
     Each decision: {"placement": Placement, "validated": bool, "reasons": str,
     "absence_days": int}.
     """
+    placements = [decision["placement"] for decision in decisions]
+    permissions.require_validate_placements(by, _residents_of(placements))
     errors = []
     for decision in decisions:
         try:
@@ -252,10 +264,11 @@ def situation_request(
     target_specialty=None,
     target_subdivision=None,
     documents: list | None = None,
-    by: User | None = None,
+    by: User,
     today: date | None = None,
 ) -> SpecialSituation:
     """A resident's request (or one recorded for her), checked against its rules."""
+    permissions.require_ask_situation(by, resident)
     today = today or timezone.localdate()
     if end_date < start_date:
         _refuse(_("La date de fin précède la date de début."), "end_date")
@@ -293,7 +306,7 @@ def situation_request(
                 _("Un interCHU se fait dans une autre subdivision que la vôtre."),
                 "target_subdivision",
             )
-        if phase is not None and phase.phase.code == "socle":
+        if phase is not None and phase.phase.code == Phase.Code.SOCLE:
             refusal = _("Un interCHU n'est pas ouvert en phase socle.")
         else:
             refusal = _inter_chu_quota_refusal(resident, start_date)
@@ -330,9 +343,10 @@ def situation_request(
 def situation_give_opinion(
     *, situation: SpecialSituation, opinion: str, comment: str, by: User
 ) -> SpecialSituation:
-    if situation.status not in (SituationStatus.REQUESTED, SituationStatus.OPINION):
+    permissions.require_situation_opinion(by, situation)
+    if situation.status not in OPEN_SITUATION_STATUSES:
         _refuse(_("Cette demande a déjà reçu sa décision."))
-    if opinion != "favourable" and not comment.strip():
+    if opinion != Opinion.FAVOURABLE and not comment.strip():
         _refuse(_("Motivez un avis réservé ou défavorable."), "comment")
     situation.opinion, situation.opinion_comment = opinion, comment.strip()
     situation.opinion_by = _account(by)
@@ -346,7 +360,8 @@ def situation_decide(
     *, situation: SpecialSituation, approve: bool, comment: str = "", by: User
 ) -> SpecialSituation:
     """The faculty (or ARS) decides; a granted remords moves the resident to the new DES."""
-    if situation.status not in (SituationStatus.REQUESTED, SituationStatus.OPINION):
+    permissions.require_situation_decision(by, situation)
+    if situation.status not in OPEN_SITUATION_STATUSES:
         _refuse(_("Cette demande a déjà reçu sa décision."))
     if not approve and not comment.strip():
         _refuse(
@@ -365,11 +380,7 @@ def situation_decide(
     audited(situation, by).save()
     if approve and situation.kind == SituationKind.SPECIALTY_CHANGE:
         _change_specialty(situation, by)
-    transaction.on_commit(
-        lambda: async_task(
-            "domains.residents.tasks.send_situation_decision", situation.pk
-        )
-    )
+    mailer.enqueue("domains.residents.tasks.send_situation_decision", situation.pk)
     return situation
 
 
@@ -433,7 +444,8 @@ def _change_specialty(situation: SpecialSituation, by: User) -> None:
 
 @transaction.atomic
 def situation_withdraw(*, situation: SpecialSituation, by: User) -> SpecialSituation:
-    if situation.status not in (SituationStatus.REQUESTED, SituationStatus.OPINION):
+    permissions.require_withdraw_situation(by, situation)
+    if situation.status not in OPEN_SITUATION_STATUSES:
         _refuse(_("Une demande décidée ne peut plus être retirée."))
     situation.status = SituationStatus.WITHDRAWN
     audited(situation, by).save()
@@ -479,7 +491,8 @@ def phase_change_many(
     """
     if decision not in JuryDecision.values:
         _refuse(_("Choisissez la décision du jury."), "decision")
-    residents = list({resident.pk: resident for resident in residents}.values())
+    residents = _reloaded(residents)
+    permissions.require_change_residents(by, residents)
     states = phase_states(residents)
     if decision == JuryDecision.VALIDATED:
         errors = [refusal for refusal in map(PhaseState.refusal, states) if refusal]
@@ -513,7 +526,7 @@ def phase_change_many(
             if following is not None:
                 opened.append((undo[-1], following))
     # Closed first: an enrolment has one open phase at a time.
-    audited_bulk_update(PhasePeriod, [s.phase for s in states], JURY_FIELDS, by=by)
+    _save_fields(PhasePeriod, [s.phase for s in states], JURY_FIELDS, by=by)
     created = audited_bulk_create(PhasePeriod, [new for _item, new in opened], by=by)
     for (item, _new), row in zip(opened, created, strict=True):
         item["opened"] = row.pk
@@ -526,7 +539,10 @@ def phase_change_many(
     )
 
 
-DATE_FIELDS = {"thesis": "thesis_date", "diploma": "diploma_date"}
+DATE_FIELDS = {
+    MassOperation.Kind.THESIS: "thesis_date",
+    MassOperation.Kind.DIPLOMA: "diploma_date",
+}
 
 
 @transaction.atomic
@@ -535,7 +551,8 @@ def enrolment_dates_many(
 ) -> MassOperation:
     """Thesis defences or diplomas of many residents at once: all, or none."""
     field = DATE_FIELDS[kind]
-    residents = list({resident.pk: resident for resident in residents}.values())
+    residents = _reloaded(residents)
+    permissions.require_change_residents(by, residents)
     enrolments = current_enrolments(residents)
     errors = [
         _("%s n'a pas d'inscription en cours.") % resident
@@ -556,7 +573,7 @@ def enrolment_dates_many(
     fields = [field]
     if kind == MassOperation.Kind.DIPLOMA:
         fields += ["state", "ended_on"]
-    audited_bulk_update(Enrolment, changed, fields, by=by)
+    _save_fields(Enrolment, changed, fields, by=by)
     return MassOperation.objects.create(
         kind=kind,
         parameters={"date": day.isoformat()},
@@ -572,6 +589,22 @@ def _iso(day: date | None) -> str | None:
 
 def _day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
+
+
+def _save_fields(model, objs: list, fields: list[str], *, by) -> None:
+    """Write these fields of many records, as set on them, and their history rows in
+    bulk. Records sharing the same values (a jury's decision, its undo) get one UPDATE
+    per 900: building a bulk update's CASE per record costs seconds at 1,000."""
+    groups: dict[tuple, list[int]] = {}
+    for obj in objs:
+        key = tuple(getattr(obj, field) for field in fields)
+        groups.setdefault(key, []).append(obj.pk)
+    for key, pks in groups.items():
+        for chunk in chunks(pks):
+            values = dict(zip(fields, key, strict=True))
+            model.objects.filter(pk__in=chunk).update(**values)
+    # Asked for no field, simple_history's bulk update writes only the history rows.
+    audited_bulk_update(model, objs, [], by=by)
 
 
 def _audited_bulk_delete(model, objs: list, *, by) -> None:
@@ -608,6 +641,7 @@ def mass_operation_undo(*, operation: MassOperation, by: User) -> MassOperation:
         _refuse(_("Ce traitement a déjà été annulé."))
     if timezone.localdate(operation.at) != timezone.localdate():
         _refuse(_("Un traitement ne s'annule que le jour même."))
+    permissions.require_change_residents(by, _residents_of_operation(operation))
     items = operation.undo.get("phases", [])
     opened = _by_pk(PhasePeriod, [i["opened"] for i in items if i["opened"]])
     if any(phase.jury_decision for phase in opened.values()):
@@ -625,7 +659,7 @@ def mass_operation_undo(*, operation: MassOperation, by: User) -> MassOperation:
         phase.jury_date = _day(previous.get("jury_date"))
         phase.jury_decision = previous.get("jury_decision", "")
         phase.actual_end = _day(previous.get("actual_end"))
-    audited_bulk_update(PhasePeriod, list(closed.values()), JURY_FIELDS, by=by)
+    _save_fields(PhasePeriod, list(closed.values()), JURY_FIELDS, by=by)
     field = DATE_FIELDS.get(operation.kind)
     items = operation.undo.get("enrolments", [])
     enrolments = _by_pk(Enrolment, [i["enrolment"] for i in items])
@@ -638,25 +672,68 @@ def mass_operation_undo(*, operation: MassOperation, by: User) -> MassOperation:
         fields = [field]
         if operation.kind == MassOperation.Kind.DIPLOMA:
             fields += ["state", "ended_on"]
-        audited_bulk_update(Enrolment, list(enrolments.values()), fields, by=by)
+        _save_fields(Enrolment, list(enrolments.values()), fields, by=by)
     operation.undone_at = timezone.now()
     operation.save(update_fields=["undone_at"])
     return operation
 
 
-def _by_pk(model, pks: list[int]) -> dict:
-    """The records of these ids, by id, a query per 900."""
-    return {
+def _reloaded(residents) -> list[Resident]:
+    """These residents, once each, with what their perimeter and names need, a query
+    per 900."""
+    return list(
+        _by_pk(
+            Resident.objects.select_related("person", "subdivision__region"),
+            list(dict.fromkeys(resident.pk for resident in residents)),
+        ).values()
+    )
+
+
+def _residents_of(records) -> list[Resident]:
+    return _reloaded([Resident(pk=pk) for pk in {r.resident_id for r in records}])
+
+
+def _residents_of_operation(operation: MassOperation) -> list[Resident]:
+    """The residents a mass processing changed (by its phases or enrolments)."""
+    undo = operation.undo
+    phases = [item["phase"] for item in undo.get("phases", [])]
+    enrolments = [item["enrolment"] for item in undo.get("enrolments", [])]
+    ids = [
+        *(
+            pk
+            for chunk in chunks(phases)
+            for pk in PhasePeriod.objects.filter(pk__in=chunk).values_list(
+                "enrolment__resident_id", flat=True
+            )
+        ),
+        *(
+            pk
+            for chunk in chunks(enrolments)
+            for pk in Enrolment.objects.filter(pk__in=chunk).values_list(
+                "resident_id", flat=True
+            )
+        ),
+    ]
+    return _reloaded([Resident(pk=pk) for pk in ids])
+
+
+def _by_pk(model_or_queryset, pks: list[int]) -> dict:
+    """The records of these ids, by id (in their order), a query per 900."""
+    queryset = getattr(model_or_queryset, "objects", model_or_queryset)
+    found = {
         obj.pk: obj
         for chunk in chunks(pks)
-        for obj in model.objects.filter(pk__in=chunk).order_by()
+        for obj in queryset.filter(pk__in=chunk).order_by()
     }
+    return {pk: found[pk] for pk in pks if pk in found}
 
 
 @transaction.atomic
-def placements_import(*, rows: list[dict], by: User | None = None) -> int:
+def placements_import(*, rows: list[dict], by: User) -> int:
     """Recovered stages, written in bulk: the import already decided R3C or archive
     (clean, accredited site) for each and checked one stage per semester."""
+    residents = _reloaded([Resident(pk=row["resident_id"]) for row in rows])
+    permissions.require_import(by, {r.subdivision for r in residents})
     placements = [
         Placement(
             resident_id=row["resident_id"],
@@ -682,7 +759,7 @@ def placements_import(*, rows: list[dict], by: User | None = None) -> int:
 
 
 @transaction.atomic
-def residents_import(*, rows: list[dict], by: User | None = None) -> int:
+def residents_import(*, rows: list[dict], by: User) -> int:
     """Recovered residents in bulk: new persons (or known ones), residents, enrolments,
     their phase history up to the current phase, and the resident function.
 
@@ -690,6 +767,7 @@ def residents_import(*, rows: list[dict], by: User | None = None) -> int:
     subdivision, cohort, national_rank, specialty, option_or_fst, start_semester,
     phase (a Phase code, "socle" when unknown). The caller checked every rule.
     """
+    permissions.require_import(by, {row["subdivision"] for row in rows})
     new = [row for row in rows if row.get("person") is None]
     for row, person in zip(
         new, persons_import(specs=[r["new_person"] for r in new], by=by), strict=True
@@ -701,7 +779,9 @@ def residents_import(*, rows: list[dict], by: User | None = None) -> int:
             faculty=row["faculty"],
             subdivision=row["subdivision"],
             cohort=row["cohort"],
-            ranking_kind="ecn" if row["cohort"] <= 2023 else "specialty_group",
+            ranking_kind=RankingKind.ECN
+            if row["cohort"] <= 2023
+            else RankingKind.SPECIALTY_GROUP,
             national_rank=row["national_rank"],
         )
         for row in rows
@@ -721,7 +801,7 @@ def residents_import(*, rows: list[dict], by: User | None = None) -> int:
     periods = []
     for enrolment, row in zip(enrolments, rows, strict=True):
         start = row["start_semester"].start_date
-        reached = rules.PHASE_ORDER.index(row.get("phase") or "socle")
+        reached = rules.PHASE_ORDER.index(row.get("phase") or Phase.Code.SOCLE)
         for index, code in enumerate(rules.PHASE_ORDER[: reached + 1]):
             end = period_end(
                 start,

@@ -12,17 +12,19 @@ from django.db.models import (
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
-from domains.referential.models import Region, Semester
+from domains.referential.models import Region, Semester, TrainingSiteKind
 
 from .models import (
     Enrolment,
     EnrolmentState,
     PhasePeriod,
     Placement,
+    PlacementMode,
     Resident,
     SituationKind,
     SituationStatus,
     SpecialSituation,
+    Validation,
 )
 
 # Establishments of university hospitals, told apart from general hospitals by name:
@@ -94,7 +96,7 @@ def dashboard(residents: QuerySet[Resident], *, year=None, region=None) -> Dashb
     placements = (
         Placement.objects.filter(
             resident__in=scope,
-            mode="r3c",
+            mode=PlacementMode.R3C,
             semester__in=list(
                 Semester.objects.filter(
                     start_date__gt=today - timedelta(days=366), start_date__lte=today
@@ -160,9 +162,9 @@ def dashboard(residents: QuerySet[Resident], *, year=None, region=None) -> Dashb
 
 
 def _setting(kind: str, establishment: str) -> str:
-    if kind == "ambulatory":
+    if kind == TrainingSiteKind.AMBULATORY:
         return "Ambulatoire"
-    if kind == "hospital":
+    if kind == TrainingSiteKind.HOSPITAL:
         if UNIVERSITY_HOSPITAL.search(establishment.upper()):
             return "Hospitalier — CHU"
         return "Hospitalier — CH"
@@ -215,8 +217,8 @@ def due_for_phase_change(residents: QuerySet[Resident], days: int = 90) -> list[
                 period.phase.label,
                 period.start_date,
                 period.planned_end,
-                counts.get((*key, "validated"), 0),
-                counts.get((*key, "not_validated"), 0),
+                counts.get((*key, Validation.VALIDATED), 0),
+                counts.get((*key, Validation.NOT_VALIDATED), 0),
             ]
         )
     return rows

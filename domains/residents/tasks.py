@@ -1,14 +1,13 @@
 """E-mails of the residents domain, sent by the django-q2 worker."""
 
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
-
+from domains.cockpit import mailer
 from domains.cockpit.links import absolute_url
 
 from .models import SpecialSituation
 
 
 def send_situation_decision(situation_id: int) -> None:
+    """Tell the resident the decision on her request (accepted or refused, why)."""
     situation = (
         SpecialSituation.objects.select_related("resident__person")
         .filter(pk=situation_id)
@@ -17,16 +16,12 @@ def send_situation_decision(situation_id: int) -> None:
     if situation is None:
         return
     person = situation.resident.person
-    send_mail(
-        subject=f"SIIMOP — votre demande : {situation.get_kind_display()}",
-        message=render_to_string(
-            "residents/situation_decision_email.txt",
-            {
-                "situation": situation,
-                "person": person,
-                "link": absolute_url("cockpit:my_path"),
-            },
-        ),
-        from_email=None,
-        recipient_list=[person.primary_email],
+    mailer.send(
+        to=person.primary_email,
+        template="residents/situation_decision",
+        context={
+            "situation": situation,
+            "person": person,
+            "link": absolute_url("cockpit:my_path"),
+        },
     )

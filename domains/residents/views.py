@@ -13,13 +13,13 @@ from django.views.decorators.http import require_http_methods
 
 from domains.cockpit.export import xlsx_response
 from domains.cockpit.views import (
-    decide,
     errors_text,
     get_record,
     get_screen,
     save_form,
     screen_url,
 )
+from domains.people.roles import Role
 
 from . import statistics as stats
 from .documents import document_issue
@@ -30,20 +30,17 @@ from .forms import (
     SituationRequestForm,
 )
 from .models import (
+    OPEN_SITUATION_STATUSES,
     DocumentKind,
     IssuedDocument,
     MassOperation,
     Resident,
-    SituationStatus,
 )
 from .permissions import document_issue_refusal, may_issue_documents
 from .selectors import resident_path, visible_residents
 from .services import (
     mass_operation_undo,
-    situation_decide,
-    situation_give_opinion,
     situation_request,
-    situation_withdraw,
 )
 
 
@@ -90,65 +87,14 @@ def situation_record(request, pk: int):
 
 
 def situation_context(request, situation) -> dict:
-    screen = get_screen("situations")
-    open_ = situation.status in (SituationStatus.REQUESTED, SituationStatus.OPINION)
-    may_act = open_ and request.actor.can(screen, "change", situation)
+    """The form of the declared decision (screens.py) this person takes, drawn when
+    the page offers it: the coordinator's opinion, the others' decision."""
     role = request.actor.function.role if request.actor.function else None
+    coordinator = role == Role.COORDINATOR
     return {
-        "opinion_form": OpinionForm() if may_act and role == "coordinator" else None,
-        "decision_form": DecisionForm() if may_act and role != "coordinator" else None,
-        "may_withdraw": open_ and situation.resident.person.user_id == request.user.pk,
+        "opinion_form": OpinionForm() if coordinator else None,
+        "decision_form": None if coordinator else DecisionForm(),
     }
-
-
-@login_required
-@require_http_methods(["POST"])
-def situation_step(request, pk: int, step: str):
-    """Opinion (coordinator), decision (faculty, ARS) or withdrawal (the resident)."""
-    screen = get_screen("situations")
-    if step == "retirer":
-        situation = get_record(request, screen, pk, "view")
-        if situation.resident.person.user_id != request.user.pk:
-            raise PermissionDenied
-        return decide(
-            request,
-            screen,
-            pk,
-            lambda: situation_withdraw(situation=situation, by=request.user),
-            _("Demande retirée."),
-        )
-    situation = get_record(request, screen, pk, "change")
-    if step == "avis":
-        form = OpinionForm(request.POST)
-        return decide(
-            request,
-            screen,
-            pk,
-            lambda: situation_give_opinion(
-                situation=situation,
-                opinion=form.cleaned_data["opinion"],
-                comment=form.cleaned_data["comment"],
-                by=request.user,
-            ),
-            _("Avis enregistré."),
-            form,
-        )
-    if step == "decision":
-        form = DecisionForm(request.POST)
-        return decide(
-            request,
-            screen,
-            pk,
-            lambda: situation_decide(
-                situation=situation,
-                approve=form.cleaned_data["approve"],
-                comment=form.cleaned_data["comment"],
-                by=request.user,
-            ),
-            _("Décision enregistrée ; l'interne en est informé par e-mail."),
-            form,
-        )
-    raise Http404
 
 
 @login_required
@@ -167,12 +113,17 @@ def my_path(request):
                 _("Votre demande est envoyée : vous serez informé(e) de la décision."),
             )
             return redirect(reverse("cockpit:my_path"))
+    path = resident_path(resident)
     return render(
         request,
         "residents/my_path.html",
         {
-            "path": resident_path(resident),
+            "path": path,
             "form": form,
+            # Her requests still open: she may withdraw them (screens.py, "retirer").
+            "withdrawable": [
+                s.pk for s in path.situations if s.status in OPEN_SITUATION_STATUSES
+            ],
             "document_kinds": DocumentKind.choices,
             "may_issue_documents": may_issue_documents(request.user, resident),
         },

@@ -298,10 +298,10 @@ DECISIONS = {
     "reprise": "abandonner",
     "personnes-a-rapprocher": "ecarter",
     "demandes-assistance": "escalader",
+    "situations": "decider",
 }
 OTHER_PARAMETERS = {
     "kind": lambda world: "semesters",
-    "step": lambda world: "decision",
     "operation_pk": lambda world: world["operation"].pk,
     "which": lambda world: "fichier",
     "number": lambda world: world["matching"].round.number,

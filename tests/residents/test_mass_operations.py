@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from domains.people.roles import Role
+from domains.people.selectors import active_functions
 from domains.residents.models import Enrolment, PhasePeriod
 from domains.residents.selectors import current_enrolment, current_phase
 from domains.residents.services import (
@@ -15,16 +15,14 @@ from domains.residents.services import (
     mass_operation_undo,
     phase_change_many,
 )
-from tests.factories.people import make_user_with_role
-from tests.factories.referential import subdivision
 from tests.factories.residents import add_placement, make_resident
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def registry():
-    return make_user_with_role(Role.FACULTY_REGISTRY, subdivision=subdivision("LYON"))
+def registry(faculty_registry):
+    return faculty_registry
 
 
 def ready_for_jury(count: int) -> list:
@@ -54,6 +52,7 @@ def test_the_phase_change_costs_the_same_queries_for_2_or_12_residents(registry)
             by=registry,
         )
 
+    active_functions(registry, all_functions=True)  # read once per request anyway
     assert queries_of(change(few)) == queries_of(change(many))
     assert {current_phase(current_enrolment(r)).phase.code for r in many} == {
         "approfondissement"

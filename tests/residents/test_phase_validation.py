@@ -6,15 +6,12 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
-from domains.people.roles import Role
 from domains.residents import rules
 from domains.residents.models import PhasePeriod
 from domains.residents.rules import PlacementFact, SpecialtyFact
 from domains.residents.selectors import current_enrolment, current_phase
 from domains.residents.services import phase_change_many
 from tests.conftest import page_text
-from tests.factories.people import make_user_with_role
-from tests.factories.referential import subdivision
 from tests.factories.residents import add_placement, make_resident
 
 CARDIOLOGY = SpecialtyFact(
@@ -71,8 +68,10 @@ def test_the_refusal_says_the_broken_rule_in_french():
 
 
 @pytest.mark.django_db
-def test_a_socle_after_one_month_without_a_validated_semester_is_refused():
-    registry = make_user_with_role(Role.FACULTY_REGISTRY, subdivision=subdivision())
+def test_a_socle_after_one_month_without_a_validated_semester_is_refused(
+    faculty_registry,
+):
+    registry = faculty_registry
     resident = make_resident(start=("winter", 2026), last_name="Pressée")
     add_placement(resident, "winter", 2026, validation=None)
     with pytest.raises(ValidationError) as error:
@@ -91,8 +90,8 @@ def test_a_socle_after_one_month_without_a_validated_semester_is_refused():
 
 
 @pytest.mark.django_db
-def test_with_its_validated_semesters_the_socle_passes():
-    registry = make_user_with_role(Role.FACULTY_REGISTRY, subdivision=subdivision())
+def test_with_its_validated_semesters_the_socle_passes(faculty_registry):
+    registry = faculty_registry
     resident = make_resident(start=("winter", 2025))
     add_placement(resident, "winter", 2025)
     add_placement(resident, "summer", 2026)
@@ -109,8 +108,8 @@ def test_with_its_validated_semesters_the_socle_passes():
 
 
 @pytest.mark.django_db
-def test_every_refused_resident_is_named_and_nothing_is_written():
-    registry = make_user_with_role(Role.FACULTY_REGISTRY, subdivision=subdivision())
+def test_every_refused_resident_is_named_and_nothing_is_written(faculty_registry):
+    registry = faculty_registry
     ready = make_resident(last_name="Prête")
     add_placement(ready, "winter", 2023)
     add_placement(ready, "summer", 2024)
@@ -134,15 +133,15 @@ def test_every_refused_resident_is_named_and_nothing_is_written():
 
 
 @pytest.mark.django_db
-def test_the_jury_preview_says_for_each_resident_whether_she_can_pass(client):
+def test_the_jury_preview_says_for_each_resident_whether_she_can_pass(
+    client, faculty_registry
+):
     ready = make_resident(first_name="Anne", last_name="Prête")
     add_placement(ready, "winter", 2023)
     add_placement(ready, "summer", 2024)
     short = make_resident(first_name="Anne", last_name="Courte")
     add_placement(short, "winter", 2023)
-    client.force_login(
-        make_user_with_role(Role.FACULTY_REGISTRY, subdivision=subdivision())
-    )
+    client.force_login(faculty_registry)
     page = page_text(
         client.post(
             "/cockpit/internes/actions/",

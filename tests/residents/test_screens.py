@@ -209,7 +209,9 @@ def test_the_registry_records_a_research_year_and_decides_it(client, lea):
     )
     situation = SpecialSituation.objects.get(kind="research")
     assert response.url == f"/cockpit/situations/{situation.pk}/"
-    client.post(f"/cockpit/situations/{situation.pk}/decision/", {"approve": "1"})
+    client.post(
+        f"/cockpit/situations/{situation.pk}/decision/decider/", {"approve": "1"}
+    )
     situation.refresh_from_db()
     assert situation.status == "approved"
     client.force_login(make_user_with_role(Role.ARS, region=region("84")))

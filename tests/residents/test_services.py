@@ -7,6 +7,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from domains.people.permissions import SYSTEM
 from domains.people.roles import Role
 from domains.residents.models import (
     Enrolment,
@@ -67,6 +68,7 @@ def test_an_r3c_stage_needs_an_accredited_site_else_it_is_archived_with_a_reason
         training_site=site,
         specialty=specialty("DES-MCA"),
         phase=phase("socle"),
+        by=SYSTEM,
     )
     with pytest.raises(ValidationError, match="n'est pas agréé"):
         placement_create(**arguments)
@@ -105,6 +107,7 @@ def test_leave_request_before_enough_service_is_refused_and_nothing_written():
             start_date=date(2026, 5, 1),
             end_date=date(2027, 4, 30),
             today=date(2026, 1, 15),
+            by=resident.person.user,
         )
     assert not SpecialSituation.objects.exists()
 
@@ -119,6 +122,7 @@ def test_granted_remorse_moves_the_resident_to_the_new_specialty(
         target_specialty=specialty("DES-DVE"),
         start_date=date(2026, 5, 1),
         end_date=date(2026, 5, 1),
+        by=resident.person.user,
     )
     SemesterFactory(season="summer", year=2026)
     with django_capture_on_commit_callbacks(execute=True):
@@ -134,6 +138,7 @@ def test_granted_remorse_moves_the_resident_to_the_new_specialty(
             target_specialty=specialty("DES-GEN"),
             start_date=date(2026, 11, 1),
             end_date=date(2026, 11, 1),
+            by=resident.person.user,
         )
 
 
@@ -147,6 +152,7 @@ def test_a_refusal_needs_its_reason(registry):
         leave_reason="family",
         start_date=date(2026, 5, 1),
         end_date=date(2026, 10, 31),
+        by=resident.person.user,
     )
     with pytest.raises(ValidationError, match="motif du refus"):
         situation_decide(situation=request, approve=False, by=registry)
@@ -244,7 +250,7 @@ def test_inter_chu_is_closed_in_socle_and_bounded_by_the_quota(registry):
         end_date=semester.end_date,
     )
     with pytest.raises(ValidationError, match="pas ouvert en phase socle"):
-        situation_request(resident=first, **request)
+        situation_request(resident=first, by=registry, **request)
     phase_change_many(
         residents=[first, second],
         jury_date=date(2024, 10, 20),
@@ -253,15 +259,17 @@ def test_inter_chu_is_closed_in_socle_and_bounded_by_the_quota(registry):
     )
     with pytest.raises(ValidationError, match="autre subdivision"):
         situation_request(
-            resident=first, **(request | {"target_subdivision": subdivision("LYON")})
+            resident=first,
+            by=registry,
+            **(request | {"target_subdivision": subdivision("LYON")}),
         )
     InterChuQuota.objects.create(
         subdivision=subdivision("LYON"), semester=semester, places=1
     )
-    granted = situation_request(resident=first, **request)
-    waiting = situation_request(resident=second, **request)
+    granted = situation_request(resident=first, by=registry, **request)
+    waiting = situation_request(resident=second, by=registry, **request)
     situation_decide(situation=granted, approve=True, by=registry)
     with pytest.raises(ValidationError, match="quota d'interCHU .* est atteint"):
         situation_decide(situation=waiting, approve=True, by=registry)
     with pytest.raises(ValidationError, match="quota d'interCHU"):
-        situation_request(resident=second, **request)
+        situation_request(resident=second, by=registry, **request)
