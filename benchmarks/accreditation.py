@@ -105,7 +105,7 @@ def prepare_campaigns() -> None:
                 for n, (site_id, person_id) in enumerate(sites)
                 for offset in ((0, 1) if n % 2 else (0,))
             ]
-            requests = AccreditationRequest.objects.bulk_create(
+            accreditation_requests = AccreditationRequest.objects.bulk_create(
                 [
                     AccreditationRequest(
                         campaign=campaign,
@@ -134,12 +134,16 @@ def prepare_campaigns() -> None:
             through.objects.bulk_create(
                 [
                     through(accreditationrequest_id=r.pk, phase_id=p.pk)
-                    for r in requests
+                    for r in accreditation_requests
                     for p in phases[:2]
                 ],
                 batch_size=1000,
             )
-            filed = [r for r in requests if r.status not in ("draft", "withdrawn")]
+            filed = [
+                r
+                for r in accreditation_requests
+                if r.status not in ("draft", "withdrawn")
+            ]
             DossierVersion.objects.bulk_create(
                 [
                     DossierVersion(request=r, number=1, content=r.dossier())

@@ -60,13 +60,13 @@ def _my_opinion(user, accreditation_request: AccreditationRequest) -> dict | Non
 
 ON_PAGE: dict[str, RequestAction] = {
     "submit": RequestAction(
-        run=lambda by, r: services.request_submit(by=by, request=r),
+        run=lambda by, r: services.request_submit(by=by, accreditation_request=r),
         success=_("Dossier déposé : une nouvelle version est enregistrée."),
     ),
     "withdraw": RequestAction(
         form=ReasonForm,
         run=lambda by, r, reason: services.request_withdraw(
-            by=by, request=r, reason=reason
+            by=by, accreditation_request=r, reason=reason
         ),
         success=_("Demande retirée."),
         confirm=_("Retirer la demande ? Elle ne sera pas examinée."),
@@ -75,17 +75,17 @@ ON_PAGE: dict[str, RequestAction] = {
     "reopen": RequestAction(
         form=ReopenForm,
         run=lambda by, r, until, reason: services.request_reopen(
-            by=by, request=r, until=until, reason=reason
+            by=by, accreditation_request=r, until=until, reason=reason
         ),
         success=_("Dépôt rouvert pour cette demande."),
     ),
     "schedule": RequestAction(
-        run=lambda by, r: services.request_schedule(by=by, request=r),
+        run=lambda by, r: services.request_schedule(by=by, accreditation_request=r),
         success=_("Demande inscrite à l'ordre du jour de la commission."),
         button=True,
     ),
     "remind": RequestAction(
-        run=lambda by, r: services.requests_remind(by=by, requests=[r]),
+        run=lambda by, r: services.requests_remind(by=by, accreditation_requests=[r]),
         success=_("Relance envoyée au responsable du terrain."),
         button=True,
     ),
@@ -93,21 +93,23 @@ ON_PAGE: dict[str, RequestAction] = {
         form=OpinionForm,
         initial=_my_opinion,
         run=lambda by, r, value, comment: services.opinion_give(
-            by=by, request=r, value=value, comment=comment
+            by=by, accreditation_request=r, value=value, comment=comment
         ),
         success=_("Avis enregistré."),
     ),
     "propose": RequestAction(
         form=ProposalForm,
         run=lambda by, r, outcome, reason: services.proposal_record(
-            by=by, request=r, outcome=outcome, reason=reason
+            by=by, accreditation_request=r, outcome=outcome, reason=reason
         ),
         success=_("Proposition enregistrée."),
     ),
     "decide": RequestAction(
         form=DecisionForm,
         initial=lambda user, r: {"outcome": r.proposal},
-        run=lambda by, r, **data: services.decision_record(by=by, request=r, **data),
+        run=lambda by, r, **data: services.decision_record(
+            by=by, accreditation_request=r, **data
+        ),
         success=_(
             "Décision enregistrée : l'agrément est à jour et les courriers partent."
         ),
@@ -117,7 +119,7 @@ ON_PAGE: dict[str, RequestAction] = {
         initial=lambda user, r: {"title": _("Rapport de visite")},
         run=lambda by, r, title, file: services.attachment_add(
             by=by,
-            request=r,
+            accreditation_request=r,
             title=title,
             upload=file,
             kind=AttachmentKind.VISIT_REPORT,

@@ -18,17 +18,24 @@ from .models import (
 )
 
 
-def _site_line(request: AccreditationRequest) -> str:
-    site = request.training_site
+def _site_line(accreditation_request: AccreditationRequest) -> str:
+    site = accreditation_request.training_site
     return f"{site.name} — {site.establishment.name} ({site.subdivision.name})"
 
 
-def _phases(request: AccreditationRequest) -> str:
-    return ", ".join(p.label for p in request.phases.all())
+def _supervisor(accreditation_request: AccreditationRequest) -> str:
+    supervisor = accreditation_request.supervisor
+    return supervisor.full_name if supervisor else "—"
 
 
-def _opinions_side_by_side(pdf: OfficialDocument, request: AccreditationRequest):
-    opinions = {o.kind: o for o in request.opinions.all()}
+def _phases(accreditation_request: AccreditationRequest) -> str:
+    return ", ".join(p.label for p in accreditation_request.phases.all())
+
+
+def _opinions_side_by_side(
+    pdf: OfficialDocument, accreditation_request: AccreditationRequest
+):
+    opinions = {o.kind: o for o in accreditation_request.opinions.all()}
     width = (pdf.w - pdf.l_margin - pdf.r_margin) / 2
     pdf.set_font(FONT, "B", 10)
     for label in ("Avis du coordonnateur", "Avis du représentant des internes"):
@@ -53,23 +60,26 @@ def _opinions_side_by_side(pdf: OfficialDocument, request: AccreditationRequest)
     pdf.ln(3)
 
 
-def _request_file(pdf: OfficialDocument, request: AccreditationRequest) -> None:
-    pdf.heading(f"Demande n° {request.pk} — {request.specialty.label}", size=13)
+def _request_file(
+    pdf: OfficialDocument, accreditation_request: AccreditationRequest
+) -> None:
+    r = accreditation_request
+    pdf.heading(f"Demande n° {r.pk} — {r.specialty.label}", size=13)
     pdf.paragraph(
-        f"Terrain : {_site_line(request)}\n"
-        f"Responsable : {request.supervisor.full_name if request.supervisor else '—'}"
-        f" (spécialité : {request.supervisor_specialty or '—'})\n"
-        f"Agrément {request.get_type_display().lower()} — phases : {_phases(request)}"
-        f" — internes au plus : {request.max_residents or '—'}"
+        f"Terrain : {_site_line(r)}\n"
+        f"Responsable : {_supervisor(r)}"
+        f" (spécialité : {r.supervisor_specialty or '—'})\n"
+        f"Agrément {r.get_type_display().lower()} — phases : {_phases(r)}"
+        f" — internes au plus : {r.max_residents or '—'}"
         + (
             f"\nRenouvellement de l'agrément en vigueur jusqu'au "
-            f"{request.renewal_of.end_date:%d/%m/%Y}"
-            if request.renewal_of_id
+            f"{accreditation_request.renewal_of.end_date:%d/%m/%Y}"
+            if accreditation_request.renewal_of_id
             else ""
         ),
         size=10,
     )
-    versions = list(request.versions.all())
+    versions = list(accreditation_request.versions.all())
     last = versions[-1] if versions else None
     if last:
         pdf.paragraph(
@@ -78,11 +88,11 @@ def _request_file(pdf: OfficialDocument, request: AccreditationRequest) -> None:
             f" ({len(versions)} version(s))",
             size=9,
         )
-    content = last.content if last else request.dossier()
+    content = last.content if last else accreditation_request.dossier()
     for key, label in DOSSIER_SECTIONS:
         pdf.heading(str(label), size=10)
         pdf.paragraph(content.get(key) or "—", size=9)
-    attachments = list(request.attachments.all())
+    attachments = list(accreditation_request.attachments.all())
     if attachments:
         pdf.heading("Pièces jointes", size=10)
         pdf.paragraph(
@@ -92,14 +102,15 @@ def _request_file(pdf: OfficialDocument, request: AccreditationRequest) -> None:
             ),
             size=9,
         )
-    _opinions_side_by_side(pdf, request)
+    _opinions_side_by_side(pdf, accreditation_request)
 
 
 def commission_pack(
-    campaign: AccreditationCampaign, requests: Iterable[AccreditationRequest]
+    campaign: AccreditationCampaign,
+    accreditation_requests: Iterable[AccreditationRequest],
 ) -> bytes:
     """The agenda per specialty, then each request's full file on its own page."""
-    requests = list(requests)
+    accreditation_requests = list(accreditation_requests)
     pdf = OfficialDocument(
         f"Commission d'agréments {campaign.year} — {campaign.region.name}",
         subtitle=f"Commission du {campaign.commission_date:%d/%m/%Y}",
@@ -107,7 +118,7 @@ def commission_pack(
     pdf.title_block()
     pdf.heading("Ordre du jour")
     by_specialty: dict[str, list[AccreditationRequest]] = {}
-    for r in requests:
+    for r in accreditation_requests:
         by_specialty.setdefault(r.specialty.label, []).append(r)
     for specialty in sorted(by_specialty):
         pdf.heading(specialty, size=10)
@@ -132,7 +143,8 @@ def commission_pack(
 
 
 def minutes(
-    campaign: AccreditationCampaign, requests: Iterable[AccreditationRequest]
+    campaign: AccreditationCampaign,
+    accreditation_requests: Iterable[AccreditationRequest],
 ) -> bytes:
     """The session's minutes: each proposal and its reasons, per specialty."""
     pdf = OfficialDocument(
@@ -140,13 +152,13 @@ def minutes(
         subtitle=f"{campaign.region.name} — séance du {campaign.commission_date:%d/%m/%Y}",
     )
     pdf.title_block()
-    requests = list(requests)
+    accreditation_requests = list(accreditation_requests)
     by_specialty: dict[str, list[AccreditationRequest]] = {}
-    for r in requests:
+    for r in accreditation_requests:
         by_specialty.setdefault(r.specialty.label, []).append(r)
     pdf.paragraph(
-        f"La commission a examiné {len(requests)} demande(s). Ses propositions sont "
-        "soumises à la décision du directeur général de l'ARS."
+        f"La commission a examiné {len(accreditation_requests)} demande(s). Ses "
+        "propositions sont soumises à la décision du directeur général de l'ARS."
     )
     for specialty in sorted(by_specialty):
         pdf.heading(specialty, size=11)
@@ -162,15 +174,19 @@ def minutes(
     return bytes(pdf.output())
 
 
-def decision_letter(request: AccreditationRequest) -> bytes:
-    campaign = request.campaign
+def decision_letter(accreditation_request: AccreditationRequest) -> bytes:
+    r = accreditation_request
+    campaign = r.campaign
     pdf = OfficialDocument(
-        f"Décision d'agrément n° {request.pk}",
+        f"Décision d'agrément n° {accreditation_request.pk}",
         subtitle=f"Agence régionale de santé — {campaign.region.name}",
     )
     pdf.title_block()
-    accreditation = request.accreditation
-    if accreditation and request.decision in (Outcome.GRANTED, Outcome.PROVISIONAL):
+    accreditation = accreditation_request.accreditation
+    if accreditation and accreditation_request.decision in (
+        Outcome.GRANTED,
+        Outcome.PROVISIONAL,
+    ):
         period = (
             f" du {accreditation.start_date:%d/%m/%Y} au "
             f"{accreditation.end_date:%d/%m/%Y}"
@@ -181,21 +197,21 @@ def decision_letter(request: AccreditationRequest) -> bytes:
         f"Le directeur général de l'agence régionale de santé {campaign.region.name}, "
         f"après avis de la commission d'agréments du "
         f"{campaign.commission_date:%d/%m/%Y}, décide pour le terrain de stage "
-        f"{_site_line(request)}, spécialité {request.specialty.label}, agrément "
-        f"{request.get_type_display().lower()} (phases : {_phases(request)}) :"
+        f"{_site_line(r)}, spécialité {r.specialty.label}, agrément "
+        f"{r.get_type_display().lower()} (phases : {_phases(r)}) :"
     )
-    pdf.heading(f"{request.get_decision_display()}{period}")
-    if request.decision_reason:
-        pdf.paragraph(f"Motifs : {request.decision_reason}", size=10)
+    pdf.heading(f"{accreditation_request.get_decision_display()}{period}")
+    if accreditation_request.decision_reason:
+        pdf.paragraph(f"Motifs : {accreditation_request.decision_reason}", size=10)
     pdf.paragraph(
         f"Responsable du terrain : "
-        f"{request.supervisor.full_name if request.supervisor else '—'}. "
+        f"{_supervisor(r)}. "
         "L'agrément est attaché au responsable : tout changement de responsable "
         "appelle une nouvelle demande.",
         size=10,
     )
     pdf.paragraph(
-        f"Fait le {timezone.localtime(request.decided_at or timezone.now()):%d/%m/%Y}.",
+        f"Fait le {timezone.localtime(r.decided_at or timezone.now()):%d/%m/%Y}.",
         size=10,
     )
     return bytes(pdf.output())

@@ -145,7 +145,7 @@ class DossierForm(CockpitModelForm):
         data = dict(self.cleaned_data)
         phases = list(data.pop("phases"))
         return services.dossier_save(
-            by=user, request=self.instance, phases=phases, **data
+            by=user, accreditation_request=self.instance, phases=phases, **data
         )
 
 

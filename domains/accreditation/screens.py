@@ -85,7 +85,7 @@ registry.register_screen(
 
 
 def remind(user, records, **params) -> int:
-    return services.requests_remind(by=user, requests=records)
+    return services.requests_remind(by=user, accreditation_requests=records)
 
 
 registry.register_screen(

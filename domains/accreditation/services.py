@@ -18,6 +18,7 @@ from domains.cockpit.audit import audited
 from domains.cockpit.bulk import all_or_nothing
 from domains.cockpit.dates import shifted
 from domains.cockpit.files import pdf_check
+from domains.people.models import User
 from domains.referential.accreditation_rules import (
     accreditation_end,
     complementary_end,
@@ -57,59 +58,65 @@ from .signals import campaign_published
 
 
 def _move(
-    request: AccreditationRequest, action: str, by, reason: str = ""
+    accreditation_request: AccreditationRequest, action: str, by, reason: str = ""
 ) -> AccreditationRequest:
     """The actor is asked first (permissions.py); the state is read again under a row
     lock: a page left open, or two agents at once, never move a request from a state
     it has left."""
-    permissions.require_action(by, request, action)
+    permissions.require_action(by, accreditation_request, action)
     rule = workflow.ACTIONS[action]
-    request.status = (
+    accreditation_request.status = (
         AccreditationRequest.objects.select_for_update()
         .values_list("status", flat=True)
-        .get(pk=request.pk)
+        .get(pk=accreditation_request.pk)
     )
-    if request.status not in rule.moves:
+    if accreditation_request.status not in rule.moves:
         raise ValidationError(
             _("« %(action)s » est impossible : la demande est « %(status)s ».")
-            % {"action": rule.label, "status": request.get_status_display()}
+            % {
+                "action": rule.label,
+                "status": accreditation_request.get_status_display(),
+            }
         )
-    source = request.status
-    request.status = rule.moves[source]
-    audited(request, by)  # this save, and the service's own after it
-    if request.status != source:
-        request.save(update_fields=["status"])
+    source = accreditation_request.status
+    accreditation_request.status = rule.moves[source]
+    audited(accreditation_request, by)  # this save, and the service's own after it
+    if accreditation_request.status != source:
+        accreditation_request.save(update_fields=["status"])
     Transition.objects.create(
-        request=request,
+        request=accreditation_request,
         action=action,
         source=source,
-        target=request.status,
+        target=accreditation_request.status,
         by=by if getattr(by, "pk", None) else None,  # none for the platform
         reason=reason,
     )
-    return request
+    return accreditation_request
 
 
 # --- deadlines -------------------------------------------------------------------------
 
 
-def filing_deadline(request: AccreditationRequest) -> dt.datetime:
+def filing_deadline(accreditation_request: AccreditationRequest) -> dt.datetime:
     """The campaign's, or later when the ARS reopened this request."""
-    deadline = request.campaign.filing_closes
-    if request.reopened_until and request.reopened_until > deadline:
-        return request.reopened_until
+    deadline = accreditation_request.campaign.filing_closes
+    if (
+        accreditation_request.reopened_until
+        and accreditation_request.reopened_until > deadline
+    ):
+        return accreditation_request.reopened_until
     return deadline
 
 
-def _filing_open(request: AccreditationRequest, now: dt.datetime) -> None:
-    campaign = request.campaign
+def _filing_open(accreditation_request: AccreditationRequest, now: dt.datetime) -> None:
+    campaign = accreditation_request.campaign
     if campaign.status != CampaignStatus.PUBLISHED:
         raise ValidationError(_("La campagne n'est pas ouverte aux dépôts."))
     if timezone.localdate(now) < campaign.filing_opens:
         raise ValidationError(
             _("Les dépôts ouvrent le %s.") % campaign.filing_opens.strftime("%d/%m/%Y")
         )
-    deadline = filing_deadline(request)
+    deadline = filing_deadline(accreditation_request)
     if now > deadline:
         raise ValidationError(
             _(
@@ -149,7 +156,7 @@ def campaign_validate(campaign: AccreditationCampaign) -> None:
 @transaction.atomic
 def campaign_create(
     *,
-    by,
+    by: User,
     region: Region,
     year: int,
     filing_opens: dt.date,
@@ -218,7 +225,7 @@ def renewals_due(campaign: AccreditationCampaign):
 
 @transaction.atomic
 def campaign_publish(
-    *, by, campaign: AccreditationCampaign, subject: str = "", body: str = ""
+    *, by: User, campaign: AccreditationCampaign, subject: str = "", body: str = ""
 ) -> CampaignMailing:
     """Opens the campaign: drafts for the renewals due, the mailing to every RTS and
     DAM of the region (sent by django-q2), the announcement on the public site."""
@@ -238,7 +245,7 @@ def campaign_publish(
             specialty=accreditation.specialty,
         ).exists():  # two accreditations of the site in the same specialty
             continue
-        request = AccreditationRequest(
+        accreditation_request = AccreditationRequest(
             campaign=campaign,
             training_site=accreditation.training_site,
             specialty=accreditation.specialty,
@@ -246,10 +253,10 @@ def campaign_publish(
             renewal_of=accreditation,
             supervisor=accreditation.supervisor,
         )
-        audited(request, by).save()
-        request.phases.set(accreditation.phases.all())
+        audited(accreditation_request, by).save()
+        accreditation_request.phases.set(accreditation.phases.all())
         Transition.objects.create(
-            request=request,
+            request=accreditation_request,
             action="create",
             target=RequestStatus.DRAFT,
             by=by,
@@ -304,7 +311,7 @@ def default_mailing_body(campaign: AccreditationCampaign) -> str:
 
 @transaction.atomic
 def filing_close(
-    *, by, campaign: AccreditationCampaign, now: dt.datetime | None = None
+    *, by: User, campaign: AccreditationCampaign, now: dt.datetime | None = None
 ) -> int:
     """After the deadline, every submitted request goes to analysis (those the ARS
     reopened stay open until their own date)."""
@@ -316,7 +323,7 @@ def filing_close(
         campaign.requests.filter(status=RequestStatus.SUBMITTED)
         .exclude(reopened_until__gt=now)
         .select_related("campaign", "training_site"),
-        lambda request: _move(request, "close_filing", by),
+        lambda accreditation_request: _move(accreditation_request, "close_filing", by),
     )
 
 
@@ -326,7 +333,7 @@ def filing_close(
 @transaction.atomic
 def request_create(
     *,
-    by,
+    by: User,
     campaign: AccreditationCampaign,
     training_site: TrainingSite,
     specialty: Specialty,
@@ -360,21 +367,24 @@ def request_create(
         )
     phases = list(phases)
     _phases_check(campaign, phases)
-    request = AccreditationRequest(
+    accreditation_request = AccreditationRequest(
         campaign=campaign,
         training_site=training_site,
         specialty=specialty,
         type=type,
         supervisor=getattr(by, "person", None),
     )
-    _filing_open(request, now or timezone.now())
-    request.validate_constraints()
-    audited(request, by).save()
-    request.phases.set(phases)
+    _filing_open(accreditation_request, now or timezone.now())
+    accreditation_request.validate_constraints()
+    audited(accreditation_request, by).save()
+    accreditation_request.phases.set(phases)
     Transition.objects.create(
-        request=request, action="create", target=RequestStatus.DRAFT, by=by
+        request=accreditation_request,
+        action="create",
+        target=RequestStatus.DRAFT,
+        by=by,
     )
-    return request
+    return accreditation_request
 
 
 def _phases_check(campaign: AccreditationCampaign, phases: list[Phase]) -> None:
@@ -399,55 +409,62 @@ DOSSIER_FIELDS = (
 @transaction.atomic
 def dossier_save(
     *,
-    by,
-    request: AccreditationRequest,
+    by: User,
+    accreditation_request: AccreditationRequest,
     phases: Iterable[Phase] | None = None,
     now: dt.datetime | None = None,
     **fields,
 ) -> AccreditationRequest:
     """The RTS saves his draft (or changes a submitted dossier before the deadline,
     to submit again)."""
-    permissions.require_dossier(by, request)
-    request.status = AccreditationRequest.objects.values_list("status", flat=True).get(
-        pk=request.pk
-    )
-    if request.status not in (RequestStatus.DRAFT, RequestStatus.SUBMITTED):
+    permissions.require_dossier(by, accreditation_request)
+    accreditation_request.status = AccreditationRequest.objects.values_list(
+        "status", flat=True
+    ).get(pk=accreditation_request.pk)
+    if accreditation_request.status not in (
+        RequestStatus.DRAFT,
+        RequestStatus.SUBMITTED,
+    ):
         raise ValidationError(
             _("Le dossier n'est plus modifiable : la demande est « %s ».")
-            % request.get_status_display()
+            % accreditation_request.get_status_display()
         )
-    _filing_open(request, now or timezone.now())
+    _filing_open(accreditation_request, now or timezone.now())
     unknown = set(fields) - set(DOSSIER_FIELDS)
     if unknown:
         raise ValidationError(_("Champs inconnus : %s.") % ", ".join(sorted(unknown)))
     for name, value in fields.items():
-        setattr(request, name, value)
+        setattr(accreditation_request, name, value)
     if phases is not None:
         phases = list(phases)
-        _phases_check(request.campaign, phases)
-        request.phases.set(phases)
-    audited(request, by).save(update_fields=list(fields))
-    return request
+        _phases_check(accreditation_request.campaign, phases)
+        accreditation_request.phases.set(phases)
+    audited(accreditation_request, by).save(update_fields=list(fields))
+    return accreditation_request
 
 
-def _complete_check(request: AccreditationRequest) -> None:
+def _complete_check(accreditation_request: AccreditationRequest) -> None:
     errors = {}
     for key, label in DOSSIER_SECTIONS:
-        if not getattr(request, key).strip():
+        if not getattr(accreditation_request, key).strip():
             errors[key] = _("Rubrique « %s » à remplir.") % label
-    if not request.max_residents:
+    if not accreditation_request.max_residents:
         errors["max_residents"] = _("Indiquez le nombre maximal d'internes accueillis.")
-    if request.supervisor_specialty_id is None:
+    if accreditation_request.supervisor_specialty_id is None:
         errors["supervisor_specialty"] = _("Indiquez la spécialité du responsable.")
     elif (
-        request.type == AccreditationType.PRINCIPAL
-        and request.supervisor_specialty_id != request.specialty_id
+        accreditation_request.type == AccreditationType.PRINCIPAL
+        and accreditation_request.supervisor_specialty_id
+        != accreditation_request.specialty_id
     ):
         errors["type"] = _(
             "Un agrément principal est demandé dans la spécialité du responsable "
             "(%(own)s), pas en %(asked)s : demandez un agrément complémentaire."
-        ) % {"own": request.supervisor_specialty, "asked": request.specialty}
-    if not request.phases.exists():
+        ) % {
+            "own": accreditation_request.supervisor_specialty,
+            "asked": accreditation_request.specialty,
+        }
+    if not accreditation_request.phases.exists():
         errors["phases"] = _("Choisissez au moins une phase.")
     if errors:
         raise ValidationError(errors)
@@ -455,73 +472,91 @@ def _complete_check(request: AccreditationRequest) -> None:
 
 @transaction.atomic
 def request_submit(
-    *, by, request: AccreditationRequest, now: dt.datetime | None = None
+    *,
+    by: User,
+    accreditation_request: AccreditationRequest,
+    now: dt.datetime | None = None,
 ) -> DossierVersion:
     """Submits (or submits again) the dossier: a new version, kept."""
-    roles = permissions.require_action(by, request, "submit")
+    roles = permissions.require_action(by, accreditation_request, "submit")
     if workflow.RTS in roles:
-        _filing_open(request, now or timezone.now())
-    _complete_check(request)
-    first = request.status == RequestStatus.DRAFT
-    _move(request, "submit", by)
+        _filing_open(accreditation_request, now or timezone.now())
+    _complete_check(accreditation_request)
+    first = accreditation_request.status == RequestStatus.DRAFT
+    _move(accreditation_request, "submit", by)
     if workflow.RTS in roles and hasattr(by, "person"):
         # The accreditation will be tied to whoever files as the site's RTS.
-        request.supervisor = by.person
-        request.save(update_fields=["supervisor"])
-    if first or request.submitted_at is None:
-        request.submitted_at = timezone.now()
-        request.save(update_fields=["submitted_at"])
-    number = request.versions.count() + 1
+        accreditation_request.supervisor = by.person
+        accreditation_request.save(update_fields=["supervisor"])
+    if first or accreditation_request.submitted_at is None:
+        accreditation_request.submitted_at = timezone.now()
+        accreditation_request.save(update_fields=["submitted_at"])
+    number = accreditation_request.versions.count() + 1
     content = {
-        **request.dossier(),
-        "specialty": str(request.specialty),
-        "phases": [str(p) for p in request.phases.order_by("order")],
-        "type": request.get_type_display(),
-        "max_residents": request.max_residents,
-        "supervisor": str(request.supervisor) if request.supervisor else "",
-        "supervisor_specialty": str(request.supervisor_specialty),
-        "form_version": request.campaign.form_version,
+        **accreditation_request.dossier(),
+        "specialty": str(accreditation_request.specialty),
+        "phases": [str(p) for p in accreditation_request.phases.order_by("order")],
+        "type": accreditation_request.get_type_display(),
+        "max_residents": accreditation_request.max_residents,
+        "supervisor": str(accreditation_request.supervisor)
+        if accreditation_request.supervisor
+        else "",
+        "supervisor_specialty": str(accreditation_request.supervisor_specialty),
+        "form_version": accreditation_request.campaign.form_version,
     }
     return DossierVersion.objects.create(
-        request=request, number=number, content=content, submitted_by=by
+        request=accreditation_request, number=number, content=content, submitted_by=by
     )
 
 
 @transaction.atomic
-def request_withdraw(*, by, request: AccreditationRequest, reason: str = ""):
-    return _move(request, "withdraw", by, reason)
+def request_withdraw(
+    *, by: User, accreditation_request: AccreditationRequest, reason: str = ""
+):
+    return _move(accreditation_request, "withdraw", by, reason)
 
 
 @transaction.atomic
 def request_reopen(
-    *, by, request: AccreditationRequest, until: dt.datetime, reason: str
+    *,
+    by: User,
+    accreditation_request: AccreditationRequest,
+    until: dt.datetime,
+    reason: str,
 ) -> AccreditationRequest:
     """The ARS lets one RTS file late: until a date, for a stated reason."""
-    permissions.require_action(by, request, "reopen")
+    permissions.require_action(by, accreditation_request, "reopen")
     if not reason.strip():
         raise ValidationError({"reason": _("Dites pourquoi le dépôt est rouvert.")})
     if until <= timezone.now():
         raise ValidationError({"until": _("La nouvelle échéance doit être à venir.")})
-    _move(request, "reopen", by, reason.strip())
-    request.reopened_until = until
-    request.save(update_fields=["reopened_until"])
-    return request
+    _move(accreditation_request, "reopen", by, reason.strip())
+    accreditation_request.reopened_until = until
+    accreditation_request.save(update_fields=["reopened_until"])
+    return accreditation_request
 
 
 @transaction.atomic
 def attachment_add(
-    *, by, request: AccreditationRequest, title: str, upload, kind: str
+    *,
+    by: User,
+    accreditation_request: AccreditationRequest,
+    title: str,
+    upload,
+    kind: str,
 ) -> Attachment:
     """A dossier piece (RTS, while filing) or the site visit report (ARS,
     coordinator, during the analysis): PDF only."""
     action = "visit_report" if kind == AttachmentKind.VISIT_REPORT else "attach"
-    roles = permissions.require_action(by, request, action)
+    roles = permissions.require_action(by, accreditation_request, action)
     if action == "attach" and workflow.RTS in roles:
-        _filing_open(request, timezone.now())
+        _filing_open(accreditation_request, timezone.now())
     label = title.strip() or str(AttachmentKind(kind).label)
     pdf_check(upload, label)
-    _move(request, action, by, label)
-    attachment = Attachment(request=request, kind=kind, title=label, uploaded_by=by)
+    _move(accreditation_request, action, by, label)
+    attachment = Attachment(
+        request=accreditation_request, kind=kind, title=label, uploaded_by=by
+    )
     attachment.file.save(upload.name, upload, save=False)
     attachment.save()
     return attachment
@@ -529,25 +564,25 @@ def attachment_add(
 
 @transaction.atomic
 def opinion_give(
-    *, by, request: AccreditationRequest, value: str, comment: str
+    *, by: User, accreditation_request: AccreditationRequest, value: str, comment: str
 ) -> Opinion:
     """The coordinator's or the residents' representative's written opinion
     (may be revised until the commission)."""
-    roles = permissions.require_action(by, request, "opinion")
+    roles = permissions.require_action(by, accreditation_request, "opinion")
     if value not in OpinionValue.values:
         raise ValidationError({"value": _("Avis inconnu.")})
     if not comment.strip():
         raise ValidationError(
             {"comment": _("L'avis est écrit : ajoutez un commentaire.")}
         )
-    _move(request, "opinion", by, comment.strip())
+    _move(accreditation_request, "opinion", by, comment.strip())
     kind = (
         OpinionKind.COORDINATOR
         if workflow.COORDINATOR in roles
         else OpinionKind.REPRESENTATIVE
     )
     opinion, _created = Opinion.objects.update_or_create(
-        request=request,
+        request=accreditation_request,
         kind=kind,
         defaults={"value": value, "comment": comment.strip(), "author": by.person},
     )
@@ -555,16 +590,18 @@ def opinion_give(
 
 
 @transaction.atomic
-def requests_remind(*, by, requests: Iterable[AccreditationRequest]) -> int:
+def requests_remind(
+    *, by: User, accreditation_requests: Iterable[AccreditationRequest]
+) -> int:
     """One click: every RTS of a draft is reminded of the deadline by e-mail; all the
     requests or none (the refusal names the request)."""
     reminded = []
 
-    def remind(request: AccreditationRequest) -> None:
-        _move(request, "remind", by)
-        reminded.append(request.pk)
+    def remind(accreditation_request: AccreditationRequest) -> None:
+        _move(accreditation_request, "remind", by)
+        reminded.append(accreditation_request.pk)
 
-    all_or_nothing(requests, remind)
+    all_or_nothing(accreditation_requests, remind)
     AccreditationRequest.objects.filter(pk__in=reminded).update(
         reminded_at=timezone.now()
     )
@@ -579,37 +616,51 @@ def requests_remind(*, by, requests: Iterable[AccreditationRequest]) -> int:
 
 
 @transaction.atomic
-def request_schedule(*, by, request: AccreditationRequest) -> AccreditationRequest:
-    return _move(request, "schedule", by)
+def request_schedule(
+    *, by: User, accreditation_request: AccreditationRequest
+) -> AccreditationRequest:
+    return _move(accreditation_request, "schedule", by)
 
 
-def requests_schedule(*, by, requests: Iterable[AccreditationRequest]) -> int:
+def requests_schedule(
+    *, by: User, accreditation_requests: Iterable[AccreditationRequest]
+) -> int:
     """The commission's agenda in one go: all the requests or none, the refusal
     names the request."""
-    return all_or_nothing(requests, lambda request: _move(request, "schedule", by))
+    return all_or_nothing(
+        accreditation_requests,
+        lambda accreditation_request: _move(accreditation_request, "schedule", by),
+    )
 
 
 @transaction.atomic
 def proposal_record(
-    *, by, request: AccreditationRequest, outcome: str, reason: str = ""
+    *,
+    by: User,
+    accreditation_request: AccreditationRequest,
+    outcome: str,
+    reason: str = "",
 ) -> AccreditationRequest:
     """The commission's proposal, recorded live during the session."""
-    permissions.require_action(by, request, "propose")
+    permissions.require_action(by, accreditation_request, "propose")
     if outcome not in Outcome.values:
         raise ValidationError({"outcome": _("Proposition inconnue.")})
     if outcome != Outcome.GRANTED and not reason.strip():
         raise ValidationError(
             {"reason": _("Motivez la proposition : %s.") % Outcome(outcome).label}
         )
-    _move(request, "propose", by, reason.strip())
-    request.proposal, request.proposal_reason = outcome, reason.strip()
-    request.save(update_fields=["proposal", "proposal_reason"])
-    return request
+    _move(accreditation_request, "propose", by, reason.strip())
+    accreditation_request.proposal, accreditation_request.proposal_reason = (
+        outcome,
+        reason.strip(),
+    )
+    accreditation_request.save(update_fields=["proposal", "proposal_reason"])
+    return accreditation_request
 
 
-def missing_opinions(request: AccreditationRequest) -> list[str]:
-    campaign = request.campaign
-    given = {o.kind for o in request.opinions.all()}
+def missing_opinions(accreditation_request: AccreditationRequest) -> list[str]:
+    campaign = accreditation_request.campaign
+    given = {o.kind for o in accreditation_request.opinions.all()}
     needed = []
     if campaign.coordinator_opinion_required:
         needed.append(OpinionKind.COORDINATOR)
@@ -625,14 +676,14 @@ OUTCOME_STATE = {
 }
 
 
-def _principal_end(request: AccreditationRequest) -> dt.date | None:
+def _principal_end(accreditation_request: AccreditationRequest) -> dt.date | None:
     """End of the site's principal accreditation in force (or granted in this
     campaign), which a complementary one cannot outlast."""
     ends = Accreditation.objects.filter(
-        training_site=request.training_site,
+        training_site=accreditation_request.training_site,
         type=AccreditationType.PRINCIPAL,
         state__in=ACTIVE_ACCREDITATION_STATES,
-        end_date__gte=request.campaign.effective_from,
+        end_date__gte=accreditation_request.campaign.effective_from,
     ).values_list("end_date", flat=True)
     return max(ends, default=None)
 
@@ -640,8 +691,8 @@ def _principal_end(request: AccreditationRequest) -> dt.date | None:
 @transaction.atomic
 def decision_record(
     *,
-    by,
-    request: AccreditationRequest,
+    by: User,
+    accreditation_request: AccreditationRequest,
     outcome: str = "",
     reason: str = "",
     override: str = "",
@@ -650,11 +701,11 @@ def decision_record(
     opinions the campaign requires only with an explicit override. The decision
     creates the accreditation of the referential (or ends the renewed one), and the
     letters go to the RTS and the DAM."""
-    permissions.require_action(by, request, "decide")
-    outcome = outcome or request.proposal
+    permissions.require_action(by, accreditation_request, "decide")
+    outcome = outcome or accreditation_request.proposal
     if outcome not in Outcome.values:
         raise ValidationError({"outcome": _("Décision inconnue.")})
-    if outcome != request.proposal and not reason.strip():
+    if outcome != accreditation_request.proposal and not reason.strip():
         raise ValidationError(
             {
                 "reason": _(
@@ -663,15 +714,15 @@ def decision_record(
                 )
                 % {
                     "decision": Outcome(outcome).label,
-                    "proposal": Outcome(request.proposal).label,
+                    "proposal": Outcome(accreditation_request.proposal).label,
                 }
             }
         )
     if outcome in (Outcome.REFUSED, Outcome.DEFERRED) and not (
-        reason.strip() or request.proposal_reason
+        reason.strip() or accreditation_request.proposal_reason
     ):
         raise ValidationError({"reason": _("Un refus ou un report est motivé.")})
-    missing = missing_opinions(request)
+    missing = missing_opinions(accreditation_request)
     if missing and not override.strip():
         raise ValidationError(
             {
@@ -681,13 +732,17 @@ def decision_record(
                 % ", ".join(missing)
             }
         )
-    _move(request, "decide", by, reason.strip() or override.strip())
-    request.decision = outcome
-    request.decision_reason = reason.strip() or request.proposal_reason
-    request.opinions_override = override.strip() if missing else ""
-    request.decided_at = timezone.now()
-    request.accreditation = _accreditation_apply(by, request, outcome)
-    request.save(
+    _move(accreditation_request, "decide", by, reason.strip() or override.strip())
+    accreditation_request.decision = outcome
+    accreditation_request.decision_reason = (
+        reason.strip() or accreditation_request.proposal_reason
+    )
+    accreditation_request.opinions_override = override.strip() if missing else ""
+    accreditation_request.decided_at = timezone.now()
+    accreditation_request.accreditation = _accreditation_apply(
+        by, accreditation_request, outcome
+    )
+    accreditation_request.save(
         update_fields=[
             "decision",
             "decision_reason",
@@ -698,38 +753,42 @@ def decision_record(
     )
     transaction.on_commit(
         lambda: async_task(
-            "domains.accreditation.tasks.send_decision_letters", [request.pk]
+            "domains.accreditation.tasks.send_decision_letters",
+            [accreditation_request.pk],
         )
     )
-    return request
+    return accreditation_request
 
 
-def _accreditation_apply(by, request: AccreditationRequest, outcome: str):
+def _accreditation_apply(by, accreditation_request: AccreditationRequest, outcome: str):
     if outcome == Outcome.DEFERRED:
         return None
-    start = request.campaign.effective_from
+    start = accreditation_request.campaign.effective_from
     reference = _("Campagne %(year)s, demande n° %(n)s") % {
-        "year": request.campaign.year,
-        "n": request.pk,
+        "year": accreditation_request.campaign.year,
+        "n": accreditation_request.pk,
     }
     end = accreditation_end(start, OUTCOME_STATE[outcome])
-    if outcome != Outcome.REFUSED and request.type == AccreditationType.COMPLEMENTARY:
-        end = complementary_end(end, _principal_end(request))
-    renewed = request.renewal_of
+    if (
+        outcome != Outcome.REFUSED
+        and accreditation_request.type == AccreditationType.COMPLEMENTARY
+    ):
+        end = complementary_end(end, _principal_end(accreditation_request))
+    renewed = accreditation_request.renewal_of
     if renewed is not None and outcome != Outcome.REFUSED and renewed.end_date >= start:
         # The renewal takes over: the former accreditation ends the day before.
         accreditation_update(
             accreditation=renewed, end_date=start - dt.timedelta(days=1), by=by
         )
     return accreditation_create(
-        training_site=request.training_site,
-        specialty=request.specialty,
-        phases=request.phases.all(),
+        training_site=accreditation_request.training_site,
+        specialty=accreditation_request.specialty,
+        phases=accreditation_request.phases.all(),
         start_date=start,
         end_date=end,
         state=OUTCOME_STATE[outcome],
-        type=request.type,
-        supervisor=request.supervisor,
+        type=accreditation_request.type,
+        supervisor=accreditation_request.supervisor,
         decision_reference=reference,
         by=by,
     )

@@ -59,11 +59,13 @@ def send_mailing(mailing_id: int) -> CampaignMailing:
     return mailing
 
 
-def _site_addresses(requests, *, dam: bool = True) -> dict[int, list[str]]:
+def _site_addresses(
+    accreditation_requests, *, dam: bool = True
+) -> dict[int, list[str]]:
     """Per request: its RTS's (and its establishment's DAM's) addresses, today."""
     today = timezone.localdate()
-    sites = {r.training_site_id for r in requests}
-    establishments = {r.training_site.establishment_id for r in requests}
+    sites = {r.training_site_id for r in accreditation_requests}
+    establishments = {r.training_site.establishment_id for r in accreditation_requests}
     functions = Function.objects.filter(active_on(today)).filter(
         role__in=[Role.SITE_SUPERVISOR, Role.MEDICAL_AFFAIRS]
     )
@@ -92,19 +94,19 @@ def _site_addresses(requests, *, dam: bool = True) -> dict[int, list[str]]:
             | by_establishment.get(r.training_site.establishment_id, set())
             if e
         )
-        for r in requests
+        for r in accreditation_requests
     }
 
 
 def send_reminders(request_ids: list[int]) -> int:
-    requests = list(
+    accreditation_requests = list(
         AccreditationRequest.objects.filter(pk__in=request_ids).select_related(
             "campaign", "training_site", "specialty"
         )
     )
-    rts = {pk: emails for pk, emails in _site_addresses(requests).items()}
+    rts = {pk: emails for pk, emails in _site_addresses(accreditation_requests).items()}
     messages = []
-    for r in requests:
+    for r in accreditation_requests:
         deadline = timezone.localtime(r.reopened_until or r.campaign.filing_closes)
         for email in rts.get(r.pk, []):
             messages.append(
@@ -127,7 +129,7 @@ def send_reminders(request_ids: list[int]) -> int:
 
 def send_decision_letters(request_ids: list[int]) -> int:
     """The DG ARS's letter (PDF) to the site's RTS and its establishment's DAM."""
-    requests = list(
+    accreditation_requests = list(
         AccreditationRequest.objects.filter(pk__in=request_ids).select_related(
             "campaign__region",
             "training_site__establishment",
@@ -137,9 +139,9 @@ def send_decision_letters(request_ids: list[int]) -> int:
             "accreditation",
         )
     )
-    addresses = _site_addresses(requests)
+    addresses = _site_addresses(accreditation_requests)
     messages = []
-    for r in requests:
+    for r in accreditation_requests:
         to = addresses.get(r.pk, [])
         if not to:
             continue

@@ -75,9 +75,9 @@ REQUESTS = "demandes-agrement"
 
 def campaign_context(request, campaign) -> dict:
     manage = permissions.runs_campaigns_of(request.user, campaign.region)
-    requests = visible_requests(request.user).filter(campaign=campaign)
+    accreditation_requests = visible_requests(request.user).filter(campaign=campaign)
     context = {
-        "board": dashboard(requests),
+        "board": dashboard(accreditation_requests),
         "may_manage": manage,
         "mailing": campaign.mailings.first(),
         "filing_over": timezone.now() > campaign.filing_closes,
@@ -160,9 +160,9 @@ def campaign_close_filing(request, pk: int):
 # --- a request -------------------------------------------------------------------------
 
 
-def request_context(request, obj: AccreditationRequest) -> dict:
-    roles = permissions.actor_roles(request.user, obj)
-    available = workflow.available(obj.status, roles)
+def request_context(request, accreditation_request: AccreditationRequest) -> dict:
+    roles = permissions.actor_roles(request.user, accreditation_request)
+    available = workflow.available(accreditation_request.status, roles)
     offered = [name for name in available if name in actions.ON_PAGE]
     return {
         "roles": roles,
@@ -178,17 +178,20 @@ def request_context(request, obj: AccreditationRequest) -> dict:
             if actions.ON_PAGE[name].button
         ],
         "action_forms": {
-            name: actions.ON_PAGE[name].unbound(request.user, obj)
+            name: actions.ON_PAGE[name].unbound(request.user, accreditation_request)
             for name in offered
             if actions.ON_PAGE[name].form and not actions.ON_PAGE[name].button
         },
-        "sections": [(label, getattr(obj, key)) for key, label in DOSSIER_SECTIONS],
-        "versions": list(obj.versions.select_related("submitted_by")),
-        "attachments": list(obj.attachments.all()),
-        "opinions": list(obj.opinions.select_related("author")),
-        "transitions": list(obj.transitions.select_related("by")),
-        "deadline": services.filing_deadline(obj),
-        "missing_opinions": services.missing_opinions(obj),
+        "sections": [
+            (label, getattr(accreditation_request, key))
+            for key, label in DOSSIER_SECTIONS
+        ],
+        "versions": list(accreditation_request.versions.select_related("submitted_by")),
+        "attachments": list(accreditation_request.attachments.all()),
+        "opinions": list(accreditation_request.opinions.select_related("author")),
+        "transitions": list(accreditation_request.transitions.select_related("by")),
+        "deadline": services.filing_deadline(accreditation_request),
+        "missing_opinions": services.missing_opinions(accreditation_request),
     }
 
 
@@ -234,8 +237,10 @@ def request_action(request, pk: int, action: str):
 
 @login_required
 def attachment_download(request, pk: int, piece_pk: int):
-    obj = _request(request, pk)
-    attachment = get_object_or_404(Attachment, pk=piece_pk, request=obj)
+    accreditation_request = _request(request, pk)
+    attachment = get_object_or_404(
+        Attachment, pk=piece_pk, request=accreditation_request
+    )
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
@@ -297,17 +302,22 @@ def accreditation_home(request):
 def dossier_edit(request, pk: int):
     """The RTS's dossier: saved as a draft, submitted (and submitted again until the
     deadline, each version kept), PDF pieces attached."""
-    obj = _request(request, pk)
-    if workflow.RTS not in permissions.actor_roles(request.user, obj):
+    accreditation_request = _request(request, pk)
+    if workflow.RTS not in permissions.actor_roles(request.user, accreditation_request):
         messages.info(
             request, _("Seul le responsable du terrain modifie ce dossier : le voici.")
         )
-        return redirect(obj.get_absolute_url())
-    editable = obj.status in (RequestStatus.DRAFT, RequestStatus.SUBMITTED)
+        return redirect(accreditation_request.get_absolute_url())
+    editable = accreditation_request.status in (
+        RequestStatus.DRAFT,
+        RequestStatus.SUBMITTED,
+    )
     posted = request.method == "POST"
     piece = posted and "title" in request.POST  # the attachment form, not the dossier
     form = DossierForm(
-        request.POST if posted and not piece else None, instance=obj, request=request
+        request.POST if posted and not piece else None,
+        instance=accreditation_request,
+        request=request,
     )
     attachment_form = AttachmentForm(
         request.POST if piece else None, request.FILES if piece else None
@@ -318,35 +328,42 @@ def dossier_edit(request, pk: int):
                 attachment_form,
                 lambda: services.attachment_add(
                     by=request.user,
-                    request=obj,
+                    accreditation_request=accreditation_request,
                     title=attachment_form.cleaned_data["title"],
                     upload=attachment_form.cleaned_data["file"],
                     kind=AttachmentKind.DOSSIER,
                 ),
             ):
                 messages.success(request, _("Pièce jointe ajoutée."))
-                return redirect("cockpit:accreditation_dossier", obj.pk)
+                return redirect(
+                    "cockpit:accreditation_dossier", accreditation_request.pk
+                )
         elif form.is_valid() and save_form(form, lambda: form.save_with(request.user)):
             if "submit" in request.POST:
                 if save_form(
-                    form, lambda: services.request_submit(by=request.user, request=obj)
+                    form,
+                    lambda: services.request_submit(
+                        by=request.user, accreditation_request=accreditation_request
+                    ),
                 ):
                     messages.success(request, actions.ON_PAGE["submit"].success)
-                    return redirect(obj.get_absolute_url())
+                    return redirect(accreditation_request.get_absolute_url())
             else:
                 messages.success(request, _("Brouillon enregistré."))
-                return redirect("cockpit:accreditation_dossier", obj.pk)
+                return redirect(
+                    "cockpit:accreditation_dossier", accreditation_request.pk
+                )
     return render(
         request,
         "accreditation/dossier.html",
         {
-            "object": obj,
+            "object": accreditation_request,
             "form": form,
             "attachment_form": attachment_form,
-            "attachments": obj.attachments.all(),
-            "versions": obj.versions.all(),
+            "attachments": accreditation_request.attachments.all(),
+            "versions": accreditation_request.versions.all(),
             "editable": editable,
-            "deadline": services.filing_deadline(obj),
+            "deadline": services.filing_deadline(accreditation_request),
         },
     )
 
@@ -385,7 +402,7 @@ def commission(request, pk: int):
         try:
             count = services.requests_schedule(
                 by=request.user,
-                requests=visible_requests(request.user).filter(
+                accreditation_requests=visible_requests(request.user).filter(
                     campaign=campaign, status=RequestStatus.ANALYSIS
                 ),
             )
@@ -397,9 +414,11 @@ def commission(request, pk: int):
             )
         return redirect("cockpit:accreditation_commission", campaign.pk)
     agenda = defaultdict(list)
-    for obj in _on_agenda(request, campaign):
-        opinions = {o.kind: o for o in obj.opinions.all()}
-        agenda[obj.specialty.label].append((obj, opinions))
+    for accreditation_request in _on_agenda(request, campaign):
+        opinions = {o.kind: o for o in accreditation_request.opinions.all()}
+        agenda[accreditation_request.specialty.label].append(
+            (accreditation_request, opinions)
+        )
     return render(
         request,
         "accreditation/commission.html",
@@ -423,13 +442,15 @@ def _pdf(content: bytes, name: str) -> HttpResponse:
 @login_required
 def commission_pack(request, pk: int):
     campaign = _managed_campaign(request, pk)
-    requests = _on_agenda(request, campaign).select_related(
+    accreditation_requests = _on_agenda(request, campaign).select_related(
         "training_site__establishment", "training_site__subdivision", "supervisor"
     )
     if request.GET.get("specialite"):
-        requests = requests.filter(specialty_id=request.GET["specialite"])
+        accreditation_requests = accreditation_requests.filter(
+            specialty_id=request.GET["specialite"]
+        )
     return _pdf(
-        documents.commission_pack(campaign, requests),
+        documents.commission_pack(campaign, accreditation_requests),
         f"commission-agrements-{campaign.year}-{campaign.region.code}.pdf",
     )
 
@@ -455,11 +476,14 @@ def decisions(request, pk: int):
     )
     rows = [
         (
-            obj,
-            services.missing_opinions(obj),
-            DecisionForm(initial={"outcome": obj.proposal}, prefix=str(obj.pk)),
+            accreditation_request,
+            services.missing_opinions(accreditation_request),
+            DecisionForm(
+                initial={"outcome": accreditation_request.proposal},
+                prefix=str(accreditation_request.pk),
+            ),
         )
-        for obj in proposed
+        for accreditation_request in proposed
     ]
     decided = (
         visible_requests(request.user)

@@ -164,7 +164,7 @@ class AccreditationBuilder:
             state = "submitted" if rts == demo_rts else PLAN[n % len(PLAN)]
             specialty = next(s for s in specialties if s.pk == own_specialty[site_id])
             try:
-                request = AccreditationRequest.objects.filter(
+                accreditation_request = AccreditationRequest.objects.filter(
                     campaign=campaign, training_site_id=site_id, specialty=specialty
                 ).first() or services.request_create(
                     by=rts,
@@ -175,12 +175,12 @@ class AccreditationBuilder:
                 )
             except ValidationError:
                 continue
-            plan[request.pk] = state
+            plan[accreditation_request.pk] = state
             if state == "draft":
                 continue
             services.dossier_save(
                 by=rts,
-                request=request,
+                accreditation_request=accreditation_request,
                 supervisor_specialty=specialty,
                 max_residents=self.rng.randint(1, 4),
                 **{
@@ -195,15 +195,21 @@ class AccreditationBuilder:
             )
             if state == "withdrawn":
                 services.request_withdraw(
-                    by=rts, request=request, reason="Restructuration du service."
+                    by=rts,
+                    accreditation_request=accreditation_request,
+                    reason="Restructuration du service.",
                 )
                 continue
-            services.request_submit(by=rts, request=request)
+            services.request_submit(by=rts, accreditation_request=accreditation_request)
             if self.rng.random() < 0.3:  # changed his mind before the deadline
                 services.dossier_save(
-                    by=rts, request=request, max_residents=request.max_residents + 1
+                    by=rts,
+                    accreditation_request=accreditation_request,
+                    max_residents=accreditation_request.max_residents + 1,
                 )
-                services.request_submit(by=rts, request=request)
+                services.request_submit(
+                    by=rts, accreditation_request=accreditation_request
+                )
         # Filing closed two days ago; the commission sat yesterday.
         AccreditationCampaign.objects.filter(pk=campaign.pk).update(
             filing_closes=now - dt.timedelta(days=2),
@@ -214,26 +220,31 @@ class AccreditationBuilder:
         services.filing_close(by=ars, campaign=campaign)
         coordinators, representatives = self._advisers()
         outcome = 0
-        requests = AccreditationRequest.objects.filter(pk__in=plan).select_related(
-            "campaign", "training_site", "specialty"
-        )
-        for request in requests:
-            state = plan[request.pk]
+        accreditation_requests = AccreditationRequest.objects.filter(
+            pk__in=plan
+        ).select_related("campaign", "training_site", "specialty")
+        for accreditation_request in accreditation_requests:
+            state = plan[accreditation_request.pk]
             if state == "submitted":  # late: the ARS reopened it, he filed again
                 services.request_reopen(
                     by=ars,
-                    request=request,
+                    accreditation_request=accreditation_request,
                     until=now + dt.timedelta(days=10),
                     reason="Nouveau responsable arrivé après la clôture.",
                 )
                 continue
             if state not in ("commission", "proposed", "decided", "analysis"):
                 continue
-            key = (request.training_site.subdivision_id, request.specialty_id)
+            key = (
+                accreditation_request.training_site.subdivision_id,
+                accreditation_request.specialty_id,
+            )
             advisers = [
                 (coordinators.get(key), "Terrain formateur, encadrement présent."),
                 (
-                    representatives.get(request.training_site.subdivision_id),
+                    representatives.get(
+                        accreditation_request.training_site.subdivision_id
+                    ),
                     "Retours d'internes positifs ; gardes soutenues.",
                 ),
             ]
@@ -241,28 +252,33 @@ class AccreditationBuilder:
                 if adviser and (state != "analysis" or self.rng.random() < 0.5):
                     services.opinion_give(
                         by=adviser,
-                        request=request,
+                        accreditation_request=accreditation_request,
                         value=self.rng.choice(["favourable", "favourable", "reserved"]),
                         comment=comment,
                     )
             if state == "analysis":
                 continue
-            services.request_schedule(by=ars, request=request)
+            services.request_schedule(
+                by=ars, accreditation_request=accreditation_request
+            )
             if state == "commission":
                 continue
             proposal, reason = OUTCOMES[outcome % len(OUTCOMES)]
             outcome += 1
             services.proposal_record(
-                by=ars, request=request, outcome=proposal, reason=reason
+                by=ars,
+                accreditation_request=accreditation_request,
+                outcome=proposal,
+                reason=reason,
             )
             if state == "proposed":
                 continue
             try:
                 services.decision_record(
                     by=ars,
-                    request=request,
+                    accreditation_request=accreditation_request,
                     override="Avis non rendu dans les délais malgré relance."
-                    if services.missing_opinions(request)
+                    if services.missing_opinions(accreditation_request)
                     else "",
                 )
             except ValidationError:  # e.g. a complementary without a principal

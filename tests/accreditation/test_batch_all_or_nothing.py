@@ -34,10 +34,10 @@ def test_scheduling_the_agenda_writes_nothing_when_one_request_has_moved_on():
     first, second = _two_in_analysis(w)
     # The page was drawn with both in analysis; meanwhile the second was scheduled.
     services.request_schedule(
-        by=w.ars, request=AccreditationRequest.objects.get(pk=second.pk)
+        by=w.ars, accreditation_request=AccreditationRequest.objects.get(pk=second.pk)
     )
     with pytest.raises(ValidationError) as refused:
-        services.requests_schedule(by=w.ars, requests=[first, second])
+        services.requests_schedule(by=w.ars, accreditation_requests=[first, second])
     message = " ".join(refused.value.messages)
     assert message.startswith("Rien n'a été enregistré.")
     assert (
@@ -54,7 +54,9 @@ def test_scheduling_the_agenda_by_someone_else_is_refused_for_all():
     w = make_world()
     first, second = _two_in_analysis(w)
     with pytest.raises(ValidationError) as refused:
-        services.requests_schedule(by=w.other_ars, requests=[first, second])
+        services.requests_schedule(
+            by=w.other_ars, accreditation_requests=[first, second]
+        )
     assert f"« {first} »" in " ".join(refused.value.messages)
     assert set(AccreditationRequest.objects.values_list("status", flat=True)) == {
         RequestStatus.ANALYSIS

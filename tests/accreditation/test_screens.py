@@ -52,8 +52,10 @@ def test_the_rts_creates_fills_attaches_and_submits_his_dossier(client):
             "phases": [phase("socle").pk],
         },
     )
-    request = AccreditationRequest.objects.get()
-    assert created.url == f"/cockpit/demandes-agrement/{request.pk}/dossier/"
+    accreditation_request = AccreditationRequest.objects.get()
+    assert (
+        created.url == f"/cockpit/demandes-agrement/{accreditation_request.pk}/dossier/"
+    )
     url = created.url
     # Submitting an incomplete dossier says what is missing, nothing is filed.
     page = client.post(
@@ -73,28 +75,39 @@ def test_the_rts_creates_fills_attaches_and_submits_his_dossier(client):
         "phases": [phase("socle").pk],
     }
     assert client.post(url, {**data, "draft": "1"}).status_code == 302
-    request.refresh_from_db()
-    assert request.status == "draft" and request.max_residents == 3
+    accreditation_request.refresh_from_db()
+    assert (
+        accreditation_request.status == "draft"
+        and accreditation_request.max_residents == 3
+    )
     submitted = client.post(url, {**data, "submit": "1"}, follow=True)
     assert "Dossier déposé" in text_of(submitted)
     assert "Projet pédagogique" in text_of(submitted)
-    request.refresh_from_db()
-    assert request.status == "submitted" and request.versions.count() == 1
+    accreditation_request.refresh_from_db()
+    assert (
+        accreditation_request.status == "submitted"
+        and accreditation_request.versions.count() == 1
+    )
     # Another actor opening the dossier lands on the read-only page.
     client.force_login(w.coordinator)
-    assert client.get(url).url == f"/cockpit/demandes-agrement/{request.pk}/"
+    assert (
+        client.get(url).url == f"/cockpit/demandes-agrement/{accreditation_request.pk}/"
+    )
 
 
 def test_supervision_list_detail_and_export_inside_and_outside_the_perimeter(client):
     w = make_world()
-    request = w.filed()
+    accreditation_request = w.filed()
     inside = [w.ars, w.registry, w.coordinator, w.representative, w.rts, w.dam]
     outside = [w.other_ars, w.other_coordinator, make_user_with_role(Role.RESIDENT)]
     for user in inside:
         client.force_login(user)
         assert w.site.name in text_of(client.get("/cockpit/demandes-agrement/"))
         assert (
-            client.get(f"/cockpit/demandes-agrement/{request.pk}/").status_code == 200
+            client.get(
+                f"/cockpit/demandes-agrement/{accreditation_request.pk}/"
+            ).status_code
+            == 200
         )
         export = client.get("/cockpit/demandes-agrement/export/csv/")
         rows = list(
@@ -109,47 +122,52 @@ def test_supervision_list_detail_and_export_inside_and_outside_the_perimeter(cli
         listing = client.get("/cockpit/demandes-agrement/")
         assert listing.status_code in (200, 403)
         assert w.site.name not in text_of(listing)
-        assert client.get(f"/cockpit/demandes-agrement/{request.pk}/").status_code in (
+        assert client.get(
+            f"/cockpit/demandes-agrement/{accreditation_request.pk}/"
+        ).status_code in (
             403,
             404,
         )
         action = client.post(
-            f"/cockpit/demandes-agrement/{request.pk}/action/schedule/"
+            f"/cockpit/demandes-agrement/{accreditation_request.pk}/action/schedule/"
         )
         assert action.status_code in (403, 404)
 
 
 def test_actions_by_url_are_refused_to_the_wrong_actor_and_say_why(client):
     w = make_world()
-    request = w.filed()
+    accreditation_request = w.filed()
     w.close_filing()
     client.force_login(w.coordinator)
     page = client.post(
-        f"/cockpit/demandes-agrement/{request.pk}/action/schedule/", follow=True
+        f"/cockpit/demandes-agrement/{accreditation_request.pk}/action/schedule/",
+        follow=True,
     )
     assert "« Inscrire à la commission » n&#x27;est pas ouvert à votre fonction" in (
         text_of(page)
     )
-    request.refresh_from_db()
-    assert request.status == "analysis"
+    accreditation_request.refresh_from_db()
+    assert accreditation_request.status == "analysis"
     # The coordinator's own action: his written opinion.
     client.post(
-        f"/cockpit/demandes-agrement/{request.pk}/action/opinion/",
+        f"/cockpit/demandes-agrement/{accreditation_request.pk}/action/opinion/",
         {"value": "favourable", "comment": "Terrain formateur."},
     )
     client.force_login(w.representative)
     empty = client.post(
-        f"/cockpit/demandes-agrement/{request.pk}/action/opinion/",
+        f"/cockpit/demandes-agrement/{accreditation_request.pk}/action/opinion/",
         {"value": "reserved", "comment": ""},
         follow=True,
     )
     assert "L&#x27;avis est écrit : ajoutez un commentaire." in text_of(empty)
     client.post(
-        f"/cockpit/demandes-agrement/{request.pk}/action/opinion/",
+        f"/cockpit/demandes-agrement/{accreditation_request.pk}/action/opinion/",
         {"value": "reserved", "comment": "Gardes lourdes."},
     )
     client.force_login(w.ars)
-    detail = text_of(client.get(f"/cockpit/demandes-agrement/{request.pk}/"))
+    detail = text_of(
+        client.get(f"/cockpit/demandes-agrement/{accreditation_request.pk}/")
+    )
     assert "Terrain formateur." in detail and "Gardes lourdes." in detail
     assert "Inscrire à la commission" in detail
 
@@ -158,9 +176,9 @@ def test_commission_agenda_pack_live_proposals_minutes_and_decisions(
     client, django_capture_on_commit_callbacks
 ):
     w = make_world()
-    request = w.filed()
+    accreditation_request = w.filed()
     w.close_filing()
-    w.to_commission(request)
+    w.to_commission(accreditation_request)
     login_verified(client, w.ars)
     campaign_url = f"/cockpit/campagnes-agrements/{w.campaign.pk}"
     agenda = text_of(client.get(f"{campaign_url}/commission/"))
@@ -172,7 +190,7 @@ def test_commission_agenda_pack_live_proposals_minutes_and_decisions(
     assert "Ordre du jour" in text and "Compagnonnage" in text
     assert "Avis du coordonnateur" in text and "Charge de travail" in text
     client.post(
-        f"/cockpit/demandes-agrement/{request.pk}/action/propose/",
+        f"/cockpit/demandes-agrement/{accreditation_request.pk}/action/propose/",
         {"outcome": "granted", "reason": ""},
     )
     minutes = PdfReader(
@@ -184,11 +202,14 @@ def test_commission_agenda_pack_live_proposals_minutes_and_decisions(
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            f"/cockpit/demandes-agrement/{request.pk}/action/decide/",
+            f"/cockpit/demandes-agrement/{accreditation_request.pk}/action/decide/",
             {"outcome": "granted", "reason": "", "override": ""},
         )
-    request.refresh_from_db()
-    assert request.decision == "granted" and request.accreditation_id
+    accreditation_request.refresh_from_db()
+    assert (
+        accreditation_request.decision == "granted"
+        and accreditation_request.accreditation_id
+    )
     assert len(mail.outbox) == 1
     # The referential and the public list show it.
     client.logout()

@@ -18,13 +18,10 @@ from domains.accreditation.models import (
     Transition,
 )
 from domains.cockpit.bulk import RowRefused
-from domains.people.roles import Role
 from domains.referential.models import Phase
 from tests.factories.accreditation import CARDIO, fill, make_world
 from tests.factories.matching import pdf
-from tests.factories.people import make_user_with_role
 from tests.factories.referential import (
-    TrainingSiteFactory,
     phase,
     region,
     specialty,
@@ -59,7 +56,7 @@ def test_an_ars_of_another_region_runs_nothing_of_this_campaign():
     draft = w.new_request()
     accreditation_request = w.filed(specialty_code="DES-MGE", type="complementary")
     with pytest.raises(RowRefused) as batch:
-        services.requests_remind(by=w.other_ars, requests=[draft])
+        services.requests_remind(by=w.other_ars, accreditation_requests=[draft])
     assert isinstance(batch.value.__cause__, PermissionDenied)
     assert f"« {draft} » : « Relancer le responsable » n'est pas ouvert" in str(
         batch.value
@@ -67,7 +64,7 @@ def test_an_ars_of_another_region_runs_nothing_of_this_campaign():
     refused = {
         "reopen": lambda: services.request_reopen(
             by=w.other_ars,
-            request=_fresh(accreditation_request),
+            accreditation_request=_fresh(accreditation_request),
             until=timezone.now() + dt.timedelta(days=3),
             reason="Retard.",
         ),
@@ -88,21 +85,24 @@ def test_an_ars_of_another_region_runs_nothing_of_this_campaign():
     )
     with pytest.raises(PermissionDenied, match="n'est pas ouvert à votre fonction"):
         services.proposal_record(
-            by=w.other_ars, request=_fresh(accreditation_request), outcome="granted"
+            by=w.other_ars,
+            accreditation_request=_fresh(accreditation_request),
+            outcome="granted",
         )
     services.proposal_record(
-        by=w.ars, request=_fresh(accreditation_request), outcome="granted"
+        by=w.ars, accreditation_request=_fresh(accreditation_request), outcome="granted"
     )
     with pytest.raises(PermissionDenied):
-        services.decision_record(by=w.other_ars, request=_fresh(accreditation_request))
+        services.decision_record(
+            by=w.other_ars, accreditation_request=_fresh(accreditation_request)
+        )
     assert _fresh(accreditation_request).status == RequestStatus.PROPOSED
     assert not Transition.objects.filter(action="decide").exists()
 
 
-def test_an_rts_of_another_site_neither_files_nor_writes_this_site_dossier():
+def test_an_rts_of_another_site_neither_files_nor_writes_this_site_dossier(people):
     w = make_world()
-    elsewhere = TrainingSiteFactory(subdivision=subdivision("LYON"))
-    other_rts = make_user_with_role(Role.SITE_SUPERVISOR, training_site=elsewhere)
+    other_rts = people.site_supervisor  # of another Lyon site
     assert not permissions.supervises(other_rts, w.site)
     with pytest.raises(PermissionDenied, match="Seul le responsable du terrain"):
         services.request_create(
@@ -117,22 +117,28 @@ def test_an_rts_of_another_site_neither_files_nor_writes_this_site_dossier():
         fill(other_rts, accreditation_request)
     fill(w.rts, accreditation_request)
     for attempt in (
-        lambda: services.request_submit(by=other_rts, request=accreditation_request),
+        lambda: services.request_submit(
+            by=other_rts, accreditation_request=accreditation_request
+        ),
         lambda: services.attachment_add(
             by=other_rts,
-            request=accreditation_request,
+            accreditation_request=accreditation_request,
             title="Projet",
             upload=pdf(),
             kind="dossier",
         ),
-        lambda: services.request_withdraw(by=other_rts, request=accreditation_request),
+        lambda: services.request_withdraw(
+            by=other_rts, accreditation_request=accreditation_request
+        ),
     ):
         with pytest.raises(PermissionDenied, match="n'est pas ouvert à votre fonction"):
             attempt()
     assert AccreditationRequest.objects.count() == 1
     assert _fresh(accreditation_request).status == RequestStatus.DRAFT
     assert not Attachment.objects.exists()
-    services.request_submit(by=w.rts, request=_fresh(accreditation_request))
+    services.request_submit(
+        by=w.rts, accreditation_request=_fresh(accreditation_request)
+    )
     assert _fresh(accreditation_request).status == RequestStatus.SUBMITTED
 
 
@@ -144,14 +150,14 @@ def test_a_coordinator_of_another_specialty_gives_no_opinion_nor_visit_report():
     with pytest.raises(PermissionDenied, match="n'est pas ouvert à votre fonction"):
         services.opinion_give(
             by=w.other_coordinator,
-            request=accreditation_request,
+            accreditation_request=accreditation_request,
             value="unfavourable",
             comment="Pas ma spécialité.",
         )
     with pytest.raises(PermissionDenied, match="n'est pas ouvert à votre fonction"):
         services.attachment_add(
             by=w.other_coordinator,
-            request=accreditation_request,
+            accreditation_request=accreditation_request,
             title="Rapport",
             upload=pdf(),
             kind="visit_report",
@@ -159,7 +165,7 @@ def test_a_coordinator_of_another_specialty_gives_no_opinion_nor_visit_report():
     assert not Opinion.objects.exists() and not Attachment.objects.exists()
     services.opinion_give(
         by=w.coordinator,
-        request=accreditation_request,
+        accreditation_request=accreditation_request,
         value="favourable",
         comment="Terrain formateur.",
     )

@@ -45,22 +45,31 @@ def test_the_whole_path_creates_a_five_year_accreditation_and_sends_the_letters(
     django_capture_on_commit_callbacks,
 ):
     w = make_world()
-    request = w.new_request()
-    fill(w.rts, request)
-    first = services.request_submit(by=w.rts, request=request)
-    fill(w.rts, request, max_residents=4)
-    second = services.request_submit(by=w.rts, request=request)
+    accreditation_request = w.new_request()
+    fill(w.rts, accreditation_request)
+    first = services.request_submit(
+        by=w.rts, accreditation_request=accreditation_request
+    )
+    fill(w.rts, accreditation_request, max_residents=4)
+    second = services.request_submit(
+        by=w.rts, accreditation_request=accreditation_request
+    )
     assert (first.number, second.number) == (1, 2)
     assert first.content["max_residents"] == 3 and second.content["max_residents"] == 4
     assert w.close_filing() == 1
-    request = w.to_commission(request)
-    services.proposal_record(by=w.ars, request=request, outcome="granted")
+    accreditation_request = w.to_commission(accreditation_request)
+    services.proposal_record(
+        by=w.ars, accreditation_request=accreditation_request, outcome="granted"
+    )
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.decision_record(by=w.ars, request=request)
-    request.refresh_from_db()
-    assert request.status == RequestStatus.DECIDED and request.decision == "granted"
-    accreditation = request.accreditation
+        services.decision_record(by=w.ars, accreditation_request=accreditation_request)
+    accreditation_request.refresh_from_db()
+    assert (
+        accreditation_request.status == RequestStatus.DECIDED
+        and accreditation_request.decision == "granted"
+    )
+    accreditation = accreditation_request.accreditation
     start = w.campaign.effective_from
     assert (accreditation.start_date, accreditation.end_date) == (
         start,
@@ -77,7 +86,9 @@ def test_the_whole_path_creates_a_five_year_accreditation_and_sends_the_letters(
     [(name, content, mimetype)] = letter.attachments
     assert mimetype == "application/pdf" and content.startswith(b"%PDF")
     assert list(
-        Transition.objects.filter(request=request).values_list("action", flat=True)
+        Transition.objects.filter(request=accreditation_request).values_list(
+            "action", flat=True
+        )
     ) == [
         "create",
         "submit",
@@ -104,30 +115,39 @@ def test_the_whole_path_creates_a_five_year_accreditation_and_sends_the_letters(
 )
 def test_each_transition_is_for_its_actors_only(action, allowed):
     w = make_world()
-    request = w.new_request()
-    fill(w.rts, request)
+    accreditation_request = w.new_request()
+    fill(w.rts, accreditation_request)
     if action in ("schedule", "propose", "decide", "opinion"):
-        services.request_submit(by=w.rts, request=request)
+        services.request_submit(by=w.rts, accreditation_request=accreditation_request)
         w.close_filing()
     if action in ("propose", "decide"):
-        request = w.to_commission(request)
+        accreditation_request = w.to_commission(accreditation_request)
     if action == "decide":
-        services.proposal_record(by=w.ars, request=request, outcome="granted")
+        services.proposal_record(
+            by=w.ars, accreditation_request=accreditation_request, outcome="granted"
+        )
 
     def attempt(user):
-        r = AccreditationRequest.objects.get(pk=request.pk)
+        r = AccreditationRequest.objects.get(pk=accreditation_request.pk)
         with_args = {
-            "submit": lambda: services.request_submit(by=user, request=r),
-            "schedule": lambda: services.request_schedule(by=user, request=r),
-            "propose": lambda: services.proposal_record(
-                by=user, request=r, outcome="granted"
+            "submit": lambda: services.request_submit(by=user, accreditation_request=r),
+            "schedule": lambda: services.request_schedule(
+                by=user, accreditation_request=r
             ),
-            "decide": lambda: services.decision_record(by=user, request=r),
+            "propose": lambda: services.proposal_record(
+                by=user, accreditation_request=r, outcome="granted"
+            ),
+            "decide": lambda: services.decision_record(
+                by=user, accreditation_request=r
+            ),
             "opinion": lambda: services.opinion_give(
-                by=user, request=r, value="favourable", comment="Très bon terrain."
+                by=user,
+                accreditation_request=r,
+                value="favourable",
+                comment="Très bon terrain.",
             ),
             "remind": lambda: unwrapped(
-                lambda: services.requests_remind(by=user, requests=[r])
+                lambda: services.requests_remind(by=user, accreditation_requests=[r])
             ),
         }
         with_args[action]()
@@ -139,46 +159,46 @@ def test_each_transition_is_for_its_actors_only(action, allowed):
             attempt(user)
     for name in sorted(allowed):
         attempt(w.everyone()[name])
-    assert Transition.objects.filter(request=request, action=action).count() == len(
-        allowed
-    )
+    assert Transition.objects.filter(
+        request=accreditation_request, action=action
+    ).count() == len(allowed)
 
 
 def test_no_filing_after_the_deadline_unless_the_ars_reopens_with_a_reason():
     w = make_world()
-    request = w.new_request()
-    fill(w.rts, request)
+    accreditation_request = w.new_request()
+    fill(w.rts, accreditation_request)
     w.close_filing()
     with pytest.raises(ValidationError, match="Le dépôt est clos depuis le"):
-        services.request_submit(by=w.rts, request=request)
+        services.request_submit(by=w.rts, accreditation_request=accreditation_request)
     with pytest.raises(ValidationError, match="Le dépôt est clos"):
-        fill(w.rts, request, research="Ajout tardif.")
+        fill(w.rts, accreditation_request, research="Ajout tardif.")
     with pytest.raises(ValidationError, match="pourquoi le dépôt est rouvert"):
         services.request_reopen(
             by=w.ars,
-            request=request,
+            accreditation_request=accreditation_request,
             until=timezone.now() + dt.timedelta(days=2),
             reason=" ",
         )
     with pytest.raises(PermissionDenied, match=REFUSED):
         services.request_reopen(
             by=w.rts,
-            request=request,
+            accreditation_request=accreditation_request,
             until=timezone.now() + dt.timedelta(days=2),
             reason="Je suis en retard.",
         )
     services.request_reopen(
         by=w.ars,
-        request=request,
+        accreditation_request=accreditation_request,
         until=timezone.now() + dt.timedelta(days=2),
         reason="Responsable arrivé le 2 du mois.",
     )
-    services.request_submit(by=w.rts, request=request)
-    request.refresh_from_db()
-    assert request.status == RequestStatus.SUBMITTED
-    assert Transition.objects.get(request=request, action="reopen").reason == (
-        "Responsable arrivé le 2 du mois."
-    )
+    services.request_submit(by=w.rts, accreditation_request=accreditation_request)
+    accreditation_request.refresh_from_db()
+    assert accreditation_request.status == RequestStatus.SUBMITTED
+    assert Transition.objects.get(
+        request=accreditation_request, action="reopen"
+    ).reason == ("Responsable arrivé le 2 du mois.")
 
 
 def test_filing_opens_at_midnight_in_france_not_in_utc():
@@ -191,8 +211,8 @@ def test_filing_opens_at_midnight_in_france_not_in_utc():
         timezone.get_default_timezone(),
     ).astimezone(dt.UTC)
     assert half_past_midnight.date() < opening
-    request = w.new_request(now=half_past_midnight)
-    assert request.status == RequestStatus.DRAFT
+    accreditation_request = w.new_request(now=half_past_midnight)
+    assert accreditation_request.status == RequestStatus.DRAFT
     with pytest.raises(ValidationError, match="Les dépôts ouvrent le"):
         w.new_request(now=half_past_midnight - dt.timedelta(hours=1))
 
@@ -221,28 +241,39 @@ def test_filing_only_on_clean_sites_of_the_region_in_the_campaign_specialties():
 
 def test_principal_needs_the_supervisor_specialty_complementary_the_principal():
     w = make_world()
-    request = w.new_request(specialty_code="DES-MGE")
-    fill(w.rts, request)  # the supervisor is a cardiologist
+    accreditation_request = w.new_request(specialty_code="DES-MGE")
+    fill(w.rts, accreditation_request)  # the supervisor is a cardiologist
     with pytest.raises(ValidationError, match="demandez un agrément complémentaire"):
-        services.request_submit(by=w.rts, request=request)
-    fill(w.rts, request, type="complementary")
-    services.request_submit(by=w.rts, request=request)
+        services.request_submit(by=w.rts, accreditation_request=accreditation_request)
+    fill(w.rts, accreditation_request, type="complementary")
+    services.request_submit(by=w.rts, accreditation_request=accreditation_request)
     w.close_filing()
     # General practice: the cardiology coordinator has no say, his colleague has.
     with pytest.raises(PermissionDenied, match=REFUSED):
         services.opinion_give(
-            by=w.coordinator, request=request, value="favourable", comment="Bien."
+            by=w.coordinator,
+            accreditation_request=accreditation_request,
+            value="favourable",
+            comment="Bien.",
         )
     services.opinion_give(
-        by=w.other_coordinator, request=request, value="favourable", comment="Bien."
+        by=w.other_coordinator,
+        accreditation_request=accreditation_request,
+        value="favourable",
+        comment="Bien.",
     )
     services.opinion_give(
-        by=w.representative, request=request, value="favourable", comment="Bien."
+        by=w.representative,
+        accreditation_request=accreditation_request,
+        value="favourable",
+        comment="Bien.",
     )
-    request = w.to_commission(request, opinions=False)
-    services.proposal_record(by=w.ars, request=request, outcome="granted")
+    accreditation_request = w.to_commission(accreditation_request, opinions=False)
+    services.proposal_record(
+        by=w.ars, accreditation_request=accreditation_request, outcome="granted"
+    )
     with pytest.raises(ValidationError, match="suppose un agrément principal"):
-        services.decision_record(by=w.ars, request=request)
+        services.decision_record(by=w.ars, accreditation_request=accreditation_request)
     # With a principal ending sooner, the complementary stops with it.
     AccreditationFactory(
         training_site=w.site,
@@ -250,48 +281,57 @@ def test_principal_needs_the_supervisor_specialty_complementary_the_principal():
         start_date=dt.date(2024, 11, 1),
         end_date=w.campaign.effective_from + dt.timedelta(days=400),
     )
-    services.decision_record(by=w.ars, request=request)
-    request.refresh_from_db()
-    assert request.accreditation.end_date == w.campaign.effective_from + dt.timedelta(
-        days=400
+    services.decision_record(by=w.ars, accreditation_request=accreditation_request)
+    accreditation_request.refresh_from_db()
+    assert (
+        accreditation_request.accreditation.end_date
+        == w.campaign.effective_from + dt.timedelta(days=400)
     )
-    assert request.accreditation.type == "complementary"
+    assert accreditation_request.accreditation.type == "complementary"
 
 
 def test_a_decision_needs_the_required_opinions_or_an_override_and_reasons():
     w = make_world()
-    request = w.filed()
+    accreditation_request = w.filed()
     w.close_filing()
-    request = w.to_commission(request, opinions=False)
+    accreditation_request = w.to_commission(accreditation_request, opinions=False)
     with pytest.raises(ValidationError, match="Motivez la proposition"):
-        services.proposal_record(by=w.ars, request=request, outcome="provisional")
+        services.proposal_record(
+            by=w.ars, accreditation_request=accreditation_request, outcome="provisional"
+        )
     services.proposal_record(
         by=w.ars,
-        request=request,
+        accreditation_request=accreditation_request,
         outcome="provisional",
         reason="Encadrement à étoffer.",
     )
     with pytest.raises(ValidationError) as missing:
-        services.decision_record(by=w.ars, request=request)
+        services.decision_record(by=w.ars, accreditation_request=accreditation_request)
     assert (
         "Avis requis manquant(s) : Coordonnateur de DES, Représentant des internes"
         in (str(missing.value))
     )
     with pytest.raises(ValidationError, match="diffère de la proposition"):
         services.decision_record(
-            by=w.ars, request=request, outcome="granted", override="Avis non rendus."
+            by=w.ars,
+            accreditation_request=accreditation_request,
+            outcome="granted",
+            override="Avis non rendus.",
         )
     services.decision_record(
         by=w.ars,
-        request=request,
+        accreditation_request=accreditation_request,
         override="Le coordonnateur n'a pas répondu malgré deux relances.",
     )
-    request.refresh_from_db()
-    assert request.decision == "provisional" and request.opinions_override
-    start = w.campaign.effective_from
-    assert request.accreditation.end_date == start.replace(year=start.year + 1) - (
-        dt.timedelta(days=1)
+    accreditation_request.refresh_from_db()
+    assert (
+        accreditation_request.decision == "provisional"
+        and accreditation_request.opinions_override
     )
+    start = w.campaign.effective_from
+    assert accreditation_request.accreditation.end_date == start.replace(
+        year=start.year + 1
+    ) - (dt.timedelta(days=1))
 
 
 def test_a_renewal_is_prepared_at_publication_and_takes_over_the_former_accreditation():
@@ -321,11 +361,11 @@ def test_a_renewal_is_prepared_at_publication_and_takes_over_the_former_accredit
         by=SYSTEM,
     )
     fill(w.rts, renewal)
-    services.request_submit(by=w.rts, request=renewal)
+    services.request_submit(by=w.rts, accreditation_request=renewal)
     w.close_filing()
     renewal = w.to_commission(renewal)
-    services.proposal_record(by=w.ars, request=renewal, outcome="granted")
-    services.decision_record(by=w.ars, request=renewal)
+    services.proposal_record(by=w.ars, accreditation_request=renewal, outcome="granted")
+    services.decision_record(by=w.ars, accreditation_request=renewal)
     former.refresh_from_db()
     assert former.end_date == w.campaign.effective_from - dt.timedelta(days=1)
 
@@ -453,29 +493,33 @@ def test_the_visit_report_and_withdrawal_are_for_their_actors():
     from tests.factories.matching import pdf
 
     w = make_world()
-    request = w.filed()
+    accreditation_request = w.filed()
     with pytest.raises(PermissionDenied, match=REFUSED):
         services.attachment_add(
             by=w.representative,
-            request=request,
+            accreditation_request=accreditation_request,
             title="Rapport",
             upload=pdf("rapport.pdf"),
             kind="visit_report",
         )
     services.attachment_add(
         by=w.coordinator,
-        request=request,
+        accreditation_request=accreditation_request,
         title="Rapport de visite du 12 mars",
         upload=pdf("rapport.pdf"),
         kind="visit_report",
     )
-    report = Attachment.objects.get(request=request)
+    report = Attachment.objects.get(request=accreditation_request)
     assert report.kind == "visit_report" and report.uploaded_by == w.coordinator
     assert report.file.read().startswith(b"%PDF")
     with pytest.raises(PermissionDenied, match=REFUSED):
-        services.request_withdraw(by=w.ars, request=request)
-    services.request_withdraw(by=w.rts, request=request, reason="Service restructuré.")
-    request.refresh_from_db()
-    assert request.status == RequestStatus.WITHDRAWN
+        services.request_withdraw(by=w.ars, accreditation_request=accreditation_request)
+    services.request_withdraw(
+        by=w.rts,
+        accreditation_request=accreditation_request,
+        reason="Service restructuré.",
+    )
+    accreditation_request.refresh_from_db()
+    assert accreditation_request.status == RequestStatus.WITHDRAWN
     with pytest.raises(ValidationError, match="la demande est « Retirée »"):
-        services.request_submit(by=w.rts, request=request)
+        services.request_submit(by=w.rts, accreditation_request=accreditation_request)

@@ -89,24 +89,33 @@ def test_the_commission_pack_and_the_decision_letter_carry_the_exact_names():
     person.save()
     w.site.name = "Unité Œdipe — cœur"
     w.site.save()
-    request = w.filed()
+    accreditation_request = w.filed()
     w.close_filing()
     for by, comment in [
         (w.coordinator, "Encadrement de Mme Ægir Nguyễn, cœur de l’équipe."),
         (w.representative, "Œuvre d’équipe ; gardes à Łódź."),
     ]:
         accreditation_services.opinion_give(
-            by=by, request=request, value="favourable", comment=comment
+            by=by,
+            accreditation_request=accreditation_request,
+            value="favourable",
+            comment=comment,
         )
-    request = w.to_commission(request, opinions=False)
-    pack = read_back(accreditation_documents.commission_pack(w.campaign, [request]))
+    accreditation_request = w.to_commission(accreditation_request, opinions=False)
+    pack = read_back(
+        accreditation_documents.commission_pack(w.campaign, [accreditation_request])
+    )
     assert "Unité Œdipe — cœur" in pack
     # the opinions side by side, drawn by documents.py itself
     assert "Encadrement de Mme Ægir Nguyễn, cœur de l’équipe." in pack
     assert "Œuvre d’équipe ; gardes à Łódź." in pack
-    accreditation_services.proposal_record(by=w.ars, request=request, outcome="granted")
-    accreditation_services.decision_record(by=w.ars, request=request)
-    request.refresh_from_db()
-    letter = read_back(accreditation_documents.decision_letter(request))
+    accreditation_services.proposal_record(
+        by=w.ars, accreditation_request=accreditation_request, outcome="granted"
+    )
+    accreditation_services.decision_record(
+        by=w.ars, accreditation_request=accreditation_request
+    )
+    accreditation_request.refresh_from_db()
+    letter = read_back(accreditation_documents.decision_letter(accreditation_request))
     assert "Unité Œdipe — cœur" in letter
     assert "Responsable du terrain : Łukasz NGUYỄN-CŒUR." in letter

@@ -90,7 +90,7 @@ def test_from_the_campaign_opening_to_the_accreditation(live_server, page, scree
     page.get_by_role("button", name="Déposer le dossier").click()
     page.get_by_text("Dossier déposé").wait_for()
     screenshot("81-agrements-dossier-depose")
-    request = AccreditationRequest.objects.get()
+    accreditation_request = AccreditationRequest.objects.get()
 
     # The deadline passes; the ARS closes the filing.
     AccreditationCampaign.objects.filter(pk=campaign.pk).update(
@@ -108,7 +108,7 @@ def test_from_the_campaign_opening_to_the_accreditation(live_server, page, scree
         (representative, "Réservé", "Gardes du week-end lourdes."),
     ):
         sign_in(page, live_server, user)
-        page.goto(live_server.url + request.get_absolute_url())
+        page.goto(live_server.url + accreditation_request.get_absolute_url())
         page.locator("#form-avis").get_by_label(value, exact=True).check(force=True)
         page.get_by_label("Avis écrit").fill(comment)
         page.get_by_role("button", name="Enregistrer mon avis").click()
@@ -122,7 +122,7 @@ def test_from_the_campaign_opening_to_the_accreditation(live_server, page, scree
     )
     page.get_by_role("button", name="Les inscrire toutes à l'ordre du jour").click()
     page.get_by_text("1 demande(s) inscrite(s)").wait_for()
-    row = page.locator(f"#demande-{request.pk}")
+    row = page.locator(f"#demande-{accreditation_request.pk}")
     assert "Terrain formateur" in row.inner_text() and "Gardes" in row.inner_text()
     row.get_by_label("Proposition").select_option(label="Agrément 5 ans")
     row.get_by_role("button", name="Enregistrer").click()

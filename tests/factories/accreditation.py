@@ -63,11 +63,13 @@ class World:
 
     def filed(self, **kwargs) -> AccreditationRequest:
         """A complete dossier, submitted."""
-        request = self.new_request(**kwargs)
-        fill(self.rts, request)
-        services.request_submit(by=self.rts, request=request)
-        request.refresh_from_db()
-        return request
+        accreditation_request = self.new_request(**kwargs)
+        fill(self.rts, accreditation_request)
+        services.request_submit(
+            by=self.rts, accreditation_request=accreditation_request
+        )
+        accreditation_request.refresh_from_db()
+        return accreditation_request
 
     def close_filing(self):
         """Moves the deadline into the past and closes filing."""
@@ -77,26 +79,30 @@ class World:
         self.campaign.refresh_from_db()
         return services.filing_close(by=self.ars, campaign=self.campaign)
 
-    def to_commission(self, request, opinions=True):
-        request = AccreditationRequest.objects.get(pk=request.pk)
+    def to_commission(self, accreditation_request, opinions=True):
+        accreditation_request = AccreditationRequest.objects.get(
+            pk=accreditation_request.pk
+        )
         if opinions:
             services.opinion_give(
                 by=self.coordinator,
-                request=request,
+                accreditation_request=accreditation_request,
                 value="favourable",
                 comment="Encadrement solide, activité suffisante.",
             )
             services.opinion_give(
                 by=self.representative,
-                request=request,
+                accreditation_request=accreditation_request,
                 value="reserved",
                 comment="Charge de travail élevée le week-end.",
             )
-        services.request_schedule(by=self.ars, request=request)
-        return request
+        services.request_schedule(
+            by=self.ars, accreditation_request=accreditation_request
+        )
+        return accreditation_request
 
 
-def fill(user, request, **overrides):
+def fill(user, accreditation_request, **overrides):
     fields = {
         "site_activity": "Service de 40 lits, 2 500 séjours par an.",
         "teaching_project": "Compagnonnage, staff quotidien, objectifs par phase.",
@@ -108,7 +114,9 @@ def fill(user, request, **overrides):
         "supervisor_specialty": specialty(CARDIO),
         **overrides,
     }
-    return services.dossier_save(by=user, request=request, **fields)
+    return services.dossier_save(
+        by=user, accreditation_request=accreditation_request, **fields
+    )
 
 
 def make_world(
