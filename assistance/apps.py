@@ -20,4 +20,11 @@ class AssistanceConfig(AppConfig):
     verbose_name = "UNESS Assistance"
 
     def ready(self) -> None:
+        # The permissions this app's models bring to each role.
+        from domains.people.roles import register_role_permissions
+
+        from .permissions import ROLE_PERMISSIONS
+
+        register_role_permissions(ROLE_PERMISSIONS)
+
         post_migrate.connect(_teams_sync, sender=self)

@@ -16,6 +16,13 @@ class CoursesConfig(AppConfig):
     verbose_name = "Formations"
 
     def ready(self) -> None:
+        # The permissions this app's models bring to each role.
+        from domains.people.roles import register_role_permissions
+
+        from .permissions import ROLE_PERMISSIONS
+
+        register_role_permissions(ROLE_PERMISSIONS)
+
         from .models import TrainingSession
 
         post_save.connect(

@@ -23,6 +23,13 @@ class SiimopSiteConfig(AppConfig):
     verbose_name = "Site public"
 
     def ready(self) -> None:
+        # The permissions this app's models bring to each role.
+        from domains.people.roles import register_role_permissions
+
+        from .permissions import ROLE_PERMISSIONS
+
+        register_role_permissions(ROLE_PERMISSIONS)
+
         from wagtail.signals import page_published
 
         from domains.accreditation.signals import campaign_published

@@ -20,6 +20,38 @@ from domains.referential.perimeters import campaign_perimeter
 
 from . import workflow
 
+# The accreditation permissions each role's group carries (registered from
+# AccreditationConfig.ready()): the ARS runs the campaigns; everyone concerned reads
+# them within his perimeter (requests and their dossiers); the faculty registry
+# reminds the RTS; RTS file, coordinators and residents' representatives give opinions
+# (the services check who does what on which request). RTS and DAM follow their sites'
+# requests on their own page (Mes agréments), not through the campaigns screen.
+_READ_ACCREDITATION = [
+    "accreditation.view_accreditationcampaign",
+    "accreditation.view_accreditationrequest",
+]
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.DGOS: _READ_ACCREDITATION,
+    Role.UNESS_ADMIN: _READ_ACCREDITATION,
+    Role.ARS: [
+        *_READ_ACCREDITATION,
+        "accreditation.add_accreditationcampaign",
+        "accreditation.change_accreditationcampaign",
+        "accreditation.change_accreditationrequest",
+    ],
+    Role.FACULTY_REGISTRY: [
+        *_READ_ACCREDITATION,
+        "accreditation.change_accreditationrequest",
+    ],
+    Role.COORDINATOR: [*_READ_ACCREDITATION, "accreditation.add_opinion"],
+    Role.RESIDENT_REPRESENTATIVE: [*_READ_ACCREDITATION, "accreditation.add_opinion"],
+    Role.SITE_SUPERVISOR: [
+        "accreditation.view_accreditationrequest",
+        "accreditation.add_accreditationrequest",
+    ],
+    Role.MEDICAL_AFFAIRS: ["accreditation.view_accreditationrequest"],
+}
+
 # --- perimeters (the cockpit screens' perimeter_objects) ------------------------------
 # A campaign's is every regional campaign's (domains/referential/perimeters.py).
 __all__ = ["campaign_perimeter", "request_perimeter"]

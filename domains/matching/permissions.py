@@ -14,7 +14,29 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from domains.people.permissions import require
+from domains.people.roles import Role
 from domains.referential.perimeters import campaign_perimeter
+
+# The matching permissions each role's group carries (registered from
+# MatchingConfig.ready()): the ARS runs campaigns; faculty registries follow and remind
+# the residents of their subdivision; coordinators, DGOS and UNESS read; residents
+# apply; supervisors and practitioners rank.
+_READ_MATCHING = ["matching.view_matchingcampaign"]
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.DGOS: _READ_MATCHING,
+    Role.UNESS_ADMIN: _READ_MATCHING,
+    Role.ARS: [
+        *_READ_MATCHING,
+        "matching.add_matchingcampaign",
+        "matching.change_matchingcampaign",
+        "matching.change_candidacy",
+    ],
+    Role.FACULTY_REGISTRY: [*_READ_MATCHING, "matching.change_candidacy"],
+    Role.COORDINATOR: _READ_MATCHING,
+    Role.SITE_SUPERVISOR: ["matching.add_rank"],
+    Role.PRACTITIONER: ["matching.add_rank"],
+    Role.RESIDENT: ["matching.add_wish"],
+}
 
 RUN_CAMPAIGN = "matching.change_matchingcampaign"
 CREATE_CAMPAIGN = "matching.add_matchingcampaign"

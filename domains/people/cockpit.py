@@ -4,9 +4,9 @@ from domains.cockpit.registry import FunctionInfo
 
 from .roles import (
     PERIMETER_FIELDS,
-    ROLE_MODEL_PERMISSIONS,
     ROLE_PERIMETER,
     PerimeterKind,
+    role_permissions,
 )
 from .selectors import active_functions
 
@@ -26,7 +26,7 @@ def function_infos(user) -> list[FunctionInfo]:
             role=f.role,
             label=str(f),
             perimeter_key=perimeter_key(f),
-            permissions=frozenset(ROLE_MODEL_PERMISSIONS[f.role]),
+            permissions=role_permissions(f.role),
             national=ROLE_PERIMETER[f.role] == PerimeterKind.NATIONAL,
         )
         for f in active_functions(user, all_functions=True)

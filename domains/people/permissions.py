@@ -35,6 +35,34 @@ from .roles import (
 )
 from .selectors import active_functions
 
+# The people permissions each role's group carries (registered from PeopleConfig.ready();
+# the roles table itself names no app). Who manages people also names them on sites.
+_MANAGE_PEOPLE = [
+    "people.view_person",
+    "people.add_person",
+    "people.change_person",
+    "people.view_function",
+    "people.add_function",
+    "people.change_function",
+]
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.DGOS: ["people.view_person", "people.view_function"],
+    Role.UNESS_ADMIN: _MANAGE_PEOPLE,
+    Role.ARS: _MANAGE_PEOPLE,
+    Role.FACULTY_REGISTRY: _MANAGE_PEOPLE,
+    # The coordinator reads the people of his specialty.
+    Role.COORDINATOR: ["people.view_person"],
+    # The RTS names the practitioners and assistants of his site.
+    Role.SITE_SUPERVISOR: [
+        "people.view_person",
+        "people.view_function",
+        "people.add_function",
+    ],
+    # UNESS Assistance agents read the asking person (and, level 2, her functions).
+    Role.SUPPORT_L1: ["people.view_person"],
+    Role.SUPPORT_L2: ["people.view_person", "people.view_function"],
+}
+
 
 def _key(obj: Model) -> tuple[str, object]:
     return obj._meta.label_lower, obj.pk

@@ -42,10 +42,10 @@ from .roles import (
     MANAGING_ROLES,
     PERIMETER_FIELDS,
     PERIMETER_OBJECT_FIELD,
-    ROLE_MODEL_PERMISSIONS,
     ROLE_PERIMETER,
     Role,
     role_group_name,
+    role_permissions,
 )
 from .selectors import active_on, forget_functions
 
@@ -307,10 +307,10 @@ def function_end(
 
 
 def _role_groups(*, refresh: bool = False) -> dict[str, Group]:
-    """One group per role with the model-wide permissions of roles.py.
+    """One group per role with the model-wide permissions the apps registered.
 
     Created on first use; `refresh` (after each migrate) realigns existing groups when
-    the roles table changed.
+    an app's table changed.
     """
     groups = {
         g.name: g
@@ -325,14 +325,14 @@ def _role_groups(*, refresh: bool = False) -> dict[str, Group]:
         for role in stale:
             group, _created = Group.objects.get_or_create(name=role_group_name(role))
             group.permissions.set(
-                [permissions[d] for d in ROLE_MODEL_PERMISSIONS[role]]
+                [permissions[d] for d in sorted(role_permissions(role))]
             )
             groups[group.name] = group
     return {role: groups[role_group_name(role)] for role in Role}
 
 
 def role_groups_sync(app_config=None, **kwargs) -> None:
-    """post_migrate: role groups follow roles.py.
+    """post_migrate: role groups follow the registered permissions.
 
     Runs once, after the last app: only then do all the permissions it names exist.
     """

@@ -15,6 +15,53 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from domains.people.permissions import require
+from domains.people.roles import Role
+
+# The referential permissions each role's group carries (registered from
+# ReferentialConfig.ready()); the perimeter narrows them.
+_READ = [
+    "referential.view_establishment",
+    "referential.view_trainingsite",
+    "referential.view_accreditation",
+    "referential.view_post",
+]
+# The national catalogues (regions, subdivisions, faculties, specialties, semesters).
+_CATALOGUES = [
+    f"referential.{action}_{model}"
+    for model in ("region", "subdivision", "faculty", "specialty", "semester")
+    for action in ("add", "change", "view")
+]
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.DGOS: _READ,
+    Role.UNESS_ADMIN: [
+        *_READ,
+        *_CATALOGUES,
+        "referential.change_establishment",
+        "referential.change_trainingsite",
+    ],
+    Role.ARS: [
+        *_READ,
+        "referential.add_establishment",
+        "referential.change_establishment",
+        "referential.add_trainingsite",
+        "referential.change_trainingsite",
+        "referential.add_accreditation",
+        "referential.change_accreditation",
+        "referential.add_post",
+        "referential.change_post",
+        "referential.delete_post",
+    ],
+    Role.FACULTY_REGISTRY: _READ,
+    Role.COORDINATOR: _READ,
+    Role.SITE_SUPERVISOR: [*_READ, "referential.change_trainingsite"],
+    Role.PRACTITIONER: _READ,
+    Role.SITE_ASSISTANT: _READ,
+    Role.MEDICAL_AFFAIRS: [*_READ, "referential.change_establishment"],
+    Role.ESTABLISHMENT_DIRECTOR: _READ,
+    Role.RESIDENT_REPRESENTATIVE: _READ,
+    Role.SUPPORT_L1: _READ,
+    Role.SUPPORT_L2: _READ,
+}
 
 
 def site_perimeter(site) -> list:

@@ -31,12 +31,56 @@ from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
 from domains.people.permissions import may, require
-from domains.people.roles import ROLE_MODEL_PERMISSIONS, ROLE_PERIMETER, PerimeterKind
+from domains.people.roles import (
+    ROLE_MODEL_PERMISSIONS,
+    ROLE_PERIMETER,
+    PerimeterKind,
+    Role,
+)
 from domains.people.selectors import active_functions
 from domains.referential.selectors import EVERYTHING, NOTHING
 
 from .models import Enrolment, EnrolmentState, Resident
 from .selectors import resident_rules
+
+# The residents permissions each role's group carries (registered from
+# ResidentsConfig.ready()); the perimeter narrows them.
+_READ_RESIDENTS = [
+    "residents.view_resident",
+    "residents.view_placement",
+    "residents.view_specialsituation",
+]
+# The faculty registry keeps the path: stages and their validation, situations, juries.
+_MANAGE_RESIDENTS = [
+    *_READ_RESIDENTS,
+    "residents.change_resident",
+    "residents.add_placement",
+    "residents.change_placement",
+    "residents.change_specialsituation",
+]
+# Official documents (certificates, attestations) carry a verification code that
+# /verifier/ confirms: issuing one is attesting for the faculty, not reading a path. The
+# faculty registry issues them for the residents of its subdivision and a resident her
+# own (Mon parcours); every other role, national ones included, only reads the path, and
+# superuser status adds nothing (the rule below reads the roles' permissions alone).
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.DGOS: _READ_RESIDENTS,
+    # InterCHU, out of choice: the ARS decides.
+    Role.ARS: [*_READ_RESIDENTS, "residents.change_specialsituation"],
+    Role.FACULTY_REGISTRY: [*_MANAGE_RESIDENTS, "residents.issue_document"],
+    # The coordinator reads his specialty's residents and gives opinions.
+    Role.COORDINATOR: [*_READ_RESIDENTS, "residents.change_specialsituation"],
+    Role.SITE_SUPERVISOR: ["residents.view_placement"],
+    # A resident's perimeter is herself: her path (Mon parcours), her requests.
+    Role.RESIDENT: [
+        "residents.view_resident",
+        "residents.add_specialsituation",
+        "residents.issue_document",
+    ],
+    # UNESS Assistance agents read the asking person's path within their perimeter.
+    Role.SUPPORT_L1: ["residents.view_resident"],
+    Role.SUPPORT_L2: ["residents.view_resident"],
+}
 
 ISSUE_DOCUMENT = "residents.issue_document"
 CHANGE_RESIDENT = "residents.change_resident"
