@@ -14,6 +14,7 @@ from .models import (
     DOSSIER_SECTIONS,
     AccreditationCampaign,
     AccreditationRequest,
+    OpinionKind,
     Outcome,
 )
 
@@ -43,7 +44,7 @@ def _opinions_side_by_side(
     pdf.ln()
     pdf.set_font(FONT, "", 9)
     texts = []
-    for kind in ("coordinator", "representative"):
+    for kind in (OpinionKind.COORDINATOR, OpinionKind.REPRESENTATIVE):
         o = opinions.get(kind)
         texts.append(
             f"{o.get_value_display()} — {o.author.full_name}\n{o.comment}"

@@ -12,8 +12,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_q.tasks import async_task
 
+from domains.cockpit import mailer
 from domains.cockpit.audit import audited
 from domains.cockpit.bulk import all_or_nothing
 from domains.cockpit.dates import shifted
@@ -272,9 +272,7 @@ def campaign_publish(
         subject=subject or default_mailing_subject(campaign),
         body=body or default_mailing_body(campaign),
     )
-    transaction.on_commit(
-        lambda: async_task("domains.accreditation.tasks.send_mailing", mailing.pk)
-    )
+    mailer.enqueue("domains.accreditation.tasks.send_mailing", mailing.pk)
     transaction.on_commit(
         lambda: campaign_published.send(sender=AccreditationCampaign, campaign=campaign)
     )
@@ -606,9 +604,7 @@ def requests_remind(
         reminded_at=timezone.now()
     )
     if reminded:
-        transaction.on_commit(
-            lambda: async_task("domains.accreditation.tasks.send_reminders", reminded)
-        )
+        mailer.enqueue("domains.accreditation.tasks.send_reminders", reminded)
     return len(reminded)
 
 
@@ -751,11 +747,8 @@ def decision_record(
             "accreditation",
         ]
     )
-    transaction.on_commit(
-        lambda: async_task(
-            "domains.accreditation.tasks.send_decision_letters",
-            [accreditation_request.pk],
-        )
+    mailer.enqueue(
+        "domains.accreditation.tasks.send_decision_letters", [accreditation_request.pk]
     )
     return accreditation_request
 

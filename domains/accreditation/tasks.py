@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.core.mail import EmailMessage
 from django.utils import timezone
 
+from domains.cockpit import mailer
 from domains.cockpit.links import absolute_url
-from domains.cockpit.mailer import deliver, delivery_log
 from domains.people.models import EmailAddress, Function
 from domains.people.roles import Role
 from domains.people.selectors import active_on
@@ -14,6 +14,7 @@ from domains.people.selectors import active_on
 from .documents import decision_letter
 from .models import AccreditationRequest, CampaignMailing, MailingDelivery
 from .selectors import campaign_recipients
+from .services import filing_deadline
 
 
 def _link(name: str, *args) -> str:
@@ -47,10 +48,10 @@ def send_mailing(mailing_id: int) -> CampaignMailing:
         return EmailMessage(subject=mailing.subject, body=body, to=[delivery.email])
 
     pending = mailing.deliveries.filter(sent_at__isnull=True, error="")
-    deliver(
+    mailer.deliver(
         list(pending),
         message_for,
-        delivery_log(MailingDelivery, CampaignMailing, mailing.pk),
+        mailer.delivery_log(MailingDelivery, CampaignMailing, mailing.pk),
     )
     CampaignMailing.objects.filter(pk=mailing.pk).update(
         status=CampaignMailing.Status.DONE, finished_at=timezone.now()
@@ -98,33 +99,43 @@ def _site_addresses(
     }
 
 
+def _send_each(messages) -> int:
+    """Each message through the mailer (each in the delivery log): a failure stops no
+    one else, and is raised afterwards so that django-q2 records the failed task."""
+    sent, failures = 0, []
+    for message in messages:
+        try:
+            mailer.send(**message)
+        except Exception as error:  # noqa: BLE001 - raised after the others
+            failures.append(error)
+        else:
+            sent += 1
+    if failures:
+        raise failures[0]
+    return sent
+
+
 def send_reminders(request_ids: list[int]) -> int:
+    """The RTS of each draft is reminded of his deadline."""
     accreditation_requests = list(
         AccreditationRequest.objects.filter(pk__in=request_ids).select_related(
-            "campaign", "training_site", "specialty"
+            "campaign__region", "training_site__establishment", "specialty"
         )
     )
-    rts = {pk: emails for pk, emails in _site_addresses(accreditation_requests).items()}
-    messages = []
-    for r in accreditation_requests:
-        deadline = timezone.localtime(r.reopened_until or r.campaign.filing_closes)
-        for email in rts.get(r.pk, []):
-            messages.append(
-                EmailMessage(
-                    subject=f"SIIMOP — agréments : votre dossier {r.specialty.label} "
-                    "n'est pas déposé",
-                    body=(
-                        f"Bonjour,\n\nLe dossier de demande d'agrément du terrain "
-                        f"{r.training_site.name} en {r.specialty.label} est encore un "
-                        f"brouillon. Déposez-le avant le {deadline:%d/%m/%Y à %H:%M} : "
-                        f"{_link('accreditation_dossier', r.pk)}\n\nL'ARS"
-                    ),
-                    to=[email],
-                )
-            )
-    sent = []
-    deliver(messages, lambda m: m, lambda ok, _failed: sent.extend(ok))
-    return len(sent)
+    addresses = _site_addresses(accreditation_requests, dam=False)
+    return _send_each(
+        {
+            "to": email,
+            "template": "accreditation/email_reminder",
+            "context": {
+                "accreditation_request": r,
+                "deadline": timezone.localtime(filing_deadline(r)),
+                "link": _link("accreditation_dossier", r.pk),
+            },
+        }
+        for r in accreditation_requests
+        for email in addresses.get(r.pk, [])
+    )
 
 
 def send_decision_letters(request_ids: list[int]) -> int:
@@ -140,26 +151,26 @@ def send_decision_letters(request_ids: list[int]) -> int:
         )
     )
     addresses = _site_addresses(accreditation_requests)
-    messages = []
-    for r in accreditation_requests:
-        to = addresses.get(r.pk, [])
-        if not to:
-            continue
-        message = EmailMessage(
-            subject=f"SIIMOP — décision d'agrément : {r.training_site.name}, "
-            f"{r.specialty.label}",
-            body=(
-                f"Bonjour,\n\nLe directeur général de l'ARS {r.campaign.region.name} a "
-                f"statué sur la demande d'agrément n° {r.pk} : "
-                f"{r.get_decision_display()}. La décision est jointe.\n\n"
-                f"{_link('demandes_agrement_detail', r.pk)}"
-            ),
-            to=to,
-        )
-        message.attach(
-            f"decision-agrement-{r.pk}.pdf", decision_letter(r), "application/pdf"
-        )
-        messages.append(message)
-    sent = []
-    deliver(messages, lambda m: m, lambda ok, _failed: sent.extend(ok))
-    return len(sent)
+
+    def letters():
+        for r in accreditation_requests:
+            to = addresses.get(r.pk, [])
+            if not to:
+                continue
+            letter = (
+                f"decision-agrement-{r.pk}.pdf",
+                decision_letter(r),
+                "application/pdf",
+            )
+            for email in to:
+                yield {
+                    "to": email,
+                    "template": "accreditation/email_decision",
+                    "context": {
+                        "accreditation_request": r,
+                        "link": _link("demandes_agrement_detail", r.pk),
+                    },
+                    "attachments": [letter],
+                }
+
+    return _send_each(letters())

@@ -210,7 +210,7 @@ def test_commission_agenda_pack_live_proposals_minutes_and_decisions(
         accreditation_request.decision == "granted"
         and accreditation_request.accreditation_id
     )
-    assert len(mail.outbox) == 1
+    assert len(mail.outbox) == 2  # the letter to the RTS and to the DAM
     # The referential and the public list show it.
     client.logout()
     public = text_of(client.get("/terrains-agrees/", {"q": w.site.name}))

@@ -81,10 +81,11 @@ def test_the_whole_path_creates_a_five_year_accreditation_and_sends_the_letters(
         "approfondissement",
     }
     assert accreditation.supervisor == w.rts.person
-    [letter] = mail.outbox
-    assert sorted(letter.to) == sorted([w.rts.email, w.dam.email])
-    [(name, content, mimetype)] = letter.attachments
-    assert mimetype == "application/pdf" and content.startswith(b"%PDF")
+    # One letter each to the RTS and the DAM, the decision attached.
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([w.rts.email, w.dam.email])
+    for letter in mail.outbox:
+        [(name, content, mimetype)] = letter.attachments
+        assert mimetype == "application/pdf" and content.startswith(b"%PDF")
     assert list(
         Transition.objects.filter(request=accreditation_request).values_list(
             "action", flat=True
