@@ -25,6 +25,7 @@ freeze the clock (time-machine) or compute its dates from today.
 
 import html
 import os
+import unicodedata
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -130,143 +131,46 @@ def page_text(response) -> str:
     return html.unescape(response.content.decode())
 
 
-# name: (civility, first name, last name, e-mail, perimeter); "elsewhere" names work in
-# Rennes / Bretagne, the others in Lyon / Auvergne-Rhône-Alpes (or nationally).
-SAMPLE_USERS: dict[str, tuple[str, str, str, str, str]] = {
-    "dgos": ("M", "Marc", "Lefèvre", "marc.lefevre@sante.gouv.fr", "national"),
-    "uness_admin": (
-        "MME",
-        "Aurélie",
-        "Garnier",
-        "aurelie.garnier@uness.fr",
-        "national",
-    ),
-    "support_l2": ("M", "Karim", "Benali", "karim.benali@uness.fr", "national"),
-    "ars": ("MME", "Claire", "Dubois", "claire.dubois@ars.sante.fr", "region"),
-    "ars_elsewhere": ("M", "Yann", "Le Gall", "yann.legall@ars.sante.fr", "region"),
-    "faculty_registry": (
-        "MME",
-        "Sophie",
-        "Girard",
-        "sophie.girard@univ-lyon1.fr",
-        "subdivision",
-    ),
-    "faculty_registry_elsewhere": (
-        "MME",
-        "Gwenaëlle",
-        "Le Bihan",
-        "gwenaelle.lebihan@univ-rennes.fr",
-        "subdivision",
-    ),
-    "support_l1": (
-        "MME",
-        "Élodie",
-        "Chevalier",
-        "elodie.chevalier@uness.fr",
-        "subdivision",
-    ),
-    "support_l1_elsewhere": (
-        "M",
-        "Erwan",
-        "Kerjean",
-        "erwan.kerjean@uness.fr",
-        "subdivision",
-    ),
-    "resident_representative": (
-        "M",
-        "Hugo",
-        "Fabre",
-        "hugo.fabre@etu.univ-lyon1.fr",
-        "subdivision",
-    ),
-    "resident_representative_elsewhere": (
-        "MME",
-        "Nolwenn",
-        "Guillou",
-        "nolwenn.guillou@etu.univ-rennes.fr",
-        "subdivision",
-    ),
-    "coordinator": ("M", "Antoine", "Morel", "antoine.morel@chu-lyon.fr", "specialty"),
-    "coordinator_elsewhere": (
-        "M",
-        "Loïc",
-        "Le Roux",
-        "loic.leroux@chu-rennes.fr",
-        "specialty",
-    ),
-    "site_supervisor": ("MME", "Isabelle", "Roux", "isabelle.roux@chu-lyon.fr", "site"),
-    "site_supervisor_elsewhere": (
-        "M",
-        "Ronan",
-        "Cariou",
-        "ronan.cariou@chu-rennes.fr",
-        "site",
-    ),
-    "practitioner": ("M", "Julien", "Fontaine", "julien.fontaine@chu-lyon.fr", "site"),
-    "practitioner_elsewhere": (
-        "MME",
-        "Anne",
-        "Le Floch",
-        "anne.lefloch@chu-rennes.fr",
-        "site",
-    ),
-    "site_assistant": (
-        "MME",
-        "Sandrine",
-        "Blanc",
-        "sandrine.blanc@chu-lyon.fr",
-        "site",
-    ),
-    "site_assistant_elsewhere": (
-        "MME",
-        "Morgane",
-        "Le Du",
-        "morgane.ledu@chu-rennes.fr",
-        "site",
-    ),
-    "medical_affairs": (
-        "MME",
-        "Nathalie",
-        "Lambert",
-        "nathalie.lambert@chu-lyon.fr",
-        "establishment",
-    ),
-    "medical_affairs_elsewhere": (
-        "M",
-        "Gaël",
-        "Tanguy",
-        "gael.tanguy@chu-rennes.fr",
-        "establishment",
-    ),
-    "establishment_director": (
-        "M",
-        "Philippe",
-        "Rousseau",
-        "philippe.rousseau@chu-lyon.fr",
-        "establishment",
-    ),
-    "establishment_director_elsewhere": (
-        "MME",
-        "Katell",
-        "Riou",
-        "katell.riou@chu-rennes.fr",
-        "establishment",
-    ),
-    "resident": (
-        "MME",
-        "Camille",
-        "Perrin",
-        "camille.perrin@etu.univ-lyon1.fr",
-        "self",
-    ),
-    "resident_elsewhere": (
-        "MME",
-        "Maëlle",
-        "Le Goff",
-        "maelle.legoff@etu.univ-rennes.fr",
-        "self",
-    ),
+# name: (civility, first name, last name, the domain of her e-mail address). Names
+# ending in "_elsewhere" work in Rennes / Bretagne, the others in Lyon /
+# Auvergne-Rhône-Alpes (or nationally); the perimeter follows from the role.
+# fmt: off
+SAMPLE_USERS: dict[str, tuple[str, str, str, str]] = {
+    "dgos": ("M", "Marc", "Lefèvre", "sante.gouv.fr"),
+    "uness_admin": ("MME", "Aurélie", "Mercier", "uness.fr"),
+    "support_l2": ("M", "Karim", "Meunier", "uness.fr"),
+    "ars": ("MME", "Claire", "Dubois", "ars.sante.fr"),
+    "ars_elsewhere": ("M", "Yann", "Le Meur", "ars.sante.fr"),
+    "faculty_registry": ("MME", "Sophie", "Girard", "univ-lyon1.fr"),
+    "faculty_registry_elsewhere": ("MME", "Gwenaëlle", "Le Bihan", "univ-rennes.fr"),
+    "support_l1": ("MME", "Élodie", "Chevalier", "uness.fr"),
+    "support_l1_elsewhere": ("M", "Erwan", "Kerjean", "uness.fr"),
+    "resident_representative": ("M", "Hugo", "Brunet", "etu.univ-lyon1.fr"),
+    "resident_representative_elsewhere": ("MME", "Nolwenn", "Guillou", "etu.univ-rennes.fr"),
+    "coordinator": ("M", "Antoine", "Morel", "chu-lyon.fr"),
+    "coordinator_elsewhere": ("M", "Loïc", "Le Roux", "chu-rennes.fr"),
+    "site_supervisor": ("MME", "Isabelle", "Vidal", "chu-lyon.fr"),
+    "site_supervisor_elsewhere": ("M", "Ronan", "Cariou", "chu-rennes.fr"),
+    "practitioner": ("M", "Julien", "Fontaine", "chu-lyon.fr"),
+    "practitioner_elsewhere": ("MME", "Anne", "Le Floch", "chu-rennes.fr"),
+    "site_assistant": ("MME", "Sandrine", "Blanc", "chu-lyon.fr"),
+    "site_assistant_elsewhere": ("MME", "Morgane", "Le Du", "chu-rennes.fr"),
+    "medical_affairs": ("MME", "Nathalie", "Caron", "chu-lyon.fr"),
+    "medical_affairs_elsewhere": ("M", "Gaël", "Tanguy", "chu-rennes.fr"),
+    "establishment_director": ("M", "Philippe", "Rousseau", "chu-lyon.fr"),
+    "establishment_director_elsewhere": ("MME", "Katell", "Riou", "chu-rennes.fr"),
+    "resident": ("MME", "Camille", "Baron", "etu.univ-lyon1.fr"),
+    "resident_elsewhere": ("MME", "Maëlle", "Le Goff", "etu.univ-rennes.fr"),
 }
+# fmt: on
+
+
+def sample_email(name: str) -> str:
+    """The address of a sample user: prenom.nom@domain, without accents or spaces."""
+    _civility, first_name, last_name, domain = SAMPLE_USERS[name]
+    plain = unicodedata.normalize("NFKD", f"{first_name}.{last_name}")
+    local = "".join(c for c in plain if c.isalnum() or c == ".").lower()
+    return f"{local}@{domain}"
 
 
 class People:
@@ -274,7 +178,7 @@ class People:
 
     # Where the inside and the outside samples work.
     _places = {
-        False: ("LYON", "84", "69", "Hôpital de la Croix-Rousse (HCL)", "Lyon"),
+        False: ("LYON", "84", "69", "Hôpital Louis-Pradel (HCL)", "Lyon"),
         True: ("RENNES", "53", "35", "CHU de Rennes – Pontchaillou", "Rennes"),
     }
 
@@ -325,52 +229,55 @@ class People:
         return self.__dict__[key]
 
     def _make(self, name: str):
-        try:
-            from domains.people.permissions import SYSTEM as by
-        except ImportError:  # services from before `by` was required: None is allowed
-            by = None
-        from domains.people.roles import Role
+        from domains.people.permissions import SYSTEM
+        from domains.people.roles import ROLE_PERIMETER, PerimeterKind, Role
         from domains.people.services import function_grant, person_create
         from tests.factories.people import PASSWORD
         from tests.factories.referential import region, specialty, subdivision
         from tests.factories.residents import make_resident
 
-        civility, first_name, last_name, email, kind = SAMPLE_USERS[name]
+        civility, first_name, last_name, _domain = SAMPLE_USERS[name]
         elsewhere = name.endswith("_elsewhere")
-        role = name.removesuffix("_elsewhere")
+        role = Role(name.removesuffix("_elsewhere"))
         code, region_code, *_ = self._places[elsewhere]
-        if kind == "self":
+        kind = ROLE_PERIMETER[role]
+        if kind == PerimeterKind.SELF:
             resident = make_resident(
                 subdivision_code=code,
                 first_name=first_name,
                 last_name=last_name,
-                email=email,
+                email=sample_email(name),
             )
             return resident.person.user
         perimeter = {
-            "national": {},
-            "region": {"region": region(region_code)},
-            "subdivision": {"subdivision": subdivision(code)},
-            "specialty": {"subdivision": subdivision(code), "specialty": specialty()},
-            "establishment": {
+            PerimeterKind.NATIONAL: lambda: {},
+            PerimeterKind.REGION: lambda: {"region": region(region_code)},
+            PerimeterKind.SUBDIVISION: lambda: {"subdivision": subdivision(code)},
+            PerimeterKind.SPECIALTY_IN_SUBDIVISION: lambda: {
+                "subdivision": subdivision(code),
+                "specialty": specialty("DES-MCA"),
+            },
+            PerimeterKind.ESTABLISHMENT: lambda: {
                 "establishment": self._site(elsewhere=elsewhere).establishment
             },
-            "site": {"training_site": self._site(elsewhere=elsewhere)},
-        }[kind]
+            PerimeterKind.TRAINING_SITE: lambda: {
+                "training_site": self._site(elsewhere=elsewhere)
+            },
+        }[kind]()
         person = person_create(
             civility=civility,
             first_name=first_name,
             last_name=last_name,
-            email=email,
+            email=sample_email(name),
             email_verified=True,
             password=PASSWORD,
-            by=by,
+            by=SYSTEM,
         )
         function_grant(
             person=person,
-            role=Role(role),
+            role=role,
             start_date=date(2024, 9, 1),
-            by=by,
+            by=SYSTEM,
             **perimeter,
         )
         return person.user

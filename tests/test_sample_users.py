@@ -3,7 +3,7 @@
 import pytest
 
 from domains.people.roles import ROLE_PERIMETER, PerimeterKind, Role
-from tests.conftest import SAMPLE_USERS
+from tests.conftest import SAMPLE_USERS, sample_email
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +36,7 @@ def test_each_sample_holds_her_role_inside_or_elsewhere(people, name):
     else:
         assert region == "84" and subdivision in (None, "LYON")
     assert user.person.last_name.upper() in str(user.person)
+    assert user.email == sample_email(name) and user.email.isascii()
 
 
 def test_samples_are_made_once_per_test_and_found_by_role(people, coordinator):

@@ -12,11 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfReader
 
 from domains.accreditation.models import AccreditationRequest, DossierVersion
-from domains.people.roles import Role
 from tests.conftest import login_verified
 from tests.factories.accreditation import CARDIO, make_world
 from tests.factories.matching import pdf
-from tests.factories.people import make_user_with_role
 from tests.factories.referential import phase, specialty
 
 pytestmark = pytest.mark.django_db
@@ -95,11 +93,13 @@ def test_the_rts_creates_fills_attaches_and_submits_his_dossier(client):
     )
 
 
-def test_supervision_list_detail_and_export_inside_and_outside_the_perimeter(client):
+def test_supervision_list_detail_and_export_inside_and_outside_the_perimeter(
+    client, resident
+):
     w = make_world()
     accreditation_request = w.filed()
     inside = [w.ars, w.registry, w.coordinator, w.representative, w.rts, w.dam]
-    outside = [w.other_ars, w.other_coordinator, make_user_with_role(Role.RESIDENT)]
+    outside = [w.other_ars, w.other_coordinator, resident]
     for user in inside:
         client.force_login(user)
         assert w.site.name in text_of(client.get("/cockpit/demandes-agrement/"))
@@ -233,7 +233,7 @@ def test_the_public_list_shows_accreditations_in_force(client):
     )
 
 
-def test_dashboards_and_the_national_view(client):
+def test_dashboards_and_the_national_view(client, dgos):
     w = make_world()
     w.filed()
     w.new_request(specialty_code="DES-MGE", type="complementary")
@@ -243,6 +243,6 @@ def test_dashboards_and_the_national_view(client):
     assert "Déposée</th><td>1</td>" in page and "Brouillon</th><td>1</td>" in page
     client.force_login(w.rts)
     assert client.get("/cockpit/vue-nationale-agrements/").status_code == 403
-    login_verified(client, make_user_with_role(Role.DGOS))
+    login_verified(client, dgos)
     national = text_of(client.get("/cockpit/vue-nationale-agrements/"))
     assert w.campaign.name in national and 'id="total-demandes">2<' in national

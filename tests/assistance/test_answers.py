@@ -31,9 +31,9 @@ def ticket():
     )
 
 
-def test_a_ticket_offers_national_answers_and_its_own_teams_only(ticket):
-    national = make_user_with_role(Role.SUPPORT_L2)
-    lyon = make_user_with_role(Role.SUPPORT_L1, subdivision=subdivision("LYON"))
+def test_a_ticket_offers_national_answers_and_its_own_teams_only(ticket, people):
+    national = people.support_l2
+    lyon = people.support_l1
     canned_answer_save(
         by=national, name="Lien de connexion", body="Demandez un lien.", team=None
     )
@@ -53,14 +53,14 @@ def test_a_ticket_offers_national_answers_and_its_own_teams_only(ticket):
 
 
 def test_an_agent_answer_is_mailed_to_the_person(
-    ticket, django_capture_on_commit_callbacks
+    ticket, django_capture_on_commit_callbacks, people
 ):
-    lyon = make_user_with_role(Role.SUPPORT_L1, subdivision=subdivision("LYON"))
+    lyon = people.support_l1
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         answer_send(by=lyon, ticket=ticket, text="Un nouveau lien vous est envoyé.")
     assert mail.outbox[-1].to == ["msu@cabinet-exemple.fr"]
     assert "Un nouveau lien vous est envoyé." in mail.outbox[-1].body
-    rennes = make_user_with_role(Role.SUPPORT_L1, subdivision=subdivision("RENNES"))
+    rennes = people.support_l1_elsewhere
     with pytest.raises(ValidationError):
         answer_send(by=rennes, ticket=ticket, text="Pas ma demande.")

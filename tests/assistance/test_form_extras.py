@@ -11,8 +11,6 @@ from openpyxl import load_workbook
 
 from assistance.models import ArticleRead, Category, Team, TicketContext
 from assistance.services import request_file, teams_setup
-from domains.people.roles import Role
-from tests.factories.people import make_user_with_role
 from tests.factories.referential import subdivision
 from tests.factories.residents import make_resident
 
@@ -30,7 +28,9 @@ def resident_client(client):
     return client
 
 
-def test_the_screenshot_filed_with_a_request_reaches_its_agents_only(resident_client):
+def test_the_screenshot_filed_with_a_request_reaches_its_agents_only(
+    resident_client, people
+):
     response = resident_client.post(
         "/assistance/nouvelle/",
         {
@@ -47,16 +47,14 @@ def test_the_screenshot_filed_with_a_request_reaches_its_agents_only(resident_cl
     assert b"capture.png" in mine
     attachment = ticket.followup_set.get().followupattachment_set.get()
 
-    agent = make_user_with_role(Role.SUPPORT_L1, subdivision=subdivision("LYON"))
+    agent = people.support_l1
     resident_client.force_login(agent)
     url = f"{BASE}{ticket.pk}/pieces/{attachment.pk}/"
     assert url in resident_client.get(f"{BASE}{ticket.pk}/").content.decode()
     download = resident_client.get(url)
     assert b"".join(download.streaming_content) == PNG
 
-    resident_client.force_login(
-        make_user_with_role(Role.SUPPORT_L1, subdivision=subdivision("RENNES"))
-    )
+    resident_client.force_login(people.support_l1_elsewhere)
     assert resident_client.get(url).status_code == 404
     assert (
         resident_client.get(
@@ -131,13 +129,11 @@ def _filed(title: str, *, late: bool) -> Ticket:
     return ticket
 
 
-def test_late_tickets_are_flagged_listed_and_exported(client):
+def test_late_tickets_are_flagged_listed_and_exported(client, people):
     teams_setup()
     _filed("Demande en retard", late=True)
     _filed("Demande dans les temps", late=False)
-    client.force_login(
-        make_user_with_role(Role.SUPPORT_L1, subdivision=subdivision("LYON"))
-    )
+    client.force_login(people.support_l1)
     late_only = client.get(BASE, {"late": "true"}).content.decode()
     assert "Demande en retard" in late_only
     assert "Demande dans les temps" not in late_only
@@ -151,7 +147,7 @@ def test_late_tickets_are_flagged_listed_and_exported(client):
     assert rows[0][-1] == "oui"
 
 
-def test_the_persons_path_is_one_click_away_inside_the_perimeter_only(client):
+def test_the_persons_path_is_one_click_away_inside_the_perimeter_only(client, people):
     teams_setup()
     resident = make_resident(subdivision_code="LYON")
     ticket = request_file(
@@ -164,8 +160,8 @@ def test_the_persons_path_is_one_click_away_inside_the_perimeter_only(client):
     )
     # Level 2 is national: it sees the path; a level-1 agent of the subdivision too.
     for agent in (
-        make_user_with_role(Role.SUPPORT_L1, subdivision=subdivision("LYON")),
-        make_user_with_role(Role.SUPPORT_L2),
+        people.support_l1,
+        people.support_l2,
     ):
         client.force_login(agent)
         page = client.get(f"{BASE}{ticket.pk}/").content.decode()
@@ -175,9 +171,7 @@ def test_the_persons_path_is_one_click_away_inside_the_perimeter_only(client):
     # that team's agent reads the request but not a path outside his perimeter.
     ticket.queue = Team.objects.get(subdivision=subdivision("RENNES")).queue
     ticket.save()
-    client.force_login(
-        make_user_with_role(Role.SUPPORT_L1, subdivision=subdivision("RENNES"))
-    )
+    client.force_login(people.support_l1_elsewhere)
     page = client.get(f"{BASE}{ticket.pk}/").content.decode()
     assert "hors de votre périmètre" in page
     assert f"/cockpit/internes/{resident.pk}/" not in page

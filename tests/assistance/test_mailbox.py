@@ -17,8 +17,6 @@ from assistance.services import (
     teams_setup,
 )
 from assistance.tasks import poll_mailbox
-from domains.people.roles import Role
-from tests.factories.people import make_user_with_role
 from tests.factories.referential import subdivision
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +46,7 @@ def test_polling_is_scheduled_and_idle_without_a_mailbox():
 
 
 def test_a_reply_by_email_is_threaded_into_its_ticket(
-    mailbox, django_capture_on_commit_callbacks
+    mailbox, django_capture_on_commit_callbacks, people
 ):
     with django_capture_on_commit_callbacks(execute=True):
         ticket = request_file(
@@ -61,7 +59,7 @@ def test_a_reply_by_email_is_threaded_into_its_ticket(
     [ack] = mail.outbox
     assert f"[uness-{ticket.pk}]" in ack.subject
     assert f"/assistance/mes-demandes/{ticket.pk}/" in ack.body
-    agent = make_user_with_role(Role.SUPPORT_L1, subdivision=subdivision("LYON"))
+    agent = people.support_l1
     with django_capture_on_commit_callbacks(execute=True):
         answer_send(by=agent, ticket=ticket, text="Pouvez-vous préciser le semestre ?")
     answer = mail.outbox[-1]

@@ -9,8 +9,6 @@ import helpdesk
 from assistance.models import Category, Route, Team, TicketContext, Tier
 from assistance.selectors import visible_tickets
 from assistance.services import request_file, teams_setup
-from domains.people.roles import Role
-from tests.factories.people import make_user_with_role
 from tests.factories.referential import subdivision
 
 pytestmark = pytest.mark.django_db
@@ -85,20 +83,18 @@ def test_a_request_needs_a_title_a_text_a_category_and_an_address(teams):
     }
 
 
-def test_level_1_agents_see_only_their_subdivisions_tickets(teams):
+def test_level_1_agents_see_only_their_subdivisions_tickets(teams, people):
     lyon, rennes = file(subdivision("LYON")), file(subdivision("RENNES"))
-    lyon_agent = make_user_with_role(Role.SUPPORT_L1, subdivision=subdivision("LYON"))
-    rennes_agent = make_user_with_role(
-        Role.SUPPORT_L1, subdivision=subdivision("RENNES")
-    )
-    national = make_user_with_role(Role.SUPPORT_L2)
+    lyon_agent = people.support_l1
+    rennes_agent = people.support_l1_elsewhere
+    national = people.support_l2
     assert list(visible_tickets(lyon_agent)) == [lyon]
     assert list(visible_tickets(rennes_agent)) == [rennes]
     assert set(visible_tickets(national)) == {lyon, rennes}
 
 
-def test_the_person_asking_sees_her_own_requests_only(teams):
-    resident = make_user_with_role(Role.RESIDENT)
+def test_the_person_asking_sees_her_own_requests_only(teams, people):
+    resident = people.resident
     mine = file(subdivision("LYON"), person=resident.person)
     file(subdivision("LYON"))
     assert list(visible_tickets(resident)) == [mine]

@@ -6,8 +6,6 @@ from django.core import mail
 
 from assistance.models import Category
 from assistance.services import canned_answer_save, request_file, teams_setup
-from domains.people.roles import Role
-from tests.factories.people import make_user_with_role
 from tests.factories.referential import subdivision
 
 pytestmark = pytest.mark.django_db
@@ -26,10 +24,8 @@ def ticket():
     )
 
 
-def test_another_subdivisions_agent_gets_nothing(client, ticket):
-    client.force_login(
-        make_user_with_role(Role.SUPPORT_L1, subdivision=subdivision("RENNES"))
-    )
+def test_another_subdivisions_agent_gets_nothing(client, ticket, people):
+    client.force_login(people.support_l1_elsewhere)
     assert "Stage non visible" not in client.get(BASE).content.decode()
     export = client.get(BASE + "export/xlsx/")
     assert export.status_code == 200
@@ -50,11 +46,11 @@ def test_another_subdivisions_agent_gets_nothing(client, ticket):
 
 
 def test_the_teams_agent_answers_and_escalates_from_the_page(
-    client, ticket, django_capture_on_commit_callbacks
+    client, ticket, django_capture_on_commit_callbacks, people
 ):
-    agent = make_user_with_role(Role.SUPPORT_L1, subdivision=subdivision("LYON"))
+    agent = people.support_l1
     canned_answer_save(
-        by=make_user_with_role(Role.SUPPORT_L2),
+        by=people.support_l2,
         name="Stage en cours de saisie",
         body="La scolarité saisit les stages d'été en septembre.",
         team=None,
@@ -63,6 +59,10 @@ def test_the_teams_agent_answers_and_escalates_from_the_page(
     page = client.get(f"{BASE}{ticket.pk}/").content.decode()
     assert "Stage en cours de saisie" in page  # offered, to be edited before sending
     assert "Première réponse attendue" in page
+    response = client.post(
+        f"{BASE}{ticket.pk}/decision/repondre/", {"text": " "}, follow=True
+    )
+    assert "Écrivez la réponse avant de l&#x27;envoyer." in response.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             f"{BASE}{ticket.pk}/decision/repondre/",

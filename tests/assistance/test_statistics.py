@@ -17,9 +17,7 @@ from assistance.services import (
     ticket_escalate,
 )
 from assistance.statistics import percentile, statistics
-from domains.people.roles import Role
 from tests.conftest import login_verified
-from tests.factories.people import make_user_with_role
 from tests.factories.referential import subdivision
 
 pytestmark = pytest.mark.django_db
@@ -43,14 +41,14 @@ def _ticket(code: str, category: str, created: datetime, hours=None) -> Ticket:
 
 
 @pytest.fixture
-def world():
+def world(people):
     teams_setup()
     in_campaign = datetime(2026, 3, 10, 10, tzinfo=PARIS)
     for hours in (1, 2, 3, 4, 10):
         _ticket("LYON", Category.ACCREDITATION, in_campaign, hours)
     _ticket("LYON", Category.ACCOUNT, datetime(2026, 9, 1, 10, tzinfo=PARIS), 50)
     _ticket("RENNES", Category.ACCREDITATION, in_campaign, 7)
-    uness = make_user_with_role(Role.UNESS_ADMIN)
+    uness = people.uness_admin
     period = period_save(
         by=uness,
         period=None,
@@ -67,8 +65,8 @@ def test_percentiles_are_nearest_rank():
     assert percentile([], 50) is None
 
 
-def test_a_period_counts_its_tickets_times_and_escalations(world):
-    lyon_agent = make_user_with_role(Role.SUPPORT_L1, subdivision=subdivision("LYON"))
+def test_a_period_counts_its_tickets_times_and_escalations(world, people):
+    lyon_agent = people.support_l1
     ticket = Ticket.objects.filter(title__endswith="LYON").first()
     ticket_escalate(by=lyon_agent, ticket=ticket, reason="Bogue du formulaire")
     stats = statistics(world["uness"], period=world["period"])
@@ -85,20 +83,18 @@ def test_a_period_counts_its_tickets_times_and_escalations(world):
     assert statistics(world["uness"], period=world["period"], team=team).total == 1
 
 
-def test_an_ars_sees_its_regions_subdivisions_only(world):
-    ars = make_user_with_role(Role.ARS, region=subdivision("LYON").region)
+def test_an_ars_sees_its_regions_subdivisions_only(world, people):
+    ars = people.ars
     stats = statistics(ars)
     assert stats.total == 6  # Lyon's, all periods; Rennes is in another region
     assert [r.label for r in stats.by_team] == [
         f"{subdivision('LYON').name} — niveau 1"
     ]
-    nobody = make_user_with_role(
-        Role.RESIDENT_REPRESENTATIVE, subdivision=subdivision("LYON")
-    )
+    nobody = people.resident_representative
     assert statistics(nobody).total == 0
 
 
-def test_top_articles_are_the_most_read_in_the_period_and_scope(world):
+def test_top_articles_are_the_most_read_in_the_period_and_scope(world, people):
     category = KBCategory.objects.create(
         name="Agréments", title="Agréments", slug="agrements", description="."
     )
@@ -116,7 +112,7 @@ def test_top_articles_are_the_most_read_in_the_period_and_scope(world):
         for _ in range(n):
             ArticleRead.objects.create(article=item, subdivision=subdivision(code))
     ArticleRead.objects.update(at=datetime(2026, 3, 15, 12, tzinfo=PARIS))
-    ars = make_user_with_role(Role.ARS, region=subdivision("LYON").region)
+    ars = people.ars
     assert [
         (r.label, r.count) for r in statistics(ars, period=world["period"]).articles
     ] == [
@@ -140,17 +136,13 @@ def test_the_page_shows_the_figures_and_exports_them(client, world):
     assert [r[1].value for r in workbook["Catégories"].iter_rows(min_row=2)] == [6]
 
 
-def test_the_page_is_refused_to_whoever_has_no_statistics(client, world):
-    client.force_login(
-        make_user_with_role(
-            Role.RESIDENT_REPRESENTATIVE, subdivision=subdivision("LYON")
-        )
-    )
+def test_the_page_is_refused_to_whoever_has_no_statistics(client, world, people):
+    client.force_login(people.resident_representative)
     assert client.get(PAGE).status_code == 403
 
 
-def test_only_uness_defines_periods(client, world):
-    ars = make_user_with_role(Role.ARS, region=subdivision("LYON").region)
+def test_only_uness_defines_periods(client, world, people):
+    ars = people.ars
     with pytest.raises(Exception, match="définies par l'UNESS"):
         period_save(
             by=ars, period=None, name="x", start=date(2026, 1, 1), end=date(2026, 2, 1)
@@ -169,8 +161,8 @@ def test_only_uness_defines_periods(client, world):
     assert not Period.objects.filter(name="Appariement DJ 2026").exists()
 
 
-def test_a_level_1_agents_statistics_count_his_subdivision_only(client, world):
-    agent = make_user_with_role(Role.SUPPORT_L1, subdivision=subdivision("RENNES"))
+def test_a_level_1_agents_statistics_count_his_subdivision_only(client, world, people):
+    agent = people.support_l1_elsewhere
     stats = statistics(agent, period=world["period"])
     assert stats.total == 1
     assert [r.label for r in stats.by_team] == [

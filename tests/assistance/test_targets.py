@@ -9,8 +9,6 @@ from assistance.hours import PARIS
 from assistance.models import Category
 from assistance.services import answer_send, request_file, teams_setup
 from assistance.targets import deadlines, is_overdue
-from domains.people.roles import Role
-from tests.factories.people import make_user_with_role
 from tests.factories.referential import subdivision
 
 pytestmark = pytest.mark.django_db
@@ -65,12 +63,13 @@ def test_filing_stores_the_deadlines_the_list_filters_on():
 
 def test_late_tickets_are_flagged_until_an_agent_answers(
     django_capture_on_commit_callbacks,
+    people,
 ):
     teams_setup()
     ticket = filed_with_targets(datetime(2026, 11, 10, 16, 0, tzinfo=PARIS), priority=2)
     later = datetime(2026, 11, 12, 12, 0, tzinfo=PARIS)  # 4 working hours: late
     assert list(Ticket.objects.filter(is_overdue(later))) == [ticket]
-    agent = make_user_with_role(Role.SUPPORT_L1, subdivision=subdivision("LYON"))
+    agent = people.support_l1
     answer_send(by=agent, ticket=ticket, text="Voici la marche à suivre.")
     assert list(Ticket.objects.filter(is_overdue(later))) == []
     # …but still late for its resolution once that deadline is past.
@@ -80,10 +79,10 @@ def test_late_tickets_are_flagged_until_an_agent_answers(
     assert ticket.siimop.first_response_hours is not None
 
 
-def test_resolved_tickets_are_never_late():
+def test_resolved_tickets_are_never_late(people):
     teams_setup()
     ticket = filed_with_targets(datetime(2026, 11, 10, 16, 0, tzinfo=PARIS))
-    agent = make_user_with_role(Role.SUPPORT_L1, subdivision=subdivision("LYON"))
+    agent = people.support_l1
     answer_send(by=agent, ticket=ticket, text="C'est réglé.", resolve=True)
     ticket.refresh_from_db()
     assert ticket.status == Ticket.RESOLVED_STATUS
@@ -92,10 +91,10 @@ def test_resolved_tickets_are_never_late():
     assert not Ticket.objects.filter(is_overdue(much_later)).exists()
 
 
-def test_a_higher_priority_brings_the_targets_forward_and_is_recorded(client):
+def test_a_higher_priority_brings_the_targets_forward_and_is_recorded(client, people):
     teams_setup()
     ticket = filed_with_targets(datetime(2026, 11, 10, 16, 0, tzinfo=PARIS))
-    agent = make_user_with_role(Role.SUPPORT_L1, subdivision=subdivision("LYON"))
+    agent = people.support_l1
     client.force_login(agent)
     response = client.post(
         f"/cockpit/demandes-assistance/{ticket.pk}/decision/priorite/",
@@ -110,7 +109,7 @@ def test_a_higher_priority_brings_the_targets_forward_and_is_recorded(client):
     )
     page = client.get(f"/cockpit/demandes-assistance/{ticket.pk}/").content.decode()
     assert "Priorité changée" in page
-    other = make_user_with_role(Role.SUPPORT_L1, subdivision=subdivision("RENNES"))
+    other = people.support_l1_elsewhere
     client.force_login(other)
     assert (
         client.post(

@@ -37,9 +37,9 @@ def refusal(call) -> str:
     return " ".join(error.value.messages)
 
 
-def test_escalation_needs_a_reason_and_an_agent_of_the_team(ticket):
-    lyon = make_user_with_role(Role.SUPPORT_L1, subdivision=subdivision("LYON"))
-    rennes = make_user_with_role(Role.SUPPORT_L1, subdivision=subdivision("RENNES"))
+def test_escalation_needs_a_reason_and_an_agent_of_the_team(ticket, people):
+    lyon = people.support_l1
+    rennes = people.support_l1_elsewhere
     assert "pas dans vos équipes" in refusal(
         lambda: ticket_escalate(by=rennes, ticket=ticket, reason="Compte SSO")
     )
@@ -63,16 +63,16 @@ def test_escalation_needs_a_reason_and_an_agent_of_the_team(ticket):
     )
 
 
-def test_level_2_sends_back_and_reassigns_keeping_the_history(ticket):
-    lyon = make_user_with_role(Role.SUPPORT_L1, subdivision=subdivision("LYON"))
-    national = make_user_with_role(Role.SUPPORT_L2)
+def test_level_2_sends_back_and_reassigns_keeping_the_history(ticket, people):
+    lyon = people.support_l1
+    national = people.support_l2
     ticket_escalate(by=lyon, ticket=ticket, reason="Besoin de l'UNESS.")
     ticket_deescalate(by=national, ticket=ticket, reason="Réglé côté UNESS, à clore.")
     ticket.refresh_from_db()
     assert ticket.queue.team.subdivision == subdivision("LYON")
     colleague = make_user_with_role(Role.SUPPORT_L1, subdivision=subdivision("LYON"))
     ticket_reassign(by=lyon, ticket=ticket, assignee=colleague, reason="Congés.")
-    outsider = make_user_with_role(Role.SUPPORT_L1, subdivision=subdivision("RENNES"))
+    outsider = people.support_l1_elsewhere
     assert "ne fait pas partie" in refusal(
         lambda: ticket_reassign(by=lyon, ticket=ticket, assignee=outsider)
     )

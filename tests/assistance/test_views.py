@@ -5,8 +5,6 @@ from django.core.cache import cache
 
 from assistance.models import TicketContext
 from assistance.services import teams_setup
-from domains.people.roles import Role
-from tests.factories.people import make_user_with_role
 from tests.factories.residents import make_resident
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +22,7 @@ def teams():
     cache.clear()
 
 
-def test_a_resident_files_from_a_cockpit_page_and_follows_her_request(client):
+def test_a_resident_files_from_a_cockpit_page_and_follows_her_request(client, people):
     resident = make_resident(last_name="DEMANDEUSE")
     user = resident.person.user
     client.force_login(user)
@@ -42,7 +40,7 @@ def test_a_resident_files_from_a_cockpit_page_and_follows_her_request(client):
     assert context.subdivision == resident.subdivision
     assert context.ticket.queue.team.subdivision == resident.subdivision
     assert "Mes vœux ne s&#x27;enregistrent pas" in response.content.decode()
-    other = make_user_with_role(Role.RESIDENT)
+    other = people.resident
     client.force_login(other)
     assert "Mes vœux" not in client.get("/assistance/mes-demandes/").content.decode()
 
@@ -75,19 +73,18 @@ def test_every_page_links_to_uness_assistance(client):
 
 
 def test_she_reads_the_answer_replies_and_closes_her_request(
-    client, django_capture_on_commit_callbacks
+    client, django_capture_on_commit_callbacks, people
 ):
     from helpdesk.models import Ticket
 
     from assistance.services import answer_send
-    from tests.factories.referential import subdivision
 
     resident = make_resident(last_name="SUIVIE")
     user = resident.person.user
     client.force_login(user)
     client.post("/assistance/nouvelle/", {**DATA, "email": user.email})
     ticket = TicketContext.objects.get(person=resident.person).ticket
-    agent = make_user_with_role(Role.SUPPORT_L1, subdivision=subdivision("LYON"))
+    agent = people.support_l1
     answer_send(by=agent, ticket=ticket, text="Videz le cache de votre navigateur.")
     url = f"/assistance/mes-demandes/{ticket.pk}/"
     assert "Videz le cache de votre navigateur." in client.get(url).content.decode()
@@ -99,7 +96,7 @@ def test_she_reads_the_answer_replies_and_closes_her_request(
     assert "Demande close. Merci." in response.content.decode()
     ticket.refresh_from_db()
     assert ticket.status == Ticket.CLOSED_STATUS
-    other = make_user_with_role(Role.RESIDENT)
+    other = people.resident
     client.force_login(other)
     assert client.get(url).status_code == 404
     assert client.post(f"{url}decision/clore/").status_code == 404
@@ -113,7 +110,7 @@ def test_her_page_says_why_a_decision_is_refused(client):
     ticket = TicketContext.objects.get(person=resident.person).ticket
     url = f"/assistance/mes-demandes/{ticket.pk}/"
     response = client.post(f"{url}decision/repondre/", {"text": ""})
-    assert "Ce champ est obligatoire." in response.content.decode()
+    assert "Écrivez votre message avant de l&#x27;envoyer." in response.content.decode()
     client.post(f"{url}decision/clore/")
     response = client.post(f"{url}decision/clore/")
     page = response.content.decode()

@@ -6,15 +6,7 @@ import pytest
 from domains.cockpit.actor import Actor
 from domains.cockpit.registry import registry
 from domains.people.cockpit import function_infos
-from domains.people.roles import Role
-from tests.factories.people import make_user_with_role
-from tests.factories.referential import (
-    EstablishmentFactory,
-    TrainingSiteFactory,
-    region,
-    specialty,
-    subdivision,
-)
+from tests.factories.referential import TrainingSiteFactory
 
 pytestmark = pytest.mark.django_db
 SITES = registry.screens["terrains-de-stage"]
@@ -24,44 +16,28 @@ def actor(user) -> Actor:
     return Actor(user, function_infos(user), None)
 
 
-def test_ars_changes_sites_of_her_region_only():
-    lyon = TrainingSiteFactory()
-    rennes = TrainingSiteFactory(
-        subdivision=subdivision("RENNES"),
-        establishment=EstablishmentFactory(region=region("53")),
-    )
-    ars = actor(make_user_with_role(Role.ARS, region=region("84")))
-    assert ars.can(SITES, "change", lyon)
-    assert not ars.can(SITES, "change", rennes)
+def test_ars_changes_sites_of_her_region_only(people):
+    ars = actor(people.ars)
+    assert ars.can(SITES, "change", people.site)
+    assert not ars.can(SITES, "change", people.site_elsewhere)
 
 
-def test_site_supervisor_changes_his_site_and_only_reads_nothing_else():
-    site, neighbour = TrainingSiteFactory(), TrainingSiteFactory()
-    rts = actor(make_user_with_role(Role.SITE_SUPERVISOR, training_site=site))
-    assert rts.can(SITES, "change", site)
+def test_site_supervisor_changes_his_site_and_only_reads_nothing_else(people):
+    neighbour = TrainingSiteFactory()  # another site of Lyon
+    rts = actor(people.site_supervisor)
+    assert rts.can(SITES, "change", people.site)
     assert not rts.can(SITES, "change", neighbour)
     assert not rts.can(SITES, "view", neighbour)
 
 
-def test_a_reading_role_sees_but_does_not_change():
-    site = TrainingSiteFactory()
-    director = actor(
-        make_user_with_role(
-            Role.ESTABLISHMENT_DIRECTOR, establishment=site.establishment
-        )
-    )
-    assert director.can(SITES, "view", site)
-    assert not director.can(SITES, "change", site)
+def test_a_reading_role_sees_but_does_not_change(people):
+    director = actor(people.establishment_director)
+    assert director.can(SITES, "view", people.site)
+    assert not director.can(SITES, "change", people.site)
 
 
-def test_role_permission_is_needed_before_the_perimeter():
-    site = TrainingSiteFactory()
-    coordinator = actor(
-        make_user_with_role(
-            Role.COORDINATOR,
-            subdivision=subdivision("LYON"),
-            specialty=specialty(),
-        )
-    )
+def test_role_permission_is_needed_before_the_perimeter(people):
+    site = people.site
+    coordinator = actor(people.coordinator)
     assert coordinator.holds_object_permission("view", site.subdivision)
     assert not coordinator.can(SITES, "change", site)  # coordinators do not edit sites

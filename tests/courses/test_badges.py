@@ -18,15 +18,7 @@ from django.core.exceptions import ValidationError
 from courses.credentials import verify as verify_credential
 from courses.models import BadgeAward
 from courses.services import badge_revoke
-from domains.people.roles import Role
 from tests.factories.courses import make_course
-from tests.factories.people import make_user_with_role
-from tests.factories.referential import (
-    EstablishmentFactory,
-    TrainingSiteFactory,
-    region,
-    subdivision,
-)
 
 pytestmark = [
     pytest.mark.django_db,
@@ -37,10 +29,9 @@ REQUIRED = {"@context", "type", "id", "recipient", "badge", "verification", "iss
 
 
 @pytest.fixture
-def award(client):
+def award(client, resident):
     course, lessons, quiz = make_course()
-    learner = make_user_with_role(Role.RESIDENT)
-    client.force_login(learner)
+    client.force_login(resident)
     client.post(f"/apprendre/inscription/{course.pk}/")
     for lesson in lessons:
         client.get(lesson.url)
@@ -93,7 +84,9 @@ def test_the_assertion_is_complete_and_its_urls_resolve(client, award):
     assert "Badge valide" in page and "Cockpit : les bases" in page
 
 
-def test_the_baked_image_carries_the_assertion_for_its_holder_only(client, award):
+def test_the_baked_image_carries_the_assertion_for_its_holder_only(
+    client, award, people
+):
     client.force_login(award.enrolment.user)
     svg = client.get(f"/apprendre/badges/{award.uid}/badge.svg").content.decode()
     verify_url = re.search(r'<openbadges:assertion verify="([^"]+)">', svg).group(1)
@@ -103,15 +96,15 @@ def test_the_baked_image_carries_the_assertion_for_its_holder_only(client, award
         f"/apprendre/badges/{award.uid}/"
         in client.get(award.enrolment.course.url).content.decode()
     )
-    client.force_login(make_user_with_role(Role.RESIDENT))
+    client.force_login(people.resident_elsewhere)
     assert client.get(f"/apprendre/badges/{award.uid}/badge.svg").status_code == 404
 
 
-def test_a_revoked_badge_says_so_everywhere(client, award):
+def test_a_revoked_badge_says_so_everywhere(client, award, uness_admin):
     with pytest.raises(ValidationError, match="Seule l'UNESS"):
         badge_revoke(by=award.enrolment.user, award=award, reason="x")
     badge_revoke(
-        by=make_user_with_role(Role.UNESS_ADMIN),
+        by=uness_admin,
         award=award,
         reason="Quiz passé par un tiers",
     )
@@ -129,9 +122,9 @@ def test_a_revoked_badge_says_so_everywhere(client, award):
     assert [_path(r["id"]) for r in revoked] == [f"/apprendre/badges/{award.uid}.json"]
 
 
-def test_no_badge_before_completion(client):
+def test_no_badge_before_completion(client, resident):
     course, lessons, _quiz = make_course()
-    client.force_login(make_user_with_role(Role.RESIDENT))
+    client.force_login(resident)
     client.post(f"/apprendre/inscription/{course.pk}/")
     for lesson in lessons:
         client.get(lesson.url)
@@ -216,21 +209,19 @@ def _complete(client, user, course, lessons, quiz) -> None:
     client.post(quiz.url, {"q0": "0", "q1": ["0", "1"]})
 
 
-def test_learners_see_their_badges_and_their_perimeter_sees_who_holds_which(client):
+def test_learners_see_their_badges_and_their_perimeter_sees_who_holds_which(
+    client, people
+):
     course, lessons, quiz = make_course()
-    site = TrainingSiteFactory(
-        subdivision=subdivision("LYON"),
-        establishment=EstablishmentFactory(region=region("84")),
-    )
-    rts = make_user_with_role(Role.SITE_SUPERVISOR, training_site=site)
+    rts = people.site_supervisor
     _complete(client, rts, course, lessons, quiz)
     mine = client.get("/cockpit/mes-informations/badges/").content.decode()
     assert "Cockpit : les bases" in mine and "attestation signée" in mine
 
-    client.force_login(make_user_with_role(Role.ARS, region=region("84")))
+    client.force_login(people.ars)
     team = client.get("/cockpit/badges-de-mon-perimetre/").content.decode()
     assert str(rts.person) in team and "Cockpit : les bases" in team
-    client.force_login(make_user_with_role(Role.ARS, region=region("53")))
+    client.force_login(people.ars_elsewhere)
     other = client.get("/cockpit/badges-de-mon-perimetre/").content.decode()
     assert str(rts.person) not in other
     assert "Aucun badge dans votre périmètre." in other

@@ -9,7 +9,7 @@ from domains.identity.models import AccountRequest
 from domains.people.models import Person
 from domains.people.roles import Role
 from tests.conftest import page_text
-from tests.factories.people import make_person, make_user_with_role
+from tests.factories.people import make_person
 from tests.factories.referential import (
     EstablishmentFactory,
     TrainingSiteFactory,
@@ -92,7 +92,7 @@ def test_requests_are_rate_limited_per_connection(client):
 
 
 def test_the_ars_accepts_the_person_gets_her_function_and_a_sign_in_link(
-    client, django_capture_on_commit_callbacks
+    client, django_capture_on_commit_callbacks, people
 ):
     site = TrainingSiteFactory(name="Pneumologie — Croix-Rousse")
     request = AccountRequest.objects.create(
@@ -104,7 +104,7 @@ def test_the_ars_accepts_the_person_gets_her_function_and_a_sign_in_link(
         region=region("84"),
         training_site=site,
     )
-    client.force_login(make_user_with_role(Role.ARS, region=region("84")))
+    client.force_login(people.ars)
     assert "louise.martin@chu-lyon.fr" in page_text(
         client.get("/cockpit/demandes-de-compte/")
     )
@@ -124,9 +124,9 @@ def test_the_ars_accepts_the_person_gets_her_function_and_a_sign_in_link(
     assert "Responsable de terrain de stage (RTS) — Pneumologie — Croix-Rousse" in page
 
 
-def test_an_unlisted_site_must_be_chosen_before_acceptance(client):
+def test_an_unlisted_site_must_be_chosen_before_acceptance(client, people):
     request = unlisted_request()
-    client.force_login(make_user_with_role(Role.ARS, region=region("84")))
+    client.force_login(people.ars)
     response = client.post(
         f"/cockpit/demandes-de-compte/{request.pk}/decision/accepter/", follow=True
     )
@@ -136,10 +136,10 @@ def test_an_unlisted_site_must_be_chosen_before_acceptance(client):
 
 
 def test_refusal_needs_a_reason_and_emails_it(
-    client, django_capture_on_commit_callbacks
+    client, django_capture_on_commit_callbacks, people
 ):
     request = unlisted_request()
-    client.force_login(make_user_with_role(Role.ARS, region=region("84")))
+    client.force_login(people.ars)
     client.post(
         f"/cockpit/demandes-de-compte/{request.pk}/decision/refuser/", {"reason": ""}
     )
@@ -155,7 +155,7 @@ def test_refusal_needs_a_reason_and_emails_it(
     assert "Service fermé depuis 2025." in mail.outbox[-1].body
 
 
-def test_another_region_does_not_see_nor_decide(client):
+def test_another_region_does_not_see_nor_decide(client, people):
     request = AccountRequest.objects.create(
         civility="M",
         first_name="Paul",
@@ -169,7 +169,7 @@ def test_another_region_does_not_see_nor_decide(client):
         subdivision=subdivision("RENNES"),
         establishment=EstablishmentFactory(region=region("53")),
     )
-    client.force_login(make_user_with_role(Role.ARS, region=region("53")))
+    client.force_login(people.ars_elsewhere)
     assert "paul@chu.fr" not in page_text(client.get("/cockpit/demandes-de-compte/"))
     response = client.post(
         f"/cockpit/demandes-de-compte/{request.pk}/decision/accepter/"
@@ -194,9 +194,11 @@ def test_the_requester_gets_an_acknowledgement_whether_known_or_not(
     assert known.replace("connue", "X") == unknown.replace("inconnue", "X")
 
 
-def test_a_decided_request_offers_no_more_decision_and_refuses_a_second_one(client):
+def test_a_decided_request_offers_no_more_decision_and_refuses_a_second_one(
+    client, people
+):
     request = unlisted_request()
-    client.force_login(make_user_with_role(Role.ARS, region=region("84")))
+    client.force_login(people.ars)
     url = f"/cockpit/demandes-de-compte/{request.pk}/"
     page = client.get(url).content.decode()
     assert f"{url}decision/accepter/" in page and f"{url}decision/refuser/" in page

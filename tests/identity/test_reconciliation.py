@@ -14,7 +14,7 @@ from domains.identity.services import federated_sign_in
 from domains.people.models import Person, PersonMerge
 from domains.people.roles import Role
 from tests.conftest import login_verified, page_text
-from tests.factories.people import make_person, make_user_with_role
+from tests.factories.people import make_person
 
 pytestmark = pytest.mark.django_db
 LIST = "/cockpit/rapprochements/"
@@ -62,10 +62,9 @@ def case():
 
 
 @pytest.fixture
-def uness(client):
-    admin = make_user_with_role(Role.UNESS_ADMIN)
-    login_verified(client, admin)
-    return admin
+def uness(client, uness_admin):
+    login_verified(client, uness_admin)
+    return uness_admin
 
 
 def test_a_second_attempt_counts_on_the_same_case(case):
@@ -133,12 +132,9 @@ def test_the_kept_person_must_be_a_candidate_and_a_closed_case_stays_closed(
 
 
 @pytest.mark.parametrize("role", [Role.DGOS, Role.SUPPORT_L2, Role.ARS])
-def test_other_roles_do_not_see_nor_decide(client, case, role):
+def test_other_roles_do_not_see_nor_decide(client, case, role, people):
     found, first, _second = case
-    from tests.factories.referential import region
-
-    perimeter = {"region": region("84")} if role == Role.ARS else {}
-    login_verified(client, make_user_with_role(role, **perimeter))
+    login_verified(client, people.get(role))
     assert client.get(LIST).status_code == 403
     assert client.get(f"{LIST}{found.pk}/").status_code in (403, 404)
     assert client.get(f"{LIST}export/csv/").status_code in (403, 404)

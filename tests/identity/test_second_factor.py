@@ -7,9 +7,8 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from domains.identity.models import SignInEvent
-from domains.people.roles import Role
 from tests.conftest import page_text
-from tests.factories.people import PASSWORD, make_person, make_user_with_role
+from tests.factories.people import PASSWORD, make_person
 
 pytestmark = pytest.mark.django_db
 SETUP = "/compte/deuxieme-facteur/activer/"
@@ -72,8 +71,7 @@ def test_once_on_every_sign_in_asks_for_the_code(client):
     assert client.get("/cockpit/").status_code == 200
 
 
-def test_national_administrators_must_set_it_up_first(client):
-    dgos = make_user_with_role(Role.DGOS)
+def test_national_administrators_must_set_it_up_first(client, dgos):
     client.force_login(dgos)
     response = client.get("/cockpit/etablissements/")
     assert response.status_code == 302 and response.url == SETUP
@@ -85,8 +83,8 @@ def test_national_administrators_must_set_it_up_first(client):
     assert client.get("/cockpit/etablissements/").status_code == 200
 
 
-def test_others_are_not_forced(client):
-    client.force_login(make_user_with_role(Role.RESIDENT))
+def test_others_are_not_forced(client, resident):
+    client.force_login(resident)
     assert client.get("/cockpit/").status_code == 200
 
 

@@ -3,11 +3,9 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from domains.people.roles import Role
 from domains.referential.models import Establishment
 from imports.models import ImportRun
 from tests.conftest import page_text
-from tests.factories.people import make_user_with_role
 from tests.factories.referential import region
 from tests.imports.test_import_chain import ESTABLISHMENTS, csv_bytes
 
@@ -19,13 +17,6 @@ def upload(client, content: bytes, name="etablissements.csv", kind="etablissemen
     return client.post(
         UPLOAD, {"kind": kind, "file": SimpleUploadedFile(name, content)}
     )
-
-
-@pytest.fixture
-def ars(client):
-    user = make_user_with_role(Role.ARS, region=region("84"))
-    client.force_login(user)
-    return user
 
 
 def test_upload_dry_run_then_commit(client, ars, django_capture_on_commit_callbacks):
@@ -58,16 +49,18 @@ def test_a_renamed_pdf_is_refused_at_upload(client, ars):
     assert not ImportRun.objects.exists()
 
 
-def test_another_region_sees_nothing(client, ars, django_capture_on_commit_callbacks):
+def test_another_region_sees_nothing(
+    client, ars, people, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         upload(client, csv_bytes(ESTABLISHMENTS))
     run = ImportRun.objects.get()
-    client.force_login(make_user_with_role(Role.ARS, region=region("53")))
+    client.force_login(people.ars_elsewhere)
     assert "etablissements.csv" not in page_text(client.get("/cockpit/reprise/"))
     assert client.get(f"/cockpit/reprise/{run.pk}/").status_code == 404
     assert (
         client.get(f"/cockpit/reprise/{run.pk}/telecharger/fichier/").status_code == 404
     )
     assert client.post(f"/cockpit/reprise/{run.pk}/confirmer/").status_code == 404
-    client.force_login(make_user_with_role(Role.RESIDENT))
+    client.force_login(people.resident)
     assert client.get(UPLOAD).status_code == 403

@@ -7,10 +7,7 @@ from django.core import mail
 from openpyxl import load_workbook
 
 from domains.matching import services
-from domains.people.roles import Role
 from tests.factories.matching import complete_file, matching_world
-from tests.factories.people import make_user_with_role
-from tests.factories.referential import specialty, subdivision
 
 pytestmark = pytest.mark.django_db
 
@@ -50,12 +47,9 @@ def test_the_resident_rates_the_posts_of_her_specialty_with_the_rules_shown(
     assert "Valider mes vœux" not in page
 
 
-def test_the_coordinator_reads_the_dashboard_but_cannot_compute(client, world):
-    coordinator = make_user_with_role(
-        Role.COORDINATOR,
-        subdivision=subdivision("LYON"),
-        specialty=specialty("DES-MCA"),
-    )
+def test_the_coordinator_reads_the_dashboard_but_cannot_compute(
+    client, world, coordinator
+):
     url = world.campaign.get_absolute_url()
     client.force_login(coordinator)
     page = client.get(url).content.decode()

@@ -2,10 +2,8 @@
 
 import pytest
 
-from domains.people.roles import Role
 from domains.referential.models import Establishment, Post
 from tests.conftest import login_verified
-from tests.factories.people import make_user_with_role
 from tests.factories.referential import (
     AccreditationFactory,
     SemesterFactory,
@@ -19,11 +17,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin_client(client):
-    user = make_user_with_role(Role.UNESS_ADMIN)
-    user.is_staff = user.is_superuser = True
-    user.save()
-    login_verified(client, user)
+def admin_client(client, uness_admin):
+    uness_admin.is_staff = uness_admin.is_superuser = True
+    uness_admin.save()
+    login_verified(client, uness_admin)
     return client
 
 

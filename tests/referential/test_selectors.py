@@ -85,38 +85,32 @@ def names(queryset):
     )
 
 
-def test_national_role_sees_everything(world):
-    user = make_user_with_role(Role.DGOS)
-    assert names(visible_training_sites(user)) == [
+def test_national_role_sees_everything(world, dgos):
+    assert names(visible_training_sites(dgos)) == [
         "Cardio Lyon",
         "Cardio Rennes",
         "Néphro Lyon",
     ]
-    assert visible_posts(user).count() == 3
+    assert visible_posts(dgos).count() == 3
 
 
-def test_ars_sees_its_region_and_not_the_others(world):
-    ars = make_user_with_role(Role.ARS, region=region("84"))
+def test_ars_sees_its_region_and_not_the_others(world, people):
+    ars = people.ars
     assert names(visible_training_sites(ars)) == ["Cardio Lyon", "Néphro Lyon"]
     assert names(visible_establishments(ars)) == ["HCL", "Hôpital Édouard-Herriot"]
     assert world["accreditations"]["rennes"] not in visible_accreditations(ars)
     assert world["posts"]["rennes"] not in visible_posts(ars)
 
 
-def test_subdivision_roles_see_the_sites_of_their_subdivision(world):
-    registry = make_user_with_role(
-        Role.FACULTY_REGISTRY, subdivision=subdivision("RENNES")
-    )
+def test_subdivision_roles_see_the_sites_of_their_subdivision(
+    world, faculty_registry_elsewhere
+):
+    registry = faculty_registry_elsewhere  # Rennes
     assert names(visible_training_sites(registry)) == ["Cardio Rennes"]
     assert names(visible_establishments(registry)) == ["CHU Rennes"]
 
 
-def test_coordinator_sees_only_his_specialty_in_his_subdivision(world):
-    coordinator = make_user_with_role(
-        Role.COORDINATOR,
-        subdivision=subdivision("LYON"),
-        specialty=specialty("DES-MCA"),
-    )
+def test_coordinator_sees_only_his_specialty_in_his_subdivision(world, coordinator):
     assert names(visible_training_sites(coordinator)) == ["Cardio Lyon"]
     assert list(visible_accreditations(coordinator)) == [
         world["accreditations"]["cardio"]
@@ -124,6 +118,8 @@ def test_coordinator_sees_only_his_specialty_in_his_subdivision(world):
     assert list(visible_posts(coordinator)) == [world["posts"]["cardio"]]
 
 
+# The establishment and site roles work in the world's own hospitals (the samples'
+# site would be one site more in the lists).
 def test_establishment_roles_see_their_establishment_and_its_geographic_sites(world):
     dam = make_user_with_role(Role.MEDICAL_AFFAIRS, establishment=world["chu"])
     assert names(visible_establishments(dam)) == ["HCL", "Hôpital Édouard-Herriot"]
@@ -141,8 +137,7 @@ def test_site_supervisor_sees_his_own_site_only(world):
     assert list(visible_posts(rts)) == [world["posts"]["nephro"]]
 
 
-def test_a_resident_sees_none_of_the_referential_in_the_cockpit(world):
-    resident = make_user_with_role(Role.RESIDENT)
+def test_a_resident_sees_none_of_the_referential_in_the_cockpit(world, resident):
     assert not visible_training_sites(resident).exists()
     assert not visible_posts(resident).exists()
     assert not visible_accreditations(resident).exists()
@@ -158,8 +153,8 @@ def test_someone_without_function_or_signed_out_sees_nothing(world):
         assert not visible_posts(user).exists()
 
 
-def test_an_ended_function_no_longer_opens_its_perimeter(world):
-    ars = make_user_with_role(Role.ARS, region=region("84"))
+def test_an_ended_function_no_longer_opens_its_perimeter(world, people):
+    ars = people.ars
     function = ars.person.functions.get()
     function.end_date = date(2025, 1, 1)
     function.save()

@@ -2,11 +2,11 @@
 per person per announcement even when in two lists, sent once, unsubscriptions
 honoured, a delivery log with counts."""
 
+from datetime import date
 from html import unescape
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 from wagtail.models import Page
 
 from domains.people.roles import Role
@@ -22,8 +22,6 @@ from siimop_site.models import (
 from tests.conftest import login_verified
 from tests.factories.people import make_user_with_role
 from tests.factories.referential import (
-    EstablishmentFactory,
-    TrainingSiteFactory,
     region,
     specialty,
     subdivision,
@@ -34,30 +32,16 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def ara_rts():
+def ara_rts(people):
     """The RTS of a Lyon site (Auvergne-Rhône-Alpes) and of a Rennes one."""
-    lyon = TrainingSiteFactory(
-        subdivision=subdivision("LYON"),
-        establishment=EstablishmentFactory(region=region("84")),
-    )
-    rennes = TrainingSiteFactory(
-        subdivision=subdivision("RENNES"),
-        establishment=EstablishmentFactory(region=region("53")),
-    )
-    return (
-        make_user_with_role(Role.SITE_SUPERVISOR, training_site=lyon),
-        make_user_with_role(Role.SITE_SUPERVISOR, training_site=rennes),
-    )
+    return people.site_supervisor, people.site_supervisor_elsewhere
 
 
-def test_a_list_holds_the_roles_of_its_perimeter_and_its_subscribers(ara_rts):
+def test_a_list_holds_the_roles_of_its_perimeter_and_its_subscribers(ara_rts, people):
     inside, outside = ara_rts
-    make_user_with_role(Role.ARS, region=region("84"))  # not an RTS
-    ended = make_user_with_role(
-        Role.SITE_SUPERVISOR,
-        training_site=inside.person.functions.get().training_site,
-    )
-    ended.person.functions.update(end_date=timezone.localdate().replace(year=2025))
+    _not_an_rts = people.ars  # of the region, yet not on the list
+    ended = make_user_with_role(Role.SITE_SUPERVISOR, training_site=people.site)
+    ended.person.functions.update(end_date=date(2025, 6, 30))
     rts_ara = MailingList.objects.create(
         name="RTS d'Auvergne-Rhône-Alpes",
         roles=[Role.SITE_SUPERVISOR],
@@ -157,12 +141,14 @@ def test_no_mailing_without_the_notify_box(ara_rts, django_capture_on_commit_cal
     assert mail.outbox == [] and not Mailing.objects.exists()
 
 
-def test_uness_admins_manage_lists_and_follow_sends_in_the_wagtail_admin(client):
+def test_uness_admins_manage_lists_and_follow_sends_in_the_wagtail_admin(
+    client, people
+):
     MailingList.objects.create(name="Toutes les DAM", roles=[Role.MEDICAL_AFFAIRS])
-    login_verified(client, make_user_with_role(Role.UNESS_ADMIN))
+    login_verified(client, people.uness_admin)
     assert "Toutes les DAM" in client.get("/admin/listes-diffusion/").content.decode()
     form = client.get("/admin/listes-diffusion/new/").content.decode()
     assert "Direction des affaires médicales" in form  # roles offered as boxes
     assert client.get("/admin/envois/").status_code == 200
-    client.force_login(make_user_with_role(Role.ARS, region=region("84")))
+    client.force_login(people.ars)
     assert client.get("/admin/listes-diffusion/").status_code in (302, 403)

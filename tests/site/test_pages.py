@@ -8,7 +8,6 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 
 from domains.matching.models import MatchingRound, RoundStatus
-from domains.people.roles import Role
 from siimop_site.models import (
     CampaignAnnouncementPage,
     HomePage,
@@ -19,7 +18,6 @@ from siimop_site.models import (
 from siimop_site.pages import publish
 from tests.conftest import login_verified
 from tests.factories.matching import matching_world
-from tests.factories.people import make_user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -116,9 +114,9 @@ def test_an_announcement_shows_its_rounds_calendar_and_live_state(client, news):
     assert client.get(page.url).status_code == 200
 
 
-def test_editors_pick_the_campaign_in_the_wagtail_admin(client, news):
+def test_editors_pick_the_campaign_in_the_wagtail_admin(client, news, uness_admin):
     world = matching_world(residents=1, sites=1)
-    login_verified(client, make_user_with_role(Role.UNESS_ADMIN))
+    login_verified(client, uness_admin)
     url = f"/admin/pages/add/siimop_site/campaignannouncementpage/{news.pk}/"
     html = client.get(url).content.decode()
     content_type = ContentType.objects.get_for_model(MatchingRound)

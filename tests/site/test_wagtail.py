@@ -3,17 +3,10 @@ import io
 
 import pytest
 
-from domains.people.roles import Role
 from tests.conftest import login_verified
-from tests.factories.people import make_user_with_role
 from tests.factories.referential import region
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def uness_admin():
-    return make_user_with_role(Role.UNESS_ADMIN)
 
 
 def test_public_home_page_is_served_by_wagtail_in_french(client_fr):
@@ -43,8 +36,7 @@ def test_uness_admin_reaches_the_wagtail_admin_with_the_national_catalogues(
     assert "/admin/subdivisions/" in page
 
 
-def test_an_ars_agent_has_no_access_to_the_wagtail_admin(client):
-    client.force_login(make_user_with_role(Role.ARS, region=region("84")))
+def test_an_ars_agent_has_no_access_to_the_wagtail_admin(client, ars):
     response = client.get("/admin/subdivisions/")
     assert response.status_code in (302, 403)
 
