@@ -221,7 +221,7 @@ def function_validate_perimeter(role: str, perimeter: dict) -> None:
     if errors:
         raise ValidationError(errors)
     specialty = perimeter.get("specialty")
-    if specialty is not None and specialty.kind == "OPTION":
+    if specialty is not None and specialty.is_option:
         raise ValidationError(
             {
                 "specialty": _(

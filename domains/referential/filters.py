@@ -15,6 +15,7 @@ from .models import (
     Region,
     Semester,
     Specialty,
+    SpecialtyKind,
     Subdivision,
     TrainingSite,
     TrainingSiteKind,
@@ -23,7 +24,7 @@ from .selectors import accreditations_to_renew, current_semester
 
 
 def _specialties():
-    return Specialty.objects.exclude(kind="OPTION").order_by("label")
+    return Specialty.objects.exclude(kind=SpecialtyKind.OPTION).order_by("label")
 
 
 class EstablishmentFilter(CockpitFilterSet):

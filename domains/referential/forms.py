@@ -15,6 +15,7 @@ from .models import (
     Post,
     Semester,
     Specialty,
+    SpecialtyKind,
     TrainingSite,
 )
 from .selectors import (
@@ -191,7 +192,9 @@ class AccreditationForm(CockpitModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["specialty"].queryset = Specialty.objects.exclude(kind="OPTION")
+        self.fields["specialty"].queryset = Specialty.objects.exclude(
+            kind=SpecialtyKind.OPTION
+        )
         self.fields["phases"].queryset = Phase.objects.all()
 
     def save_with(self, user):
@@ -224,7 +227,7 @@ class PostForm(CockpitModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["shared_specialties"].queryset = Specialty.objects.exclude(
-            kind="OPTION"
+            kind=SpecialtyKind.OPTION
         )
         self.fields["shared_specialties"].required = False
 
@@ -256,9 +259,11 @@ class PostCreateForm(CockpitModelForm):
         self.fields["training_site"].queryset = visible_training_sites(
             self.request.user
         ).filter(is_active=True)
-        self.fields["specialty"].queryset = Specialty.objects.exclude(kind="OPTION")
+        self.fields["specialty"].queryset = Specialty.objects.exclude(
+            kind=SpecialtyKind.OPTION
+        )
         self.fields["shared_specialties"].queryset = Specialty.objects.exclude(
-            kind="OPTION"
+            kind=SpecialtyKind.OPTION
         )
         self.fields["shared_specialties"].required = False
         self.fields["semester"].queryset = Semester.objects.all()

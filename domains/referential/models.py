@@ -128,6 +128,12 @@ class Specialty(models.Model):
     def __str__(self) -> str:
         return self.label
 
+    @property
+    def is_option(self) -> bool:
+        """An option lies inside one DES: no site is accredited, no coordinator
+        named, for an option alone."""
+        return self.kind == SpecialtyKind.OPTION
+
 
 class Phase(models.Model):
     class Code(models.TextChoices):
