@@ -14,7 +14,7 @@ asks through `people.permissions` (role permission, function perimeter).
 
 Who may issue a resident's official documents is the rule below.
 
-Which roles issue is the roles table (`people/roles.py`, `residents.issue_document`);
+Which roles issue is this app's ROLE_PERMISSIONS (`residents.issue_document`);
 on whom, the perimeter of the function holding it, read with the residents' perimeter
 rules: the faculty registry for the residents of its subdivision, a resident for herself.
 Each function is judged on its own, so a person's other functions lend it nothing.
