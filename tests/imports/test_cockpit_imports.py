@@ -34,7 +34,7 @@ def test_upload_dry_run_then_commit(client, ars, django_capture_on_commit_callba
     assert client.get(f"/cockpit/reprise/{run.pk}/progression/").json()["done"] == 3
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/cockpit/reprise/{run.pk}/confirmer/")
+        client.post(f"/cockpit/reprise/{run.pk}/decision/confirmer/")
     run.refresh_from_db()
     assert run.status == "committed" and run.committed_by == ars
     assert Establishment.objects.get(legacy_id="E1").region == region("84")
@@ -61,6 +61,6 @@ def test_another_region_sees_nothing(
     assert (
         client.get(f"/cockpit/reprise/{run.pk}/telecharger/fichier/").status_code == 404
     )
-    assert client.post(f"/cockpit/reprise/{run.pk}/confirmer/").status_code == 404
+    assert client.post(f"/cockpit/reprise/{run.pk}/decision/confirmer/").status_code == 404
     client.force_login(people.resident)
     assert client.get(UPLOAD).status_code == 403
