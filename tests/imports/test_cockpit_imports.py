@@ -61,6 +61,8 @@ def test_another_region_sees_nothing(
     assert (
         client.get(f"/cockpit/reprise/{run.pk}/telecharger/fichier/").status_code == 404
     )
-    assert client.post(f"/cockpit/reprise/{run.pk}/decision/confirmer/").status_code == 404
+    assert (
+        client.post(f"/cockpit/reprise/{run.pk}/decision/confirmer/").status_code == 404
+    )
     client.force_login(people.resident)
     assert client.get(UPLOAD).status_code == 403
