@@ -45,11 +45,19 @@ class PeriodForm(CockpitModelForm):
 
 
 class AnswerForm(forms.Form):
-    text = forms.CharField(label=_("Réponse"), widget=forms.Textarea)
+    text = forms.CharField(
+        label=_("Réponse"),
+        widget=forms.Textarea,
+        error_messages={"required": _("Écrivez la réponse avant de l'envoyer.")},
+    )
 
 
 class ReplyForm(forms.Form):
-    text = forms.CharField(label=_("Votre message"), widget=forms.Textarea)
+    text = forms.CharField(
+        label=_("Votre message"),
+        widget=forms.Textarea,
+        error_messages={"required": _("Écrivez votre message avant de l'envoyer.")},
+    )
     attachment = RequestForm.base_fields["attachment"]
 
 
