@@ -29,7 +29,7 @@ class RequestAction:
     run: Callable[..., object]
     success: str
     form: type[django_forms.Form] | None = None
-    # Initial values of the form on the request's page: (user, request) -> dict
+    # Initial values of the form on the request's page: (user, accreditation_request)
     initial: Callable[[object, AccreditationRequest], dict] | None = None
     confirm: str = ""  # asked in the browser before posting
     # Drawn as a plain button among the request's actions (it asks nothing, or only
