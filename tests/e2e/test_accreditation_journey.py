@@ -12,28 +12,26 @@ from django.utils import timezone
 from domains.accreditation.models import AccreditationCampaign, AccreditationRequest
 from domains.people.roles import Role
 from tests.e2e.browser import sign_in
-from tests.factories.accreditation import CARDIO
 from tests.factories.people import make_user_with_role
 from tests.factories.referential import (
     TrainingSiteFactory,
-    region,
-    specialty,
     subdivision,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_from_the_campaign_opening_to_the_accreditation(live_server, page, screenshot):
+def test_from_the_campaign_opening_to_the_accreditation(
+    live_server, page, screenshot, people
+):
     lyon = subdivision("LYON")
+    # A site of its own, not yet accredited: the journey asks for its accreditation.
     site = TrainingSiteFactory(subdivision=lyon, name="Cardiologie Croix-Rousse")
-    ars = make_user_with_role(Role.ARS, region=region("84"))
+    ars = people.ars
     rts = make_user_with_role(Role.SITE_SUPERVISOR, training_site=site)
     make_user_with_role(Role.MEDICAL_AFFAIRS, establishment=site.establishment)
-    coordinator = make_user_with_role(
-        Role.COORDINATOR, subdivision=lyon, specialty=specialty(CARDIO)
-    )
-    representative = make_user_with_role(Role.RESIDENT_REPRESENTATIVE, subdivision=lyon)
+    coordinator = people.coordinator  # of DES-MCA (CARDIO) in Lyon
+    representative = people.resident_representative
     today = timezone.localdate()
     day = lambda n: (today + dt.timedelta(days=n)).isoformat()  # noqa: E731
 

@@ -7,10 +7,7 @@ from django.core import mail
 from helpdesk.models import KBCategory, KBItem, Ticket
 
 from assistance.services import canned_answer_save, teams_setup
-from domains.people.roles import Role
 from tests.e2e.browser import sign_in
-from tests.factories.people import make_user_with_role
-from tests.factories.referential import subdivision
 from tests.factories.residents import make_resident
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -18,12 +15,11 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 100
 
 
 def test_request_answered_escalated_resolved_and_closed(
-    live_server, page, screenshot, tmp_path
+    live_server, page, screenshot, tmp_path, people
 ):
     teams_setup()
     make_resident(subdivision_code="LYON", email="lea@etu.exemple.fr")
-    level_1 = make_user_with_role(Role.SUPPORT_L1, subdivision=subdivision("LYON"))
-    level_2 = make_user_with_role(Role.SUPPORT_L2)
+    level_1, level_2 = people.support_l1, people.support_l2
     canned_answer_save(
         by=level_2,
         name="Stage à saisir par la scolarité",

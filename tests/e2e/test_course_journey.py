@@ -3,16 +3,15 @@ passes the quiz, gets the badge and opens its public verification page."""
 
 import pytest
 
-from domains.people.roles import Role
 from tests.factories.courses import make_course
-from tests.factories.people import PASSWORD, make_user_with_role
+from tests.factories.people import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_course_quiz_badge_and_verification(live_server, page, screenshot):
+def test_course_quiz_badge_and_verification(live_server, page, screenshot, resident):
     course, lessons, quiz = make_course()
-    learner = make_user_with_role(Role.RESIDENT)
+    learner = resident
     page.goto(live_server.url + "/compte/connexion/")
     page.get_by_label("Adresse e-mail").fill(learner.email)
     page.get_by_label("Mot de passe").fill(PASSWORD)

@@ -8,10 +8,8 @@ from django.contrib.sessions.backends.db import SessionStore
 from playwright.sync_api import expect
 
 from domains.cockpit.confirmation import SESSION_KEY
-from domains.people.roles import Role
 from tests.e2e.browser import sign_in
-from tests.factories.people import PASSWORD, make_user_with_role
-from tests.factories.referential import region
+from tests.factories.people import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -25,9 +23,9 @@ def _age_session(page, minutes: int) -> None:
 
 
 def test_an_old_session_confirms_before_changing_sign_in_methods(
-    live_server, page, screenshot
+    live_server, page, screenshot, people
 ):
-    person = make_user_with_role(Role.ARS, region=region("84")).person
+    person = people.ars.person
 
     # The Wagtail admin's login is ours, keeping where she was going.
     page.goto(live_server.url + "/admin/login/?next=/admin/")

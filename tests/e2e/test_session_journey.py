@@ -8,19 +8,16 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from domains.people.roles import Role
 from tests.e2e.browser import sign_in
 from tests.factories.courses import make_session
-from tests.factories.people import make_user_with_role
-from tests.factories.referential import region
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_register_wait_be_promoted_and_attend(live_server, page, screenshot):
-    trainer = make_user_with_role(Role.SUPPORT_L2)
+def test_register_wait_be_promoted_and_attend(live_server, page, screenshot, people):
+    trainer = people.support_l2
     session = make_session(capacity=1, trainer=trainer)
-    first, second = (make_user_with_role(Role.ARS, region=region("84")) for _ in "ab")
+    first, second = people.ars, people.faculty_registry  # two learners
     course_url = live_server.url + session.course.url
 
     # 1. The first takes the only place, the second goes on the waiting list.

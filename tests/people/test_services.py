@@ -1,6 +1,5 @@
-from contextlib import contextmanager
-from datetime import date, timedelta
-from unittest import mock
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,13 +26,6 @@ from tests.factories.referential import (
     region,
     subdivision,
 )
-
-
-@contextmanager
-def freeze_day(day):
-    with mock.patch("django.utils.timezone.localdate", return_value=day):
-        yield
-
 
 pytestmark = pytest.mark.django_db
 START = date(2024, 9, 1)
@@ -219,19 +211,21 @@ def test_a_function_starting_later_grants_nothing_until_the_daily_sync_on_its_da
     assert user.has_perm("referential.view_region", region("84"))
 
 
-def test_daily_sync_revokes_functions_that_ended():
+def test_daily_sync_revokes_functions_that_ended(time_machine):
+    paris = ZoneInfo("Europe/Paris")
+    time_machine.move_to(datetime(2026, 6, 30, 17, tzinfo=paris), tick=False)
     person = make_person()
     function_grant(
         person=person,
         role=Role.ARS,
         start_date=START,
-        end_date=timezone.localdate(),
+        end_date=date(2026, 6, 30),
         region=region("84"),
         by=SYSTEM,
     )
     assert person.user.has_perm("referential.view_region", region("84"))
-    with freeze_day(timezone.localdate() + timedelta(days=1)):
-        assert permissions_sync_all(by=SYSTEM) == 1
+    time_machine.move_to(datetime(2026, 7, 1, 0, 30, tzinfo=paris), tick=False)
+    assert permissions_sync_all(by=SYSTEM) == 1
     user = type(person.user).objects.get(pk=person.user.pk)
     assert not user.has_perm("referential.view_region", region("84"))
 
