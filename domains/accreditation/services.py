@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from domains.cockpit import mailer
-from domains.cockpit.audit import audited
+from domains.cockpit.audit import audited, author
 from domains.cockpit.bulk import all_or_nothing
 from domains.cockpit.dates import shifted
 from domains.cockpit.files import pdf_check
@@ -88,7 +88,7 @@ def _move(
         action=action,
         source=source,
         target=accreditation_request.status,
-        by=by if getattr(by, "pk", None) else None,  # none for the platform
+        by=author(by),
         reason=reason,
     )
     return accreditation_request
@@ -192,7 +192,7 @@ def campaign_create(
         form_version=form_version,
         coordinator_opinion_required=coordinator_opinion_required,
         representative_opinion_required=representative_opinion_required,
-        created_by=by,
+        created_by=author(by),
     )
     campaign_validate(campaign)
     campaign.validate_constraints()
@@ -259,7 +259,7 @@ def campaign_publish(
             request=accreditation_request,
             action="create",
             target=RequestStatus.DRAFT,
-            by=by,
+            by=author(by),
             reason=(
                 _("Changement de responsable : nouvelle demande pré-sélectionnée.")
                 if accreditation.pk in review
@@ -380,7 +380,7 @@ def request_create(
         request=accreditation_request,
         action="create",
         target=RequestStatus.DRAFT,
-        by=by,
+        by=author(by),
     )
     return accreditation_request
 
@@ -503,7 +503,10 @@ def request_submit(
         "form_version": accreditation_request.campaign.form_version,
     }
     return DossierVersion.objects.create(
-        request=accreditation_request, number=number, content=content, submitted_by=by
+        request=accreditation_request,
+        number=number,
+        content=content,
+        submitted_by=author(by),
     )
 
 
@@ -553,7 +556,7 @@ def attachment_add(
     pdf_check(upload, label)
     _move(accreditation_request, action, by, label)
     attachment = Attachment(
-        request=accreditation_request, kind=kind, title=label, uploaded_by=by
+        request=accreditation_request, kind=kind, title=label, uploaded_by=author(by)
     )
     attachment.file.save(upload.name, upload, save=False)
     attachment.save()
