@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_q.tasks import async_task
 
+from domains.cockpit import mailer
 from domains.people.roles import Role
 from domains.people.selectors import active_functions
 
@@ -127,11 +127,7 @@ def quiz_submit(*, user, quiz: QuizPage, answers: dict[int, set[int]]):
 
 def _notify(registration_ids: list[int], kind: str) -> None:
     if registration_ids:
-        transaction.on_commit(
-            lambda: async_task(
-                "courses.tasks.send_session_emails", kind, registration_ids
-            )
-        )
+        mailer.enqueue("courses.tasks.send_session_emails", kind, registration_ids)
 
 
 def _locked(session: TrainingSession) -> TrainingSession:
