@@ -17,7 +17,7 @@ from domains.people.roles import Role
 from domains.people.services import function_grant
 from tests.conftest import login_verified
 from tests.factories.accreditation import bare_campaign
-from tests.factories.people import make_person, make_user_with_role
+from tests.factories.people import make_person
 from tests.factories.referential import (
     AccreditationFactory,
     EstablishmentFactory,
@@ -92,15 +92,15 @@ def count_queries(client, url: str) -> int:
 
 
 @pytest.mark.parametrize("slug", sorted(registry.screens))
-def test_list_queries_do_not_grow_with_rows(client, slug):
+def test_list_queries_do_not_grow_with_rows(client, slug, people):
     semester = current_semester()
     if slug in ("rapprochements", "periodes-assistance"):  # national, UNESS admins
-        login_verified(client, make_user_with_role(Role.UNESS_ADMIN))
+        login_verified(client, people.uness_admin)
     elif slug == "demandes-assistance":  # the support agents' screen
         teams_setup()
-        client.force_login(make_user_with_role(Role.SUPPORT_L2))
+        client.force_login(people.support_l2)
     else:
-        client.force_login(make_user_with_role(Role.ARS, region=region("84")))
+        client.force_login(people.ars)
     url = reverse(f"cockpit:{registry.screens[slug].url_name}_list")
     add_rows(10, semester)
     with_10 = count_queries(client, url)

@@ -91,15 +91,17 @@ def test_column_choice_and_page_size_are_remembered(client, ars):
     assert "Service-témoin" not in page  # the Service column is hidden
 
 
-def test_saved_filter_is_shared_with_the_same_role_and_perimeter_only(client, ars):
+def test_saved_filter_is_shared_with_the_same_role_and_perimeter_only(
+    client, ars, people
+):
     client.post(
         f"{SITES}filtres/",
         {"name": "Ambulatoires", "query": "kind=ambulatory&page=3", "shared": "on"},
     )
     saved = SavedFilter.objects.get()
     assert saved.query == "kind=ambulatory"  # paging is not a criterion
-    colleague = make_user_with_role(Role.ARS, region=region("84"))
-    other_region = make_user_with_role(Role.ARS, region=region("53"))
+    colleague = make_user_with_role(Role.ARS, region=region("84"))  # another agent
+    other_region = people.ars_elsewhere
     client.force_login(colleague)
     assert "Ambulatoires" in client.get(SITES).content.decode()
     client.force_login(other_region)
@@ -172,16 +174,16 @@ def test_a_person_with_two_functions_switches_and_the_scope_follows(client):
     assert client.get(f"{SITES}{lyon_site.pk}/").status_code == 404
 
 
-def test_switching_to_a_function_one_does_not_hold_is_refused(client, ars):
-    other = make_user_with_role(Role.DGOS)
+def test_switching_to_a_function_one_does_not_hold_is_refused(client, ars, people):
+    other = people.dgos
     response = client.post(
         "/cockpit/fonction/", {"function": other.person.functions.get().pk}, follow=True
     )
     assert "n'est pas l'une des vôtres" in html.unescape(response.content.decode())
 
 
-def test_menu_shows_only_what_the_active_function_allows(client):
-    resident = make_user_with_role(Role.RESIDENT)
+def test_menu_shows_only_what_the_active_function_allows(client, people):
+    resident = people.resident
     client.force_login(resident)
     page = client.get("/cockpit/").content.decode()
     assert "Mes adresses email" in page

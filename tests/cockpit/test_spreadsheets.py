@@ -51,7 +51,7 @@ from tests.conftest import login_verified
 from tests.factories.accreditation import bare_campaign
 from tests.factories.courses import make_course
 from tests.factories.matching import matching_world
-from tests.factories.people import make_person, make_user_with_role
+from tests.factories.people import make_person
 from tests.factories.referential import (
     AccreditationFactory,
     EstablishmentFactory,
@@ -161,7 +161,7 @@ def test_the_import_report_goes_through_the_writer():
 # --- every download of the platform --------------------------------------------------
 
 
-def _hostile_world() -> dict:
+def _hostile_world(people) -> dict:
     """What every download shows, for the people allowed to download it."""
     lyon = EstablishmentFactory(name="Hôpital", region=region("84"))
     site = TrainingSiteFactory(
@@ -181,12 +181,10 @@ def _hostile_world() -> dict:
         training_site=site,
         by=SYSTEM,
     )
-    ars = make_user_with_role(Role.ARS, region=region("84"))
-    uness = make_user_with_role(Role.UNESS_ADMIN)
-    registry_user = make_user_with_role(
-        Role.FACULTY_REGISTRY, subdivision=subdivision("LYON")
-    )
-    support = make_user_with_role(Role.SUPPORT_L1, subdivision=subdivision("LYON"))
+    ars = people.ars
+    uness = people.uness_admin
+    registry_user = people.faculty_registry
+    support = people.support_l1
 
     resident = make_resident()
     add_placement(resident, "winter", 2023, site=accredited_site())
@@ -424,8 +422,8 @@ def _is_neutralised(value) -> bool:
 
 
 @pytest.mark.django_db
-def test_no_download_hands_a_formula_to_the_spreadsheet(client):
-    world = _hostile_world()
+def test_no_download_hands_a_formula_to_the_spreadsheet(client, people):
+    world = _hostile_world(people)
     problems = []
     for download in DOWNLOADS:
         login_verified(client, world["users"][download.user])

@@ -8,10 +8,8 @@ from openpyxl import load_workbook
 
 from courses.grading import grade
 from courses.models import CourseEnrolment
-from domains.people.roles import Role
 from tests.conftest import login_verified
 from tests.factories.courses import make_course
-from tests.factories.people import make_user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -49,9 +47,9 @@ def test_the_catalogue_filters_by_audience_and_module(client):
     assert cockpit.title in by_module and "guide RTS" not in by_module
 
 
-def test_a_learner_enrols_reads_resumes_fails_then_passes_and_completes(client):
+def test_a_learner_enrols_reads_resumes_fails_then_passes_and_completes(client, people):
     course, lessons, quiz = make_course()
-    learner = make_user_with_role(Role.SUPPORT_L2)
+    learner = people.support_l2
     # Signed out: lessons ask to sign in; signed in but not enrolled: the course page.
     assert "/compte/connexion/" in client.get(lessons[0].url).url
     client.force_login(learner)
@@ -80,9 +78,9 @@ def test_a_learner_enrols_reads_resumes_fails_then_passes_and_completes(client):
     assert "formation terminée le" in client.get(course.url).content.decode()
 
 
-def test_no_more_attempts_than_allowed(client):
+def test_no_more_attempts_than_allowed(client, people):
     course, lessons, quiz = make_course(max_attempts=1)
-    learner = make_user_with_role(Role.SUPPORT_L2)
+    learner = people.support_l2
     client.force_login(learner)
     client.post(f"/apprendre/inscription/{course.pk}/")
     client.post(quiz.url, {"q0": "1"})
@@ -91,21 +89,21 @@ def test_no_more_attempts_than_allowed(client):
     assert CourseEnrolment.objects.get().attempts.count() == 1
 
 
-def test_uness_reads_the_training_figures_and_exports_them(client):
+def test_uness_reads_the_training_figures_and_exports_them(client, people):
     course, lessons, quiz = make_course()
-    learner = make_user_with_role(Role.RESIDENT)
+    learner = people.resident
     client.force_login(learner)
     client.post(f"/apprendre/inscription/{course.pk}/")
     for lesson in lessons:
         client.get(lesson.url)
     client.post(quiz.url, {"q0": "1"})  # failed
     client.post(quiz.url, {"q0": "0", "q1": ["0", "1"]})  # passed: completed, badge
-    client.force_login(make_user_with_role(Role.SUPPORT_L2))
+    client.force_login(people.support_l2)
     client.post(f"/apprendre/inscription/{course.pk}/")  # enrolled only
 
     url = "/cockpit/formations/statistiques/"
     assert client.get(url).status_code == 403
-    login_verified(client, make_user_with_role(Role.UNESS_ADMIN))
+    login_verified(client, people.uness_admin)
     page = client.get(url).content.decode()
     assert (
         "2</td><td>1 (50 %)</td><td>1 / 2 (50 %)</td><td>1</td><td>0 / 0</td>" in page

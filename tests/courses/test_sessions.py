@@ -26,6 +26,7 @@ REGISTERED, WAITING = RegistrationStatus.REGISTERED, RegistrationStatus.WAITING
 
 
 def learners(n):
+    """Several agents of one region."""
     return [make_user_with_role(Role.ARS, region=region("84")) for _ in range(n)]
 
 
@@ -165,8 +166,10 @@ def test_the_course_page_shows_sessions_places_and_lets_one_register(client):
     assert "Atelier agréments" in mine and "Inscrit(e)" in mine
 
 
-def test_attendance_by_the_trainer_completes_the_course_and_awards_its_badge(client):
-    trainer = make_user_with_role(Role.SUPPORT_L2)
+def test_attendance_by_the_trainer_completes_the_course_and_awards_its_badge(
+    client, people
+):
+    trainer = people.support_l2
     session = make_session(capacity=3, trainer=trainer)
     a, b = learners(2)
     ra = session_register(user=a, session=session)
@@ -206,11 +209,11 @@ def test_attendance_by_the_trainer_completes_the_course_and_awards_its_badge(cli
     assert stranger
 
 
-def test_sessions_in_the_training_statistics(client):
-    trainer = make_user_with_role(Role.UNESS_ADMIN)
+def test_sessions_in_the_training_statistics(client, people):
+    trainer = people.uness_admin
     session = make_session(capacity=3, trainer=trainer)
     a, b = learners(2)
-    resident = make_user_with_role(Role.RESIDENT)
+    resident = people.resident
     registrations = [
         session_register(user=u, session=session) for u in (a, b, resident)
     ]
@@ -233,9 +236,9 @@ def test_sessions_in_the_training_statistics(client):
     assert audiences["Internes"][-3:] == (1, 1, 100)
 
 
-def test_uness_admins_manage_sessions_in_the_wagtail_admin(client):
+def test_uness_admins_manage_sessions_in_the_wagtail_admin(client, people):
     make_session()
-    login_verified(client, make_user_with_role(Role.UNESS_ADMIN))
+    login_verified(client, people.uness_admin)
     listing = client.get("/admin/sessions-formation/")
     assert (
         listing.status_code == 200 and "Atelier agréments" in listing.content.decode()

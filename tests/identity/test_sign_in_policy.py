@@ -21,7 +21,7 @@ from domains.people.permissions import SYSTEM
 from domains.people.roles import Role
 from domains.people.services import email_add, function_grant
 from tests.conftest import login_verified, page_text
-from tests.factories.people import PASSWORD, make_person, make_user_with_role
+from tests.factories.people import PASSWORD, make_person
 from tests.factories.referential import region
 from tests.identity.test_saml import sign_in_through_idp
 from tests.identity.test_second_factor import code_for
@@ -48,8 +48,7 @@ def signed_in(client) -> bool:
 
 
 @pytest.mark.parametrize("admin_login", ["/admin/login/", "/django-admin/login/"])
-def test_admin_login_forms_send_to_the_sign_in_policy(client, admin_login):
-    make_user_with_role(Role.UNESS_ADMIN)
+def test_admin_login_forms_send_to_the_sign_in_policy(client, admin_login, uness_admin):
     response = client.get(admin_login + "?next=/admin/pages/")
     assert response.status_code == 302
     assert response["Location"] == "/compte/connexion/?next=/admin/pages/"
@@ -58,8 +57,8 @@ def test_admin_login_forms_send_to_the_sign_in_policy(client, admin_login):
     assert response.status_code == 302 and not signed_in(client)
 
 
-def test_a_locked_account_cannot_enter_the_wagtail_admin_by_any_door(client):
-    admin = make_user_with_role(Role.UNESS_ADMIN)
+def test_a_locked_account_cannot_enter_the_wagtail_admin_by_any_door(client, people):
+    admin = people.uness_admin
     fail(client, admin.email, PER_LOGIN)
     for url in ("/admin/login/", "/django-admin/login/", LOGIN):
         client.post(url, {"username": admin.email, "password": PASSWORD})
@@ -85,8 +84,10 @@ def test_wagtail_password_reset_is_ours(client, reset_url):
     assert mail.outbox == []
 
 
-def test_django_admin_password_change_is_not_an_unthrottled_password_check(client):
-    login_verified(client, make_user_with_role(Role.UNESS_ADMIN))
+def test_django_admin_password_change_is_not_an_unthrottled_password_check(
+    client, people
+):
+    login_verified(client, people.uness_admin)
     response = client.get("/django-admin/password_change/")
     assert response.status_code == 302
     assert response["Location"] == "/compte/mot-de-passe/"
@@ -153,9 +154,9 @@ def test_unlocking_an_address_unlocks_the_person(client):
 
 
 @pytest.fixture
-def admin_with_totp(client):
+def admin_with_totp(client, people):
     """A national administrator with a second factor, signed in by password only."""
-    admin = make_user_with_role(Role.DGOS)
+    admin = people.dgos
     TOTPDevice.objects.create(user=admin, name="Téléphone", confirmed=True)
     sign_in(client, admin.email)
     assert signed_in(client)
@@ -201,8 +202,8 @@ def test_a_pending_second_factor_can_still_type_its_code_and_sign_out(
     assert not signed_in(client)
 
 
-def test_a_required_second_factor_not_set_up_reaches_only_its_setup(client):
-    admin = make_user_with_role(Role.UNESS_ADMIN)
+def test_a_required_second_factor_not_set_up_reaches_only_its_setup(client, people):
+    admin = people.uness_admin
     sign_in(client, admin.email)
     response = client.post("/compte/sessions/fermer/")
     assert response["Location"] == "/compte/deuxieme-facteur/activer/"
@@ -267,8 +268,8 @@ def test_a_wrong_confirmation_password_counts_toward_the_lock(client, claire):
     assert not SignInEvent.objects.filter(kind="reauth").exists()
 
 
-def test_an_account_with_a_second_factor_confirms_with_a_code(client):
-    admin = make_user_with_role(Role.DGOS)
+def test_an_account_with_a_second_factor_confirms_with_a_code(client, people):
+    admin = people.dgos
     TOTPDevice.objects.create(user=admin, name="Téléphone", confirmed=True)
     sign_in(client, admin.email)
     client.post("/compte/deuxieme-facteur/", {"code": code_for(admin)})
@@ -475,15 +476,15 @@ def test_link_requests_lock_an_account_without_links_like_an_unknown_address(cli
     assert answers == ([200] * 5 + [429]) * 2
 
 
-def superuser():
-    admin = make_user_with_role(Role.UNESS_ADMIN)
-    admin.is_superuser = admin.is_staff = True
-    admin.save()
-    return admin
+@pytest.fixture
+def superuser(uness_admin):
+    uness_admin.is_superuser = uness_admin.is_staff = True
+    uness_admin.save()
+    return uness_admin
 
 
-def test_the_admins_set_no_password_and_change_no_address(client):
-    admin = superuser()
+def test_the_admins_set_no_password_and_change_no_address(client, superuser):
+    admin = superuser
     other = make_person(email="claire@exemple.fr").user
     login_verified(client, admin)
     assert client.get(
@@ -495,8 +496,10 @@ def test_the_admins_set_no_password_and_change_no_address(client):
     assert admin.email != "mallory@evil.example"
 
 
-def test_removing_someone_s_second_factor_in_the_admin_asks_a_confirmation(client):
-    admin = superuser()
+def test_removing_someone_s_second_factor_in_the_admin_asks_a_confirmation(
+    client, superuser
+):
+    admin = superuser
     login_verified(client, admin)
     _stale(client)
     device = TOTPDevice.objects.get(user=admin)
@@ -544,8 +547,8 @@ def test_turning_the_second_factor_on_ends_the_other_sessions(client):
     assert client.get("/cockpit/").status_code == 200
 
 
-def test_an_administrator_setting_up_late_can_confirm(client):
-    admin = make_user_with_role(Role.UNESS_ADMIN)
+def test_an_administrator_setting_up_late_can_confirm(client, people):
+    admin = people.uness_admin
     sign_in(client, admin.email)
     _stale(client)
     response = client.get("/compte/deuxieme-facteur/activer/")

@@ -9,7 +9,7 @@ from imports.kinds import IMPORTERS
 from imports.models import PersonProposal
 from imports.pipeline import Status, run_import
 from tests.conftest import page_text
-from tests.factories.people import make_person, make_user_with_role
+from tests.factories.people import make_person
 from tests.factories.referential import TrainingSiteFactory, region
 from tests.imports.test_import_chain import csv_bytes
 
@@ -63,14 +63,14 @@ def test_sure_doubtful_new_and_rejected(site):
     )
 
 
-def test_the_ars_links_a_proposal_in_the_cockpit(client, site):
+def test_the_ars_links_a_proposal_in_the_cockpit(client, site, people):
     first = make_person(
         email="p.durand@chu-lyon.fr", first_name="Pierre", last_name="Durand"
     )
     make_person(email="p.durand2@ch-vienne.fr", first_name="Pierre", last_name="Durand")
     run([["Durand", "Pierre", "", "SID-2", "T1", "MSU"]])
     proposal = PersonProposal.objects.get()
-    client.force_login(make_user_with_role(Role.ARS, region=region("84")))
+    client.force_login(people.ars)
     page = page_text(client.get(f"/cockpit/personnes-a-rapprocher/{proposal.pk}/"))
     assert "p.durand2@ch-vienne.fr" in page and "C'est cette personne" in page
     client.post(
@@ -81,14 +81,14 @@ def test_the_ars_links_a_proposal_in_the_cockpit(client, site):
     assert (proposal.status, proposal.person) == ("linked", first)
     assert first.legacy_ids.get().value == "SID-2"
     assert first.functions.get(role=Role.PRACTITIONER).training_site == site
-    client.force_login(make_user_with_role(Role.ARS, region=region("53")))
+    client.force_login(people.ars_elsewhere)
     assert (
         client.get(f"/cockpit/personnes-a-rapprocher/{proposal.pk}/").status_code == 404
     )
 
 
 def test_linking_to_someone_not_proposed_is_refused_and_an_ars_elsewhere_cannot(
-    client, site
+    client, site, people
 ):
     make_person(email="p.durand@chu-lyon.fr", first_name="Pierre", last_name="Durand")
     make_person(email="p.durand2@ch-vienne.fr", first_name="Pierre", last_name="Durand")
@@ -96,7 +96,7 @@ def test_linking_to_someone_not_proposed_is_refused_and_an_ars_elsewhere_cannot(
     run([["Durand", "Pierre", "", "SID-2", "T1", "MSU"]])
     proposal = PersonProposal.objects.get()
     url = f"/cockpit/personnes-a-rapprocher/{proposal.pk}/decision/"
-    client.force_login(make_user_with_role(Role.ARS, region=region("84")))
+    client.force_login(people.ars)
 
     response = client.post(f"{url}rattacher/", {"person": stranger.pk}, follow=True)
     assert "Choisissez l'une des personnes proposées." in page_text(response)
@@ -110,7 +110,7 @@ def test_linking_to_someone_not_proposed_is_refused_and_an_ars_elsewhere_cannot(
     )
     assert client.post(f"{url}inventee/").status_code == 404
 
-    client.force_login(make_user_with_role(Role.ARS, region=region("53")))
+    client.force_login(people.ars_elsewhere)
     assert client.post(f"{url}creer/").status_code == 404
 
 

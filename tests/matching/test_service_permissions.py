@@ -17,7 +17,7 @@ from domains.matching.models import (
 from domains.people.roles import Role
 from tests.factories.matching import complete_file, matching_world, pdf
 from tests.factories.people import make_user_with_role
-from tests.factories.referential import region, specialty, subdivision
+from tests.factories.referential import region, specialty
 
 pytestmark = pytest.mark.django_db
 
@@ -46,8 +46,9 @@ def calendar():
 
 def test_an_ars_of_another_region_is_refused_by_every_campaign_and_round_service(
     world,
+    people,
 ):
-    other = make_user_with_role(Role.ARS, region=region("53"))
+    other = people.ars_elsewhere
     sentence = "Seule l'ARS de la région conduit cette campagne."
     campaigns = MatchingCampaign.objects.count()
     assert sentence in denied(
@@ -101,19 +102,19 @@ def test_an_ars_of_another_region_is_refused_by_every_campaign_and_round_service
     )
 
 
-def test_reminders_belong_to_the_campaigns_ars_and_its_faculty_registries(world):
+def test_reminders_belong_to_the_campaigns_ars_and_its_faculty_registries(
+    world, people
+):
     assert denied(
         lambda: services.reminders_send(
-            by=make_user_with_role(Role.ARS, region=region("53")),
+            by=people.ars_elsewhere,
             matching_round=world.round,
             audience="candidats",
         )
     )
     assert denied(
         lambda: services.reminders_send(
-            by=make_user_with_role(
-                Role.FACULTY_REGISTRY, subdivision=subdivision("RENNES")
-            ),
+            by=people.faculty_registry_elsewhere,
             matching_round=world.round,
             audience="candidats",
         )
@@ -121,16 +122,12 @@ def test_reminders_belong_to_the_campaigns_ars_and_its_faculty_registries(world)
     # A coordinator reads the campaign but does not remind.
     assert denied(
         lambda: services.reminders_send(
-            by=make_user_with_role(
-                Role.COORDINATOR,
-                subdivision=subdivision("LYON"),
-                specialty=specialty("DES-MCA"),
-            ),
+            by=people.coordinator,
             matching_round=world.round,
             audience="candidats",
         )
     )
-    lyon = make_user_with_role(Role.FACULTY_REGISTRY, subdivision=subdivision("LYON"))
+    lyon = people.faculty_registry
     assert services.reminders_send(
         by=lyon, matching_round=world.round, audience="candidats"
     )

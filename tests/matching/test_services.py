@@ -11,10 +11,7 @@ from domains.matching import services
 from domains.matching.algorithm import check, load_instance
 from domains.matching.models import MatchResult, RoundStatus, RunStatus
 from domains.matching.selectors import explanations, round_instance
-from domains.people.roles import Role
 from tests.factories.matching import complete_file, matching_world, pdf
-from tests.factories.people import make_user_with_role
-from tests.factories.referential import region
 
 pytestmark = pytest.mark.django_db
 
@@ -65,9 +62,9 @@ def test_round_one_offers_the_consolidation_posts_to_the_concerned_residents():
     assert names == [f"JUNIOR{n}" for n in range(1, 6)]  # not SOCLE, not RENNAIS
 
 
-def test_only_the_ars_of_the_region_runs_a_campaign():
+def test_only_the_ars_of_the_region_runs_a_campaign(people):
     world = matching_world(residents=1, sites=1)
-    other_ars = make_user_with_role(Role.ARS, region=region("53"))
+    other_ars = people.ars_elsewhere
     assert "Seule l'ARS de la région" in denied(
         lambda: services.run_start(by=other_ars, matching_round=world.round)
     )
@@ -288,6 +285,7 @@ def test_round_two_offers_the_seats_left_to_those_without_a_post(
 
 def test_a_round_by_hearing_is_decided_post_by_post_within_the_seats_left(
     django_capture_on_commit_callbacks,
+    people,
 ):
     world = matching_world(residents=5, sites=5)
     apply_all(world, lambda n, k: 5 if k < 4 else 0)
@@ -316,7 +314,7 @@ def test_a_round_by_hearing_is_decided_post_by_post_within_the_seats_left(
     services.manual_assign(
         by=world.ars, candidacy=candidacy, offer=offer, note="Après audition."
     )
-    other = make_user_with_role(Role.ARS, region=region("53"))
+    other = people.ars_elsewhere
     assert "Seule l'ARS de la région" in denied(
         lambda: services.manual_assign(by=other, candidacy=candidacy, offer=None)
     )

@@ -10,14 +10,14 @@ from domains.people.models import EmailAddress, Person, PersonMerge
 from domains.people.permissions import SYSTEM
 from domains.people.roles import Role
 from domains.people.services import function_grant, person_merge, person_update
-from tests.factories.people import make_person, make_user_with_role
+from tests.factories.people import make_person
 from tests.factories.referential import TrainingSiteFactory, region
 
 pytestmark = pytest.mark.django_db
 
 
-def test_everything_of_the_duplicate_moves_to_the_kept_person():
-    admin = make_user_with_role(Role.UNESS_ADMIN)
+def test_everything_of_the_duplicate_moves_to_the_kept_person(people):
+    admin = people.uness_admin
     kept = make_person(email="helene.garnier@univ-lyon1.fr", imotep_id="IMO-1")
     duplicate = make_person(
         email="h.garnier@chu-lyon.fr", imotep_id="IMO-2", sides_ng_id="S-9"

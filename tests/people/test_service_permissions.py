@@ -14,23 +14,19 @@ pytestmark = pytest.mark.django_db
 CHANGE_SITE = "referential.change_trainingsite"
 
 
-def test_an_ars_agent_acts_in_her_region_and_nowhere_else():
-    agent = make_user_with_role(Role.ARS, region=region("84"))
+def test_an_ars_agent_acts_in_her_region_and_nowhere_else(people):
+    agent = people.ars
     assert may(agent, CHANGE_SITE, [subdivision("LYON"), region("84")])
     assert not may(agent, CHANGE_SITE, [subdivision("RENNES"), region("53")])
 
 
-def test_a_role_without_the_permission_is_refused_even_inside_its_perimeter():
-    coordinator = make_user_with_role(
-        Role.COORDINATOR, subdivision=subdivision("LYON"), specialty=specialty()
-    )
+def test_a_role_without_the_permission_is_refused_even_inside_its_perimeter(people):
+    coordinator = people.coordinator
     assert not may(coordinator, CHANGE_SITE, [subdivision("LYON"), specialty()])
 
 
-def test_a_coordinator_reaches_her_specialty_in_her_subdivision_only():
-    coordinator = make_user_with_role(
-        Role.COORDINATOR, subdivision=subdivision("LYON"), specialty=specialty()
-    )
+def test_a_coordinator_reaches_her_specialty_in_her_subdivision_only(people):
+    coordinator = people.coordinator
     permission = "residents.change_specialsituation"
     assert may(coordinator, permission, [subdivision("LYON"), specialty()])
     assert not may(coordinator, permission, [subdivision("LYON"), specialty("DES-PED")])
@@ -46,7 +42,7 @@ def test_one_function_lends_nothing_to_another():
         subdivision=subdivision("RENNES"),
         establishment=EstablishmentFactory(region=region("53")),
     )
-    person_user = make_user_with_role(Role.ARS, region=region("84"))
+    person_user = make_user_with_role(Role.ARS, region=region("84"))  # two functions
     function_grant(
         person=person_user.person,
         role=Role.SITE_ASSISTANT,
@@ -159,15 +155,15 @@ def test_a_person_changes_herself_and_a_stranger_does_not():
     assert person.first_name == "Inès-Marie"
 
 
-def test_an_ars_changes_the_people_working_in_her_region_only():
+def test_an_ars_changes_the_people_working_in_her_region_only(people):
     from domains.people.services import person_update
 
     site = _lyon_site()
     supervisor = make_user_with_role(Role.SITE_SUPERVISOR, training_site=site)
-    brittany = make_user_with_role(Role.ARS, region=region("53"))
+    brittany = people.ars_elsewhere
     with pytest.raises(PermissionDenied):
         person_update(person=supervisor.person, phone="0600000000", by=brittany)
-    rhone_alpes = make_user_with_role(Role.ARS, region=region("84"))
+    rhone_alpes = people.ars
     person_update(person=supervisor.person, phone="0600000000", by=rhone_alpes)
     supervisor.person.refresh_from_db()
     assert supervisor.person.phone == "0600000000"
@@ -240,14 +236,14 @@ def test_only_who_registers_people_creates_one():
     assert Person.objects.filter(last_name="Roux").exists()
 
 
-def test_merging_needs_the_right_on_both_people_being_one_is_not_enough():
+def test_merging_needs_the_right_on_both_people_being_one_is_not_enough(people):
     from domains.people.models import Person
     from domains.people.services import person_merge
 
     site = _lyon_site()
     kept = make_user_with_role(Role.PRACTITIONER, training_site=site)
     merged = make_user_with_role(Role.PRACTITIONER, training_site=site)
-    brittany = make_user_with_role(Role.ARS, region=region("53"))
+    brittany = people.ars_elsewhere
     for by in (brittany, kept):
         with pytest.raises(PermissionDenied):
             person_merge(kept=kept.person, merged=merged.person, by=by)
@@ -255,18 +251,18 @@ def test_merging_needs_the_right_on_both_people_being_one_is_not_enough():
     person_merge(
         kept=kept.person,
         merged=merged.person,
-        by=make_user_with_role(Role.ARS, region=region("84")),
+        by=people.ars,
     )
     assert not Person.objects.filter(pk=merged.person.pk).exists()
 
 
-def test_legacy_identifiers_and_recovered_functions_ask_too():
+def test_legacy_identifiers_and_recovered_functions_ask_too(people):
     from domains.people.models import Function, LegacySystem
     from domains.people.services import functions_import, legacy_identifier_add
 
     site = _lyon_site()
     practitioner = make_user_with_role(Role.PRACTITIONER, training_site=site)
-    brittany = make_user_with_role(Role.ARS, region=region("53"))
+    brittany = people.ars_elsewhere
     with pytest.raises(PermissionDenied):
         legacy_identifier_add(
             person=practitioner.person,
@@ -285,11 +281,11 @@ def test_legacy_identifiers_and_recovered_functions_ask_too():
     assert functions_import(functions=[new], by=_registry("LYON")) == 1
 
 
-def test_the_daily_resynchronisation_is_the_platforms():
+def test_the_daily_resynchronisation_is_the_platforms(people):
     from domains.people.services import permissions_sync_all
 
     with pytest.raises(PermissionDenied):
-        permissions_sync_all(by=make_user_with_role(Role.ARS, region=region("84")))
+        permissions_sync_all(by=people.ars)
     assert permissions_sync_all(by=SYSTEM) >= 1
 
 

@@ -8,10 +8,8 @@ import pytest
 from domains.accreditation.selectors import visible_campaigns as accreditation_campaigns
 from domains.matching.models import MatchingCampaign
 from domains.matching.selectors import visible_campaigns as matching_campaigns
-from domains.people.roles import Role
 from domains.referential.perimeters import campaign_perimeter
 from tests.factories.accreditation import bare_campaign
-from tests.factories.people import make_user_with_role
 from tests.factories.referential import SemesterFactory, region, specialty, subdivision
 
 pytestmark = pytest.mark.django_db
@@ -27,21 +25,17 @@ def _matching(name, region_code, *codes):
     return campaign
 
 
-def test_each_actor_sees_the_campaigns_of_her_region_and_the_coordinator_her_specialty():
+def test_each_actor_sees_the_campaigns_of_her_region_and_the_coordinator_her_specialty(
+    people,
+):
     lyon_accreditation = bare_campaign("84", name="Agréments ARA")
     bare_campaign("53", name="Agréments Bretagne")
     cardio = _matching("Cardiologie ARA", "84", "DES-MCA")
     _matching("Médecine générale ARA", "84", "DES-MGE")
     _matching("Cardiologie Bretagne", "53", "DES-MCA")
-    ars = make_user_with_role(Role.ARS, region=region("84"))
-    registry = make_user_with_role(
-        Role.FACULTY_REGISTRY, subdivision=subdivision("LYON")
-    )
-    coordinator = make_user_with_role(
-        Role.COORDINATOR,
-        subdivision=subdivision("LYON"),
-        specialty=specialty("DES-MCA"),
-    )
+    ars = people.ars
+    registry = people.faculty_registry
+    coordinator = people.coordinator
 
     def names(queryset):
         return sorted(c.name for c in queryset)

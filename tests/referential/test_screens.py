@@ -196,9 +196,10 @@ class TestTrainingSites:
         assert "Adresse e-mail" in page and "sophie.moreau@chu-lyon.fr" in page
         assert "Principale" in page or "principale" in page
 
-    def test_the_site_supervisor_adds_an_assistant_and_ends_her_function(self, client):
-        site = TrainingSiteFactory()
-        rts = make_user_with_role(Role.SITE_SUPERVISOR, training_site=site)
+    def test_the_site_supervisor_adds_an_assistant_and_ends_her_function(
+        self, client, people
+    ):
+        site, rts = people.site, people.site_supervisor
         assistant = make_person(email="assistante@chu-lyon.fr")
         client.force_login(rts)
         response = client.post(
@@ -231,12 +232,10 @@ class TestTrainingSites:
         assert "Aucune personne n'a l'adresse inconnu@exemple.fr" in page_text(response)
 
     def test_the_supervisor_edits_his_site_description_but_not_another_site(
-        self, client
+        self, client, people
     ):
-        site, other = TrainingSiteFactory(), TrainingSiteFactory()
-        client.force_login(
-            make_user_with_role(Role.SITE_SUPERVISOR, training_site=site)
-        )
+        site, other = people.site, TrainingSiteFactory()
+        client.force_login(people.site_supervisor)
         data = {
             "name": site.name,
             "department": "Cardiologie",

@@ -129,8 +129,10 @@ WRITES = {
 
 
 @pytest.mark.parametrize("write", sorted(WRITES))
-def test_the_ars_of_another_region_is_refused_and_nothing_is_written(lyon, write):
-    brittany = make_user_with_role(Role.ARS, region=region("53"))
+def test_the_ars_of_another_region_is_refused_and_nothing_is_written(
+    lyon, write, people
+):
+    brittany = people.ars_elsewhere
     before = _state(lyon)
     with pytest.raises(PermissionDenied, match=REFUSED):
         WRITES[write](lyon, brittany)
@@ -138,8 +140,8 @@ def test_the_ars_of_another_region_is_refused_and_nothing_is_written(lyon, write
 
 
 @pytest.mark.parametrize("write", sorted(WRITES))
-def test_the_ars_of_the_region_writes(lyon, write):
-    rhone_alpes = make_user_with_role(Role.ARS, region=region("84"))
+def test_the_ars_of_the_region_writes(lyon, write, people):
+    rhone_alpes = people.ars
     before = _state(lyon)
     WRITES[write](lyon, rhone_alpes)
     assert _state(lyon) != before
@@ -166,13 +168,13 @@ def test_a_role_without_the_permission_is_refused_inside_its_perimeter(lyon):
     assert TrainingSite.objects.get(pk=lyon["site"].pk).name == "Renommé"
 
 
-def test_a_site_moves_only_between_perimeters_of_the_actor(lyon):
+def test_a_site_moves_only_between_perimeters_of_the_actor(lyon, people):
     """An ARS cannot take a site of another region into hers, nor push hers out."""
     rennes_site = TrainingSiteFactory(
         subdivision=subdivision("RENNES"),
         establishment=EstablishmentFactory(region=region("53")),
     )
-    rhone_alpes = make_user_with_role(Role.ARS, region=region("84"))
+    rhone_alpes = people.ars
     with pytest.raises(PermissionDenied):
         services.training_site_update(
             training_site=rennes_site, subdivision=subdivision(), by=rhone_alpes
@@ -199,9 +201,9 @@ def test_the_medical_affairs_director_changes_her_establishment_only(lyon):
     assert Establishment.objects.get(pk=lyon["duplicate"].pk).city == "Lyon"
 
 
-def test_expiring_accreditations_is_the_platforms_job_not_a_regions(lyon):
+def test_expiring_accreditations_is_the_platforms_job_not_a_regions(lyon, people):
     AccreditationFactory(start_date=date(2015, 11, 1), end_date=date(2020, 10, 31))
-    rhone_alpes = make_user_with_role(Role.ARS, region=region("84"))
+    rhone_alpes = people.ars
     with pytest.raises(PermissionDenied):
         services.accreditation_expire_past(today=date(2026, 1, 1), by=rhone_alpes)
     assert services.accreditation_expire_past(today=date(2026, 1, 1), by=SYSTEM) == 1

@@ -4,7 +4,6 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from domains.people.permissions import SYSTEM
-from domains.people.roles import Role
 from domains.referential import services
 from domains.referential.models import (
     Accreditation,
@@ -14,7 +13,7 @@ from domains.referential.models import (
     EstablishmentKind,
     Post,
 )
-from tests.factories.people import make_person, make_user_with_role
+from tests.factories.people import make_person
 from tests.factories.referential import (
     AccreditationFactory,
     EstablishmentFactory,
@@ -30,8 +29,10 @@ from tests.factories.referential import (
 pytestmark = pytest.mark.django_db
 
 
-def test_establishment_with_a_valid_finess_is_clean_and_its_history_names_the_author():
-    author = make_user_with_role(Role.ARS, region=region("84"))
+def test_establishment_with_a_valid_finess_is_clean_and_its_history_names_the_author(
+    people,
+):
+    author = people.ars
     establishment = services.establishment_create(
         name="Hospices Civils de Lyon",
         kind=EstablishmentKind.LEGAL_ENTITY,

@@ -19,7 +19,7 @@ from domains.residents.documents import document_issue
 from domains.residents.models import IssuedDocument
 from tests.conftest import login_verified, page_text
 from tests.factories.people import make_user_with_role
-from tests.factories.referential import region, specialty, subdivision
+from tests.factories.referential import subdivision
 from tests.factories.residents import accredited_site, add_placement, make_resident
 
 pytestmark = pytest.mark.django_db
@@ -56,27 +56,23 @@ IDS = [case.who for case in CASES]
 
 
 @pytest.fixture
-def world():
+def world(people):
     lea = make_resident(first_name="Léa", last_name="Garnier")
     site = accredited_site(name="Service de cardiologie")
     add_placement(lea, "winter", 2023, site=site)
-    lyon = subdivision("LYON")
     establishment = site.establishment
-    superuser = make_user_with_role(Role.UNESS_ADMIN)
+    superuser = make_user_with_role(Role.UNESS_ADMIN)  # a second admin
     superuser.is_superuser = superuser.is_staff = True
     superuser.save()
     users = {
-        "dgos": make_user_with_role(Role.DGOS),
-        "uness_admin": make_user_with_role(Role.UNESS_ADMIN),
+        "dgos": people.dgos,
+        "uness_admin": people.uness_admin,
         "uness_superuser": superuser,
-        "ars": make_user_with_role(Role.ARS, region=region("84")),
-        "registry": make_user_with_role(Role.FACULTY_REGISTRY, subdivision=lyon),
-        "registry_elsewhere": make_user_with_role(
-            Role.FACULTY_REGISTRY, subdivision=subdivision("RENNES")
-        ),
-        "coordinator": make_user_with_role(
-            Role.COORDINATOR, subdivision=lyon, specialty=specialty("DES-MCA")
-        ),
+        "ars": people.ars,
+        "registry": people.faculty_registry,
+        "registry_elsewhere": people.faculty_registry_elsewhere,
+        "coordinator": people.coordinator,
+        # Those of the site where she trains (not the samples' site).
         "site_supervisor": make_user_with_role(
             Role.SITE_SUPERVISOR, training_site=site
         ),
@@ -90,11 +86,9 @@ def world():
         ),
         "herself": lea.person.user,
         "another_resident": make_resident(last_name="Autre").person.user,
-        "representative": make_user_with_role(
-            Role.RESIDENT_REPRESENTATIVE, subdivision=lyon
-        ),
-        "support_l1": make_user_with_role(Role.SUPPORT_L1, subdivision=lyon),
-        "support_l2": make_user_with_role(Role.SUPPORT_L2),
+        "representative": people.resident_representative,
+        "support_l1": people.support_l1,
+        "support_l2": people.support_l2,
     }
     return lea, users
 

@@ -11,7 +11,7 @@ from domains.residents.models import IssuedDocument, SpecialSituation
 from domains.residents.services import placements_validate
 from tests.conftest import login_verified, page_text
 from tests.factories.people import make_user_with_role
-from tests.factories.referential import region, specialty, subdivision
+from tests.factories.referential import specialty, subdivision
 from tests.factories.residents import add_placement, make_resident
 
 pytestmark = pytest.mark.django_db
@@ -37,12 +37,8 @@ def sees(client, user, resident) -> bool:
     return listed
 
 
-def test_perimeters_of_the_residents_list(client, lea):
-    coordinator = make_user_with_role(
-        Role.COORDINATOR,
-        subdivision=subdivision("LYON"),
-        specialty=specialty("DES-MCA"),
-    )
+def test_perimeters_of_the_residents_list(client, lea, people):
+    coordinator = people.coordinator
     other_coordinator = make_user_with_role(
         Role.COORDINATOR,
         subdivision=subdivision("LYON"),
@@ -50,26 +46,22 @@ def test_perimeters_of_the_residents_list(client, lea):
     )
     assert sees(client, coordinator, lea)
     assert not sees(client, other_coordinator, lea)
-    assert sees(client, make_user_with_role(Role.ARS, region=region("84")), lea)
-    assert not sees(client, make_user_with_role(Role.ARS, region=region("53")), lea)
+    assert sees(client, people.ars, lea)
+    assert not sees(client, people.ars_elsewhere, lea)
     assert sees(client, lea.person.user, lea)
     assert not sees(client, make_resident().person.user, lea)
 
 
-def test_the_resident_page_shows_the_path(client, lea):
-    client.force_login(
-        make_user_with_role(Role.FACULTY_REGISTRY, subdivision=subdivision("LYON"))
-    )
+def test_the_resident_page_shows_the_path(client, lea, people):
+    client.force_login(people.faculty_registry)
     page = page_text(client.get(f"{LIST}{lea.pk}/"))
     assert "Médecine cardiovasculaire" in page and "Phase socle" in page
     assert "Validé" in page and "En attente" in page
 
 
-def test_the_registry_validates_a_stage_and_the_resident_sees_it(client, lea):
+def test_the_registry_validates_a_stage_and_the_resident_sees_it(client, lea, people):
     placement = lea.placements.get(validation="pending")
-    client.force_login(
-        make_user_with_role(Role.FACULTY_REGISTRY, subdivision=subdivision("LYON"))
-    )
+    client.force_login(people.faculty_registry)
     response = client.post(
         f"/cockpit/stages/{placement.pk}/modifier/",
         {"validation": "not_validated", "validation_reasons": "", "absence_days": 0},
@@ -140,12 +132,12 @@ def test_senior_on_call_is_refused_with_what_is_missing(client, lea):
     assert not IssuedDocument.objects.exists()
 
 
-def test_statistics_national_for_dgos_regional_for_an_ars(client, lea):
+def test_statistics_national_for_dgos_regional_for_an_ars(client, lea, people):
     make_resident(subdivision_code="RENNES", last_name="Breton")
-    login_verified(client, make_user_with_role(Role.DGOS))
+    login_verified(client, people.dgos)
     page = page_text(client.get("/cockpit/statistiques/internes/"))
     assert "2 internes dans ce périmètre" in page
-    client.force_login(make_user_with_role(Role.ARS, region=region("84")))
+    client.force_login(people.ars)
     page = page_text(client.get("/cockpit/statistiques/internes/"))
     assert "1 interne dans ce périmètre" in page
     response = client.get("/cockpit/statistiques/internes/", {"export": "xlsx"})
@@ -154,10 +146,8 @@ def test_statistics_national_for_dgos_regional_for_an_ars(client, lea):
     assert client.get("/cockpit/statistiques/internes/").status_code == 403
 
 
-def test_mass_phase_change_from_the_list_with_preview(client, lea):
-    registry_user = make_user_with_role(
-        Role.FACULTY_REGISTRY, subdivision=subdivision("LYON")
-    )
+def test_mass_phase_change_from_the_list_with_preview(client, lea, people):
+    registry_user = people.faculty_registry
     client.force_login(registry_user)
     preview = client.post(
         f"{LIST}actions/",
@@ -189,20 +179,16 @@ def test_mass_phase_change_from_the_list_with_preview(client, lea):
     assert "Annuler" in page_text(client.get(f"{LIST}traitements/"))
 
 
-def test_residents_due_for_a_jury_are_filtered(client, lea):
+def test_residents_due_for_a_jury_are_filtered(client, lea, people):
     later = make_resident(start=("winter", 2026), last_name="Tardif")
-    client.force_login(
-        make_user_with_role(Role.FACULTY_REGISTRY, subdivision=subdivision("LYON"))
-    )
+    client.force_login(people.faculty_registry)
     page = page_text(client.get(LIST, {"due": "true"}))
     assert "GARNIER" in page and "TARDIF" not in page
     assert later.pk
 
 
-def test_the_registry_records_a_research_year_and_decides_it(client, lea):
-    client.force_login(
-        make_user_with_role(Role.FACULTY_REGISTRY, subdivision=subdivision("LYON"))
-    )
+def test_the_registry_records_a_research_year_and_decides_it(client, lea, people):
+    client.force_login(people.faculty_registry)
     response = client.post(
         f"{LIST}{lea.pk}/situation/",
         {"kind": "research", "start_date": "2027-11-01", "end_date": "2028-10-31"},
@@ -214,7 +200,7 @@ def test_the_registry_records_a_research_year_and_decides_it(client, lea):
     )
     situation.refresh_from_db()
     assert situation.status == "approved"
-    client.force_login(make_user_with_role(Role.ARS, region=region("84")))
+    client.force_login(people.ars)
     response = client.post(
         f"{LIST}{lea.pk}/situation/",
         {"kind": "research", "start_date": "2027-11-01", "end_date": "2028-10-31"},

@@ -25,7 +25,6 @@ from domains.residents.services import (
     situation_decide,
     situation_request,
 )
-from tests.factories.people import make_user_with_role
 from tests.factories.referential import (
     SemesterFactory,
     TrainingSiteFactory,
@@ -39,8 +38,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def registry():
-    return make_user_with_role(Role.FACULTY_REGISTRY, subdivision=subdivision("LYON"))
+def registry(faculty_registry):
+    return faculty_registry
 
 
 def test_a_new_resident_has_her_enrolment_socle_phase_and_function():
