@@ -253,6 +253,8 @@ def offered_decisions(request, screen: Screen, obj) -> list[dict]:
             "url": reverse(
                 f"cockpit:{screen.url_name}_decision", args=[obj.pk, d.name]
             ),
+            # Said here: a template would call the `form` callable, not read it.
+            "asks": d.form is not None,
         }
         for d in screen.decisions
         if d.applies(obj) and request.actor.can(screen, d.permission, obj)
