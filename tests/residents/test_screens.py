@@ -1,9 +1,11 @@
 """Residents' screens: who sees which path, Mon parcours, documents, statistics."""
 
 import io
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from pypdf import PdfReader
 
 from domains.people.roles import Role
@@ -179,6 +181,9 @@ def test_mass_phase_change_from_the_list_with_preview(client, lea, people):
     assert "Annuler" in page_text(client.get(f"{LIST}traitements/"))
 
 
+# "Due" is a phase ending within 90 days of today: on this day Léa's socle is long
+# over and Tardif's, begun a month ago, ends in October 2027.
+@time_machine.travel(datetime(2026, 12, 1, 10, tzinfo=ZoneInfo("Europe/Paris")))
 def test_residents_due_for_a_jury_are_filtered(client, lea, people):
     later = make_resident(start=("winter", 2026), last_name="Tardif")
     client.force_login(people.faculty_registry)
