@@ -15,7 +15,8 @@ Convention: each sample also has a plain fixture of the same name (`coordinator`
 with `client.force_login(user)`, or `login_verified(client, user)` for the roles that
 need a second factor (DGOS, UNESS admins). The one exception is `ars`, which also signs
 in with `client` (many tests rely on it). `resident` is a resident of Lyon with her
-Resident record (`resident.person.resident`). Build users inline only when the test
+Resident record (`resident.person.resident`); `superuser` is the UNESS admin made the
+technical admin (Django superuser). Build users inline only when the test
 needs a perimeter of its own (its own site, a second agent of the same region…).
 
 `--today=YYYY-MM-DD` runs the whole session as if that day had come (the clock ticks
@@ -308,6 +309,14 @@ def ars(client, people):
     """Claire Dubois, ARS agent of Auvergne-Rhône-Alpes, signed in."""
     client.force_login(people.ars)
     return people.ars
+
+
+@pytest.fixture
+def superuser(uness_admin):
+    """The UNESS admin, also the technical admin (Django superuser); not signed in."""
+    uness_admin.is_superuser = uness_admin.is_staff = True
+    uness_admin.save()
+    return uness_admin
 
 
 def login_verified(client, user) -> None:

@@ -4,11 +4,13 @@ outside the perimeter, the commission (agenda, PDF pack, live proposals, minutes
 the decisions, the dashboards, the national view and the public list."""
 
 import csv
+import datetime as dt
 import io
 
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from pypdf import PdfReader
 
 from domains.accreditation.models import AccreditationRequest, DossierVersion
@@ -225,7 +227,12 @@ def test_the_public_list_shows_accreditations_in_force(client):
     from tests.factories.referential import AccreditationFactory, TrainingSiteFactory
 
     site = TrainingSiteFactory(name="Cardiologie Croix-Rousse")
-    AccreditationFactory(training_site=site)
+    today = timezone.localdate()  # in force: granted a year ago, for five years
+    AccreditationFactory(
+        training_site=site,
+        start_date=today - dt.timedelta(days=365),
+        end_date=today + dt.timedelta(days=4 * 365),
+    )
     page = text_of(client.get("/terrains-agrees/", {"q": "Croix-Rousse"}))
     assert "Cardiologie Croix-Rousse" in page and "1 agrément en vigueur" in page
     assert "Cardiologie Croix-Rousse" not in text_of(

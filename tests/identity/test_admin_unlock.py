@@ -5,7 +5,6 @@ import pytest
 from domains.identity.models import SignInEvent, SignInMethod
 from domains.identity.throttling import PER_LOGIN, is_locked
 from tests.conftest import login_verified, page_text
-from tests.identity.test_sign_in_policy import superuser
 
 pytestmark = pytest.mark.django_db
 URL = "/django-admin/identity/signinevent/"
@@ -20,10 +19,10 @@ def _failures(login: str) -> list[int]:
     ]
 
 
-def test_the_selected_logins_are_unlocked_together(client):
+def test_the_selected_logins_are_unlocked_together(client, superuser):
     selected = _failures("claire@exemple.fr") + _failures("paul@exemple.fr")
     assert is_locked(login="claire@exemple.fr", ip=None)
-    admin = superuser()
+    admin = superuser
     login_verified(client, admin)
     response = client.post(
         URL, {"action": "unlock", "_selected_action": selected}, follow=True

@@ -476,13 +476,6 @@ def test_link_requests_lock_an_account_without_links_like_an_unknown_address(cli
     assert answers == ([200] * 5 + [429]) * 2
 
 
-@pytest.fixture
-def superuser(uness_admin):
-    uness_admin.is_superuser = uness_admin.is_staff = True
-    uness_admin.save()
-    return uness_admin
-
-
 def test_the_admins_set_no_password_and_change_no_address(client, superuser):
     admin = superuser
     other = make_person(email="claire@exemple.fr").user

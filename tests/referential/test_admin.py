@@ -17,10 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin_client(client, uness_admin):
-    uness_admin.is_staff = uness_admin.is_superuser = True
-    uness_admin.save()
-    login_verified(client, uness_admin)
+def admin_client(client, superuser):
+    login_verified(client, superuser)
     return client
 
 

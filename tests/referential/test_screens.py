@@ -313,8 +313,10 @@ class TestPosts:
         assert not Post.objects.exists()
 
     def test_opening_closing_and_adding_seats(self, client, ars):
+        semester = current_semester()  # an accreditation covering it, whenever today is
         accreditation = AccreditationFactory(
-            start_date=current_semester().start_date - timedelta(days=10)
+            start_date=semester.start_date - timedelta(days=10),
+            end_date=semester.end_date + timedelta(days=365),
         )
         response = client.post(
             "/cockpit/postes/nouveau/",
