@@ -293,14 +293,18 @@ def _accreditation_decision(client):
     from tests.factories.accreditation import fill, make_world
 
     world = make_world()
-    request = world.new_request()
-    fill(world.rts, request)
-    services.request_submit(by=world.rts, request=request)
+    accreditation_request = world.new_request()
+    fill(world.rts, accreditation_request)
+    services.request_submit(by=world.rts, accreditation_request=accreditation_request)
     world.close_filing()
-    request = world.to_commission(request)
-    services.proposal_record(by=world.ars, request=request, outcome="granted")
+    accreditation_request = world.to_commission(accreditation_request)
+    services.proposal_record(
+        by=world.ars, accreditation_request=accreditation_request, outcome="granted"
+    )
     return (
-        lambda: services.decision_record(by=world.ars, request=request),
+        lambda: services.decision_record(
+            by=world.ars, accreditation_request=accreditation_request
+        ),
         "décision d'agrément",
     )
 
