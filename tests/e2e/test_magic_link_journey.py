@@ -102,7 +102,9 @@ def test_account_request_approved_by_the_ars_then_the_new_rts_signs_in(
     request = AccountRequest.objects.get()
     page.goto(f"{live_server.url}/cockpit/demandes-de-compte/{request.pk}/")
     page.get_by_role("button", name="Accepter et envoyer un lien de connexion").click()
-    expect(page.get_by_text("acceptée : un lien de connexion est envoyé")).to_be_visible()
+    expect(
+        page.get_by_text("acceptée : un lien de connexion est envoyé")
+    ).to_be_visible()
     screenshot("23-demande-acceptee")
     page.get_by_role("button", name="Se déconnecter").click()
 
