@@ -6,7 +6,8 @@ Built from the URL configuration: a new cockpit URL is covered without touching 
 - anonymous: sent to the sign-in page;
 - a resident, the RTS of a site in Rennes, the ARS agent of Brittany: 403 or 404 on any
   URL that names a record of Lyon; on lists and exports, the record is absent;
-- the ARS agent of Auvergne-Rhône-Alpes (the rightful user): succeeds.
+- the ARS agent of Auvergne-Rhône-Alpes (the rightful user): succeeds; a redirect that
+  carries an error message counts as a refusal.
 """
 
 import csv
@@ -14,6 +15,7 @@ import io
 from datetime import date
 
 import pytest
+from django.contrib.messages import ERROR, get_messages
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -30,12 +32,12 @@ from domains.accreditation.models import (
 from domains.cockpit.models import SavedFilter
 from domains.cockpit.registry import registry
 from domains.identity.models import AccountRequest, ReconciliationCase
-from domains.matching.models import MatchingRun, RunStatus
+from domains.matching.models import Audience, MatchingRun, MatchResult, RunStatus
 from domains.matching.selectors import round_instance
 from domains.people.permissions import SYSTEM
 from domains.people.roles import Role
 from domains.people.services import email_add, function_grant
-from domains.residents.models import SpecialSituation
+from domains.residents.models import SituationKind, SpecialSituation
 from domains.residents.services import phase_change_many
 from imports.models import ImportRun, PersonProposal
 from tests.conftest import login_verified
@@ -166,6 +168,7 @@ def world():
         status=RunStatus.DONE,
         output={"assignments": {}, "unassigned": []},
     )
+    MatchResult.objects.create(round=matching.round, candidacy=candidacy, offer=None)
     accreditation_campaign = bare_campaign(name="Agréments Témoin 2026")
     accreditation_request = AccreditationRequest.objects.create(
         campaign=accreditation_campaign,
@@ -310,7 +313,8 @@ OTHER_PARAMETERS = {
     "offer_pk": lambda world: world["matching"].offers[0].pk,
     "piece": lambda world: "cv",
     "attachment_pk": lambda world: FollowUpAttachment.objects.get().pk,
-    "action": lambda world: "schedule",
+    # The ARS reopens the filing of a submitted request (posted with its reason).
+    "action": lambda world: "reopen",
     "piece_pk": lambda world: Attachment.objects.get().pk,
 }
 
@@ -344,6 +348,62 @@ def _kwargs(route: str, world) -> dict:
     return kwargs
 
 
+# What the rightful user posts where a form asks something.
+POST_DATA = {
+    "switch_function": lambda world: {
+        "function": world["users"]["rightful"].person.functions.get().pk
+    },
+    "accreditation_publish": lambda world: {
+        "subject": "Campagne d'agrément ouverte",
+        "body": "Le dépôt des demandes est ouvert.",
+    },
+    "internes_situation_record": lambda world: {
+        "kind": SituationKind.RESEARCH_YEAR,
+        "start_date": "2027-11-01",
+        "end_date": "2028-10-31",
+        "motive": "Master 2 de recherche",
+    },
+    "matching_round_new": lambda world: {
+        "wishes_open": "2099-01-01T09:00",
+        "wishes_close": "2099-01-15T18:00",
+        "ranking_open": "2099-01-16T09:00",
+        "ranking_close": "2099-01-31T18:00",
+        "publication_at": "2099-02-01T12:00",
+    },
+    "matching_remind": lambda world: {"audience": Audience.CANDIDATES},
+    "matching_hearing": lambda world: {"candidacy": world["candidacy"].pk},
+    "matching_correct": lambda world: {
+        "candidacy": world["candidacy"].pk,
+        "note": "Erreur de saisie",
+    },
+    "my_matching_file": lambda world: {
+        "kind": "cv",
+        "file": SimpleUploadedFile(
+            "cv.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"
+        ),
+    },
+}
+# Where the world's records are in a state that refuses the action: the rightful user
+# passes the permission check and meets the rule of the state, with its message.
+REFUSED_BY_STATE = {
+    "accreditation_close_filing": "Le dépôt n'est pas encore clos.",
+    "accreditation_publish": "Cette campagne est déjà publiée.",
+    "matching_correct": "Seul un résultat publié se corrige.",
+    "matching_hearing": "Seul un tour par audition non publié s'affecte à la main.",
+    "matching_round_new": "Le tour précédent doit être publié avant d'ouvrir le suivant.",
+    "matching_compute": "Le calcul se lance après la clôture des classements.",
+    "matching_publish": "Les classements ne sont pas clos.",
+    "matching_results": "Les résultats de ce tour ne sont pas publiés.",
+    "matching_hearing_publish": (
+        "Un tour calculé se publie depuis l'un de ses calculs."
+    ),
+    "my_email_primary": (
+        "Vérifiez d'abord l'adresse secondaire@ars-ara.fr (lien envoyé par e-mail) "
+        "avant d'en faire votre adresse principale."
+    ),
+}
+
+
 def _post_data(name: str, route: str, world) -> dict:
     screen = registry.screens.get(_slug(route))
     if name.endswith("_bulk"):
@@ -355,8 +415,14 @@ def _post_data(name: str, route: str, world) -> dict:
         return {"columns": ["name"], "per_page": "25"}
     if name.endswith("_filter_save"):
         return {"name": "Nouveau", "query": "q=x"}
-    if name == "switch_function":
-        return {"function": "0"}
+    if name in POST_DATA:
+        return POST_DATA[name](world)
+    if "decision" in route or "decide" in name or name == "accreditation_action":
+        return {
+            "reason": "Motif témoin de la matrice des permissions",
+            "until": "2099-12-31T12:00",
+            "approve": "1",  # a special situation's decision
+        }
     return {}
 
 
@@ -366,6 +432,10 @@ def _request(client, name, route, world):
     if response.status_code == 405:
         response = client.post(url, _post_data(name, route, world))
     return response
+
+
+def _messages(response) -> list:
+    return list(get_messages(response.wsgi_request))
 
 
 def _names_a_record(route: str) -> bool:
@@ -408,11 +478,16 @@ def test_cockpit_url_respects_perimeters(client, world, name, route):
             assert not _shows(response, label), f"{who} saw the record on {name}"
 
     users = world["users"]
+    client.cookies.pop("messages", None)  # the others' refusals are not hers
     login_verified(client, users.get(f"rightful:{_slug(route)}", users["rightful"]))
     response = _request(client, name, route, world)
     assert response.status_code in (200, 302), f"rightful user refused on {name}"
     if response.status_code == 302:
         assert not response.url.startswith(LOGIN)
+        # A redirect that carries a refusal is a refusal.
+        refusals = [m.message for m in _messages(response) if m.level >= ERROR]
+        expected = [REFUSED_BY_STATE[name]] if name in REFUSED_BY_STATE else []
+        assert refusals == expected, f"rightful user refused on {name}: {refusals}"
     elif name.endswith(("_list", "_export")) and label:
         assert _shows(response, label), (
             f"rightful user does not see the record on {name}"
