@@ -53,22 +53,28 @@ class CampaignKind:
     state: Callable[[Model], State]
 
 
-def _round_phases(round: MatchingRound) -> list[Phase]:
+def _round_phases(matching_round: MatchingRound) -> list[Phase]:
     return [
-        Phase(str(_("Vœux des internes")), round.wishes_open, round.wishes_close),
         Phase(
-            str(_("Classements des terrains")), round.ranking_open, round.ranking_close
+            str(_("Vœux des internes")),
+            matching_round.wishes_open,
+            matching_round.wishes_close,
         ),
-        Phase(str(_("Publication des résultats")), round.publication_at, None),
+        Phase(
+            str(_("Classements des terrains")),
+            matching_round.ranking_open,
+            matching_round.ranking_close,
+        ),
+        Phase(str(_("Publication des résultats")), matching_round.publication_at, None),
     ]
 
 
-def _round_state(round: MatchingRound) -> State:
-    if round.status == RoundStatus.PUBLISHED:
+def _round_state(matching_round: MatchingRound) -> State:
+    if matching_round.status == RoundStatus.PUBLISHED:
         return State(StateCode.PUBLISHED, str(_("Résultats publiés")))
-    if round.wishes_are_open() or round.ranking_is_open():
-        return State(StateCode.OPEN, str(round.stage()))
-    return State(StateCode.CLOSED, str(round.stage()))
+    if matching_round.wishes_are_open() or matching_round.ranking_is_open():
+        return State(StateCode.OPEN, str(matching_round.stage()))
+    return State(StateCode.CLOSED, str(matching_round.stage()))
 
 
 def _day(day) -> datetime:

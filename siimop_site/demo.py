@@ -112,16 +112,18 @@ def build_site() -> dict[str, int]:
     )
     round_type = ContentType.objects.get_for_model(MatchingRound)
     announcements = 0
-    for round in MatchingRound.objects.select_related("campaign").order_by("number"):
+    for matching_round in MatchingRound.objects.select_related("campaign").order_by(
+        "number"
+    ):
         announcement = publish(
             news,
             CampaignAnnouncementPage(
-                title=f"Appariement Docteurs Juniors : tour {round.number}",
-                slug=f"appariement-tour-{round.number}",
-                date=timezone.localdate(round.wishes_open),
-                intro=f"{round.campaign} : le calendrier et l'état du tour.",
+                title=f"Appariement Docteurs Juniors : tour {matching_round.number}",
+                slug=f"appariement-tour-{matching_round.number}",
+                date=timezone.localdate(matching_round.wishes_open),
+                intro=f"{matching_round.campaign} : le calendrier et l'état du tour.",
                 campaign_type=round_type,
-                campaign_id=round.pk,
+                campaign_id=matching_round.pk,
                 audience="Les internes de la région en fin de phase "
                 "d'approfondissement, et les terrains qui proposent un poste.",
                 actions="<ul><li>Internes : déposer CV, lettre et contrat, puis "
