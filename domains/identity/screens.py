@@ -10,6 +10,7 @@ from . import services, views
 from .filters import AccountRequestFilter, ReconciliationCaseFilter
 from .forms import ApproveForm, ReconciliationForm, RefuseForm
 from .models import AccountRequest, ReconciliationCase
+from .permissions import account_request_perimeter
 from .selectors import visible_account_requests, visible_reconciliation_cases
 from .tables import AccountRequestTable, ReconciliationCaseTable
 
@@ -24,13 +25,6 @@ registry.register_menu(
         order=2,
     )
 )
-
-
-def _perimeter(account_request):
-    site = account_request.training_site
-    if site is not None:
-        return [site.subdivision, site.subdivision.region]
-    return [account_request.region]
 
 
 def _context(request, account_request):
@@ -57,7 +51,7 @@ account_requests = registry.register_screen(
         table_class=AccountRequestTable,
         filterset_class=AccountRequestFilter,
         selector=visible_account_requests,
-        perimeter_objects=_perimeter,
+        perimeter_objects=account_request_perimeter,
         detail_template="identity/account_request_detail.html",
         detail_context=_context,
         decisions=[

@@ -32,6 +32,7 @@ from .models import (
     SignInEvent,
     SignInMethod,
 )
+from .permissions import require_decide_account_request, require_reconcile
 from .saml import ExternalIdentity, SamlRefused, idp_descriptions
 from .throttling import account_for_login, client_ip
 
@@ -293,6 +294,7 @@ def account_request_approve(
     *, account_request: AccountRequest, by, training_site=None
 ) -> AccountRequest:
     """Create (or find) the person, give her the function on the site, send her a link."""
+    require_decide_account_request(by, account_request)
     if account_request.status != AccountRequest.Status.PENDING:
         raise ValidationError(_("Cette demande a déjà été traitée."))
     site = training_site or account_request.training_site
@@ -338,6 +340,7 @@ def account_request_approve(
 def account_request_refuse(
     *, account_request: AccountRequest, by, reason: str
 ) -> AccountRequest:
+    require_decide_account_request(by, account_request)
     if account_request.status != AccountRequest.Status.PENDING:
         raise ValidationError(_("Cette demande a déjà été traitée."))
     if not reason.strip():
@@ -606,7 +609,8 @@ def _case_close(case: ReconciliationCase, status: str, person, by) -> None:
     audited(case, by).save()
 
 
-def _case_check(case: ReconciliationCase, person: Person | None) -> None:
+def _case_check(case: ReconciliationCase, person: Person | None, by: User) -> None:
+    require_reconcile(by)
     if case.status != ReconciliationCase.Status.OPEN:
         raise ValidationError(_("Ce rapprochement a déjà été traité."))
     if person is not None and not case.candidates.filter(pk=person.pk).exists():
@@ -620,7 +624,7 @@ def reconciliation_merge(
     *, case: ReconciliationCase, kept: Person, by: User, reason: str = ""
 ) -> ReconciliationCase:
     """Merge every candidate into the one kept, then link the federated identity to it."""
-    _case_check(case, kept)
+    _case_check(case, kept, by)
     for other in case.candidates.exclude(pk=kept.pk):
         person_merge(
             kept=kept,
@@ -646,7 +650,7 @@ def reconciliation_link(
     *, case: ReconciliationCase, person: Person, by: User
 ) -> ReconciliationCase:
     """The persons are really different: link the identity to the right one only."""
-    _case_check(case, person)
+    _case_check(case, person, by)
     federated_identity_link(person=person, identity=_case_identity(case), by=by)
     _case_close(case, ReconciliationCase.Status.LINKED, person, by)
     return case
@@ -654,7 +658,7 @@ def reconciliation_link(
 
 @transaction.atomic
 def reconciliation_dismiss(*, case: ReconciliationCase, by: User) -> ReconciliationCase:
-    _case_check(case, None)
+    _case_check(case, None, by)
     _case_close(case, ReconciliationCase.Status.DISMISSED, None, by)
     return case
 
