@@ -853,15 +853,6 @@ def consolidation_placements_record(
     semester's first day (the rules of placement_create), naming the resident. The
     matching publication decides who may publish; `by` signs the stages' history.
     """
-    from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext as _
-
-    from domains.cockpit.audit import audited, audited_bulk_create, audited_bulk_update
-    from domains.referential.models import Phase
-    from domains.referential.selectors import site_is_accredited
-
-    from .models import Placement, PlacementKind, PlacementMode, Validation
-
     consolidation = Phase.objects.get(code=Phase.Code.CONSOLIDATION)
     source = {post.pk for post in source_posts} | {
         post.pk for post in assignments.values() if post is not None
@@ -872,66 +863,16 @@ def consolidation_placements_record(
         .filter(resident__in=list(assignments), semester=semester)
         .select_related("training_site")
     }
-    accredited: dict[tuple[int, int], bool] = {}
+    accredited = _AccreditationMemo(consolidation, semester)
     created, moved, removed = [], [], []
     for resident, post in sorted(assignments.items(), key=lambda item: item[0].pk):
         placement = existing.get(resident.pk)
         ours = placement is not None and placement.post_id in source
-        if (
-            ours
-            and placement.validation != Validation.PENDING
-            and (post is None or post.pk != placement.post_id)
-        ):
-            raise ValidationError(
-                _(
-                    "%(name)s : son stage du semestre %(semester)s est déjà évalué, "
-                    "il ne change plus."
-                )
-                % {"name": resident, "semester": semester}
-            )
+        _consolidation_check(resident, post, placement, ours, semester, accredited)
         if post is None:
             if ours:
                 removed.append(placement)
             continue
-        if placement is not None and not ours:
-            raise ValidationError(
-                _(
-                    "%(name)s a déjà un stage au semestre %(semester)s (%(site)s) : "
-                    "l'affectation de l'appariement ne peut pas s'y ajouter."
-                )
-                % {
-                    "name": resident,
-                    "semester": semester,
-                    "site": placement.training_site,
-                }
-            )
-        if post.semester_id != semester.pk:
-            raise ValidationError(
-                _("%(name)s : le poste %(site)s n'est pas du semestre %(semester)s.")
-                % {"name": resident, "site": post.training_site, "semester": semester}
-            )
-        key = (post.training_site_id, post.specialty_id)
-        if key not in accredited:
-            accredited[key] = site_is_accredited(
-                training_site=post.training_site,
-                specialty=post.specialty,
-                phase=consolidation,
-                semester=semester,
-            )
-        if not accredited[key]:
-            raise ValidationError(
-                _(
-                    "%(name)s : %(site)s n'est pas agréé pour %(specialty)s en "
-                    "%(phase)s au début du semestre %(semester)s."
-                )
-                % {
-                    "name": resident,
-                    "site": post.training_site,
-                    "specialty": post.specialty,
-                    "phase": consolidation.label,
-                    "semester": semester,
-                }
-            )
         fields = {
             "training_site_id": post.training_site_id,
             "post_id": post.pk,
@@ -956,3 +897,69 @@ def consolidation_placements_record(
     )
     audited_bulk_create(Placement, created, by=by)
     return {"created": len(created), "moved": len(moved), "removed": len(removed)}
+
+
+class _AccreditationMemo:
+    """Is a post's site accredited for its specialty in this phase on the semester's
+    first day? Asked once per (site, specialty)."""
+
+    def __init__(self, phase, semester: Semester):
+        self.phase, self.semester, self.known = phase, semester, {}
+
+    def __call__(self, post) -> bool:
+        key = (post.training_site_id, post.specialty_id)
+        if key not in self.known:
+            self.known[key] = site_is_accredited(
+                training_site=post.training_site,
+                specialty=post.specialty,
+                phase=self.phase,
+                semester=self.semester,
+            )
+        return self.known[key]
+
+
+def _consolidation_check(resident, post, placement, ours, semester, accredited):
+    """The rules a round's consolidation stage must keep, refused with the resident's
+    name: an evaluated stage no longer moves, a stage of another origin that semester
+    is not doubled, the post is of the semester and its site accredited."""
+    if (
+        ours
+        and placement.validation != Validation.PENDING
+        and (post is None or post.pk != placement.post_id)
+    ):
+        raise ValidationError(
+            _(
+                "%(name)s : son stage du semestre %(semester)s est déjà évalué, "
+                "il ne change plus."
+            )
+            % {"name": resident, "semester": semester}
+        )
+    if post is None:
+        return
+    if placement is not None and not ours:
+        raise ValidationError(
+            _(
+                "%(name)s a déjà un stage au semestre %(semester)s (%(site)s) : "
+                "l'affectation de l'appariement ne peut pas s'y ajouter."
+            )
+            % {"name": resident, "semester": semester, "site": placement.training_site}
+        )
+    if post.semester_id != semester.pk:
+        raise ValidationError(
+            _("%(name)s : le poste %(site)s n'est pas du semestre %(semester)s.")
+            % {"name": resident, "site": post.training_site, "semester": semester}
+        )
+    if not accredited(post):
+        raise ValidationError(
+            _(
+                "%(name)s : %(site)s n'est pas agréé pour %(specialty)s en "
+                "%(phase)s au début du semestre %(semester)s."
+            )
+            % {
+                "name": resident,
+                "site": post.training_site,
+                "specialty": post.specialty,
+                "phase": accredited.phase.label,
+                "semester": semester,
+            }
+        )
