@@ -35,16 +35,18 @@ MAILING_SIZE = sized(10_000, 200)
 LIST_GOAL_MS = 300.0
 PACK_GOAL_S = 30.0
 MAX_QUERIES = 25
+# How a campaign's requests spread over the states (RequestStatus values, by name so
+# that the module imports before Django is set up).
 STATES = [
-    "draft",
-    "submitted",
-    "analysis",
-    "analysis",
-    "commission",
-    "proposed",
-    "decided",
-    "decided",
-    "withdrawn",
+    "DRAFT",
+    "SUBMITTED",
+    "ANALYSIS",
+    "ANALYSIS",
+    "COMMISSION",
+    "PROPOSED",
+    "DECIDED",
+    "DECIDED",
+    "WITHDRAWN",
 ]
 
 
@@ -60,12 +62,27 @@ def prepare_campaigns() -> None:
     from domains.accreditation.models import (
         AccreditationCampaign,
         AccreditationRequest,
+        CampaignStatus,
         DossierVersion,
         Opinion,
+        OpinionKind,
+        OpinionValue,
+        Outcome,
+        RequestStatus,
         Transition,
     )
     from domains.people.models import Function
-    from domains.referential.models import DataQuality, Phase, Region, Specialty
+    from domains.people.roles import Role
+    from domains.referential.models import (
+        AccreditationType,
+        DataQuality,
+        Phase,
+        Region,
+        Specialty,
+        SpecialtyKind,
+    )
+
+    unfiled = (RequestStatus.DRAFT, RequestStatus.WITHDRAWN)
 
     if AccreditationCampaign.objects.filter(year=YEAR).exists():
         return
@@ -73,7 +90,11 @@ def prepare_campaigns() -> None:
     now = timezone.now()
     today = timezone.localdate()
     phases = list(Phase.objects.all())
-    specialties = list(Specialty.objects.filter(kind__in=["DES", "CO-DES"])[:30])
+    specialties = list(
+        Specialty.objects.filter(kind__in=[SpecialtyKind.DES, SpecialtyKind.CO_DES])[
+            :30
+        ]
+    )
     advisers = list(Function.objects.values_list("person_id", flat=True)[:50])
     with transaction.atomic():
         for region in Region.objects.order_by("code"):
@@ -87,13 +108,13 @@ def prepare_campaigns() -> None:
                 commission_date=today - dt.timedelta(days=1),
                 decisions_by=today + dt.timedelta(days=20),
                 effective_from=today + dt.timedelta(days=200),
-                status="published",
+                status=CampaignStatus.PUBLISHED,
             )
             campaign.specialties.set(specialties)
             campaign.phases.set(phases)
             sites = list(
                 Function.objects.filter(
-                    role="site_supervisor",
+                    role=Role.SITE_SUPERVISOR,
                     training_site__subdivision__region=region,
                     training_site__establishment__data_quality=DataQuality.CLEAN,
                 )
@@ -111,10 +132,12 @@ def prepare_campaigns() -> None:
                         campaign=campaign,
                         training_site_id=site_id,
                         specialty=specialties[(n + offset) % len(specialties)],
-                        type="complementary" if offset else "principal",
+                        type=AccreditationType.COMPLEMENTARY
+                        if offset
+                        else AccreditationType.PRINCIPAL,
                         supervisor_id=person_id,
                         supervisor_specialty=specialties[n % len(specialties)],
-                        status=STATES[n % len(STATES)],
+                        status=RequestStatus[STATES[n % len(STATES)]],
                         max_residents=rng.randint(1, 4),
                         site_activity="Service de 30 lits, 2 000 séjours par an. " * 3,
                         teaching_project="Compagnonnage, objectifs par phase. " * 6,
@@ -123,8 +146,8 @@ def prepare_campaigns() -> None:
                         teaching_meetings="Staff quotidien, bibliographie. " * 3,
                         research="Publications et protocoles. " * 3,
                         submitted_at=now - dt.timedelta(days=rng.randint(11, 50)),
-                        proposal="granted" if n % 9 in (5, 6, 7) else "",
-                        decision="granted" if n % 9 in (6, 7) else "",
+                        proposal=Outcome.GRANTED if n % 9 in (5, 6, 7) else "",
+                        decision=Outcome.GRANTED if n % 9 in (6, 7) else "",
                     )
                     for n, (site_id, person_id, offset) in enumerate(sites)
                 ],
@@ -139,11 +162,7 @@ def prepare_campaigns() -> None:
                 ],
                 batch_size=1000,
             )
-            filed = [
-                r
-                for r in accreditation_requests
-                if r.status not in ("draft", "withdrawn")
-            ]
+            filed = [r for r in accreditation_requests if r.status not in unfiled]
             DossierVersion.objects.bulk_create(
                 [
                     DossierVersion(request=r, number=1, content=r.dossier())
@@ -156,13 +175,15 @@ def prepare_campaigns() -> None:
                     Opinion(
                         request=r,
                         kind=kind,
-                        value=rng.choice(["favourable", "reserved"]),
+                        value=rng.choice(
+                            [OpinionValue.FAVOURABLE, OpinionValue.RESERVED]
+                        ),
                         comment="Terrain formateur ; encadrement présent.",
                         author_id=rng.choice(advisers),
                     )
                     for r in filed
-                    if r.status != "submitted"
-                    for kind in ("coordinator", "representative")
+                    if r.status != RequestStatus.SUBMITTED
+                    for kind in OpinionKind
                 ],
                 batch_size=500,
             )
@@ -173,18 +194,18 @@ def prepare_campaigns() -> None:
                     Transition(
                         request=r,
                         action="submit",
-                        source="draft",
-                        target="submitted",
+                        source=RequestStatus.DRAFT,
+                        target=RequestStatus.SUBMITTED,
                         at=at,
                     )
                 )
-                if r.status == "decided":
+                if r.status == RequestStatus.DECIDED:
                     transitions.append(
                         Transition(
                             request=r,
                             action="decide",
-                            source="proposed",
-                            target="decided",
+                            source=RequestStatus.PROPOSED,
+                            target=RequestStatus.DECIDED,
                             at=now,
                         )
                     )
@@ -200,15 +221,23 @@ def pack_seconds() -> tuple[float, int]:
     """The PDF pack of 200 requests on a commission's agenda, through its page."""
     from pypdf import PdfReader
 
-    from domains.accreditation.models import AccreditationCampaign, AccreditationRequest
+    from domains.accreditation.models import (
+        AccreditationCampaign,
+        AccreditationRequest,
+        RequestStatus,
+    )
 
     campaign = AccreditationCampaign.objects.get(year=YEAR, region__code="84")
     agenda = list(
-        campaign.requests.exclude(status__in=["draft", "withdrawn"])
+        campaign.requests.exclude(
+            status__in=[RequestStatus.DRAFT, RequestStatus.WITHDRAWN]
+        )
         .order_by("pk")
         .values_list("pk", flat=True)[:PACK_SIZE]
     )
-    AccreditationRequest.objects.filter(pk__in=agenda).update(status="commission")
+    AccreditationRequest.objects.filter(pk__in=agenda).update(
+        status=RequestStatus.COMMISSION
+    )
     client = signed_in("ars@demo.siimop.fr")
     url = f"/cockpit/campagnes-agrements/{campaign.pk}/commission/dossiers.pdf"
     started = time.perf_counter()
@@ -270,7 +299,10 @@ def main() -> int:
     database = prepare_database()
     setup_django(database)
     prepare_campaigns()
-    from domains.accreditation.models import AccreditationCampaign, AccreditationRequest
+    from domains.accreditation.models import (
+        AccreditationCampaign,
+        AccreditationRequest,
+    )
 
     campaign = AccreditationCampaign.objects.get(year=YEAR, region__code="84")
     total = AccreditationRequest.objects.filter(campaign__year=YEAR).count()
