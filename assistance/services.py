@@ -18,10 +18,10 @@ from helpdesk.models import (
 )
 
 from domains.cockpit import mailer
-from domains.people.roles import Role
-from domains.people.selectors import active_functions, person_for_email
+from domains.people.selectors import person_for_email
 from domains.referential.models import Subdivision
 
+from . import permissions
 from .models import (
     ArticleRead,
     Category,
@@ -31,7 +31,7 @@ from .models import (
     TicketContext,
     Tier,
 )
-from .selectors import NATIONAL_ROLES, visible_tickets
+from .selectors import visible_tickets
 from .targets import deadlines, hours_since, ticket_calendar
 
 # Level 2's queue slug is the tag of every e-mail subject, "[uness-123]": django-helpdesk
@@ -248,11 +248,6 @@ def _record(*, by, ticket: Ticket, title: str, reason: str, changes) -> None:
         )
 
 
-def _handled_by(by, ticket: Ticket) -> None:
-    if not visible_tickets(by).filter(pk=ticket.pk, queue__team__isnull=False).exists():
-        raise ValidationError(_("Cette demande n'est pas dans vos équipes."))
-
-
 def _move_to(*, by, ticket: Ticket, team: Team, title: str, reason: str) -> Ticket:
     old = ticket.queue.title
     ticket.queue = team.queue
@@ -272,7 +267,7 @@ def _move_to(*, by, ticket: Ticket, team: Team, title: str, reason: str) -> Tick
 @transaction.atomic
 def ticket_escalate(*, by, ticket: Ticket, reason: str) -> Ticket:
     """Level 1 hands the request to level 2 (UNESS), saying why."""
-    _handled_by(by, ticket)
+    permissions.require_handles(by, ticket)
     if not reason.strip():
         raise ValidationError({"reason": _("Dites pourquoi vous escaladez.")})
     if ticket.queue.team.tier == Tier.LEVEL_2:
@@ -290,7 +285,7 @@ def ticket_escalate(*, by, ticket: Ticket, reason: str) -> Ticket:
 @transaction.atomic
 def ticket_deescalate(*, by, ticket: Ticket, reason: str) -> Ticket:
     """Level 2 sends the request back to the level-1 team its route names."""
-    _handled_by(by, ticket)
+    permissions.require_handles(by, ticket)
     if ticket.queue.team.tier != Tier.LEVEL_2:
         raise ValidationError(_("La demande n'est pas au niveau 2."))
     context = ticket.siimop
@@ -311,7 +306,7 @@ def ticket_deescalate(*, by, ticket: Ticket, reason: str) -> Ticket:
 @transaction.atomic
 def ticket_prioritize(*, by, ticket: Ticket, priority: int, reason: str = "") -> Ticket:
     """Sets the priority; the targets follow it (counted from the filing)."""
-    _handled_by(by, ticket)
+    permissions.require_handles(by, ticket)
     labels = dict(Ticket.PRIORITY_CHOICES)
     if priority not in labels:
         raise ValidationError({"priority": _("Priorité inconnue.")})
@@ -339,7 +334,7 @@ def ticket_reassign(
     *, by, ticket: Ticket, team: Team | None = None, assignee=None, reason: str = ""
 ) -> Ticket:
     """To another team, or to a colleague (who must see the request)."""
-    _handled_by(by, ticket)
+    permissions.require_handles(by, ticket)
     if team is not None and team.pk != ticket.queue.team.pk:
         return _move_to(
             by=by,
@@ -378,32 +373,13 @@ def ticket_reassign(
 def canned_answer_save(*, by, name: str, body: str, team: Team | None) -> PreSetReply:
     """A national answer (team None: UNESS admins and level 2) or a team's own (its
     agents)."""
-    if team is None:
-        if not (
-            by.is_superuser
-            or any(f.role in NATIONAL_ROLES for f in active_functions(by))
-        ):
-            raise ValidationError(
-                _("Les réponses nationales sont écrites par l'UNESS.")
-            )
-    elif not _member_of(by, team):
-        raise ValidationError(_("Vous n'êtes pas de cette équipe."))
+    permissions.require_writes_answers(by, team)
     if not name.strip() or not body.strip():
         raise ValidationError(_("Une réponse type a un nom et un texte."))
     reply = PreSetReply.objects.create(name=name.strip()[:100], body=body.strip())
     if team is not None:
         reply.queues.add(team.queue)
     return reply
-
-
-def _member_of(user, team: Team) -> bool:
-    functions = active_functions(user, all_functions=True)
-    if team.tier == Tier.LEVEL_2:
-        return user.is_superuser or any(f.role in NATIONAL_ROLES for f in functions)
-    return any(
-        f.role == Role.SUPPORT_L1 and f.subdivision_id == team.subdivision_id
-        for f in functions
-    )
 
 
 def _measure(ticket: Ticket, *, answered: bool = False, resolved: bool = False):
@@ -425,7 +401,7 @@ def _measure(ticket: Ticket, *, answered: bool = False, resolved: bool = False):
 def answer_send(*, by, ticket: Ticket, text: str, resolve: bool = False) -> FollowUp:
     """An agent's public answer (a canned answer edited or not), which may mark the
     request resolved; the person is e-mailed."""
-    _handled_by(by, ticket)
+    permissions.require_handles(by, ticket)
     if not text.strip():
         raise ValidationError({"text": _("La réponse est vide.")})
     if resolve and ticket.status in (Ticket.RESOLVED_STATUS, Ticket.CLOSED_STATUS):
@@ -450,15 +426,10 @@ def answer_send(*, by, ticket: Ticket, text: str, resolve: bool = False) -> Foll
 # --- the person asking: reply and close ----------------------------------------------
 
 
-def _own_request(by, ticket: Ticket) -> None:
-    if not TicketContext.objects.filter(ticket=ticket, person__user=by).exists():
-        raise ValidationError(_("Cette demande n'est pas la vôtre."))
-
-
 @transaction.atomic
 def request_reply(*, by, ticket: Ticket, text: str, attachments=()) -> FollowUp:
     """The person adds to her request; a resolved or closed one is reopened."""
-    _own_request(by, ticket)
+    permissions.require_own_request(by, ticket)
     errors = _attachment_errors(attachments)
     if not text.strip():
         errors["text"] = _("Votre message est vide.")
@@ -483,7 +454,7 @@ def request_reply(*, by, ticket: Ticket, text: str, attachments=()) -> FollowUp:
 @transaction.atomic
 def request_close(*, by, ticket: Ticket) -> Ticket:
     """The person says her request is settled."""
-    _own_request(by, ticket)
+    permissions.require_own_request(by, ticket)
     if ticket.status == Ticket.CLOSED_STATUS:
         raise ValidationError(_("Cette demande est déjà close."))
     FollowUp.objects.create(
@@ -503,16 +474,9 @@ def request_close(*, by, ticket: Ticket) -> Ticket:
 # --- campaign periods for the statistics (UNESS admins) ------------------------------
 
 
-def _national_admin(by) -> None:
-    if not (
-        by.is_superuser or any(f.role == Role.UNESS_ADMIN for f in active_functions(by))
-    ):
-        raise ValidationError(_("Les périodes sont définies par l'UNESS."))
-
-
 @transaction.atomic
 def period_save(*, by, period: Period | None, name: str, start, end) -> Period:
-    _national_admin(by)
+    permissions.require_sets_periods(by)
     if end < start:
         raise ValidationError({"end": _("La fin précède le début.")})
     duplicate = Period.objects.filter(name=name.strip())
@@ -528,5 +492,5 @@ def period_save(*, by, period: Period | None, name: str, start, end) -> Period:
 
 @transaction.atomic
 def period_delete(*, by, period: Period) -> None:
-    _national_admin(by)
+    permissions.require_sets_periods(by)
     period.delete()

@@ -2,7 +2,7 @@
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied
 
 from assistance.models import Category, Team
 from assistance.selectors import canned_answers
@@ -42,9 +42,9 @@ def test_a_ticket_offers_national_answers_and_its_own_teams_only(ticket, people)
     canned_answer_save(
         by=lyon, name="Scolarité Lyon", body="Écrivez-nous.", team=lyon_team
     )
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied, match="pas de cette équipe"):
         canned_answer_save(by=lyon, name="Ailleurs", body="…", team=grenoble_team)
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied, match="écrites par l'UNESS"):
         canned_answer_save(by=lyon, name="National", body="…", team=None)
     grenoble = make_user_with_role(Role.SUPPORT_L1, subdivision=subdivision("GRENOBLE"))
     canned_answer_save(by=grenoble, name="Grenoble", body="…", team=grenoble_team)
@@ -62,5 +62,5 @@ def test_an_agent_answer_is_mailed_to_the_person(
     assert mail.outbox[-1].to == ["msu@cabinet-exemple.fr"]
     assert "Un nouveau lien vous est envoyé." in mail.outbox[-1].body
     rennes = people.support_l1_elsewhere
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied, match="pas dans vos équipes"):
         answer_send(by=rennes, ticket=ticket, text="Pas ma demande.")
