@@ -379,7 +379,9 @@ def test_a_new_supervisor_puts_the_site_accreditations_up_for_review():
 
     w = make_world()
     accreditation = AccreditationFactory(
-        training_site=w.site, supervisor=w.rts.person, end_date=dt.date(2030, 10, 31)
+        training_site=w.site,
+        supervisor=w.rts.person,
+        end_date=timezone.localdate() + dt.timedelta(days=1000),  # in force today
     )
     assert not accreditations_to_review(Accreditation.objects.all()).exists()
     function_end(
