@@ -18,6 +18,7 @@ from wagtail.models import Site as WagtailSite
 
 from domains.cockpit.links import absolute_url, site_domain_follow
 from domains.people.roles import Role
+from tests.factories.identity import account_request
 from tests.factories.people import make_person, make_user_with_role
 from tests.factories.referential import (
     SemesterFactory,
@@ -121,23 +122,9 @@ def _magic_link(client):
     )
 
 
-def _account_request(**fields):
-    from domains.identity.models import AccountRequest
-
-    return AccountRequest.objects.create(
-        civility="MME",
-        first_name="Louise",
-        last_name="Martin",
-        email="louise.martin@chu-lyon.fr",
-        role=Role.SITE_SUPERVISOR,
-        region=region("84"),
-        **fields,
-    )
-
-
 @case("account approved")
 def _account_approved(client):
-    request = _account_request(training_site=TrainingSiteFactory())
+    request = account_request(training_site=TrainingSiteFactory())
     client.force_login(make_user_with_role(Role.ARS, region=region("84")))
     return (
         lambda: client.post(
@@ -168,7 +155,7 @@ def _account_request_received(client):
 
 @case("account refused", linkless=True)
 def _account_refused(client):
-    request = _account_request(site_not_listed="Urgences, Vienne")
+    request = account_request(site_not_listed="Urgences, Vienne")
     client.force_login(make_user_with_role(Role.ARS, region=region("84")))
     return (
         lambda: client.post(

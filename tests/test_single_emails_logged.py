@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from domains.cockpit.models import EmailLog
 from domains.people.roles import Role
+from tests.factories.identity import account_request
 from tests.factories.people import make_person, make_user_with_role
 from tests.factories.referential import TrainingSiteFactory, region, subdivision
 
@@ -32,20 +33,6 @@ def case(template: str):
         return function
 
     return register
-
-
-def _account_request(**fields):
-    from domains.identity.models import AccountRequest
-
-    return AccountRequest.objects.create(
-        civility="MME",
-        first_name="Louise",
-        last_name="Martin",
-        email="louise.martin@chu-lyon.fr",
-        role=Role.SITE_SUPERVISOR,
-        region=region("84"),
-        **fields,
-    )
 
 
 def _ars():
@@ -85,7 +72,7 @@ def _account_request_received(client):
 def _account_approved(client):
     from domains.identity.services import account_request_approve
 
-    request, by = _account_request(training_site=TrainingSiteFactory()), _ars()
+    request, by = account_request(training_site=TrainingSiteFactory()), _ars()
     return lambda: account_request_approve(account_request=request, by=by)
 
 
@@ -93,7 +80,7 @@ def _account_approved(client):
 def _account_refused(client):
     from domains.identity.services import account_request_refuse
 
-    request, by = _account_request(site_not_listed="Urgences, Vienne"), _ars()
+    request, by = account_request(site_not_listed="Urgences, Vienne"), _ars()
     return lambda: account_request_refuse(
         account_request=request, by=by, reason="Service fermé depuis 2025."
     )

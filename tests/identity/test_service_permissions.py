@@ -9,47 +9,43 @@ from domains.identity.models import AccountRequest
 from domains.people.models import PersonMerge
 from domains.people.roles import Role
 from domains.people.selectors import person_for_email
-from tests.factories.referential import region
+from tests.factories.identity import account_request as make_account_request
 from tests.identity.test_reconciliation import case  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def account_request(people):
-    return AccountRequest.objects.create(
-        civility="M",
-        first_name="Paul",
-        last_name="Roux",
+def pending(people):
+    return make_account_request(
         email="paul.roux@chu-lyon.fr",
         role=Role.SITE_ASSISTANT,
-        region=region("84"),
         training_site=people.site,
     )
 
 
 @pytest.mark.parametrize("outsider", ["ars_elsewhere", "coordinator", "resident"])
 def test_an_account_request_is_answered_only_from_its_perimeter(
-    people, account_request, outsider
+    people, pending, outsider
 ):
     by = people.get(outsider)
     with pytest.raises(PermissionDenied, match="ne relève pas de votre périmètre"):
-        services.account_request_approve(account_request=account_request, by=by)
+        services.account_request_approve(account_request=pending, by=by)
     with pytest.raises(PermissionDenied, match="ne relève pas de votre périmètre"):
         services.account_request_refuse(
-            account_request=account_request, by=by, reason="Inconnu du service."
+            account_request=pending, by=by, reason="Inconnu du service."
         )
-    account_request.refresh_from_db()
-    assert account_request.status == AccountRequest.Status.PENDING
+    pending.refresh_from_db()
+    assert pending.status == AccountRequest.Status.PENDING
     assert person_for_email("paul.roux@chu-lyon.fr") is None
 
 
-def test_the_ars_of_the_region_answers_it(people, account_request):
+def test_the_ars_of_the_region_answers_it(people, pending):
     services.account_request_refuse(
-        account_request=account_request, by=people.ars, reason="Inconnu du service."
+        account_request=pending, by=people.ars, reason="Inconnu du service."
     )
-    account_request.refresh_from_db()
-    assert account_request.status == AccountRequest.Status.REFUSED
+    pending.refresh_from_db()
+    assert pending.status == AccountRequest.Status.REFUSED
 
 
 @pytest.mark.parametrize("outsider", ["ars", "dgos", "support_l2"])
