@@ -17,6 +17,13 @@ from domains.residents.views import verify_document
 from siimop_site.views import search as site_search
 from siimop_site.views import unsubscribe_view
 
+# Every settings module shares this URLconf, so every one gives people the French DSFR
+# error pages (with DEBUG on, Django shows its debug pages for 404 and 500 instead).
+handler400 = "config.errors.bad_request"
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.page_not_found"
+handler500 = "config.errors.server_error"
+
 admin.site.site_header = "SIIMOP — administration technique"
 admin.site.site_title = "SIIMOP"
 

@@ -177,6 +177,9 @@ LOGOUT_REDIRECT_URL = "identity:login"
 # Guardian: no anonymous user row, object permissions are only for real people.
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = True
+# A form refused for its CSRF token gets the French DSFR page (config/errors.py), as the
+# 400, 403, 404 and 500 pages do through the handlers of config/urls.py.
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("Anglais"))]
