@@ -13,7 +13,7 @@ from domains.people.roles import Role
 from domains.people.selectors import active_functions
 
 from .models import Team, TicketContext, Tier
-from .selectors import NATIONAL_ROLES, visible_tickets
+from .selectors import NATIONAL_ROLES, worked_tickets
 
 # The assistance permissions each role's group carries (registered from
 # AssistanceConfig.ready()). Agents work the tickets of their teams (django-helpdesk's
@@ -46,9 +46,14 @@ def is_member(user, team: Team) -> bool:
     )
 
 
+def handles(user, ticket) -> bool:
+    """The ticket is in one of her teams' queues now (one her team handed on is only
+    read)."""
+    return worked_tickets(user).filter(pk=ticket.pk).exists()
+
+
 def require_handles(by, ticket) -> None:
-    """The ticket is in one of her teams' queues."""
-    if not visible_tickets(by).filter(pk=ticket.pk, queue__team__isnull=False).exists():
+    if not handles(by, ticket):
         raise PermissionDenied(_("Cette demande n'est pas dans vos équipes."))
 
 

@@ -1,10 +1,10 @@
 """UNESS Assistance in the cockpit: the agents' tickets (ASSISTANCE section), scoped
 to their teams by `visible_tickets` on the list, the page, the actions and the export
-alike."""
+alike; those a level-1 team handed on stay in its sight, read only."""
 
 import django_filters
 import django_tables2 as tables
-from django.db.models import BooleanField, ExpressionWrapper
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -17,9 +17,10 @@ from domains.cockpit.tables import CockpitTable
 from . import views
 from .forms import AnswerForm, PeriodForm, PriorityForm, ReasonForm
 from .models import Category, Period, Tier
-from .selectors import visible_tickets
+from .selectors import handling_teams, visible_tickets
 from .services import (
     answer_send,
+    is_settled,
     period_delete,
     ticket_deescalate,
     ticket_escalate,
@@ -68,10 +69,17 @@ class TicketFilter(CockpitFilterSet):
     )
     status = django_filters.ChoiceFilter(choices=Ticket.STATUS_CHOICES, label=_("État"))
     late = yes_no_filter(_("En retard"), method="filter_late")
+    escalated = yes_no_filter(_("Transmises au niveau 2"), method="filter_escalated")
 
     class Meta(CockpitFilterSet.Meta):
         model = Ticket
-        fields = ["q", "category", "status", "late"]
+        fields = ["q", "category", "status", "late", "escalated"]
+
+    def filter_escalated(self, queryset, name, value):
+        if value is None:
+            return queryset
+        at_level_2 = Q(siimop__escalated=True, queue__team__tier=Tier.LEVEL_2)
+        return queryset.filter(at_level_2) if value else queryset.exclude(at_level_2)
 
     def filter_late(self, queryset, name, value):
         if value is None:
@@ -89,9 +97,12 @@ def tickets_for_list(user):
 
 
 def ticket_perimeter(ticket):
-    """The team's subdivision (level-1 agents there); level 2 is national."""
-    team = getattr(ticket.queue, "team", None)
-    return [team.subdivision] if team and team.subdivision_id else []
+    """The subdivisions of the level-1 teams it is in or went through: their agents
+    open it (the services let only its team now act); level 2 is national."""
+    return [
+        team.subdivision
+        for team in handling_teams(ticket).select_related("subdivision")
+    ]
 
 
 def _answer(resolve: bool):
@@ -103,6 +114,17 @@ def _answer(resolve: bool):
 def _at_level_2(ticket) -> bool:
     team = getattr(ticket.queue, "team", None)
     return team is not None and team.tier == Tier.LEVEL_2
+
+
+# When the page offers a move between levels: the services refuse the others. Who may
+# is the services' question too; the page of a ticket her team handed on offers
+# nothing (views.ticket_context).
+def _escalates(ticket) -> bool:
+    return not _at_level_2(ticket) and not is_settled(ticket)
+
+
+def _sends_back(ticket) -> bool:
+    return _at_level_2(ticket) and not is_settled(ticket)
 
 
 def _answer_form(request, ticket):
@@ -128,6 +150,7 @@ TICKET_DECISIONS = [
         run=_answer(resolve=True),
         form=_answer_form,
         success=_("Demande résolue ; la personne est prévenue par e-mail."),
+        applies=lambda ticket: not is_settled(ticket),
     ),
     Decision(
         name="priorite",
@@ -138,8 +161,7 @@ TICKET_DECISIONS = [
         form=lambda request, ticket: PriorityForm(request.POST),
         success=_("Priorité changée ; les délais cibles sont recalculés."),
     ),
-    # Handed to another team: the page sends the agent back to the list (`next`),
-    # the ticket may now be out of his sight.
+    # Handed to another team, the ticket stays in the level-1 agent's sight, read only.
     Decision(
         name="escalader",
         label=_("Escalader au niveau 2"),
@@ -148,7 +170,7 @@ TICKET_DECISIONS = [
         ),
         form=_reason_form,
         success=_("Demande escaladée au niveau 2."),
-        applies=lambda ticket: not _at_level_2(ticket),
+        applies=_escalates,
     ),
     Decision(
         name="renvoyer",
@@ -158,7 +180,7 @@ TICKET_DECISIONS = [
         ),
         form=_reason_form,
         success=_("Demande renvoyée au niveau 1."),
-        applies=_at_level_2,
+        applies=_sends_back,
     ),
 ]
 

@@ -31,7 +31,7 @@ from .models import (
     TicketContext,
     Tier,
 )
-from .selectors import visible_tickets
+from .selectors import MOVE_FIELD
 from .targets import deadlines, hours_since, ticket_calendar
 
 # Level 2's queue slug is the tag of every e-mail subject, "[uness-123]": django-helpdesk
@@ -259,15 +259,29 @@ def _move_to(*, by, ticket: Ticket, team: Team, title: str, reason: str) -> Tick
         ticket=ticket,
         title=title,
         reason=reason,
-        changes=[(_("Équipe"), old, team.queue.title)],
+        changes=[(MOVE_FIELD, old, team.queue.title)],
     )
     return ticket
+
+
+def is_settled(ticket: Ticket) -> bool:
+    return ticket.status in (Ticket.RESOLVED_STATUS, Ticket.CLOSED_STATUS)
+
+
+def _require_open(ticket: Ticket) -> None:
+    """A resolved or closed request keeps its team: reopened (the person replies), it
+    may move again."""
+    if is_settled(ticket):
+        raise ValidationError(
+            _("Cette demande est résolue ou close : elle ne change plus de niveau.")
+        )
 
 
 @transaction.atomic
 def ticket_escalate(*, by, ticket: Ticket, reason: str) -> Ticket:
     """Level 1 hands the request to level 2 (UNESS), saying why."""
     permissions.require_handles(by, ticket)
+    _require_open(ticket)
     if not reason.strip():
         raise ValidationError({"reason": _("Dites pourquoi vous escaladez.")})
     if ticket.queue.team.tier == Tier.LEVEL_2:
@@ -286,8 +300,18 @@ def ticket_escalate(*, by, ticket: Ticket, reason: str) -> Ticket:
 def ticket_deescalate(*, by, ticket: Ticket, reason: str) -> Ticket:
     """Level 2 sends the request back to the level-1 team its route names."""
     permissions.require_handles(by, ticket)
+    _require_open(ticket)
     if ticket.queue.team.tier != Tier.LEVEL_2:
         raise ValidationError(_("La demande n'est pas au niveau 2."))
+    if not reason.strip():
+        raise ValidationError(
+            {
+                "reason": _(
+                    "Le motif du renvoi est obligatoire : dites au niveau 1 ce qu'il "
+                    "reste à faire."
+                )
+            }
+        )
     context = ticket.siimop
     route = Route.objects.filter(
         subdivision=context.subdivision, category=context.category
@@ -345,7 +369,7 @@ def ticket_reassign(
         )
     if assignee is None:
         raise ValidationError(_("Choisissez une équipe ou un collègue."))
-    if not visible_tickets(assignee).filter(pk=ticket.pk).exists():
+    if not permissions.handles(assignee, ticket):
         raise ValidationError(
             {
                 "assignee": _(
@@ -404,7 +428,7 @@ def answer_send(*, by, ticket: Ticket, text: str, resolve: bool = False) -> Foll
     permissions.require_handles(by, ticket)
     if not text.strip():
         raise ValidationError({"text": _("La réponse est vide.")})
-    if resolve and ticket.status in (Ticket.RESOLVED_STATUS, Ticket.CLOSED_STATUS):
+    if resolve and is_settled(ticket):
         raise ValidationError(_("Cette demande est déjà résolue."))
     followup = FollowUp.objects.create(
         ticket=ticket,

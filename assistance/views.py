@@ -29,6 +29,7 @@ from domains.residents.selectors import visible_residents
 
 from .forms import ReplyForm, RequestForm
 from .models import Period, Team, TicketContext
+from .permissions import handles
 from .selectors import (
     canned_answers,
     published_articles,
@@ -269,7 +270,19 @@ def _my_request_page(request, context: TicketContext, form):
 
 
 def ticket_context(request, ticket) -> dict:
+    # A ticket her team handed on (to level 2 or another team) is hers to follow, no
+    # longer to act on: the page offers no decision (the services refuse them anyway).
+    read_only = (
+        {}
+        if handles(request.user, ticket)
+        else {
+            "read_only": True,
+            "decisions": [],
+            "decision_urls": {},
+        }
+    )
     return {
+        **read_only,
         "followups": FollowUp.objects.filter(ticket=ticket)
         .select_related("user")
         .prefetch_related("ticketchange_set", "followupattachment_set")

@@ -69,9 +69,7 @@ def test_the_teams_agent_answers_and_escalates_from_the_page(
             {"text": "La scolarité saisit les stages d'été en septembre, patience."},
         )
     assert mail.outbox[-1].to == ["interne@etu.exemple.fr"]
-    # Handed to level 2, the request leaves his sight: the page sends him back to
-    # the list.
-    assert f'name="next" value="{BASE}"' in page
+    assert f"{BASE}{ticket.pk}/decision/escalader/" in page
     assert f"{BASE}{ticket.pk}/decision/renvoyer/" not in page  # already level 1
     response = client.post(
         f"{BASE}{ticket.pk}/decision/escalader/", {"reason": ""}, follow=True
@@ -79,10 +77,11 @@ def test_the_teams_agent_answers_and_escalates_from_the_page(
     assert "Dites pourquoi vous escaladez." in response.content.decode()
     response = client.post(
         f"{BASE}{ticket.pk}/decision/escalader/",
-        {"reason": "Stage absent de la base.", "next": BASE},
+        {"reason": "Stage absent de la base."},
         follow=True,
     )
     assert "Demande escaladée au niveau 2." in response.content.decode()
-    assert "Stage non visible" not in response.content.decode()  # now level 2's
+    # Back on its page, now level 2's: she follows it, read only.
+    assert "vous la suivez en lecture seule" in response.content.decode()
     ticket.refresh_from_db()
     assert ticket.queue.team.tier == 2
