@@ -9,6 +9,7 @@ from domains.matching.models import MatchingRound
 from domains.people.roles import Role
 from domains.referential.models import Region, Specialty
 
+from .legal_pages import legal_pages_build
 from .models import (
     CampaignAnnouncementPage,
     HomePage,
@@ -134,6 +135,7 @@ def build_site() -> dict[str, int]:
         announcement.mailing_lists.set(lists[:2])
         announcement.save()  # a parental relation is written on save
         announcements += 1
+    legal_pages_build(home)  # the footer's pages
     return {
         "pages du site public": Page.objects.live().count(),
         "annonces": announcements,

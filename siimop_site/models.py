@@ -43,6 +43,7 @@ class HomePage(Page):
     subpage_types = [
         "siimop_site.StandardPage",
         "siimop_site.NewsIndexPage",
+        "siimop_site.SitemapPage",
         "courses.CatalogueIndexPage",
     ]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
@@ -98,6 +99,28 @@ class NewsIndexPage(Page):
             reverse=True,
         )
         context["items"] = Paginator(items, 10).get_page(request.GET.get("page"))
+        return context
+
+
+class SitemapPage(Page):
+    """Plan du site: the site's live public pages, listed from the page tree (nothing
+    to keep up to date by hand), and the services outside it."""
+
+    intro = models.CharField(_("chapeau"), max_length=255, blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["siimop_site.HomePage"]
+    subpage_types: list[str] = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("plan du site")
+
+    def get_context(self, request, *args, **kwargs):
+        from .footer import sitemap_sections  # footer.py reads these models
+
+        context = super().get_context(request, *args, **kwargs)
+        context["sections"] = sitemap_sections(self.get_parent())
         return context
 
 
