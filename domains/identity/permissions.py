@@ -30,7 +30,9 @@ def account_request_perimeter(account_request) -> list:
     site = account_request.training_site
     if site is not None:
         return [site.subdivision, site.subdivision.region]
-    return [account_request.region]
+    # Unlisted site: the region, and each of its subdivisions (its faculties).
+    region = account_request.region
+    return [region, *region.subdivisions.all()] if region else []
 
 
 def require_decide_account_request(by, account_request) -> None:

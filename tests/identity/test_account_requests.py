@@ -9,6 +9,7 @@ from domains.identity.models import AccountRequest
 from domains.people.models import Person
 from domains.people.roles import Role
 from tests.conftest import page_text
+from tests.factories.identity import account_request
 from tests.factories.people import make_person
 from tests.factories.referential import (
     EstablishmentFactory,
@@ -212,3 +213,23 @@ def test_a_decided_request_offers_no_more_decision_and_refuses_a_second_one(
     request.refresh_from_db()
     assert request.status == "refused"
     assert client.post(f"{url}decision/inventee/").status_code == 404
+
+
+def test_the_faculty_registry_opens_each_request_of_its_region_once(client, people):
+    """The region has several subdivisions: a request was listed once per subdivision
+    and its page answered 500 (MultipleObjectsReturned)."""
+    listed = account_request(training_site=people.site)
+    unlisted = unlisted_request()
+    client.force_login(people.faculty_registry)
+    for request in (listed, unlisted):
+        response = client.get(f"/cockpit/demandes-de-compte/{request.pk}/")
+        assert response.status_code == 200
+        assert request.email in page_text(response)
+    listing = page_text(client.get("/cockpit/demandes-de-compte/"))
+    assert listing.count("paul@chu.fr") == 1
+    client.post(
+        f"/cockpit/demandes-de-compte/{unlisted.pk}/decision/refuser/",
+        {"reason": "Terrain inconnu de la faculté."},
+    )
+    unlisted.refresh_from_db()
+    assert unlisted.status == AccountRequest.Status.REFUSED
