@@ -1,6 +1,7 @@
 """UNESS Assistance in the browser: a resident files a request from the cockpit (with a
 screenshot, after a help article is suggested), the level-1 agent answers with a canned
-answer and escalates, the level-2 agent resolves, the resident reads and closes."""
+answer and escalates (then follows it, read only), the level-2 agent resolves, the
+resident reads and closes."""
 
 import pytest
 from django.core import mail
@@ -70,7 +71,13 @@ def test_request_answered_escalated_resolved_and_closed(
     )
     page.get_by_role("button", name="Escalader au niveau 2").click()
     page.get_by_text("Demande escaladée au niveau 2.").wait_for()
-    screenshot("61-assistance-escalade")
+    # Now level 2's: she follows it, its history included, without acting on it.
+    page.get_by_text("vous la suivez en lecture seule").wait_for()
+    page.get_by_text("Le stage est saisi mais ne s'affiche pas").wait_for()
+    assert page.get_by_text("Note interne").count() == 1
+    assert page.get_by_role("button", name="Envoyer la réponse").count() == 0
+    assert page.get_by_role("button", name="Renvoyer au niveau 1").count() == 0
+    screenshot("61-assistance-escalade-lecture-seule")
 
     # 3. Level 2 reads the history and resolves.
     sign_in(page, live_server, level_2.email)
