@@ -45,6 +45,27 @@ class SiimopSiteConfig(AppConfig):
             sender=CampaignAnnouncementPage,
             dispatch_uid="siimop_site.notify",
         )
+        # The footer's links are cached: any page change makes it look again.
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.models import Page, PageViewRestriction
+        from wagtail.signals import page_unpublished, post_page_move
+
+        from .footer import forget_footer_links
+
+        for signal, sender in (
+            (page_published, None),
+            (page_unpublished, None),
+            (post_page_move, None),
+            (post_delete, Page),
+            (post_save, PageViewRestriction),
+            (post_delete, PageViewRestriction),
+        ):
+            signal.connect(
+                forget_footer_links,
+                sender=sender,
+                weak=False,
+                dispatch_uid=f"siimop_site.footer.{id(signal)}.{sender}",
+            )
         campaign_published.connect(
             accreditation_campaign_announce, dispatch_uid="siimop_site.accreditation"
         )

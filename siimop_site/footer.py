@@ -3,10 +3,14 @@ données personnelles, gestion des cookies) lead to Wagtail pages that UNESS adm
 
 Each page is found by its slug among the children of the site's home, so no id is
 written anywhere: a page that is missing, unpublished or private gives no link rather
-than a dead one. One query per request, remembered on the request.
+than a dead one. The links are kept in the cache (per site) until a page is
+published, unpublished, moved, deleted or restricted (`forget_footer_links`, connected
+in apps.py), and at most FOOTER_CACHE_SECONDS on another process: every cockpit page
+draws the footer, it costs no query.
 """
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.db import DatabaseError
 from wagtail.models import Page, Site
@@ -34,12 +38,29 @@ def _usable(request):
     return request
 
 
+# One Wagtail site serves the platform: one entry.
+FOOTER_CACHE_KEY = "siimop_site:footer_links"
+FOOTER_CACHE_SECONDS = 300
+
+
+def forget_footer_links(**kwargs) -> None:
+    """A page changed: the footer looks its pages up again."""
+    cache.delete(FOOTER_CACHE_KEY)
+
+
 def footer_links(request=None) -> dict[str, str]:
     """{footer name: address} of the footer pages that are live and public."""
-    cached = getattr(request, "_siimop_footer_links", None)
-    if cached is not None:
-        return cached
     usable = _usable(request)
+    links = cache.get(FOOTER_CACHE_KEY)
+    if links is None:
+        links = _footer_links(usable)
+        if links is not None:
+            cache.set(FOOTER_CACHE_KEY, links, FOOTER_CACHE_SECONDS)
+    return links or {}
+
+
+def _footer_links(usable) -> dict[str, str] | None:
+    """None when the database failed (nothing is cached then)."""
     try:
         site = Site.find_for_request(usable) if usable is not None else None
         site = site or Site.objects.filter(is_default_site=True).first()
@@ -54,13 +75,10 @@ def footer_links(request=None) -> dict[str, str]:
         by_slug = {page.slug: page.get_url(request=usable) for page in pages}
     except DatabaseError:
         # The database may be what failed: the 500 page is drawn without these links.
-        return {}
-    links = {
+        return None
+    return {
         name: by_slug[slug] for name, slug in FOOTER_PAGES.items() if slug in by_slug
     }
-    if request is not None:
-        request._siimop_footer_links = links
-    return links
 
 
 def sitemap_sections(home: Page) -> list[tuple[Page, list[Page]]]:

@@ -94,6 +94,15 @@ def _serialized_database(django_db_setup, django_db_blocker) -> str:
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: what one test cached (the footer's links)
+    described a database the next test does not have."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _reference_data(request):
     """What migrations load (catalogues, Wagtail home page, DSFR settings), for every
     database test.

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from domains.people.roles import Role
 from domains.people.selectors import active_functions
 from domains.referential.perimeters import campaign_perimeter
+from domains.referential.permissions import site_perimeter
 
 from . import workflow
 
@@ -58,8 +59,9 @@ __all__ = ["campaign_perimeter", "request_perimeter"]
 
 
 def request_perimeter(accreditation_request) -> list:
-    site = accreditation_request.training_site
-    return [site.subdivision.region, site.subdivision, site.establishment, site]
+    """Where its site lies (the legal entity of its establishment included: a DAM of
+    the CHU reads the requests of its hospitals' sites)."""
+    return site_perimeter(accreditation_request.training_site)
 
 
 # --- who is acting ---------------------------------------------------------------------

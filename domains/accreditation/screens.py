@@ -5,6 +5,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from domains.cockpit.registry import BulkAction, Card, MenuEntry, Screen, registry
+from domains.people.roles import Role
 
 from . import services, views
 from .filters import CampaignFilter, RequestFilter
@@ -160,6 +161,12 @@ registry.register_menu(
         url_name="accreditation_home",
         permission="accreditation.add_accreditationrequest",
         order=0,
+        roles=(Role.SITE_SUPERVISOR,),
+        refusal=_(
+            "Cet espace est celui des responsables de terrain de stage (RTS). "
+            "Sans compte rattaché à votre terrain, demandez-le depuis la page de "
+            "connexion : l'ARS vous rattachera."
+        ),
     )
 )
 registry.register_menu(
@@ -169,6 +176,8 @@ registry.register_menu(
         url_name="accreditation_national",
         permission="accreditation.view_accreditationcampaign",
         order=30,
+        national=True,
+        refusal=_("La vue nationale est celle de la DGOS et de l'UNESS."),
     )
 )
 

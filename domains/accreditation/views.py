@@ -24,6 +24,7 @@ from domains.cockpit.bulk import refusal_reason
 from domains.cockpit.export import xlsx_response
 from domains.cockpit.views import (
     add_refusal,
+    door,
     errors_text,
     get_record,
     get_screen,
@@ -252,19 +253,11 @@ def attachment_download(request, pk: int, piece_pk: int):
 # --- the RTS ---------------------------------------------------------------------------
 
 
-@login_required
+@door("accreditation_home")
 def accreditation_home(request):
     """MES AGRÉMENTS: the campaigns of his region, his accreditations in force, those
     to renew or to review, his requests, and a new request."""
     sites = supervised_sites(request.user)
-    if not sites:
-        raise PermissionDenied(
-            _(
-                "Cet espace est celui des responsables de terrain de stage (RTS). "
-                "Sans compte rattaché à votre terrain, demandez-le depuis la page de "
-                "connexion : l'ARS vous rattachera."
-            )
-        )
     regions = {s.subdivision.region_id for s in sites}
     campaigns = AccreditationCampaign.objects.filter(
         region_id__in=regions, status=CampaignStatus.PUBLISHED
@@ -498,13 +491,9 @@ def decisions(request, pk: int):
     )
 
 
-@login_required
+@door("accreditation_national")
 def national(request):
     """DGOS (and UNESS): every region's campaign, its requests by state."""
-    if not request.actor.is_national:
-        raise PermissionDenied(
-            _("La vue nationale est celle de la DGOS et de l'UNESS.")
-        )
     return render(
         request,
         "accreditation/national.html",

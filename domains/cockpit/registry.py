@@ -125,6 +125,13 @@ class Screen:
 
 @dataclass(frozen=True)
 class MenuEntry:
+    """A door of the cockpit menu. Its page reads the same rule (`opens`, through the
+    `door` guard of cockpit/views.py): the menu never shows a door that answers 403.
+
+    `roles`: a personal space (Mon parcours, Mes agréments) opens to these roles'
+    functions only, whatever a superuser's model permissions say; `national`: a view of
+    every region (DGOS, UNESS admins). `refusal`: the sentence of the 403."""
+
     section: str
     label: str
     url_name: str  # cockpit URL name
@@ -132,6 +139,18 @@ class MenuEntry:
         None  # model permission of the active role; None = everyone
     )
     order: int = 100
+    roles: tuple[str, ...] = ()
+    national: bool = False
+    refusal: str = ""
+
+    def opens(self, actor) -> bool:
+        if not actor.has_perm(self.permission):
+            return False
+        if self.national and not actor.is_national:
+            return False
+        return not self.roles or bool(
+            actor.function and actor.function.role in self.roles
+        )
 
 
 @dataclass(frozen=True)
@@ -174,6 +193,9 @@ class Registry:
 
     def register_menu(self, entry: MenuEntry) -> None:
         self.menu.append(entry)
+
+    def menu_entry(self, url_name: str) -> MenuEntry:
+        return next(e for e in self.menu if e.url_name == url_name)
 
     def register_urls(self, patterns: list) -> None:
         self.urls.extend(patterns)

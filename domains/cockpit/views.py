@@ -5,6 +5,7 @@ outside the person's perimeter is never found (404); changes also need the role'
 permission and a django-guardian permission on the record's perimeter (403 otherwise).
 """
 
+import functools
 from collections.abc import Callable
 
 from django import forms
@@ -50,6 +51,27 @@ def require(request, screen: Screen, action: str, obj=None) -> None:
         raise PermissionDenied(
             _("Votre fonction ne permet pas cette action sur ce dossier.")
         )
+
+
+def door(url_name: str):
+    """The page of a menu entry: signed in, and opened by the very rule the menu shows
+    the entry by (`MenuEntry.opens`), so a shown door never answers 403."""
+
+    def decorate(view):
+        @login_required
+        @functools.wraps(view)
+        def guarded(request, *args, **kwargs):
+            entry = registry.menu_entry(url_name)
+            if not entry.opens(request.actor):
+                raise PermissionDenied(
+                    entry.refusal
+                    or _("Votre fonction ne donne pas accès à cette page.")
+                )
+            return view(request, *args, **kwargs)
+
+        return guarded
+
+    return decorate
 
 
 def screen_url(screen: Screen, view: str, **kwargs) -> str:
@@ -513,7 +535,7 @@ def menu(request) -> list[tuple[str, list]]:
         return []
     by_section: dict[str, list] = {}
     for entry in sorted(registry.menu, key=lambda e: (e.order, e.label)):
-        if actor.has_perm(entry.permission):
+        if entry.opens(actor):
             by_section.setdefault(entry.section, []).append(
                 (entry.label, reverse(f"cockpit:{entry.url_name}"))
             )

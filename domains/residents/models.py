@@ -55,6 +55,7 @@ class Resident(models.Model):
         verbose_name = _("interne")
         verbose_name_plural = _("internes")
         ordering = ["person__last_name", "person__first_name", "pk"]
+        permissions = [("view_statistics", _("Voir les statistiques des internes"))]
         indexes = [models.Index(fields=["subdivision", "cohort"])]
 
     def __str__(self) -> str:

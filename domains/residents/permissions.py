@@ -38,6 +38,7 @@ from domains.people.roles import (
     Role,
 )
 from domains.people.selectors import active_functions
+from domains.referential.permissions import site_perimeter
 from domains.referential.selectors import EVERYTHING, NOTHING
 
 from .models import Enrolment, EnrolmentState, Resident
@@ -63,17 +64,34 @@ _MANAGE_RESIDENTS = [
 # faculty registry issues them for the residents of its subdivision and a resident her
 # own (Mon parcours); every other role, national ones included, only reads the path, and
 # superuser status adds nothing (the rule below reads the roles' permissions alone).
+# The statistics (INTERNES > Statistiques) are those of a perimeter's residents: read by
+# the roles that follow residents, not by a resident or a support agent.
+_STATISTICS = "residents.view_statistics"
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.DGOS: _READ_RESIDENTS,
+    Role.DGOS: [*_READ_RESIDENTS, _STATISTICS],
+    Role.UNESS_ADMIN: [_STATISTICS],
     # InterCHU, out of choice: the ARS decides.
-    Role.ARS: [*_READ_RESIDENTS, "residents.change_specialsituation"],
-    Role.FACULTY_REGISTRY: [*_MANAGE_RESIDENTS, "residents.issue_document"],
+    Role.ARS: [*_READ_RESIDENTS, "residents.change_specialsituation", _STATISTICS],
+    Role.FACULTY_REGISTRY: [
+        *_MANAGE_RESIDENTS,
+        "residents.issue_document",
+        _STATISTICS,
+    ],
     # The coordinator reads his specialty's residents and gives opinions.
-    Role.COORDINATOR: [*_READ_RESIDENTS, "residents.change_specialsituation"],
+    Role.COORDINATOR: [
+        *_READ_RESIDENTS,
+        "residents.change_specialsituation",
+        _STATISTICS,
+    ],
     Role.SITE_SUPERVISOR: ["residents.view_placement"],
+    # The hospital (DAM, director) reads the stages on its establishment's sites.
+    Role.MEDICAL_AFFAIRS: ["residents.view_placement"],
+    Role.ESTABLISHMENT_DIRECTOR: ["residents.view_placement"],
     # A resident's perimeter is herself: her path (Mon parcours), her requests.
     Role.RESIDENT: [
         "residents.view_resident",
+        # Her own requests: she follows them and withdraws one while it is pending.
+        "residents.view_specialsituation",
         "residents.add_specialsituation",
         "residents.issue_document",
     ],
@@ -97,7 +115,12 @@ def resident_perimeter(resident) -> list[Model | None]:
 
 
 def placement_perimeter(placement) -> list[Model | None]:
-    return resident_perimeter(placement.resident)
+    """The resident's, and the stage's site (its RTS, its hospital's DAM and director
+    read the stages on it, as the list shows them)."""
+    return [
+        *resident_perimeter(placement.resident),
+        *site_perimeter(placement.training_site),
+    ]
 
 
 def situation_perimeter(situation) -> list[Model | None]:

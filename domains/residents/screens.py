@@ -5,6 +5,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from domains.cockpit.registry import BulkAction, Decision, MenuEntry, Screen, registry
+from domains.people.roles import Role
 
 from . import views
 from .filters import PlacementFilter, ResidentFilter, SituationFilter
@@ -261,6 +262,8 @@ registry.register_menu(
         url_name="my_path",
         permission="residents.add_specialsituation",
         order=0,
+        roles=(Role.RESIDENT,),
+        refusal=_("Cette page est celle des internes."),
     )
 )
 for order, (label, url_name) in enumerate(
@@ -284,7 +287,7 @@ registry.register_menu(
         section=SECTION,
         label=_("Statistiques"),
         url_name="resident_statistics",
-        permission="residents.view_resident",
+        permission="residents.view_statistics",
         order=90,
     )
 )

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from domains.cockpit.export import xlsx_response
 from domains.cockpit.views import (
+    door,
     errors_text,
     get_record,
     get_screen,
@@ -87,17 +88,22 @@ def situation_record(request, pk: int):
 
 
 def situation_context(request, situation) -> dict:
-    """The form of the declared decision (screens.py) this person takes, drawn when
-    the page offers it: the coordinator's opinion, the others' decision."""
+    """What the decider needs (the resident, her DES, phase and seniority, the stated
+    reason, her other situations), and the form of the declared decision (screens.py)
+    this person takes, drawn when the page offers it: the coordinator's opinion, the
+    others' decision."""
     role = request.actor.function.role if request.actor.function else None
     coordinator = role == Role.COORDINATOR
+    path = resident_path(situation.resident)
     return {
+        "path": path,
+        "other_situations": [s for s in path.situations if s.pk != situation.pk],
         "opinion_form": OpinionForm() if coordinator else None,
         "decision_form": None if coordinator else DecisionForm(),
     }
 
 
-@login_required
+@door("my_path")
 @require_http_methods(["GET", "POST"])
 def my_path(request):
     """Mon parcours: the resident's own path, requests and documents."""
@@ -217,11 +223,9 @@ def jury_sheet(request):
     )
 
 
-@login_required
+@door("resident_statistics")
 def statistics(request):
     """DGOS: national figures; an ARS: her region (the selector decides)."""
-    if not request.actor.has_perm("residents.view_placement"):
-        raise PermissionDenied
     residents = visible_residents(request.user)
     year = request.GET.get("annee")
     region = request.GET.get("region")
