@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from . import history
+from . import history, wording
 from .actor import SESSION_KEY
 from .bulk import REFUSALS, refusal_reason
 from .export import csv_response, plain, resolve, rows, xlsx_response
@@ -130,9 +130,7 @@ def switch_function(request):
         messages.error(request, _("Cette fonction n'est pas l'une des vôtres."))
     else:
         request.session[SESSION_KEY] = match.pk
-        messages.success(
-            request, _("Vous travaillez maintenant en tant que %s.") % match.label
-        )
+        messages.success(request, wording.working_as(match.label))
     return redirect(_back(request, reverse("cockpit:home")))
 
 

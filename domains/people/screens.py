@@ -127,7 +127,7 @@ registry.register_urls(
 for order, (label, url_name) in enumerate(
     [
         (_("Mes informations personnelles"), "my_information"),
-        (_("Mes adresses email"), "my_emails"),
+        (_("Mes adresses e-mail"), "my_emails"),
     ]
 ):
     registry.register_menu(

@@ -186,7 +186,7 @@ def test_menu_shows_only_what_the_active_function_allows(client, people):
     resident = people.resident
     client.force_login(resident)
     page = client.get("/cockpit/").content.decode()
-    assert "Mes adresses email" in page
+    assert "Mes adresses e-mail" in page
     assert "Terrains de stage" not in page and "Personnes et fonctions" not in page
     assert client.get(SITES).status_code == 403
 
