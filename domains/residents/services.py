@@ -252,6 +252,37 @@ def _facts(resident: Resident):
     return placement_facts(placements), situation_facts(resident.situations.all())
 
 
+# A leave for health or maternity may fall within any other situation; the others
+# exclude each other over the same days.
+_MAY_OVERLAP = (SituationKind.MATERNITY, SituationKind.SICK_LEAVE)
+
+
+def _overlap_check(resident: Resident, kind: str, start: date, end: date) -> None:
+    """One situation at a time: a pending or granted one over the same days refuses
+    the new request, naming it."""
+    if kind in _MAY_OVERLAP:
+        return
+    other = (
+        resident.situations.filter(
+            status__in=[*OPEN_SITUATION_STATUSES, SituationStatus.APPROVED],
+            start_date__lte=end,
+            end_date__gte=start,
+        )
+        .exclude(kind__in=_MAY_OVERLAP)
+        .order_by("start_date")
+        .first()
+    )
+    if other is not None:
+        _refuse(
+            _(
+                "Cette période chevauche la demande « %(other)s » (%(status)s) : "
+                "une seule situation particulière à la fois."
+            )
+            % {"other": other, "status": other.get_status_display().lower()},
+            "start_date",
+        )
+
+
 @transaction.atomic
 def situation_request(
     *,
@@ -272,6 +303,7 @@ def situation_request(
     today = today or timezone.localdate()
     if end_date < start_date:
         _refuse(_("La date de fin précède la date de début."), "end_date")
+    _overlap_check(resident, kind, start_date, end_date)
     placements, situations = _facts(resident)
     enrolment = current_enrolment(resident)
     phase = current_phase(enrolment)

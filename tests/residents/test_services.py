@@ -24,6 +24,7 @@ from domains.residents.services import (
     placements_validate,
     situation_decide,
     situation_request,
+    situation_withdraw,
 )
 from tests.factories.referential import (
     SemesterFactory,
@@ -270,5 +271,9 @@ def test_inter_chu_is_closed_in_socle_and_bounded_by_the_quota(registry):
     situation_decide(situation=granted, approve=True, by=registry)
     with pytest.raises(ValidationError, match="quota d'interCHU .* est atteint"):
         situation_decide(situation=waiting, approve=True, by=registry)
+    # Her pending request stands for the period; withdrawn, a new one meets the quota.
+    with pytest.raises(ValidationError, match="chevauche la demande « InterCHU"):
+        situation_request(resident=second, by=registry, **request)
+    situation_withdraw(situation=waiting, by=second.person.user)
     with pytest.raises(ValidationError, match="quota d'interCHU"):
         situation_request(resident=second, by=registry, **request)
