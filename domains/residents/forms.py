@@ -109,6 +109,17 @@ class SituationRequestForm(CockpitForm):
         label=_("Pièce justificative (PDF, 5 Mo au plus)"), required=False
     )
 
+    def __init__(self, *args, current_specialty=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if current_specialty is not None:
+            # Droit au remords: the other DES of her discipline, by name.
+            self.fields["target_specialty"].queryset = (
+                self.fields["target_specialty"]
+                .queryset.filter(discipline=current_specialty.discipline)
+                .exclude(pk=current_specialty.pk)
+                .order_by("label")
+            )
+
     def clean_document(self):
         upload = self.cleaned_data.get("document")
         if upload is None:

@@ -38,20 +38,29 @@ from .models import (
     Resident,
 )
 from .permissions import document_issue_refusal, may_issue_documents
-from .selectors import resident_path, visible_residents
+from .selectors import current_enrolment, resident_path, visible_residents
 from .services import (
     mass_operation_undo,
     situation_request,
 )
 
 
+def _current_specialty(resident):
+    enrolment = current_enrolment(resident)
+    return enrolment.specialty if enrolment else None
+
+
 def resident_context(request, resident) -> dict:
     may_record = request.actor.can(get_screen("internes"), "change", resident)
+    path = resident_path(resident)
+    specialty = path.enrolment.specialty if path.enrolment else None
     return {
-        "path": resident_path(resident),
+        "path": path,
         "document_kinds": DocumentKind.choices,
         "may_issue_documents": may_issue_documents(request.user, resident),
-        "record_form": SituationRecordForm() if may_record else None,
+        "record_form": SituationRecordForm(current_specialty=specialty)
+        if may_record
+        else None,
     }
 
 
@@ -76,7 +85,9 @@ def _request_from(form, resident, user):
 def situation_record(request, pk: int):
     """Staff record a situation on the resident's page; it then follows its workflow."""
     resident = get_record(request, get_screen("internes"), pk, "change")
-    form = SituationRecordForm(request.POST, request.FILES)
+    form = SituationRecordForm(
+        request.POST, request.FILES, current_specialty=_current_specialty(resident)
+    )
     created = form.is_valid() and save_form(
         form, lambda: _request_from(form, resident, request.user)
     )
@@ -110,7 +121,11 @@ def my_path(request):
     resident = Resident.objects.filter(person__user=request.user).first()
     if resident is None:
         raise PermissionDenied(_("Cette page est celle des internes."))
-    form = SituationRequestForm(request.POST or None, request.FILES or None)
+    form = SituationRequestForm(
+        request.POST or None,
+        request.FILES or None,
+        current_specialty=_current_specialty(resident),
+    )
     if request.method == "POST" and form.is_valid():
         created = save_form(form, lambda: _request_from(form, resident, request.user))
         if created:

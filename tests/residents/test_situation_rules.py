@@ -1,4 +1,5 @@
-"""Overlapping special situations are refused, naming the other request (issue 19)."""
+"""Rules at the door of a special situation (issue 19): overlapping periods are refused
+naming the other request; the remorse list offers the other DES of her discipline."""
 
 from datetime import date
 
@@ -46,3 +47,22 @@ def test_a_second_situation_over_the_same_days_is_refused_naming_the_first(peopl
         people, SituationKind.RESEARCH_YEAR, date(year + 1, 5, 1), date(year + 2, 4, 30)
     )
     assert SpecialSituation.objects.count() == 3
+
+
+def test_the_remorse_list_offers_the_other_des_of_her_discipline_by_name(
+    client, people
+):
+    from domains.referential.models import Specialty
+
+    resident = people.resident.person.resident
+    current = resident.enrolments.get().specialty
+    client.force_login(people.resident)
+    form = client.get("/cockpit/mon-parcours/").context["form"]
+    offered = list(form.fields["target_specialty"].queryset)
+    assert offered, "no DES offered"
+    assert current not in offered
+    assert {s.discipline for s in offered} == {current.discipline}
+    labels = [s.label for s in offered]
+    assert labels == sorted(labels) and len(labels) == len(set(labels))
+    other = Specialty.objects.exclude(discipline=current.discipline).first()
+    assert other is None or other not in offered
