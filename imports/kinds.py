@@ -9,6 +9,7 @@ from domains.people.models import EmailAddress, LegacySystem, Person
 from domains.people.roles import Role
 from domains.people.selectors import person_for_email, persons_for_legacy_id
 from domains.people.services import function_grant, person_create
+from domains.people.validators import validate_birth_date
 from domains.referential.models import (
     Accreditation,
     AccreditationState,
@@ -525,8 +526,11 @@ class ResidentsImporter(Importer):
             raise Rejected("Rang", str(error))
         try:
             birth = parse_date(row.get("birth_date"))
+            validate_birth_date(birth)
         except ValueError as error:
             raise Rejected("Date de naissance", str(error))
+        except ValidationError as error:
+            raise Rejected("Date de naissance", " ".join(error.messages))
         semester = self.semesters.get(("winter", cohort))
         if semester is None:
             raise Rejected(

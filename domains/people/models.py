@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .roles import ALL_PERIMETER_FIELDS, PERIMETER_FIELDS, ROLE_PERIMETER, Role
+from .validators import validate_birth_date
 
 
 class User(AbstractUser):
@@ -47,7 +48,12 @@ class Person(models.Model):
     last_name = models.CharField(_("nom"), max_length=150)
     birth_name = models.CharField(_("nom de naissance"), max_length=150, blank=True)
     first_name = models.CharField(_("prénom"), max_length=150)
-    birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
+    birth_date = models.DateField(
+        _("date de naissance"),
+        null=True,
+        blank=True,
+        validators=[validate_birth_date],
+    )
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     history = HistoricalRecords(excluded_fields=["created_at"])

@@ -317,3 +317,13 @@ def test_a_changed_accreditation_is_updated_through_its_service(chain):
     accreditation = site.accreditations.get()
     assert accreditation.end_date.year == 2031
     assert accreditation.history.first().history_type == "~"
+
+
+def test_a_child_s_birth_date_is_rejected_on_its_row(chain):
+    child = [*RESIDENTS[1]]
+    child[0], child[3], child[4] = "I7", "12/03/2020", "enfant@etu.fr"
+    report = run("internes", xlsx([RESIDENTS[0], child]))
+    rejected = report.problems[0]
+    assert (rejected.line, rejected.column) == (2, "Date de naissance")
+    assert "la personne doit être majeure" in rejected.reason
+    assert not Resident.objects.filter(person__legacy_ids__value="I7").exists()
