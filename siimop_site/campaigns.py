@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from enum import StrEnum
 
 from django.contrib.contenttypes.models import ContentType
@@ -81,6 +81,12 @@ def _day(day) -> datetime:
     return timezone.make_aware(datetime.combine(day, datetime.min.time()))
 
 
+def _day_end(day) -> datetime:
+    """A deadline given as a day runs to its evening (opinions due on the day the
+    filing closes end after it, not at the midnight before)."""
+    return timezone.make_aware(datetime.combine(day, time(23, 59)))
+
+
 def _accreditation_phases(campaign: AccreditationCampaign) -> list[Phase]:
     return [
         Phase(
@@ -91,10 +97,10 @@ def _accreditation_phases(campaign: AccreditationCampaign) -> list[Phase]:
         Phase(
             str(_("Avis et visites")),
             campaign.filing_closes,
-            _day(campaign.opinions_due),
+            _day_end(campaign.opinions_due),
         ),
         Phase(str(_("Commission")), _day(campaign.commission_date), None),
-        Phase(str(_("Décisions du DG ARS")), None, _day(campaign.decisions_by)),
+        Phase(str(_("Décisions du DG ARS")), None, _day_end(campaign.decisions_by)),
     ]
 
 
