@@ -4,6 +4,7 @@ under the news, linked to the campaign record (its calendar and state stay live)
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from .models import CampaignAnnouncementPage, NewsIndexPage
 from .pages import publish
@@ -26,11 +27,19 @@ def accreditation_campaign_announce(sender, campaign, **kwargs):
             title=str(campaign),
             slug=slugify(f"agrements-{campaign.year}-{campaign.region.name}")[:80],
             date=timezone.localdate(),
-            intro=(
-                f"La campagne d'agréments {campaign.year} de la région "
-                f"{campaign.region.name} est ouverte : dépôt des dossiers jusqu'au "
-                f"{closes:%d/%m/%Y à %H:%M}."
-            ),
+            # No state in the text: the page's badge says it, day after day (an intro
+            # saying "ouverte" stood next to "Décisions publiées").
+            intro=_(
+                "Campagne d'agréments %(year)s de la région %(region)s : dépôt des "
+                "dossiers du %(opens)s au %(closes)s. Son état du jour et son "
+                "calendrier sont indiqués ci-dessous."
+            )
+            % {
+                "year": campaign.year,
+                "region": campaign.region.name,
+                "opens": f"{campaign.filing_opens:%d/%m/%Y}",
+                "closes": f"{closes:%d/%m/%Y à %H:%M}",
+            },
             campaign_type=content_type,
             campaign_id=campaign.pk,
             audience=(
