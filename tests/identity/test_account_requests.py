@@ -122,7 +122,10 @@ def test_the_ars_accepts_the_person_gets_her_function_and_a_sign_in_link(
     client.logout()
     client.post(path)
     page = page_text(client.get("/cockpit/"))
-    assert "Responsable de terrain de stage (RTS) — Pneumologie — Croix-Rousse" in page
+    assert (
+        "en tant que <strong>responsable de terrain de stage (RTS) — Pneumologie — "
+        "Croix-Rousse" in page
+    )
 
 
 def test_an_unlisted_site_must_be_chosen_before_acceptance(client, people):

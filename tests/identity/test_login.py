@@ -38,7 +38,7 @@ def test_signing_in_with_the_primary_address_lands_on_the_home_with_functions(cl
     )
     page = response.content.decode()
     assert response.redirect_chain[-1][0] == reverse("cockpit:home")
-    assert "Agent ARS" in page
+    assert "Vous travaillez en tant qu'<strong>agent ARS" in page
     assert "Auvergne-Rhône-Alpes" in page
     assert person.full_name in page
 
