@@ -8,7 +8,7 @@ PORT ?= 8000
 export SIIMOP_BASE_URL ?= http://$(HOST):$(PORT)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run install system-packages test test-fast bench bench-smoke worker lint migrate seed-national clean
+.PHONY: run install system-packages test test-fast bench bench-smoke worker lint migrate messages seed-national clean
 
 ## make run: install, migrate, load the demo data if the base is empty, serve with a q2 worker
 run: install migrate
@@ -75,6 +75,11 @@ bench-smoke: install
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+
+## make messages: the French catalogue of plural forms (locale/fr, committed with the
+## code: French takes the singular for 0 and 1) after a plural string was added
+messages: install
+	$(PY) manage.py french_plurals
 
 seed-national: install migrate
 	$(PY) manage.py seed_demo --scale national
