@@ -4,6 +4,8 @@ of each (subdivision, category) to a level-1 team, and the SIIMOP context of a t
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from domains.cockpit.dates import check_order
+
 
 class Category(models.TextChoices):
     ACCREDITATION = "agrements", _("Agréments")
@@ -158,6 +160,10 @@ class Period(models.Model):
                 violation_error_message=_("La fin précède le début."),
             )
         ]
+
+    def clean(self):
+        super().clean()
+        check_order(self, ("start", "end"))
 
     def __str__(self) -> str:
         return self.name

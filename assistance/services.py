@@ -501,8 +501,7 @@ def request_close(*, by, ticket: Ticket) -> Ticket:
 @transaction.atomic
 def period_save(*, by, period: Period | None, name: str, start, end) -> Period:
     permissions.require_sets_periods(by)
-    if end < start:
-        raise ValidationError({"end": _("La fin précède le début.")})
+    Period(start=start, end=end).clean()
     duplicate = Period.objects.filter(name=name.strip())
     if period is not None:
         duplicate = duplicate.exclude(pk=period.pk)

@@ -15,6 +15,8 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from domains.cockpit.dates import check_order
+
 from .blocks import LessonBody, QuestionBlock
 
 
@@ -346,6 +348,9 @@ class TrainingSession(models.Model):
             models.CheckConstraint(
                 condition=models.Q(ends_at__gt=models.F("starts_at")),
                 name="course_session_ends_after_start",
+                violation_error_message=_(
+                    "La fin de la session doit suivre son début."
+                ),
             ),
             models.CheckConstraint(
                 condition=~models.Q(place="", video_link=""),
@@ -363,8 +368,10 @@ class TrainingSession(models.Model):
         from django.core.exceptions import ValidationError
 
         errors = {}
-        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
-            errors["ends_at"] = _("La fin doit suivre le début.")
+        try:
+            check_order(self, ("starts_at", "ends_at", None, True))
+        except ValidationError as error:
+            errors.update(error.error_dict)
         if not self.place and not self.video_link:
             errors["place"] = _("Indiquez un lieu ou un lien de visioconférence.")
         if errors:

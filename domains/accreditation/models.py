@@ -6,10 +6,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Cast
+from django.db.models.lookups import GreaterThanOrEqual
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from domains.cockpit.dates import check_order
 from domains.cockpit.models import DeliveryRecord, MailingProgress
 from domains.referential.models import AccreditationType
 
@@ -88,7 +92,88 @@ class AccreditationCampaign(models.Model):
                     "Cette région a déjà une campagne d'agréments cette année."
                 ),
             ),
+            # The calendar in order (dépôts, avis et visites, commission, décisions,
+            # prise d'effet), so the public announcement never shows a phase ending
+            # before it starts. The closing moment is compared by its day (UTC, in
+            # the database; clean() uses the local day, never later).
+            models.CheckConstraint(
+                condition=Q(
+                    GreaterThanOrEqual(
+                        Cast("filing_closes", models.DateField()), F("filing_opens")
+                    )
+                ),
+                name="accreditation_campaign_filing_in_order",
+                violation_error_message=_(
+                    "La clôture des dépôts précède leur ouverture."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    GreaterThanOrEqual(
+                        F("opinions_due"), Cast("filing_closes", models.DateField())
+                    )
+                ),
+                name="accreditation_campaign_opinions_after_filing",
+                violation_error_message=_(
+                    "La date des avis attendus précède la clôture des dépôts."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(commission_date__gte=F("opinions_due"))
+                & Q(decisions_by__gte=F("commission_date"))
+                & Q(effective_from__gte=F("decisions_by")),
+                name="accreditation_campaign_calendar_in_order",
+                violation_error_message=_(
+                    "Les dates se suivent : avis, commission, décisions, prise d'effet."
+                ),
+            ),
         ]
+
+    def clean(self):
+        super().clean()
+        check_order(
+            self,
+            (
+                "filing_opens",
+                "filing_closes",
+                _(
+                    "La clôture des dépôts (%(end)s) précède leur ouverture "
+                    "(%(start)s)."
+                ),
+            ),
+            (
+                "filing_closes",
+                "opinions_due",
+                _(
+                    "Les avis attendus pour le %(end)s précèdent la clôture des "
+                    "dépôts (%(start)s)."
+                ),
+            ),
+            (
+                "opinions_due",
+                "commission_date",
+                _(
+                    "La commission (%(end)s) précède la date des avis attendus "
+                    "(%(start)s)."
+                ),
+            ),
+            (
+                "commission_date",
+                "decisions_by",
+                _(
+                    "La date limite des décisions (%(end)s) précède la commission "
+                    "(%(start)s)."
+                ),
+            ),
+            (
+                "decisions_by",
+                "effective_from",
+                _(
+                    "La prise d'effet des agréments (%(end)s) précède la date limite "
+                    "des décisions (%(start)s)."
+                ),
+            ),
+        )
 
     def __str__(self) -> str:
         return self.name

@@ -131,26 +131,8 @@ def _filing_open(accreditation_request: AccreditationRequest, now: dt.datetime) 
 
 
 def campaign_validate(campaign: AccreditationCampaign) -> None:
-    c = campaign
-    errors = {}
-    order = [
-        ("filing_opens", c.filing_opens),
-        ("filing_closes", timezone.localtime(c.filing_closes).date()),
-        ("opinions_due", c.opinions_due),
-        ("commission_date", c.commission_date),
-        ("decisions_by", c.decisions_by),
-    ]
-    for (_name, before), (name, after) in zip(order, order[1:], strict=False):
-        if after < before:
-            errors[name] = _(
-                "Les dates se suivent : dépôts, avis, commission, décisions."
-            )
-    if c.effective_from < c.decisions_by:
-        errors["effective_from"] = _(
-            "Les agréments prennent effet après les décisions."
-        )
-    if errors:
-        raise ValidationError(errors)
+    """The calendar in order, each refusal on its date (the model's rule)."""
+    campaign.clean()
 
 
 @transaction.atomic

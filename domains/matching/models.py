@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from domains.cockpit.dates import check_order
+
 from .algorithm import MAX_HEARTS
 
 
@@ -147,6 +149,46 @@ class MatchingRound(models.Model):
                 ),
             ),
         ]
+
+    def clean(self):
+        super().clean()
+        check_order(
+            self,
+            (
+                "wishes_open",
+                "wishes_close",
+                _(
+                    "La clôture des vœux (%(end)s) doit suivre leur ouverture "
+                    "(%(start)s)."
+                ),
+                True,
+            ),
+            (
+                "wishes_close",
+                "ranking_open",
+                _(
+                    "L'ouverture des classements (%(end)s) précède la clôture des "
+                    "vœux (%(start)s)."
+                ),
+            ),
+            (
+                "ranking_open",
+                "ranking_close",
+                _(
+                    "La clôture des classements (%(end)s) doit suivre leur ouverture "
+                    "(%(start)s)."
+                ),
+                True,
+            ),
+            (
+                "ranking_close",
+                "publication_at",
+                _(
+                    "La publication (%(end)s) précède la clôture des classements "
+                    "(%(start)s)."
+                ),
+            ),
+        )
 
     def __str__(self) -> str:
         return f"{self.campaign} — tour {self.number}"

@@ -112,13 +112,6 @@ def round_create(
         _refuse(_("Le tour précédent doit être publié avant d'ouvrir le suivant."))
     if manual and previous is None:
         _refuse(_("Le tour par audition vient après un tour calculé."))
-    if not wishes_open < wishes_close <= ranking_open < ranking_close <= publication_at:
-        _refuse(
-            _(
-                "Le calendrier doit se suivre : ouverture puis clôture des vœux, puis "
-                "des classements, puis publication."
-            )
-        )
     matching_round = audited(
         MatchingRound(
             campaign=campaign,
@@ -132,6 +125,7 @@ def round_create(
         ),
         by,
     )
+    matching_round.clean()  # the calendar in order, each refusal on its date
     matching_round.save()
     if previous is None:
         posts = Post.objects.filter(

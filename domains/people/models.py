@@ -8,6 +8,8 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from domains.cockpit.dates import check_order
+
 from .roles import ALL_PERIMETER_FIELDS, PERIMETER_FIELDS, ROLE_PERIMETER, Role
 from .validators import validate_birth_date
 
@@ -276,6 +278,10 @@ class Function(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["role", "end_date"])]
+
+    def clean(self):
+        super().clean()
+        check_order(self, ("start_date", "end_date"))
 
     def __str__(self) -> str:
         perimeter = self.perimeter_label

@@ -4,6 +4,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from domains.cockpit.dates import check_order
+
 from .validators import finess_is_valid, format_finess, siret_is_valid
 
 
@@ -184,6 +186,10 @@ class Semester(models.Model):
                 violation_error_message=_("La fin du semestre doit suivre son début."),
             ),
         ]
+
+    def clean(self):
+        super().clean()
+        check_order(self, ("start_date", "end_date", None, True))
 
     def __str__(self) -> str:
         if self.season == Season.WINTER:
@@ -398,6 +404,17 @@ class Accreditation(models.Model):
             models.Index(fields=["-start_date", "-id"], name="referential_acc_newest"),
             models.Index(fields=["end_date"], name="referential_acc_end"),
         ]
+
+    def clean(self):
+        super().clean()
+        check_order(
+            self,
+            (
+                "start_date",
+                "end_date",
+                _("La fin de l'agrément (%(end)s) précède son début (%(start)s)."),
+            ),
+        )
 
     def get_absolute_url(self) -> str:
         return reverse("cockpit:agrements_detail", args=[self.pk])

@@ -2,11 +2,13 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from domains.cockpit.dates import check_order
 
 
 class RankingKind(models.TextChoices):
@@ -162,8 +164,33 @@ class PhasePeriod(models.Model):
                 condition=Q(actual_end__isnull=True),
                 name="residents_one_open_phase",
                 violation_error_message=_("Une seule phase est en cours à la fois."),
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_end__gte=F("start_date"))
+                & (Q(actual_end__isnull=True) | Q(actual_end__gte=F("start_date"))),
+                name="residents_phase_ends_after_start",
+                violation_error_message=_("La fin de la phase précède son début."),
+            ),
         ]
+
+    def clean(self):
+        super().clean()
+        check_order(
+            self,
+            (
+                "start_date",
+                "planned_end",
+                _("La fin prévue (%(end)s) précède le début de la phase (%(start)s)."),
+            ),
+            (
+                "start_date",
+                "actual_end",
+                _(
+                    "La fin effective (%(end)s) précède le début de la phase "
+                    "(%(start)s)."
+                ),
+            ),
+        )
 
     def __str__(self) -> str:
         return f"{self.phase.label} ({self.start_date:%d/%m/%Y})"
@@ -404,6 +431,10 @@ class SpecialSituation(models.Model):
                 violation_error_message=_("La fin précède le début."),
             )
         ]
+
+    def clean(self):
+        super().clean()
+        check_order(self, ("start_date", "end_date"))
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.start_date:%d/%m/%Y} → {self.end_date:%d/%m/%Y})"

@@ -301,8 +301,7 @@ def situation_request(
     """A resident's request (or one recorded for her), checked against its rules."""
     permissions.require_ask_situation(by, resident)
     today = today or timezone.localdate()
-    if end_date < start_date:
-        _refuse(_("La date de fin précède la date de début."), "end_date")
+    SpecialSituation(start_date=start_date, end_date=end_date).clean()
     _overlap_check(resident, kind, start_date, end_date)
     placements, situations = _facts(resident)
     enrolment = current_enrolment(resident)
@@ -461,7 +460,10 @@ def _change_specialty(situation: SpecialSituation, by: User) -> None:
         _refuse(_("Aucune inscription en cours ou aucun semestre à venir."))
     phase = current_phase(enrolment)
     if phase is not None:
-        phase.actual_end = semester.start_date - timedelta(days=1)
+        # A phase not begun yet ends on its first day, never before it.
+        phase.actual_end = max(
+            phase.start_date, semester.start_date - timedelta(days=1)
+        )
         audited(phase, by).save()
     enrolment.state = EnrolmentState.CHANGED
     enrolment.ended_on = semester.start_date - timedelta(days=1)
@@ -528,6 +530,20 @@ def phase_change_many(
     states = phase_states(residents)
     if decision == JuryDecision.VALIDATED:
         errors = [refusal for refusal in map(PhaseState.refusal, states) if refusal]
+        # The jury's day ends the phase: never before the phase began.
+        errors += [
+            _(
+                "%(resident)s — la date du jury (%(jury)s) précède le début de sa "
+                "phase (%(start)s)."
+            )
+            % {
+                "resident": state.resident,
+                "jury": jury_date.strftime("%d/%m/%Y"),
+                "start": state.phase.start_date.strftime("%d/%m/%Y"),
+            }
+            for state in states
+            if state.phase is not None and jury_date < state.phase.start_date
+        ]
     else:
         errors = [
             _("%s n'a pas de phase en cours.") % state.resident

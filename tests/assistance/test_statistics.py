@@ -157,7 +157,10 @@ def test_only_uness_defines_periods(client, world, people):
         "/cockpit/periodes-assistance/nouveau/",
         {"name": "Appariement DJ 2026", "start": "2026-06-30", "end": "2026-06-01"},
     )
-    assert "La fin précède le début." in response.content.decode()
+    assert (
+        "La date de fin (01/06/2026) précède la date de début (30/06/2026)."
+        in response.content.decode()
+    )
     assert not Period.objects.filter(name="Appariement DJ 2026").exists()
 
 
