@@ -11,8 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from helpdesk.models import Ticket
 
 from domains.cockpit.filters import CockpitFilterSet, yes_no_filter
-from domains.cockpit.registry import Card, Decision, MenuEntry, Screen, registry
+from domains.cockpit.home import list_card
+from domains.cockpit.registry import Decision, MenuEntry, Screen, registry
 from domains.cockpit.tables import CockpitTable
+from domains.people.roles import Role
 
 from . import views
 from .forms import AnswerForm, PeriodForm, PriorityForm, ReasonForm
@@ -221,21 +223,20 @@ registry.register_screen(
 
 
 def dashboard(request):
-    if not request.actor.has_perm("helpdesk.view_ticket"):
-        return []
-    late = visible_tickets(request.user).filter(is_overdue()).count()
-    return [
-        Card(
-            title=str(_("Demandes d'assistance en retard")),
-            value=late,
-            description=str(_("au-delà de leur délai de réponse ou de résolution")),
-            url=reverse("cockpit:demandes_assistance_list") + "?late=true",
-            level="warning" if late else "success",
-        )
-    ]
+    return list_card(
+        request,
+        "demandes-assistance",
+        _("Demandes d'assistance en retard"),
+        filters={"late": "true"},
+        description=_("au-delà de leur délai de réponse ou de résolution"),
+        group=_("Assistance"),
+        warn=True,
+    )
 
 
-registry.register_dashboard(dashboard)
+registry.register_dashboard(
+    dashboard, roles=(Role.SUPPORT_L1, Role.SUPPORT_L2, Role.UNESS_ADMIN)
+)
 
 
 # --- campaign periods (defined by UNESS admins) and the statistics page ---------------

@@ -51,3 +51,5 @@ registry.register_menu(
         order=40,
     )
 )
+
+from . import home  # noqa: E402, F401  (the home tiles)

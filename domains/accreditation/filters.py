@@ -6,7 +6,7 @@ from domains.cockpit.filters import CockpitFilterSet
 from domains.referential.models import Region, Specialty, Subdivision
 
 from .models import AccreditationCampaign, AccreditationRequest, RequestStatus
-from .selectors import late_requests
+from .selectors import late_requests, opinion_kind_of, opinions_due
 
 
 class CampaignFilter(CockpitFilterSet):
@@ -40,9 +40,29 @@ class RequestFilter(CockpitFilterSet):
         label=_("En retard (brouillon, échéance à moins de 7 jours ou passée)"),
     )
 
+    opinion_due = django_filters.BooleanFilter(
+        method="filter_opinion_due", label=_("En attente de mon avis")
+    )
+
     class Meta(CockpitFilterSet.Meta):
         model = AccreditationRequest
-        fields = ["q", "campaign", "status", "specialty", "subdivision", "type", "late"]
+        fields = [
+            "q",
+            "campaign",
+            "status",
+            "specialty",
+            "subdivision",
+            "type",
+            "late",
+            "opinion_due",
+        ]
 
     def filter_late(self, queryset, name, value):
         return late_requests(queryset, timezone.now()) if value else queryset
+
+    def filter_opinion_due(self, queryset, name, value):
+        function = self.request.actor.function if self.request else None
+        kind = opinion_kind_of(function.role if function else None)
+        if not value or kind is None:
+            return queryset
+        return opinions_due(queryset, kind)

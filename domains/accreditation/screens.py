@@ -1,20 +1,18 @@
 """Accreditation campaigns in the cockpit: AGRÉMENTS (campaigns, requests, the
 commission, the decisions, the national view) and the RTS's Mes agréments."""
 
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from domains.cockpit.registry import BulkAction, Card, MenuEntry, Screen, registry
+from domains.cockpit.registry import BulkAction, MenuEntry, Screen, registry
 from domains.people.roles import Role
 
 from . import services, views
 from .filters import CampaignFilter, RequestFilter
 from .forms import CampaignCreateForm
-from .models import AccreditationCampaign, AccreditationRequest, RequestStatus
+from .models import AccreditationCampaign, AccreditationRequest
 from .permissions import campaign_perimeter, request_perimeter
 from .selectors import (
-    late_requests,
-    supervised_sites,
     visible_campaigns,
     visible_requests,
 )
@@ -181,36 +179,4 @@ registry.register_menu(
     )
 )
 
-
-def dashboard(request):
-    if not request.actor.has_perm("accreditation.view_accreditationrequest"):
-        return []
-    cards = []
-    if supervised_sites(request.user):
-        drafts = (
-            visible_requests(request.user).filter(status=RequestStatus.DRAFT).count()
-        )
-        cards.append(
-            Card(
-                title=str(_("Mes demandes d'agrément en brouillon")),
-                value=drafts,
-                description=str(_("à compléter et déposer avant la clôture")),
-                url=reverse("cockpit:accreditation_home"),
-                level="warning" if drafts else "success",
-            )
-        )
-    elif request.actor.has_perm("accreditation.change_accreditationrequest"):
-        late = late_requests(visible_requests(request.user)).count()
-        cards.append(
-            Card(
-                title=str(_("Demandes d'agrément en retard")),
-                value=late,
-                description=str(_("brouillons à moins de 7 jours de la clôture")),
-                url=reverse("cockpit:demandes_agrement_list") + "?late=true",
-                level="warning" if late else "success",
-            )
-        )
-    return cards
-
-
-registry.register_dashboard(dashboard)
+from . import home  # noqa: E402, F401  (the home tiles)

@@ -79,6 +79,21 @@ def late_requests(queryset: QuerySet, now: dt.datetime | None = None) -> QuerySe
 # --- recipients of the campaign mailing -------------------------------------------------
 
 
+def opinion_kind_of(role: str | None) -> str | None:
+    """Which written opinion a function gives on a request (None: it gives none)."""
+    return {
+        Role.COORDINATOR: OpinionKind.COORDINATOR,
+        Role.RESIDENT_REPRESENTATIVE: OpinionKind.REPRESENTATIVE,
+    }.get(role)
+
+
+def opinions_due(queryset: QuerySet, kind: str) -> QuerySet:
+    """Requests in analysis that still wait for this kind of opinion."""
+    return queryset.filter(status=RequestStatus.ANALYSIS).exclude(
+        Exists(Opinion.objects.filter(request_id=OuterRef("pk"), kind=kind))
+    )
+
+
 def campaign_recipients(campaign: AccreditationCampaign) -> dict[str, tuple[int, str]]:
     """Every RTS of the region's training sites and every DAM of its establishments,
     today: address → (person id, as what). One address once."""

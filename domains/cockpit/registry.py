@@ -155,18 +155,41 @@ class MenuEntry:
 
 @dataclass(frozen=True)
 class Card:
+    """A tile of a role's home: a figure or a short state, linking to the list it
+    counts (the list, filtered as the link says, shows as many rows as the value)."""
+
     title: str
     value: int | str
     description: str = ""
     url: str = ""
     level: str = "info"  # info, warning, success
+    group: str = ""  # the home's heading the tile sits under ("Mon parcours"…)
+
+    @property
+    def is_figure(self) -> bool:
+        return isinstance(self.value, int)
+
+
+@dataclass(frozen=True)
+class HomeCards:
+    """A domain's tiles for the homes of `roles` (every role when empty)."""
+
+    provider: Callable[[Any], Iterable[Card]]
+    roles: tuple[str, ...] = ()
+
+    def serves(self, actor) -> bool:
+        if not self.roles:
+            return True
+        if actor.function is None:
+            return actor.is_superuser and "uness_admin" in self.roles
+        return actor.function.role in self.roles
 
 
 class Registry:
     def __init__(self) -> None:
         self.screens: dict[str, Screen] = {}
         self.menu: list[MenuEntry] = []
-        self.dashboard: list[Callable[[Any], Iterable[Card]]] = []
+        self.dashboard: list[HomeCards] = []
         self.urls: list = []
         self.functions_provider: Callable[[Any], list[FunctionInfo]] = lambda user: []
         # (record) -> [(title, url)]: the public pages about a record (the site's
@@ -200,8 +223,12 @@ class Registry:
     def register_urls(self, patterns: list) -> None:
         self.urls.extend(patterns)
 
-    def register_dashboard(self, provider: Callable[[Any], Iterable[Card]]) -> None:
-        self.dashboard.append(provider)
+    def register_dashboard(
+        self, provider: Callable[[Any], Iterable[Card]], roles: Iterable[str] = ()
+    ) -> None:
+        """Tiles of the home, for the functions of `roles` (all when empty); the
+        provider gets the request and returns the cards of the active function."""
+        self.dashboard.append(HomeCards(provider, tuple(roles)))
 
     def register_public_page_finder(
         self, finder: Callable[[Model], Iterable[tuple[str, str]]]

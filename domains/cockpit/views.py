@@ -105,10 +105,12 @@ def _column_names(screen: Screen) -> list[tuple[str, str]]:
 @login_required
 def home(request):
     """ACCUEIL: the active function and the counts that matter to it."""
-    cards = []
+    groups: dict[str, list] = {}
     if request.actor.function is not None or request.actor.is_superuser:
-        for provider in registry.dashboard:
-            cards.extend(provider(request))
+        for home_cards in registry.dashboard:
+            if home_cards.serves(request.actor):
+                for card in home_cards.provider(request):
+                    groups.setdefault(card.group, []).append(card)
     return render(
         request,
         "cockpit/home.html",
@@ -116,7 +118,8 @@ def home(request):
             "person": getattr(request.user, "person", None),
             "functions": request.actor.functions,
             "active": request.actor.function,
-            "cards": cards,
+            "groups": groups,
+            "cards": [card for cards in groups.values() for card in cards],
         },
     )
 

@@ -101,3 +101,5 @@ registry.register_menu(
         order=5,
     )
 )
+
+from . import home  # noqa: E402, F401  (the home tiles)

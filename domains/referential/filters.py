@@ -20,7 +20,11 @@ from .models import (
     TrainingSite,
     TrainingSiteKind,
 )
-from .selectors import accreditations_to_renew, current_semester
+from .selectors import (
+    accreditations_valid_today,
+    accreditations_to_renew,
+    current_semester,
+)
 
 
 def _specialties():
@@ -110,11 +114,26 @@ class AccreditationFilter(CockpitFilterSet):
         label=_("Subdivision"),
         empty_label=_("Toutes"),
     )
+    in_force = yes_no_filter(_("En vigueur aujourd'hui"), method="filter_in_force")
     to_renew = yes_no_filter(_("À renouveler sous 12 mois"), method="filter_to_renew")
 
     class Meta(CockpitFilterSet.Meta):
         model = Accreditation
-        fields = ["q", "specialty", "phase", "state", "subdivision", "to_renew"]
+        fields = [
+            "q",
+            "specialty",
+            "phase",
+            "state",
+            "subdivision",
+            "in_force",
+            "to_renew",
+        ]
+
+    def filter_in_force(self, queryset, name, value):
+        if value is None:
+            return queryset
+        valid = accreditations_valid_today(queryset)
+        return valid if value else queryset.exclude(pk__in=valid.values("pk"))
 
     def filter_to_renew(self, queryset, name, value):
         if value is None:

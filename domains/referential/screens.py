@@ -1,17 +1,16 @@
 """The referential's cockpit screens: STAGES 3e CYCLE."""
 
-from django.db.models import Sum
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from domains.cockpit import history
-from domains.cockpit.registry import BulkAction, Card, MenuEntry, Screen, each, registry
+from domains.cockpit.registry import BulkAction, MenuEntry, Screen, each, registry
 from domains.people.models import EmailAddress, Function
 from domains.people.perimeters import register_perimeter_queryset
 
 from . import filters, forms, services, tables, views
-from .models import Accreditation, DataQuality, Establishment, Post, TrainingSite
+from .models import Accreditation, Establishment, Post, TrainingSite
 from .permissions import (
     accreditation_perimeter,
     establishment_perimeter,
@@ -19,8 +18,6 @@ from .permissions import (
     site_perimeter,
 )
 from .selectors import (
-    accreditations_to_renew,
-    current_semester,
     perimeter_regions,
     perimeter_subdivisions,
     visible_accreditations,
@@ -229,59 +226,7 @@ registry.register_menu(
 )
 
 
-def dashboard(request):
-    user, actor = request.user, request.actor
-    cards = []
-    if actor.has_perm("referential.view_establishment"):
-        to_fix = (
-            visible_establishments(user).filter(data_quality=DataQuality.TO_FIX).count()
-        )
-        cards.append(
-            Card(
-                title=str(_("Établissements à corriger")),
-                value=to_fix,
-                description=str(_("sans FINESS ni SIRET valide")),
-                url=reverse("cockpit:etablissements_list") + "?data_quality=to_fix",
-                level="warning" if to_fix else "success",
-            )
-        )
-    if actor.has_perm("referential.view_accreditation"):
-        renew = accreditations_to_renew(visible_accreditations(user)).count()
-        cards.append(
-            Card(
-                title=str(_("Agréments à renouveler")),
-                value=renew,
-                description=str(_("arrivent à échéance dans les 12 mois")),
-                url=reverse("cockpit:agrements_list") + "?to_renew=true",
-                level="warning" if renew else "success",
-            )
-        )
-    if actor.has_perm("referential.view_post"):
-        semester = current_semester()
-        seats = (
-            visible_posts(user).filter(semester=semester).aggregate(n=Sum("seats"))["n"]
-            or 0
-        )
-        cards.append(
-            Card(
-                title=str(_("Places ouvertes ce semestre")),
-                value=seats,
-                description=str(semester) if semester else "",
-                url=reverse("cockpit:postes_list"),
-            )
-        )
-    if actor.has_perm("referential.view_trainingsite"):
-        cards.append(
-            Card(
-                title=str(_("Terrains de stage actifs")),
-                value=visible_training_sites(user).filter(is_active=True).count(),
-                url=reverse("cockpit:terrains_de_stage_list") + "?is_active=true",
-            )
-        )
-    return cards
-
-
-registry.register_dashboard(dashboard)
+from . import home  # noqa: E402, F401  (the home tiles)
 
 register_perimeter_queryset("region", perimeter_regions)
 register_perimeter_queryset("subdivision", perimeter_subdivisions)

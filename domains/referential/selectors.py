@@ -158,6 +158,18 @@ def renewal_horizon(today: date | None = None) -> date:
     return shifted(today, months=12)
 
 
+def accreditations_valid_today(
+    queryset: QuerySet[Accreditation], today: date | None = None
+) -> QuerySet[Accreditation]:
+    """Under which a site may receive residents today."""
+    today = today or timezone.localdate()
+    return queryset.filter(
+        state__in=ACTIVE_ACCREDITATION_STATES,
+        start_date__lte=today,
+        end_date__gte=today,
+    )
+
+
 def accreditations_to_renew(
     queryset: QuerySet[Accreditation],
 ) -> QuerySet[Accreditation]:

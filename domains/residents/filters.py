@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 import django_filters
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +15,7 @@ from domains.referential.models import (
 )
 
 from .models import (
+    OPEN_SITUATION_STATUSES,
     Enrolment,
     EnrolmentState,
     PhasePeriod,
@@ -130,9 +131,23 @@ class PlacementFilter(CockpitFilterSet):
         label=_("Subdivision"),
     )
 
+    to_validate = yes_no_filter(
+        _("À valider (stage fini ou finissant dans le mois)"),
+        method="filter_to_validate",
+    )
+
     class Meta(CockpitFilterSet.Meta):
         model = Placement
-        fields = ["q", "semester", "validation", "subdivision"]
+        fields = ["q", "semester", "validation", "subdivision", "to_validate"]
+
+    def filter_to_validate(self, queryset, name, value):
+        if value is None:
+            return queryset
+        due = Q(
+            validation=Validation.PENDING,
+            semester__end_date__lte=timezone.localdate() + timedelta(days=31),
+        )
+        return queryset.filter(due if value else ~due)
 
 
 class SituationFilter(CockpitFilterSet):
@@ -143,7 +158,14 @@ class SituationFilter(CockpitFilterSet):
     status = django_filters.ChoiceFilter(
         choices=SituationStatus.choices, label=_("État"), empty_label=_("Tous")
     )
+    pending = yes_no_filter(_("En attente de décision"), method="filter_pending")
 
     class Meta(CockpitFilterSet.Meta):
         model = SpecialSituation
-        fields = ["q", "kind", "status"]
+        fields = ["q", "kind", "status", "pending"]
+
+    def filter_pending(self, queryset, name, value):
+        if value is None:
+            return queryset
+        pending = Q(status__in=OPEN_SITUATION_STATUSES)
+        return queryset.filter(pending if value else ~pending)

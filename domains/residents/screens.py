@@ -291,3 +291,5 @@ registry.register_menu(
         order=90,
     )
 )
+
+from . import home  # noqa: E402, F401  (the home tiles)
