@@ -202,3 +202,20 @@ registry.register_dashboard(
     ),
 )
 registry.register_dashboard(national_cards, roles=(Role.DGOS, Role.ARS))
+
+
+def hospital_cards(request):
+    return [
+        Card(
+            title=_("Tableau de bord CH/CHU"),
+            value=_("Agréments, équipes, internes, postes"),
+            description=_("l'établissement ce semestre et le suivant"),
+            url=reverse("cockpit:hospital_dashboard"),
+            group=RESIDENTS,
+        )
+    ]
+
+
+registry.register_dashboard(
+    hospital_cards, roles=(Role.MEDICAL_AFFAIRS, Role.ESTABLISHMENT_DIRECTOR)
+)

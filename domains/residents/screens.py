@@ -253,6 +253,11 @@ registry.register_urls(
     [
         path("mon-parcours/", views.my_path, name="my_path"),
         path("statistiques/internes/", views.statistics, name="resident_statistics"),
+        path(
+            "tableau-de-bord-etablissement/",
+            views.hospital_dashboard,
+            name="hospital_dashboard",
+        ),
     ]
 )
 registry.register_menu(
@@ -289,6 +294,17 @@ registry.register_menu(
         url_name="resident_statistics",
         permission="residents.view_statistics",
         order=90,
+    )
+)
+registry.register_menu(
+    MenuEntry(
+        section="ACCUEIL",
+        label=_("Tableau de bord CH/CHU"),
+        url_name="hospital_dashboard",
+        permission="residents.view_placement",
+        order=10,
+        roles=(Role.MEDICAL_AFFAIRS, Role.ESTABLISHMENT_DIRECTOR),
+        refusal=_("Ce tableau de bord est celui des établissements (DAM, direction)."),
     )
 )
 

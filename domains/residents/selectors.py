@@ -8,9 +8,17 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from domains.people.models import Function
 from domains.people.roles import PerimeterKind
+from domains.people.selectors import active_on
 from domains.referential.models import Semester
-from domains.referential.selectors import perimeter_q
+from domains.referential.selectors import (
+    accreditations_to_renew,
+    perimeter_q,
+    visible_accreditations,
+    visible_posts,
+    visible_training_sites,
+)
 
 from . import rules
 from .models import (
@@ -358,3 +366,74 @@ def resident_path(resident: Resident, today: date | None = None) -> Path:
         next_semester=upcoming[0] if upcoming else None,
         enrolments=enrolments,
     )
+
+
+@dataclass
+class HospitalDashboard:
+    """Tableau de bord CH/CHU: an establishment's accreditations, sites and their
+    people, residents placed this semester and next (a summary, not their files),
+    posts opened. Everything read through the perimeter selectors."""
+
+    establishment: object | None
+    accreditations: list
+    to_renew: set[int]
+    sites: list  # [(site, [function…])]
+    semesters: list  # [(semester, [placement…], [post…], seats)]
+
+
+def hospital_dashboard(user, establishment) -> HospitalDashboard:
+    today = timezone.localdate()
+    accreditations = list(
+        visible_accreditations(user)
+        .filter(end_date__gte=today)
+        .select_related("training_site", "specialty", "supervisor")
+        .prefetch_related("phases")
+        .order_by("training_site__name", "specialty__label")
+    )
+    to_renew = set(
+        accreditations_to_renew(visible_accreditations(user)).values_list(
+            "pk", flat=True
+        )
+    )
+    sites = list(visible_training_sites(user).filter(is_active=True).order_by("name"))
+    people = defaultdict(list)
+    for function in (
+        Function.objects.filter(active_on(today), training_site__in=sites)
+        .select_related("person")
+        .order_by("role", "person__last_name")
+    ):
+        people[function.training_site_id].append(function)
+    semesters = list(
+        Semester.objects.filter(end_date__gte=today).order_by("start_date")[:2]
+    )
+    placements = defaultdict(list)
+    for placement in (
+        visible_placements(user)
+        .filter(semester__in=semesters)
+        .order_by("training_site__name", "resident__person__last_name")
+    ):
+        placements[placement.semester_id].append(placement)
+    posts = defaultdict(list)
+    for post in (
+        visible_posts(user)
+        .filter(semester__in=semesters)
+        .select_related("training_site", "specialty", "phase")
+        .order_by("training_site__name", "specialty__label")
+    ):
+        posts[post.semester_id].append(post)
+    return HospitalDashboard(
+        establishment=establishment,
+        accreditations=accreditations,
+        to_renew=to_renew,
+        sites=[(site, people[site.pk]) for site in sites],
+        semesters=[
+            (
+                s,
+                placements[s.pk],
+                posts[s.pk],
+                sum(p.seats for p in posts[s.pk]),
+            )
+            for s in semesters
+        ],
+    )
+

@@ -20,8 +20,10 @@ from domains.cockpit.views import (
     save_form,
     screen_url,
 )
+from domains.people.models import Function
 from domains.people.roles import Role
 
+from . import selectors
 from . import statistics as stats
 from .documents import document_issue
 from .forms import (
@@ -261,3 +263,22 @@ def statistics(request):
             ],
         )
     return render(request, "residents/statistics.html", {"figures": figures})
+
+
+@door("hospital_dashboard")
+def hospital_dashboard(request):
+    """Tableau de bord CH/CHU: the active function's establishment at a glance."""
+    function = (
+        Function.objects.filter(pk=request.actor.function.pk)
+        .select_related("establishment")
+        .first()
+    )
+    return render(
+        request,
+        "residents/hospital_dashboard.html",
+        {
+            "board": selectors.hospital_dashboard(
+                request.user, function.establishment if function else None
+            )
+        },
+    )
