@@ -12,6 +12,7 @@ from django.db.models import (
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
+from domains.cockpit.charts import BarChart
 from domains.referential.models import Region, Semester, TrainingSiteKind
 
 from .models import (
@@ -36,19 +37,10 @@ UNIVERSITY_HOSPITAL = re.compile(
 
 
 @dataclass
-class Chart:
-    title: str
-    rows: list[tuple[str, int]]
+class Chart(BarChart):
+    """A chart of the dashboard: residents counted per label unless it says."""
 
-    @property
-    def top(self) -> int:
-        return max((value for _label, value in self.rows), default=0) or 1
-
-    @property
-    def bars(self) -> list[tuple[str, int, int]]:
-        return [
-            (label, value, round(100 * value / self.top)) for label, value in self.rows
-        ]
+    value_header: str = "Internes"
 
 
 @dataclass
@@ -123,32 +115,47 @@ def dashboard(residents: QuerySet[Resident], *, year=None, region=None) -> Dashb
         Chart(
             "Internes par spécialité (DES)",
             _rows(enrolments, "specialty__label", 25),
+            "Spécialité (DES)",
         ),
-        Chart("Internes par phase", _rows(open_phases, "phase__label")),
-        Chart("Internes par subdivision", _rows(residents, "subdivision__name")),
+        Chart("Internes par phase", _rows(open_phases, "phase__label"), "Phase"),
+        Chart(
+            "Internes par subdivision",
+            _rows(residents, "subdivision__name"),
+            "Subdivision",
+        ),
         Chart(
             "Internes par promotion",
             sorted(_rows(residents, "cohort"), key=lambda r: r[0], reverse=True),
+            "Promotion",
         ),
         Chart(
             "Internes des subdivisions d'outre-mer",
             _rows(residents.filter(subdivision__overseas=True), "subdivision__name"),
+            "Subdivision",
         ),
         Chart(
             "Changements de spécialité (droit au remords) par année",
             sorted(_rows(remorse, "year"), reverse=True),
+            "Année",
+            "Changements",
         ),
         Chart(
             "Droits au remords par spécialité d'arrivée",
             _rows(remorse, "target_specialty__label", 15),
+            "Spécialité d'arrivée",
+            "Changements",
         ),
         Chart(
             "Stages de l'année : hospitaliers et ambulatoires",
             _settings(placements),
+            "Lieu de stage",
+            "Stages",
         ),
         Chart(
             "Disponibilités et surnombres (12 derniers mois)",
             [(str(kind_labels[k]), n) for k, n in _rows(situations, "kind")],
+            "Situation",
+            "Situations",
         ),
     ]
     return Dashboard(
