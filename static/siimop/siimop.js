@@ -45,7 +45,28 @@
     }
   }
 
+  // A link of a form's error summary: focus the field itself (a fragment alone only
+  // scrolls), its label in view above it.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("[data-error-summary] a[href^='#']");
+    var field = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (field) {
+      event.preventDefault();
+      var group = field.closest(".fr-input-group, .fr-select-group, .fr-fieldset, " +
+        ".fr-checkbox-group, .fr-radio-group, .fr-upload-group") || field;
+      group.scrollIntoView({ block: "start" });
+      field.focus({ preventScroll: true });
+    }
+  });
+
   ready(function () {
+    // A refused form: its error summary takes the focus (read first by a screen reader,
+    // seen first by everyone), once per page.
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) {
+      summary.focus();
+    }
+
     // <form data-submit-on-load>: the SAML POST binding sends itself (its button stays
     // for a browser without JavaScript).
     document.querySelectorAll("form[data-submit-on-load]").forEach(function (form) {
