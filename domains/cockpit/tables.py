@@ -16,6 +16,12 @@ class CockpitTable(tables.Table):
     def __init__(self, *args, caption: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.caption = caption
+        # Cells wrap (even inside a long word) so that every column fits the screen;
+        # a date stays whole. The columns are this table's own copies.
+        for column in self.columns:
+            if isinstance(column.column, (tables.DateColumn, tables.DateTimeColumn)):
+                attrs = column.column.attrs
+                attrs["td"] = {**attrs.get("td", {}), "class": "siimop-nowrap"}
 
 
 class SelectionColumn(tables.Column):

@@ -11,13 +11,13 @@ class PersonTable(CockpitTable):
     last_name = tables.Column(linkify=True)
     first_name = tables.Column()
     primary_email = tables.Column(
-        verbose_name=_("adresse e-mail principale"),
+        verbose_name=_("Adresse e-mail principale"),
         accessor="primary_address",
         order_by=("primary_address",),
     )
     phone = tables.Column()
     current_functions = tables.Column(
-        verbose_name=_("fonctions en cours"),
+        verbose_name=_("Fonctions en cours"),
         accessor="current_functions",
         orderable=False,
         empty_values=(),

@@ -119,7 +119,7 @@ class PostTable(CockpitTable):
     )
     subdivision = tables.Column(
         accessor="training_site__subdivision",
-        verbose_name=_("subdivision"),
+        verbose_name=_("Subdivision"),
         order_by=("training_site__subdivision__name",),
     )
     specialty = tables.Column(order_by=("specialty__label",))
