@@ -1,6 +1,7 @@
 """A Docteur Junior matching campaign in Auvergne-Rhône-Alpes (cardiology), written
 through the matching services: round 1 computed and published (results, explanations),
-round 2 open for wishes on the seats left, for those still without a post."""
+round 2 on the seats left, for those still without a post: its wishes are in and the
+supervisors rank them on the demo day."""
 
 from datetime import timedelta
 
@@ -90,6 +91,34 @@ class MatchingBuilder:
                 by=SYSTEM,
             )
 
+    def _apply(self, candidacy, opened, prefer=()) -> None:
+        """Her files, then 4 to 8 wishes (the `prefer`red offers among them), sent
+        during the round's wishes window."""
+        user = candidacy.resident.person.user
+        for kind in ("cv", "lettre", "contrat"):
+            services.candidacy_file_set(
+                by=user,
+                candidacy=candidacy,
+                kind=kind,
+                upload=self._pdf(),
+                now=opened + timedelta(hours=2),
+            )
+        offers = list(offers_for(candidacy))
+        if not offers:
+            return
+        chosen = [o for o in offers if o.pk in prefer]
+        others = [o for o in offers if o.pk not in prefer]
+        chosen += self.rng.sample(
+            others, k=min(len(others), max(0, self.rng.randint(4, 8) - len(chosen)))
+        )
+        # Popular services get the most hearts: competition, ties, refusals.
+        services.wishes_submit(
+            by=user,
+            candidacy=candidacy,
+            hearts={o.pk: self.rng.choice([5, 5, 4, 3, 2]) for o in chosen},
+            now=opened + timedelta(hours=3),
+        )
+
     def _ranks(self, candidates) -> dict[int, int]:
         """Four tie levels; one refusal where the 80 % rule leaves room for it."""
         ranks = {c.pk: self.rng.randint(1, 4) for c in candidates}
@@ -139,23 +168,7 @@ class MatchingBuilder:
             user = candidacy.resident.person.user
             if user.email == demo_resident or self.rng.random() < 0.1:
                 continue  # some never apply: they are kept for round 2
-            for kind in ("cv", "lettre", "contrat"):
-                services.candidacy_file_set(
-                    by=user,
-                    candidacy=candidacy,
-                    kind=kind,
-                    upload=self._pdf(),
-                    now=start + timedelta(hours=2),
-                )
-            offers = list(offers_for(candidacy))
-            chosen = self.rng.sample(offers, k=min(len(offers), self.rng.randint(4, 8)))
-            # Popular services get the most hearts: competition, ties, refusals.
-            services.wishes_submit(
-                by=user,
-                candidacy=candidacy,
-                hearts={o.pk: self.rng.choice([5, 5, 4, 3, 2]) for o in chosen},
-                now=start + timedelta(hours=3),
-            )
+            self._apply(candidacy, start)
             applied += 1
         for offer in first.offers.select_related("post__training_site"):
             candidates = list(applicants(offer))
@@ -185,19 +198,31 @@ class MatchingBuilder:
         run = services.run_compute(run=run)
         if run.status == RunStatus.DONE:
             services.round_publish(by=ars, matching_round=first, run=run)
+            # Round 2 on the demo day: its wishes are in, the supervisors rank.
+            opened = now - timedelta(days=8)
             try:
                 second = services.round_create(
                     by=ars,
                     campaign=campaign,
-                    wishes_open=now - timedelta(days=1),
-                    wishes_close=now + timedelta(days=6),
-                    ranking_open=now + timedelta(days=7),
-                    ranking_close=now + timedelta(days=11),
-                    publication_at=now + timedelta(days=12),
+                    wishes_open=opened,
+                    wishes_close=now - timedelta(days=2),
+                    ranking_open=now - timedelta(days=2),
+                    ranking_close=now + timedelta(days=5),
+                    publication_at=now + timedelta(days=7),
                 )
                 waiting = second.candidacies.count()
             except ValidationError:
                 waiting = 0  # at national scale round 1 may fill every seat
+            else:
+                demo_offers = {
+                    o.pk for o in second.offers.filter(post__training_site=demo_site)
+                }
+                for candidacy in second.candidacies.select_related(
+                    "resident__person__user"
+                ):
+                    is_demo = candidacy.resident.person.user.email == demo_resident
+                    if is_demo or self.rng.random() < 0.8:
+                        self._apply(candidacy, opened, prefer=demo_offers)
         else:
             waiting = 0
         return {

@@ -95,10 +95,13 @@ class ResidentsBuilder:
             + ["consolidation"] * consolidation
         )
 
-    def _site(self, subdivision_id: int, specialty_id: int, phase: str):
-        """(site, specialty, kind, mode): in the specialty when possible."""
+    def _site(
+        self, subdivision_id: int, specialty_id: int, phase: str, *, own: bool = False
+    ):
+        """(site, specialty, kind, mode): in the specialty when possible (`own`: always
+        when a site is accredited for it, as the demo resident's path)."""
         here = self.accredited.get((subdivision_id, specialty_id, phase))
-        if here and self.rng.random() < 0.85:
+        if here and (own or self.rng.random() < 0.85):
             return self.rng.choice(here), specialty_id, PlacementKind.SPECIALTY, "r3c"
         other = self.any_accredited.get((subdivision_id, phase))
         if other:
@@ -153,6 +156,8 @@ class ResidentsBuilder:
         bulk_create_with_history(residents, Resident, batch_size=BATCH)
 
         enrolments, periods, placements, situations = [], [], [], []
+        lyon = next(s.pk for s in self.base.subdivisions if s.code == "LYON")
+        lyon_current = []  # (semesters done in the phase, its period)
         for resident, (specialty, plan, start, is_demo) in zip(
             residents, plans, strict=True
         ):
@@ -212,7 +217,7 @@ class ResidentsBuilder:
                 phase_spans[phase].append(semester)
                 current = semester.end_date >= today
                 site, placed_specialty, kind, mode = self._site(
-                    resident.subdivision_id, specialty.pk, phase
+                    resident.subdivision_id, specialty.pk, phase, own=is_demo
                 )
                 roll = rng.random()
                 if current:
@@ -274,6 +279,14 @@ class ResidentsBuilder:
                         jury_decision="" if last else JuryDecision.VALIDATED,
                     )
                 )
+                if last and resident.subdivision_id == lyon:
+                    lyon_current.append((len(semesters_in), periods[-1]))
+        # The Lyon residents furthest into their phase end it within three months
+        # (a phase shifted off the semesters by an earlier leave): the faculty's next
+        # jury has residents to decide, and its sheet rows.
+        lyon_current.sort(key=lambda item: -item[0])
+        for _done, period in lyon_current[:4]:
+            period.planned_end = today + timedelta(days=rng.randint(30, 80))
         if self.base.resident_persons:
             demo_resident = next(
                 r for r, plan in zip(residents, plans, strict=True) if plan[3]

@@ -184,6 +184,41 @@ HOSPITAL_DEPARTMENTS = [
     "Santé publique",
     "Médecine polyvalente",
 ]
+# What each department is accredited for: its own DES first (principal), then the DES
+# whose residents it commonly trains (complementary), as a real ARS list reads.
+DEPARTMENT_SPECIALTIES = {
+    "Cardiologie": ("DES-MCA", "DES-MGE", "DES-MVA"),
+    "Pneumologie": ("DES-PNE", "DES-MGE", "DES-MII"),
+    "Néphrologie": ("DES-NEP", "DES-MII"),
+    "Gastro-entérologie": ("DES-HGE", "DES-MGE"),
+    "Neurologie": ("DES-NEU", "DES-MPR", "DES-GER"),
+    "Médecine interne": ("DES-MII", "DES-MGE", "DES-GER"),
+    "Gériatrie": ("DES-GER", "DES-MGE", "DES-MII"),
+    "Pédiatrie": ("DES-PED", "DES-MGE"),
+    "Psychiatrie adulte": ("DES-PSY", "DES-MGE"),
+    "Urgences": ("DES-MUR", "DES-MGE"),
+    "Réanimation médicale": ("DES-MIR", "DES-ARE"),
+    "Anesthésie-réanimation": ("DES-ARE", "DES-MIR"),
+    "Chirurgie viscérale": ("DES-CVD", "DES-URO"),
+    "Chirurgie orthopédique": ("DES-COT", "DES-CPR"),
+    "Gynécologie-obstétrique": ("DES-GYO", "DES-GYM", "DES-MGE"),
+    "Radiologie": ("DES-RAI", "DES-NUC"),
+    "Oncologie médicale": ("DES-ONC", "DES-HEM"),
+    "Hématologie clinique": ("DES-HEM", "DES-ONC"),
+    "Maladies infectieuses": ("DES-MIT", "DES-MII"),
+    "Endocrinologie": ("DES-EDN", "DES-MII"),
+    "Dermatologie": ("DES-DVE", "DES-ALL"),
+    "Rhumatologie": ("DES-RHU", "DES-MPR"),
+    "Ophtalmologie": ("DES-OPH",),
+    "ORL": ("DES-ORL", "DES-CMF"),
+    "Urologie": ("DES-URO", "DES-CVD"),
+    "Neurochirurgie": ("DES-NCU", "DES-NEU"),
+    "Biologie médicale": ("DES-BM", "DES-GEN"),
+    "Pharmacie hospitalière": ("DES-PH", "DES-IPR"),
+    "Santé publique": ("DES-SPU", "DES-MTR"),
+    "Médecine polyvalente": ("DES-MGE", "DES-MII", "DES-GER"),
+    "Médecine générale": ("DES-MGE",),
+}
 ESTABLISHMENT_PATTERNS = [
     "Centre hospitalier de {city}",
     "Clinique {name}",
@@ -414,6 +449,11 @@ class DemoBuilder:
             ):
                 n += 4
             departments = self.rng.sample(HOSPITAL_DEPARTMENTS, k=min(n, 30))
+            if establishment.finess == REAL_CHU["LYON"][1]:
+                # The demo RTS's service: cardiology, at the Lyon CHU.
+                departments = ["Cardiologie"] + [
+                    d for d in departments if d != "Cardiologie"
+                ]
             for department in departments:
                 if ambulatory:
                     name = (
@@ -473,7 +513,11 @@ class DemoBuilder:
         lyon = next(s for s in self.subdivisions if s.code == "LYON")
         hcl = next(e for e in self.establishments if e.finess == REAL_CHU["LYON"][1])
         lyon_sites = [s for s in self.sites if s.subdivision_id == lyon.pk]
-        hcl_site = next(s for s in lyon_sites if s.establishment_id == hcl.pk)
+        hcl_site = next(
+            s
+            for s in lyon_sites
+            if s.establishment_id == hcl.pk and s.department == "Cardiologie"
+        )
         lyon_ambulatory = next(
             (s for s in lyon_sites if s.kind == TrainingSiteKind.AMBULATORY), hcl_site
         )
@@ -682,19 +726,26 @@ class DemoBuilder:
 
     def build_accreditations(self) -> None:
         accreditations, phase_sets = [], []
-        general_practice = next(
-            (s for s in self.specialties if s.code == "DES-MGE"), None
-        )
+        by_code = {s.code: s for s in self.specialties}
         for site in self.sites:
             n = max(1, round(self.rng.gauss(self.scale.accreditations_per_site, 0.8)))
-            if site.kind == TrainingSiteKind.AMBULATORY and general_practice:
-                chosen = [general_practice]
-            else:
-                chosen = self.rng.sample(
-                    self.specialties, k=min(n, len(self.specialties))
-                )
+            fitting = [
+                by_code[code]
+                for code in DEPARTMENT_SPECIALTIES.get(site.department, ())
+                if code in by_code
+            ]
+            chosen = fitting[:n] or self.rng.sample(self.specialties, k=1)
+            demo_service = (
+                site.department == "Cardiologie"
+                and site.establishment.finess == REAL_CHU["LYON"][1]
+            )
             for rank, specialty in enumerate(chosen):
                 state, start, end = self._random_state_and_dates()
+                if demo_service and rank == 0:
+                    # The demo RTS's service: accredited in force for every phase.
+                    state = AccreditationState.GRANTED
+                    start = self.current.start_date - timedelta(days=365)
+                    end = date(start.year + 5, start.month, 1) - timedelta(days=1)
                 accreditations.append(
                     Accreditation(
                         training_site=site,
@@ -710,7 +761,10 @@ class DemoBuilder:
                     )
                 )
                 k = self.rng.choice([1, 1, 2, 3])
-                phase_sets.append(self.rng.sample(self.phases, k=k))
+                phases = self.rng.sample(self.phases, k=k)
+                phase_sets.append(
+                    list(self.phases) if demo_service and rank == 0 else phases
+                )
         created = bulk_create_with_history(
             accreditations, Accreditation, batch_size=BATCH
         )
@@ -737,6 +791,12 @@ class DemoBuilder:
             and active_site[a.training_site_id]
         ]
         self.rng.shuffle(open_here)
+        # The demo accounts work in Lyon: its sites' posts come first under the cap.
+        lyon = next(s.pk for s in self.subdivisions if s.code == "LYON")
+        site_subdivision = {site.pk: site.subdivision_id for site in self.sites}
+        open_here.sort(
+            key=lambda item: site_subdivision[item[0].training_site_id] != lyon
+        )
         posts, seen = [], set()
         for accreditation, phases in open_here:
             for phase in phases:
