@@ -494,3 +494,39 @@ def test_a_campaign_clean_accepts_only_calendars_the_announcement_shows_in_order
     for phase in phases:
         if phase.start and phase.end:
             assert phase.end >= phase.start, phase.label
+
+
+def test_the_campaign_form_shows_the_inverted_avis_period_on_its_field(client):
+    """The ARS's campaign form: the refusal sits under « avis attendus pour le »."""
+    from bs4 import BeautifulSoup
+
+    from tests.conftest import login_verified
+
+    world = make_world()
+    login_verified(client, world.ars)
+    year = timezone.localdate().year + 1
+    response = client.post(
+        "/cockpit/campagnes-agrements/nouveau/",
+        {
+            "region": region("84").pk,
+            "year": year,
+            "filing_opens": f"{year}-01-10",
+            "filing_closes": f"{year}-03-15 18:00",
+            "opinions_due": f"{year}-03-01",
+            "commission_date": f"{year}-04-01",
+            "decisions_by": f"{year}-05-01",
+            "effective_from": f"{year}-11-01",
+            "specialties": [specialty(CARDIO).pk],
+            "phases": [p.pk for p in Phase.objects.all()],
+            "form_version": "2026-1",
+        },
+    )
+    assert response.status_code == 200
+    assert AccreditationCampaign.objects.filter(year=year).count() == 0
+    field = BeautifulSoup(response.content, "html.parser").find(id="id_opinions_due")
+    group = field.find_parent(class_="fr-input-group")
+    assert "fr-input-group--error" in group["class"]
+    assert (
+        f"Les avis attendus pour le 01/03/{year} précèdent la clôture des dépôts "
+        f"(15/03/{year} à 18:00)."
+    ) in group.get_text(" ", strip=True)
