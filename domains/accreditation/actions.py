@@ -87,6 +87,7 @@ ON_PAGE: dict[str, RequestAction] = {
     "remind": RequestAction(
         run=lambda by, r: services.requests_remind(by=by, accreditation_requests=[r]),
         success=_("Relance envoyée au responsable du terrain."),
+        confirm=_("Relancer par e-mail le responsable de ce terrain de stage ?"),
         button=True,
     ),
     "opinion": RequestAction(

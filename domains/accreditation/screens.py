@@ -3,8 +3,9 @@ commission, the decisions, the national view) and the RTS's Mes agréments."""
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
-from domains.cockpit.registry import BulkAction, MenuEntry, Screen, registry
+from domains.cockpit.registry import BulkAction, MenuEntry, Screen, counted, registry
 from domains.people.roles import Role
 
 from . import services, views
@@ -106,9 +107,26 @@ registry.register_screen(
                 label=_("Relancer les responsables (brouillons)"),
                 permission="change",
                 run=remind,
-                confirm=_(
-                    "Chaque responsable de terrain des demandes choisies, encore en "
-                    "brouillon, recevra un e-mail de relance."
+                confirm=counted(
+                    ngettext_lazy(
+                        "Relancer par e-mail le responsable du terrain de cette "
+                        "demande ?",
+                        "Relancer par e-mail les responsables des terrains de ces "
+                        "%(count)d demandes ?",
+                        "count",
+                    ),
+                    people=ngettext_lazy(
+                        "%(count)d terrain de stage concerné.",
+                        "%(count)d terrains de stage concernés.",
+                        "count",
+                    ),
+                    concerned=lambda requests: len(
+                        {r.training_site_id for r in requests}
+                    ),
+                    then=_(
+                        "Seules les demandes encore en brouillon se relancent : si "
+                        "l'une d'elles ne l'est plus, aucune relance ne part."
+                    ),
                 ),
             )
         ],

@@ -18,6 +18,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from domains.cockpit.bulk import refusal_reason
@@ -61,6 +62,7 @@ from .selectors import (
     accreditable_specialties,
     accreditations_in_force,
     accreditations_to_review,
+    campaign_recipients,
     dashboard,
     national_rows,
     supervised_sites,
@@ -83,7 +85,29 @@ def campaign_context(request, campaign) -> dict:
         "mailing": campaign.mailings.first(),
         "filing_over": timezone.now() > campaign.filing_closes,
     }
+    if manage and campaign.status == CampaignStatus.PUBLISHED:
+        # As services.filing_close selects them: submitted, not reopened.
+        n = (
+            campaign.requests.filter(status=RequestStatus.SUBMITTED)
+            .exclude(reopened_until__gt=timezone.now())
+            .count()
+        )
+        context["confirm_close"] = ngettext(
+            "Clore les dépôts ? La demande déposée passe en analyse.",
+            "Clore les dépôts ? Les %(n)d demandes déposées passent en analyse.",
+            n,
+        ) % {"n": n}
     if manage and campaign.status == CampaignStatus.DRAFT:
+        n = len(campaign_recipients(campaign))  # whom the mailing task will write to
+        context["confirm_publish"] = ngettext(
+            "Publier la campagne ? L'annonce sera mise en ligne et l'e-mail envoyé à "
+            "%(n)d destinataire (responsables de terrain et directions des affaires "
+            "médicales de la région).",
+            "Publier la campagne ? L'annonce sera mise en ligne et l'e-mail envoyé à "
+            "%(n)d destinataires (responsables de terrain et directions des affaires "
+            "médicales de la région).",
+            n,
+        ) % {"n": n}
         context["renewals"] = services.renewals_due(campaign).count()
         context["publish_form"] = PublishForm(
             initial={
@@ -153,7 +177,13 @@ def campaign_close_filing(request, pk: int):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(
-            request, _("%s demande(s) déposée(s) passent en analyse.") % moved
+            request,
+            ngettext(
+                "%(n)s demande déposée passe en analyse.",
+                "%(n)s demandes déposées passent en analyse.",
+                moved,
+            )
+            % {"n": moved},
         )
     return redirect(campaign.get_absolute_url())
 
@@ -403,7 +433,13 @@ def commission(request, pk: int):
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(
-                request, _("%s demande(s) inscrite(s) à l'ordre du jour.") % count
+                request,
+                ngettext(
+                    "%(n)s demande inscrite à l'ordre du jour.",
+                    "%(n)s demandes inscrites à l'ordre du jour.",
+                    count,
+                )
+                % {"n": count},
             )
         return redirect("cockpit:accreditation_commission", campaign.pk)
     agenda = defaultdict(list)

@@ -37,6 +37,29 @@ def each(write: Callable[[Any, Model], object]) -> Callable[..., int]:
     return run
 
 
+def counted(
+    question,
+    *,
+    people=None,
+    concerned: Callable[[list[Model]], int] | None = None,
+    then: str = "",
+) -> Callable[[Any, list[Model]], str]:
+    """A BulkAction's confirm= with its counts: `question` and `people` are
+    ngettext_lazy(singular, plural, "count") sentences, told the number of selected
+    records and the number of people `concerned(records)` counts; `then` follows.
+    ("Valider ces 12 stages ?" "9 internes concernés." "Tout ou rien…")"""
+
+    def confirm(user, records: list[Model]) -> str:
+        said = [question % {"count": len(records)}]
+        if people is not None and concerned is not None:
+            said.append(people % {"count": concerned(records)})
+        if then:
+            said.append(then)
+        return " ".join(str(part) for part in said)
+
+    return confirm
+
+
 @dataclass(frozen=True)
 class BulkAction:
     name: str
@@ -44,12 +67,21 @@ class BulkAction:
     permission: str  # "change" or "delete": checked on every selected record
     # (user, records, **form.cleaned_data) -> count; uses services, all or nothing
     run: Callable[..., int]
-    confirm: str = ""  # question asked before running
+    # Question asked before running: a sentence, or (user, records) -> the sentence
+    # with the counts of what it touches ("Valider ces 12 stages ? 9 internes
+    # concernés."), computed from the very records the action will run on.
+    confirm: str | Callable[[Any, list[Model]], str] = ""
     # Parameters asked on the confirmation page (a jury date, a decision…)
     form_class: type | None = None
     # (user, records) -> {record pk: note}: what the confirmation page says of each
     # row before anything runs (e.g. whether a resident's phase may be validated)
     preview: Callable[[Any, list[Model]], dict[int, str]] | None = None
+
+    def question(self, user, records: list[Model]) -> str:
+        """The confirmation asked for these records ("" if none)."""
+        if callable(self.confirm):
+            return str(self.confirm(user, records))
+        return str(self.confirm)
 
 
 @dataclass(frozen=True)

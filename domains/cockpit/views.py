@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
@@ -414,6 +415,7 @@ def screen_bulk(request, screen: str):
                 "screen": screen,
                 "action": action,
                 "records": found,
+                "question": action.question(request.user, found),
                 "rows": _preview(action, request.user, found),
                 "back": back,
                 "form": form or "",
@@ -430,7 +432,11 @@ def screen_bulk(request, screen: str):
     else:
         messages.success(
             request,
-            _("%(action)s : %(count)s ligne(s) traitée(s).")
+            ngettext(
+                "%(action)s : %(count)s ligne traitée.",
+                "%(action)s : %(count)s lignes traitées.",
+                count,
+            )
             % {"action": action.label, "count": count},
         )
     return HttpResponseRedirect(back)

@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from domains.cockpit.export import xlsx_response
@@ -36,6 +37,8 @@ from .selectors import (
     candidacies_of,
     explanations,
     may_see_file,
+    not_applied,
+    not_ranked,
     offers_for,
     results_rows,
     round_dashboard,
@@ -45,16 +48,83 @@ from .selectors import (
 SLUG = "campagnes-appariement"
 
 
+def _confirmations(user, matching_round: MatchingRound) -> dict[str, str]:
+    """What each action on the round asks before it runs, with how many people it
+    touches, counted as its service counts them (the same selectors and querysets)."""
+    said = {}
+    if matching_round.status == RoundStatus.PREPARATION:
+        n = not_applied(user, matching_round).count()
+        said["candidates"] = ngettext(
+            "Relancer par e-mail l'interne qui n'a pas validé ses vœux ?",
+            "Relancer par e-mail les %(n)d internes qui n'ont pas validé leurs vœux ?",
+            n,
+        ) % {"n": n}
+        n = not_ranked(user, matching_round).count()
+        said["supervisors"] = ngettext(
+            "Relancer par e-mail les responsables du poste dont le classement est "
+            "attendu ?",
+            "Relancer par e-mail les responsables des %(n)d postes dont le classement "
+            "est attendu ?",
+            n,
+        ) % {"n": n}
+    candidacies = matching_round.candidacies
+    if matching_round.status != RoundStatus.PUBLISHED and not matching_round.manual:
+        n = candidacies.filter(submitted_at__isnull=False).count()
+        posts = matching_round.offers.count()
+        said["compute"] = " ".join(
+            [
+                ngettext(
+                    "Calculer l'appariement de l'interne aux vœux validés",
+                    "Calculer l'appariement des %(n)d internes aux vœux validés",
+                    n,
+                )
+                % {"n": n},
+                ngettext("sur %(n)d poste ?", "sur %(n)d postes ?", posts)
+                % {"n": posts},
+                _("Les vœux et les classements sont figés tels qu'ils sont."),
+            ]
+        )
+    if matching_round.status == RoundStatus.COMPUTED:
+        n = candidacies.count()
+        said["publish"] = ngettext(
+            "Publier ce résultat ? L'interne concerné et les responsables des postes "
+            "seront prévenus par e-mail ; il n'y aura plus de recalcul.",
+            "Publier ce résultat ? Les %(n)d internes concernés et les responsables "
+            "des postes seront prévenus par e-mail ; il n'y aura plus de recalcul.",
+            n,
+        ) % {"n": n}
+    if matching_round.manual and matching_round.status != RoundStatus.PUBLISHED:
+        n = candidacies.count()
+        undecided = candidacies.filter(result__isnull=True).count()
+        said["hearing_publish"] = ngettext(
+            "Publier l'affectation de l'interne entendu ? L'interne et les "
+            "responsables seront prévenus par e-mail.",
+            "Publier les affectations des %(n)d internes entendus ? Chacun et les "
+            "responsables seront prévenus par e-mail.",
+            n,
+        ) % {"n": n}
+        if undecided:
+            said["hearing_publish"] += " " + ngettext(
+                "%(n)d interne sans décision sera publié sans poste.",
+                "%(n)d internes sans décision seront publiés sans poste.",
+                undecided,
+            ) % {"n": undecided}
+    return said
+
+
 def campaign_context(request, campaign) -> dict:
     screen = get_screen(SLUG)
     manage = request.actor.can(screen, "change", campaign) and request.actor.has_perm(
         "matching.add_matchingcampaign"
     )
     rounds = list(campaign.rounds.select_related("published_run"))
+    dashboards = [
+        round_dashboard(request.user, r, last=r is rounds[-1]) for r in rounds
+    ]
+    for dashboard in dashboards:
+        dashboard.confirm = _confirmations(request.user, dashboard.round)
     return {
-        "dashboards": [
-            round_dashboard(request.user, r, last=r is rounds[-1]) for r in rounds
-        ],
+        "dashboards": dashboards,
         "may_manage": manage,
         "may_remind": request.actor.has_perm("matching.change_candidacy"),
         "round_form": ManualRoundForm(request=request) if manage else None,
@@ -113,7 +183,13 @@ def round_remind(request, pk: int, number: int):
         messages.error(request, errors_text(form))
     else:
         messages.success(
-            request, _("%(n)s relance(s) envoyée(s) par e-mail.") % {"n": count}
+            request,
+            ngettext(
+                "%(n)s relance envoyée par e-mail.",
+                "%(n)s relances envoyées par e-mail.",
+                count,
+            )
+            % {"n": count},
         )
     return redirect(screen_url(get_screen(SLUG), "detail", pk=pk))
 

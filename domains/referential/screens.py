@@ -3,9 +3,17 @@
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from domains.cockpit import history
-from domains.cockpit.registry import BulkAction, MenuEntry, Screen, each, registry
+from domains.cockpit.registry import (
+    BulkAction,
+    MenuEntry,
+    Screen,
+    counted,
+    each,
+    registry,
+)
 from domains.people.models import EmailAddress, Function
 from domains.people.perimeters import register_perimeter_queryset
 
@@ -122,8 +130,13 @@ training_sites = registry.register_screen(
                         training_site=site, is_active=False, by=user
                     )
                 ),
-                confirm=_(
-                    "Désactiver ces terrains de stage ? Ils ne recevront plus de postes."
+                confirm=counted(
+                    ngettext_lazy(
+                        "Désactiver ce terrain de stage ? Il ne recevra plus de postes.",
+                        "Désactiver ces %(count)d terrains de stage ? Ils ne recevront "
+                        "plus de postes.",
+                        "count",
+                    )
                 ),
             )
         ],
@@ -195,7 +208,13 @@ posts = registry.register_screen(
                 label=_("Fermer les postes"),
                 permission="delete",
                 run=each(lambda user, post: services.post_close(post=post, by=user)),
-                confirm=_("Fermer ces postes ? Ils disparaîtront du semestre."),
+                confirm=counted(
+                    ngettext_lazy(
+                        "Fermer ce poste ? Il disparaîtra du semestre.",
+                        "Fermer ces %(count)d postes ? Ils disparaîtront du semestre.",
+                        "count",
+                    )
+                ),
             ),
             BulkAction(
                 name="add_seat",

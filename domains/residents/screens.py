@@ -3,8 +3,16 @@ statistics."""
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
-from domains.cockpit.registry import BulkAction, Decision, MenuEntry, Screen, registry
+from domains.cockpit.registry import (
+    BulkAction,
+    Decision,
+    MenuEntry,
+    Screen,
+    counted,
+    registry,
+)
 from domains.people.roles import Role
 
 from . import views
@@ -92,9 +100,16 @@ residents = registry.register_screen(
                 run=_mass(phase_change_many),
                 form_class=PhaseChangeForm,
                 preview=_phase_preview,
-                confirm=_(
-                    "Tout ou rien : si un interne ne remplit pas les conditions, rien "
-                    "n'est enregistré. Annulable le jour même."
+                confirm=counted(
+                    ngettext_lazy(
+                        "Enregistrer la décision du jury pour cet interne ?",
+                        "Enregistrer la décision du jury pour ces %(count)d internes ?",
+                        "count",
+                    ),
+                    then=_(
+                        "Tout ou rien : si un interne ne remplit pas les conditions, "
+                        "rien n'est enregistré. Annulable le jour même."
+                    ),
                 ),
             ),
             BulkAction(
@@ -110,6 +125,14 @@ residents = registry.register_screen(
                     ).count
                 ),
                 form_class=DayForm,
+                confirm=counted(
+                    ngettext_lazy(
+                        "Enregistrer la soutenance de thèse de cet interne ?",
+                        "Enregistrer la soutenance de thèse de ces %(count)d internes ?",
+                        "count",
+                    ),
+                    then=_("Annulable le jour même."),
+                ),
             ),
             BulkAction(
                 name="diploma",
@@ -124,6 +147,14 @@ residents = registry.register_screen(
                     ).count
                 ),
                 form_class=DayForm,
+                confirm=counted(
+                    ngettext_lazy(
+                        "Enregistrer l'obtention du diplôme de cet interne ?",
+                        "Enregistrer l'obtention du diplôme de ces %(count)d internes ?",
+                        "count",
+                    ),
+                    then=_("Annulable le jour même."),
+                ),
             ),
         ],
         extra_urls=[
@@ -164,6 +195,11 @@ def _refuse_all(user, records, reasons):
     )
 
 
+def _residents_of(placements) -> int:
+    """How many residents these stages are of (the confirmation says it)."""
+    return len({p.resident_id for p in placements})
+
+
 registry.register_screen(
     Screen(
         slug="stages",
@@ -182,7 +218,17 @@ registry.register_screen(
                 label=_("Valider les stages"),
                 permission="change",
                 run=_validate_all,
-                confirm=_("Valider tous les stages sélectionnés ?"),
+                confirm=counted(
+                    ngettext_lazy(
+                        "Valider ce stage ?", "Valider ces %(count)d stages ?", "count"
+                    ),
+                    people=ngettext_lazy(
+                        "%(count)d interne concerné.",
+                        "%(count)d internes concernés.",
+                        "count",
+                    ),
+                    concerned=_residents_of,
+                ),
             ),
             BulkAction(
                 name="refuse",
@@ -190,6 +236,19 @@ registry.register_screen(
                 permission="change",
                 run=_refuse_all,
                 form_class=RefusalForm,
+                confirm=counted(
+                    ngettext_lazy(
+                        "Ne pas valider ce stage ?",
+                        "Ne pas valider ces %(count)d stages ?",
+                        "count",
+                    ),
+                    people=ngettext_lazy(
+                        "%(count)d interne concerné.",
+                        "%(count)d internes concernés.",
+                        "count",
+                    ),
+                    concerned=_residents_of,
+                ),
             ),
         ],
     )

@@ -72,7 +72,7 @@ def test_the_commission_page_schedules_every_request_in_analysis(client):
         {"schedule_all": "1"},
         follow=True,
     )
-    assert "2 demande(s) inscrite(s) à l'ordre du jour." in html.unescape(
+    assert "2 demandes inscrites à l'ordre du jour." in html.unescape(
         page.content.decode()
     )
     assert set(AccreditationRequest.objects.values_list("status", flat=True)) == {

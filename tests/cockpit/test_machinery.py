@@ -127,9 +127,9 @@ def test_bulk_action_asks_confirmation_then_runs_through_the_service(client, ars
     sites = [TrainingSiteFactory(name=f"Site {i}") for i in range(3)]
     data = {"action": "deactivate", "selection": [s.pk for s in sites[:2]]}
     page = client.post(f"{SITES}actions/", data).content.decode()
-    assert "Désactiver ces terrains de stage ?" in page
+    assert "Désactiver ces 2 terrains de stage ?" in page
     response = client.post(f"{SITES}actions/", {**data, "confirmed": "1"}, follow=True)
-    assert "2 ligne(s) traitée(s)" in response.content.decode()
+    assert "Désactiver : 2 lignes traitées." in response.content.decode()
     states = [s.is_active for s in type(sites[0]).objects.order_by("pk")]
     assert states == [False, False, True]
     assert sites[0].history.latest().history_user == ars

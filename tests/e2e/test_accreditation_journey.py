@@ -98,7 +98,7 @@ def test_from_the_campaign_opening_to_the_accreditation(
     page.goto(live_server.url + campaign.get_absolute_url())
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Clore les dépôts et passer en analyse").click()
-    page.get_by_text("1 demande(s) déposée(s) passent en analyse.").wait_for()
+    page.get_by_text("1 demande déposée passe en analyse.").wait_for()
 
     # 3. The coordinator and the residents' representative give their opinions.
     for user, value, comment in (
@@ -118,8 +118,13 @@ def test_from_the_campaign_opening_to_the_accreditation(
     page.goto(
         live_server.url + f"/cockpit/campagnes-agrements/{campaign.pk}/commission/"
     )
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="Les inscrire toutes à l'ordre du jour").click()
-    page.get_by_text("1 demande(s) inscrite(s)").wait_for()
+    page.get_by_text("1 demande inscrite").wait_for()
+    assert asked == [
+        "Inscrire la demande en analyse à l'ordre du jour de la commission ?"
+    ]
     row = page.locator(f"#demande-{accreditation_request.pk}")
     assert "Terrain formateur" in row.inner_text() and "Gardes" in row.inner_text()
     row.get_by_label("Proposition").select_option(label="Agrément 5 ans")
@@ -131,6 +136,7 @@ def test_from_the_campaign_opening_to_the_accreditation(
     page.goto(
         live_server.url + f"/cockpit/campagnes-agrements/{campaign.pk}/decisions/"
     )
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Signer la décision").click()
     page.get_by_text("Décision enregistrée").wait_for()
     screenshot("84-agrements-decision")

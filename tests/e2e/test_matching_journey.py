@@ -74,6 +74,7 @@ def test_full_matching_round(live_server, page, screenshot, tmp_path):
     world.move_calendar("after")
     sign_in(page, live_server, world.ars.email)
     page.goto(live_server.url + world.campaign.get_absolute_url())
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Calculer l'appariement").click()
     page.get_by_text("Calcul lancé").wait_for()
     page.get_by_text("Terminé").wait_for()

@@ -78,7 +78,7 @@ def test_reminders_reach_those_who_have_not_applied(
             {"audience": "candidats"},
             follow=True,
         )
-    assert "2 relance(s) envoyée(s) par e-mail." in response.content.decode()
+    assert "2 relances envoyées par e-mail." in response.content.decode()
     recipients = sorted(m.to[0] for m in mail.outbox)
     assert recipients == ["junior2@etu.exemple.fr", "junior3@etu.exemple.fr"]
     assert "vos vœux ne sont pas encore validés" in mail.outbox[0].body
