@@ -294,6 +294,37 @@ class BadgeAward(models.Model):
     class Meta:
         verbose_name = _("badge délivré")
         verbose_name_plural = _("badges délivrés")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires__isnull=True)
+                | models.Q(expires__gt=models.F("issued_on")),
+                name="course_badge_expires_after_issue",
+                violation_error_message=_("Le badge expire avant d'être délivré."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(revoked_at__isnull=True)
+                | models.Q(revoked_at__gte=models.F("issued_on")),
+                name="course_badge_revoked_after_issue",
+                violation_error_message=_("Le badge est révoqué avant d'être délivré."),
+            ),
+        ]
+
+    def clean(self):
+        super().clean()
+        check_order(
+            self,
+            (
+                "issued_on",
+                "expires",
+                _("L'expiration (%(end)s) doit suivre la délivrance (%(start)s)."),
+                True,
+            ),
+            (
+                "issued_on",
+                "revoked_at",
+                _("La révocation (%(end)s) précède la délivrance (%(start)s)."),
+            ),
+        )
 
     def __str__(self) -> str:
         return f"{self.enrolment.course.badge_name} — {self.enrolment.user}"

@@ -245,6 +245,18 @@ def _session():
     return session, {"ends_at": session.starts_at}
 
 
+def _badge():
+    from courses.models import BadgeAward, CourseEnrolment
+    from tests.factories.courses import make_course
+
+    course, _lessons, _quiz = make_course()
+    learner = make_user_with_role(Role.ARS, region=region("84"))
+    award = BadgeAward.objects.create(
+        enrolment=CourseEnrolment.objects.create(user=learner, course=course)
+    )
+    return award, {"expires": award.issued_on - dt.timedelta(days=1)}
+
+
 def _round():
     matching_round = matching_world(residents=1, sites=1).round
     return matching_round, {
@@ -289,6 +301,7 @@ ROWS = [
     _function,
     _period,
     _session,
+    _badge,
     _round,
     _campaign_filing,
     _campaign_opinions,
