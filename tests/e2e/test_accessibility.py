@@ -76,3 +76,42 @@ def test_public_pages_have_no_serious_accessibility_violation(
         "<html lang='fr'><body><main><img src='x.png'></main></body></html>"
     )
     assert any(v.startswith("image-alt") for v in violations(page))
+
+
+def test_cockpit_pages_have_no_serious_accessibility_violation(
+    live_server, page, screenshot
+):
+    """An ARS agent's day: the home dashboard, a list with bulk selection, a record's
+    page with its history, a form (blank, then refused with its error summary) and
+    the French 404 page."""
+    if not AXE.exists():
+        pytest.skip("axe-core absent : npm ci (make install le fait)")
+    from domains.accreditation.models import AccreditationRequest
+    from domains.referential.models import Accreditation
+    from tests.e2e.browser import sign_in
+    from tests.e2e.test_cockpit_layout import demo_like_region
+
+    world = demo_like_region()
+    request = AccreditationRequest.objects.order_by("pk").first()
+    accreditation = Accreditation.objects.order_by("pk").first()
+    page.add_init_script(path=str(AXE))
+    sign_in(page, live_server, world.ars)
+    found = {"/cockpit/": violations(page)}
+    for path in (
+        "/cockpit/demandes-agrement/",  # a list with selection boxes
+        "/cockpit/agrements/",
+        f"/cockpit/demandes-agrement/{request.pk}/",  # a record, with its history
+        f"/cockpit/agrements/{accreditation.pk}/",
+        "/cockpit/agrements/nouveau/",  # a form
+    ):
+        page.goto(live_server.url + path)
+        found[path] = violations(page)
+    page.get_by_role("button", name="Enregistrer").click()
+    page.locator("[data-error-summary]").wait_for()
+    found["/cockpit/agrements/nouveau/ (refusé)"] = violations(page)
+    screenshot("71-cockpit-formulaire-refuse-accessibilite")
+    response = page.goto(live_server.url + "/cockpit/cette-page-n-existe-pas/")
+    assert response.status == 404
+    found["404"] = violations(page)
+    screenshot("72-cockpit-404-accessibilite")
+    assert found == {path: [] for path in found}
