@@ -71,7 +71,8 @@ def site_cards(request):
 
 
 def post_cards(request):
-    """Seats opened this semester and the next, each linking to its posts."""
+    """Posts opened this semester and the next (and their seats), each linking to
+    its list."""
     cards = []
     for semester in coming_semesters():
         found = filtered_list(request, "postes", {"semester": semester.pk})
@@ -82,10 +83,10 @@ def post_cards(request):
         seats = posts.aggregate(n=Sum("seats"))["n"] or 0
         cards.append(
             Card(
-                title=_("Places ouvertes — %(semester)s") % {"semester": semester},
-                value=seats,
-                description=ngettext("sur %(n)d poste", "sur %(n)d postes", count)
-                % {"n": count},
+                title=_("Postes ouverts — %(semester)s") % {"semester": semester},
+                value=count,
+                description=ngettext("%(n)d place", "%(n)d places", seats)
+                % {"n": seats},
                 url=url,
                 group=POSTS,
             )

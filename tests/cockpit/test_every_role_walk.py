@@ -8,6 +8,7 @@ answers 403 to the person the list showed it to)."""
 import io
 import re
 from collections import Counter
+from html import unescape
 
 import pytest
 from django.core.management import call_command
@@ -15,10 +16,15 @@ from django.urls import Resolver404, resolve
 
 from domains.demo.accounts import DEMO_ACCOUNTS, demo_email
 from domains.people.models import User
+from domains.people.roles import Role
 from tests.conftest import login_verified
 
 pytestmark = pytest.mark.django_db
 HREF = re.compile(r'href="(/[^"#]*)"')
+TILE = re.compile(
+    r'<a href="([^"]+)">([^<]+)</a></h[34]>\s*<p class="siimop-card-[a-z]+"[^>]*>([^<]*)</p>'
+)
+COUNT = re.compile(r'id="result-count">\s*(\d+) résultat')
 PER_PATTERN = 3
 # Not pages: they sign out, switch a function or download what a test elsewhere reads.
 SKIPPED = ("/compte/deconnexion", "/admin/", "/static/", "/media/", "/django-admin/")
@@ -65,11 +71,34 @@ def walk(client) -> dict[str, int]:
     return seen
 
 
+def tiles(client) -> list[tuple[str, str, str]]:
+    """(title, value, link) of each tile of the home's dashboard."""
+    html = client.get("/cockpit/").content.decode()
+    return [
+        (unescape(title), value.strip(), unescape(href))
+        for href, title, value in TILE.findall(html)
+    ]
+
+
+def disagreements(client) -> list[str]:
+    """Tiles whose figure is not the count of the list they open."""
+    found = []
+    for title, value, href in tiles(client):
+        if not value.isdigit():
+            continue
+        page = client.get(href).content.decode()
+        shown = COUNT.search(page)
+        if shown and shown.group(1) != value:
+            found.append(f"{title}: {value}, la liste en montre {shown.group(1)}")
+    return found
+
+
 def test_every_door_each_demo_role_is_shown_opens(client):
-    """One seed, every role (a failure lists every locked door of every role)."""
+    """One seed, every role (a failure lists every locked door of every role), and
+    every role's home: its tiles, each agreeing with the list it opens."""
     call_command("seed_demo", scale="small", stdout=io.StringIO())
     client.raise_request_exception = False  # a 500 is a finding, listed with the rest
-    locked = {}
+    locked, homes, wrong = {}, {}, {}
     for role in DEMO_ACCOUNTS:
         user = User.objects.get(email=demo_email(role))
         client.logout()
@@ -78,4 +107,24 @@ def test_every_door_each_demo_role_is_shown_opens(client):
         doors = {url: status for url, status in statuses.items() if status >= 400}
         if doors:
             locked[role] = doors
+        homes[role] = {title for title, _value, _href in tiles(client)}
+        if disagreeing := disagreements(client):
+            wrong[role] = disagreeing
     assert not locked, "\n".join(f"{role}: {doors}" for role, doors in locked.items())
+    assert not wrong, wrong
+    # Each role's home shows its own work.
+    expected = {
+        Role.RESIDENT: {"Stage en cours", "Mes demandes en cours", "Mes badges"},
+        Role.SITE_SUPERVISOR: {"Candidats à classer", "Agréments à renouveler"},
+        Role.ARS: {"Décisions à signer", "Demandes d'agrément en retard"},
+        Role.FACULTY_REGISTRY: {"Jurys à préparer", "Situations à décider"},
+        Role.COORDINATOR: {"Avis à donner sur les demandes", "Jurys à venir"},
+        Role.MEDICAL_AFFAIRS: {"Tableau de bord CH/CHU", "Agréments en vigueur"},
+        Role.DGOS: {"Internes suivis", "Campagnes d'agrément publiées"},
+        Role.SUPPORT_L1: {"Demandes d'assistance en retard"},
+    }
+    for role, titles in expected.items():
+        assert titles <= homes[role], (role, homes[role])
+    # …and not another's: a resident has no referential counters.
+    assert "Établissements à corriger" not in homes[Role.RESIDENT]
+    assert "Établissements à corriger" not in homes[Role.RESIDENT_REPRESENTATIVE]
