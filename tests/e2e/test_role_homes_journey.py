@@ -30,7 +30,9 @@ ENGLISH = re.compile(r"\b(Page not found|Forbidden|Server Error|Not Found|Login)
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    """A French person's browser on a laptop (dates read jj/mm/aaaa in the forms)."""
+    """A French person's browser on a laptop: it asks for French pages (the
+    browser's own controls, date fields and file pickers, stay in English: Debian's
+    chromium ships its en-US strings only unless chromium-l10n is installed)."""
     return {
         **browser_context_args,
         "viewport": {"width": 1280, "height": 800},
