@@ -543,3 +543,19 @@ def test_the_campaign_form_shows_the_inverted_avis_period_on_its_field(client):
         f"Les avis attendus pour le 01/03/{year} précèdent la clôture des dépôts "
         f"(15/03/{year} à 18:00)."
     ) in group.get_text(" ", strip=True)
+
+
+def test_check_order_compares_a_day_with_a_moment_s_local_day_and_skips_empty_ends():
+    from types import SimpleNamespace
+
+    from domains.cockpit.dates import check_order
+
+    # 00:30 in Paris on the 15th is still the 14th in UTC: the local day counts.
+    closes = moment("2027-03-15 00:30")
+    check_order(SimpleNamespace(a=closes, b=dt.date(2027, 3, 15)), ("a", "b"))
+    check_order(SimpleNamespace(a=dt.date(2027, 3, 15), b=None), ("a", "b"))
+    with pytest.raises(ValidationError) as refusal:
+        check_order(SimpleNamespace(a=closes, b=dt.date(2027, 3, 14)), ("a", "b"))
+    assert refusal.value.message_dict == {
+        "b": [PERIOD % ("14/03/2027", "15/03/2027 à 00:30")]
+    }
