@@ -1,7 +1,8 @@
 """The audit trail of records (django-simple-history), as lines a person can read."""
 
+import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,7 @@ from .export import plain
 
 ACTIONS = {"+": _("Création"), "~": _("Modification"), "-": _("Suppression")}
 LIMIT = 50
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass
@@ -25,14 +27,32 @@ def _label(model: type[Model], field: str) -> str:
     return str(model._meta.get_field(field).verbose_name)
 
 
+def _readable(value) -> str:
+    """A stored value as a reader says it: Oui/Non, dd/mm/yyyy, and a JSON value's
+    items as « clé : valeur » (never Python's True, None or {'…': …})."""
+    if value in (None, "", [], {}):
+        return "—"
+    if isinstance(value, dict):
+        return " ; ".join(f"{key} : {_readable(item)}" for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(_readable(item) for item in value)
+    if isinstance(value, str) and ISO_DAY.fullmatch(value):
+        value = date.fromisoformat(value)  # a day kept as text in a JSON value
+    return str(plain(value))
+
+
 def _display(record, field: str, value) -> str:
     model_field = type(record.instance)._meta.get_field(field)
     if model_field.choices:
         value = dict(model_field.flatchoices).get(value, value)
     elif model_field.is_relation and value is not None:
         related = model_field.related_model._default_manager.filter(pk=value).first()
-        value = related if related is not None else value
-    return str(plain(value)) if value not in (None, "") else "—"
+        value = (
+            related
+            if related is not None
+            else _("n° %(pk)s (supprimé)") % {"pk": value}
+        )
+    return _readable(value)
 
 
 def _changes(record, previous) -> list[tuple[str, str, str]]:

@@ -57,6 +57,14 @@ def test_the_history_says_oui_non_labels_and_french_dates(ars):
     assert "True" not in said and "False" not in said and "None" not in said
 
 
+def test_a_json_value_in_the_history_reads_as_french_words():
+    from domains.cockpit.history import _readable
+
+    stored = {"jury_date": "2026-11-30", "cesp": True, "note": None, "n": 2}
+    assert _readable(stored) == "jury_date : 30/11/2026 ; cesp : Oui ; note : — ; n : 2"
+    assert _readable(False) == "Non" and _readable(None) == "—"
+
+
 def test_a_closed_wish_reads_its_hearts_not_a_number(client):
     from domains.matching import services
     from tests.factories.matching import complete_file, matching_world
