@@ -28,7 +28,7 @@ ERROR_TITLES = ("Accès refusé", "Page non trouvée", "Erreur inattendue", "Err
 ENGLISH = re.compile(r"\b(Page not found|Forbidden|Server Error|Not Found|Login)\b")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser_context_args(browser_context_args):
     """A French person's browser on a laptop: it asks for French pages (the
     browser's own controls, date fields and file pickers, stay in English: Debian's
