@@ -559,3 +559,22 @@ def test_check_order_compares_a_day_with_a_moment_s_local_day_and_skips_empty_en
     assert refusal.value.message_dict == {
         "b": [PERIOD % ("14/03/2027", "15/03/2027 à 00:30")]
     }
+
+
+def test_a_specialty_change_before_the_phase_began_ends_it_on_its_first_day():
+    """The remorse granted for the semester the phase starts in: the phase used to
+    end the day before it began, which the database now refuses."""
+    from domains.residents.services import _change_specialty
+
+    resident = make_resident(start=("winter", 2023))
+    phase = PhasePeriod.objects.get(enrolment__resident=resident)
+    situation = SpecialSituation.objects.create(
+        resident=resident,
+        kind=SituationKind.SPECIALTY_CHANGE,
+        start_date=phase.start_date - dt.timedelta(days=15),
+        end_date=phase.start_date + dt.timedelta(days=180),
+        target_specialty=specialty("DES-MGE"),
+    )
+    _change_specialty(situation, SYSTEM)
+    phase.refresh_from_db()
+    assert phase.actual_end == phase.start_date
