@@ -34,9 +34,10 @@ def check_order(record, *orders: tuple) -> None:
     for start_field, end_field, *options in orders:
         message = options[0] if options else None
         strict = bool(options[1]) if len(options) > 1 else False
-        start, end = getattr(record, start_field), getattr(record, end_field)
-        if start is None or end is None or end_field in errors:
+        first, last = getattr(record, start_field), getattr(record, end_field)
+        if first is None or last is None or end_field in errors:
             continue
+        start, end = first, last
         if isinstance(start, datetime) != isinstance(end, datetime):
             start, end = _day_of(start, timezone), _day_of(end, timezone)
         if end > start or (end == start and not strict):
@@ -51,25 +52,25 @@ def check_order(record, *orders: tuple) -> None:
                     "La date de fin (%(end)s) précède la date de début (%(start)s)."
                 )
             )
-        values = getattr(record, start_field), getattr(record, end_field)
         errors[end_field] = ValidationError(
             message,
             code="dates_out_of_order",
-            params={
-                "start": _shown(values[0], timezone),
-                "end": _shown(values[1], timezone),
-            },
+            params={"start": _shown(first, timezone), "end": _shown(last, timezone)},
         )
     if errors:
         raise ValidationError(errors)
 
 
+def _local(value: datetime, timezone) -> datetime:
+    return value if timezone.is_naive(value) else timezone.localtime(value)
+
+
 def _day_of(value, timezone) -> date:
-    return timezone.localdate(value) if isinstance(value, datetime) else value
+    return _local(value, timezone).date() if isinstance(value, datetime) else value
 
 
 def _shown(value, timezone) -> str:
     """dd/mm/yyyy, with the local time for a moment."""
     if isinstance(value, datetime):
-        return timezone.localtime(value).strftime("%d/%m/%Y à %H:%M")
+        return _local(value, timezone).strftime("%d/%m/%Y à %H:%M")
     return value.strftime("%d/%m/%Y")
