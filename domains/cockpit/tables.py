@@ -23,6 +23,11 @@ class CockpitTable(tables.Table):
                 attrs = column.column.attrs
                 attrs["td"] = {**attrs.get("td", {}), "class": "siimop-nowrap"}
 
+    def selection_label(self, record) -> str:
+        """The record a row's bulk-selection box ticks, read by screen readers: say
+        whom or what it is about (override when `str(record)` does not)."""
+        return str(record)
+
 
 class SelectionColumn(tables.Column):
     """Row checkbox for bulk actions (drawn by cockpit/table.html, labelled per row)."""

@@ -49,6 +49,10 @@ class PlacementTable(CockpitTable):
     def render_resident(self, record):
         return record.resident.person.full_name
 
+    def selection_label(self, record) -> str:
+        # A jury ticks residents: the box names her first, then the stage.
+        return f"{record.resident.person.full_name} — {record}"
+
 
 class SituationTable(CockpitTable):
     created_at = tables.DateTimeColumn(format="d/m/Y")
