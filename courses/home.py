@@ -40,10 +40,14 @@ def training_cards(request):
         Card(
             title=_("Mes badges"),
             value=badges,
-            description=ngettext(
-                "badge obtenu en terminant une formation",
-                "badges obtenus en terminant des formations",
-                badges,
+            description=(
+                ngettext(
+                    "badge obtenu en terminant une formation",
+                    "badges obtenus en terminant des formations",
+                    badges,
+                )
+                if badges
+                else _("terminez une formation pour obtenir votre premier badge")
             ),
             url=reverse("cockpit:my_badges"),
             group=TRAINING,

@@ -95,7 +95,9 @@ def ars_cards(request):
             views.REQUESTS,
             _("Demandes d'agrément en retard"),
             filters={"late": "true"},
-            description=_("brouillons à moins de 7 jours de la clôture"),
+            description=_(
+                "brouillons non déposés : clôture passée ou dans moins de 7 jours"
+            ),
             group=CAMPAIGNS,
             warn=True,
         ),

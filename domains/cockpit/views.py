@@ -119,7 +119,13 @@ def home(request):
             "person": getattr(request.user, "person", None),
             "functions": request.actor.functions,
             "active": request.actor.function,
-            "groups": groups,
+            # What waits for the person first: the groups holding work to do.
+            "groups": dict(
+                sorted(
+                    groups.items(),
+                    key=lambda item: not any(c.level == "warning" for c in item[1]),
+                )
+            ),
             "cards": [card for cards in groups.values() for card in cards],
         },
     )

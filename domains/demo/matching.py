@@ -27,6 +27,7 @@ from domains.referential.selectors import site_is_accredited
 from domains.referential.services import accreditation_create, post_open
 
 from .accounts import demo_email
+from .departments import DEPARTMENT_SPECIALTIES
 
 # A one-page PDF, enough for the demo files (CV, cover letter, contract).
 DEMO_PDF = (
@@ -63,9 +64,14 @@ class MatchingBuilder:
                 semester=semester,
             )
         ][:12]
-        wanted = [s for s in hospital_sites[:30] if s not in sites][
-            : max(0, 6 - len(sites))
+        # More sites when needed: services that train this DES (a cardiology post in
+        # a cardiology or internal-medicine ward, never in radiology).
+        fitting = [
+            s
+            for s in hospital_sites
+            if specialty.code in DEPARTMENT_SPECIALTIES.get(s.department, ())
         ]
+        wanted = [s for s in fitting[:30] if s not in sites][: max(0, 6 - len(sites))]
         if demo_site is not None and demo_site not in sites + wanted:
             wanted.append(demo_site)
         for site in wanted:

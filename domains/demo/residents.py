@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from simple_history.utils import bulk_create_with_history
 
+from domains.cockpit.dates import period_end
 from domains.people.roles import Role
 from domains.referential.models import (
     ACTIVE_ACCREDITATION_STATES,
@@ -263,8 +264,8 @@ class ResidentsBuilder:
             for i, (phase, semesters_in) in enumerate(spans):
                 last = i == len(spans) - 1
                 begin = semesters_in[0].start_date
-                planned = semesters_in[0].start_date + timedelta(
-                    days=183 * plan.count(phase) - 1
+                planned = period_end(
+                    semesters_in[0].start_date, months=6 * plan.count(phase)
                 )
                 periods.append(
                     PhasePeriod(
@@ -296,7 +297,9 @@ class ResidentsBuilder:
                     resident=demo_resident,
                     kind=SituationKind.SUPERNUMERARY_VALIDATING,
                     start_date=self.semesters[-1].end_date + timedelta(days=1),
-                    end_date=self.semesters[-1].end_date + timedelta(days=182),
+                    end_date=period_end(
+                        self.semesters[-1].end_date + timedelta(days=1), months=6
+                    ),
                     motive="Grossesse : demande de surnombre validant.",
                 )
             )

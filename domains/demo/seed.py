@@ -23,6 +23,7 @@ from stdnum.luhn import calc_check_digit
 from assistance.demo import AssistanceBuilder
 from courses.demo import build_catalogue
 from domains.demo.accreditation import AccreditationBuilder
+from domains.demo.departments import DEPARTMENT_SPECIALTIES
 from domains.demo.matching import MatchingBuilder
 from domains.demo.residents import ResidentsBuilder
 from domains.identity import dev_idp
@@ -184,41 +185,6 @@ HOSPITAL_DEPARTMENTS = [
     "Santé publique",
     "Médecine polyvalente",
 ]
-# What each department is accredited for: its own DES first (principal), then the DES
-# whose residents it commonly trains (complementary), as a real ARS list reads.
-DEPARTMENT_SPECIALTIES = {
-    "Cardiologie": ("DES-MCA", "DES-MGE", "DES-MVA"),
-    "Pneumologie": ("DES-PNE", "DES-MGE", "DES-MII"),
-    "Néphrologie": ("DES-NEP", "DES-MII"),
-    "Gastro-entérologie": ("DES-HGE", "DES-MGE"),
-    "Neurologie": ("DES-NEU", "DES-MPR", "DES-GER"),
-    "Médecine interne": ("DES-MII", "DES-MGE", "DES-GER"),
-    "Gériatrie": ("DES-GER", "DES-MGE", "DES-MII"),
-    "Pédiatrie": ("DES-PED", "DES-MGE"),
-    "Psychiatrie adulte": ("DES-PSY", "DES-MGE"),
-    "Urgences": ("DES-MUR", "DES-MGE"),
-    "Réanimation médicale": ("DES-MIR", "DES-ARE"),
-    "Anesthésie-réanimation": ("DES-ARE", "DES-MIR"),
-    "Chirurgie viscérale": ("DES-CVD", "DES-URO"),
-    "Chirurgie orthopédique": ("DES-COT", "DES-CPR"),
-    "Gynécologie-obstétrique": ("DES-GYO", "DES-GYM", "DES-MGE"),
-    "Radiologie": ("DES-RAI", "DES-NUC"),
-    "Oncologie médicale": ("DES-ONC", "DES-HEM"),
-    "Hématologie clinique": ("DES-HEM", "DES-ONC"),
-    "Maladies infectieuses": ("DES-MIT", "DES-MII"),
-    "Endocrinologie": ("DES-EDN", "DES-MII"),
-    "Dermatologie": ("DES-DVE", "DES-ALL"),
-    "Rhumatologie": ("DES-RHU", "DES-MPR"),
-    "Ophtalmologie": ("DES-OPH",),
-    "ORL": ("DES-ORL", "DES-CMF"),
-    "Urologie": ("DES-URO", "DES-CVD"),
-    "Neurochirurgie": ("DES-NCU", "DES-NEU"),
-    "Biologie médicale": ("DES-BM", "DES-GEN"),
-    "Pharmacie hospitalière": ("DES-PH", "DES-IPR"),
-    "Santé publique": ("DES-SPU", "DES-MTR"),
-    "Médecine polyvalente": ("DES-MGE", "DES-MII", "DES-GER"),
-    "Médecine générale": ("DES-MGE",),
-}
 ESTABLISHMENT_PATTERNS = [
     "Centre hospitalier de {city}",
     "Clinique {name}",

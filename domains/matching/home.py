@@ -15,12 +15,12 @@ from . import views
 from .models import MatchingRound, RoundStatus
 from .selectors import candidacies_of, supervised_offers, visible_campaigns
 
-MATCHING = _("Docteur junior (appariement)")
+MATCHING = _("Docteurs juniors (appariement)")
 
 
 def _until(moment) -> str:
     return _("jusqu'au %(day)s") % {
-        "day": date_format(timezone.localtime(moment), "d/m/Y H:i")
+        "day": date_format(timezone.localtime(moment), "d/m/Y")
     }
 
 
@@ -48,17 +48,20 @@ def resident_cards(request):
             )
         ]
     if matching_round.wishes_are_open():
+        state = _("Vœux validés") if candidacy.submitted_at else _("Vœux à valider")
         description = _until(matching_round.wishes_close)
     else:
-        description = str(matching_round.campaign)
+        state = _("Vœux validés") if candidacy.submitted_at else _("Vœux clos")
+        description = _("résultats le %(day)s") % {
+            "day": date_format(
+                timezone.localtime(matching_round.publication_at), "d/m/Y"
+            )
+        }
     return [
         Card(
             title=_("Mes vœux — tour %(n)d") % {"n": matching_round.number},
-            value=str(matching_round.stage()),
-            description=(
-                _("vœux validés") if candidacy.submitted_at else _("vœux à valider")
-            )
-            + f" · {description}",
+            value=state,
+            description=description,
             url=url,
             level="success" if candidacy.submitted_at else "warning",
             group=MATCHING,
@@ -80,7 +83,7 @@ def supervisor_cards(request):
     close = min((o.round.ranking_close for o in waiting), default=None)
     return [
         Card(
-            title=_("Candidats à classer"),
+            title=_("Postes à classer"),
             value=count,
             description=(
                 ngettext(

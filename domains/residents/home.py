@@ -3,7 +3,6 @@ juries, requests and stages each role follows, counted as the lists they open.""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from domains.cockpit.home import list_card
 from domains.cockpit.registry import Card, registry
@@ -30,7 +29,7 @@ def _stage_card(title: str, placement, semester, url: str) -> Card:
     return Card(
         title=title,
         value=placement.training_site.name,
-        description=f"{placement.training_site.establishment.name} · {semester}",
+        description=str(semester),
         url=url,
         group=PATH,
     )
@@ -63,12 +62,8 @@ def resident_cards(request):
             title=_("Stages validés"),
             value=validated,
             description=(
-                ngettext(
-                    "%(n)d semestre validé dans la phase en cours (%(phase)s)",
-                    "%(n)d semestres validés dans la phase en cours (%(phase)s)",
-                    path.seniority,
-                )
-                % {"n": path.seniority, "phase": path.phase.phase.label}
+                _("dont %(n)d dans la %(phase)s")
+                % {"n": path.seniority, "phase": path.phase.phase.label.lower()}
                 if path.phase
                 else ""
             ),
@@ -211,7 +206,8 @@ def hospital_cards(request):
             value=_("Agréments, équipes, internes, postes"),
             description=_("l'établissement ce semestre et le suivant"),
             url=reverse("cockpit:hospital_dashboard"),
-            group=RESIDENTS,
+            level="",
+            group=_("Mon établissement"),
         )
     ]
 

@@ -357,11 +357,11 @@ registry.register_menu(
 )
 registry.register_menu(
     MenuEntry(
-        section="ACCUEIL",
+        section=SECTION,
         label=_("Tableau de bord CH/CHU"),
         url_name="hospital_dashboard",
         permission="residents.view_placement",
-        order=10,
+        order=1,
         roles=(Role.MEDICAL_AFFAIRS, Role.ESTABLISHMENT_DIRECTOR),
         refusal=_("Ce tableau de bord est celui des établissements (DAM, direction)."),
     )

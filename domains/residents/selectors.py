@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from domains.people.models import Function
 from domains.people.roles import PerimeterKind
 from domains.people.selectors import active_on
-from domains.referential.models import Semester
+from domains.referential.models import ACTIVE_ACCREDITATION_STATES, Semester
 from domains.referential.selectors import (
     accreditations_to_renew,
     perimeter_q,
@@ -385,7 +385,7 @@ def hospital_dashboard(user, establishment) -> HospitalDashboard:
     today = timezone.localdate()
     accreditations = list(
         visible_accreditations(user)
-        .filter(end_date__gte=today)
+        .filter(end_date__gte=today, state__in=ACTIVE_ACCREDITATION_STATES)
         .select_related("training_site", "specialty", "supervisor")
         .prefetch_related("phases")
         .order_by("training_site__name", "specialty__label")
@@ -436,4 +436,3 @@ def hospital_dashboard(user, establishment) -> HospitalDashboard:
             for s in semesters
         ],
     )
-
