@@ -160,3 +160,40 @@ def test_matching_reminders_and_computation_say_how_many_residents(
         client.post(remind, {"audience": "candidats"})
     assert len(mail.outbox) == 2
     assert Candidacy.objects.filter(round=world.round).count() == 3
+
+
+def test_publishing_a_round_says_how_many_residents_will_be_told(
+    client, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from tests.matching.test_publication_placements import computed_world
+
+    world, run = computed_world(django_capture_on_commit_callbacks)
+    client.force_login(world.ars)
+    url = world.campaign.get_absolute_url()
+    page = page_text(client.get(url))
+    assert _confirm_of(page, f"{url}tours/1/calculs/{run.pk}/publier/") == (
+        "Publier ce résultat ? Les 5 internes concernés et les responsables des "
+        "postes seront prévenus par e-mail ; il n'y aura plus de recalcul."
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        matching_services.round_publish(
+            by=world.ars, matching_round=world.round, run=run
+        )
+    now = world.round.publication_at + timedelta(days=1)
+    matching_services.round_create(
+        by=world.ars,
+        campaign=world.campaign,
+        wishes_open=now,
+        wishes_close=now + timedelta(days=1),
+        ranking_open=now + timedelta(days=1),
+        ranking_close=now + timedelta(days=2),
+        publication_at=now + timedelta(days=3),
+        manual=True,
+    )
+    page = page_text(client.get(url))
+    assert _confirm_of(page, f"{url}tours/2/audition/publier/") == (
+        "Publier l'affectation de l'interne entendu ? L'interne et les responsables "
+        "seront prévenus par e-mail. 1 interne sans décision sera publié sans poste."
+    )
