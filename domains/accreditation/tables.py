@@ -48,6 +48,10 @@ class RequestTable(CockpitTable):
     submitted_at = tables.DateTimeColumn(format="d/m/Y")
     campaign = tables.Column(verbose_name=_("Campagne"), order_by="campaign__year")
 
+    # Ten columns do not fit beside the filters: the campaign is the filter one
+    # usually sets first (and its name repeats the region on every row).
+    default_hidden = ("campaign",)
+
     class Meta(CockpitTable.Meta):
         model = AccreditationRequest
         fields = (

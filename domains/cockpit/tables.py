@@ -8,6 +8,10 @@ DEFAULT_PER_PAGE = 25
 
 
 class CockpitTable(tables.Table):
+    # Columns a list shows only once the person asks for them (its column chooser):
+    # what a wide list can spare, so that the rest fits a 1280 px screen.
+    default_hidden: tuple[str, ...] = ()
+
     class Meta:
         template_name = "cockpit/table.html"
         empty_text = _("Aucun résultat pour ces critères.")
