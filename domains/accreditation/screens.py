@@ -11,7 +11,7 @@ from domains.people.roles import Role
 from . import services, views
 from .filters import CampaignFilter, RequestFilter
 from .forms import CampaignCreateForm
-from .models import AccreditationCampaign, AccreditationRequest
+from .models import AccreditationCampaign, AccreditationRequest, RequestStatus
 from .permissions import campaign_perimeter, request_perimeter
 from .selectors import (
     visible_campaigns,
@@ -107,6 +107,11 @@ registry.register_screen(
                 label=_("Relancer les responsables (brouillons)"),
                 permission="change",
                 run=remind,
+                preview=lambda user, records: {
+                    r.pk: _("n'est plus en brouillon : la relance sera refusée")
+                    for r in records
+                    if r.status != RequestStatus.DRAFT
+                },
                 confirm=counted(
                     ngettext_lazy(
                         "Relancer par e-mail le responsable du terrain de cette "

@@ -114,6 +114,16 @@ def test_the_bulk_reminder_counts_the_requests_and_their_sites(client):
         "2 terrains de stage concernés." in page
     )
     assert not AccreditationRequest.objects.filter(reminded_at__isnull=False).exists()
+    # A request no longer in draft is pointed out before anything is sent.
+    filed = w.filed(specialty_code="DES-MGE", type="complementary", site=other_site)
+    page = page_text(
+        client.post(
+            "/cockpit/demandes-agrement/actions/",
+            {"action": "relancer", "selection": [first.pk, filed.pk]},
+        )
+    )
+    assert f"{filed} — n'est plus en brouillon : la relance sera refusée" in page
+    assert f"{first} — " not in page
 
 
 def test_publishing_a_campaign_says_how_many_will_get_the_e_mail(client):

@@ -96,9 +96,13 @@ def test_from_the_campaign_opening_to_the_accreditation(
     )
     sign_in(page, live_server, ars)
     page.goto(live_server.url + campaign.get_absolute_url())
-    page.once("dialog", lambda dialog: dialog.accept())
+    closing = []
+    page.once(
+        "dialog", lambda dialog: (closing.append(dialog.message), dialog.accept())
+    )
     page.get_by_role("button", name="Clore les dépôts et passer en analyse").click()
     page.get_by_text("1 demande déposée passe en analyse.").wait_for()
+    assert closing == ["Clore les dépôts ? La demande déposée passe en analyse."]
 
     # 3. The coordinator and the residents' representative give their opinions.
     for user, value, comment in (
