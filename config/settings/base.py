@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "domains.residents",
     "domains.matching",
     "domains.accreditation",
+    "domains.choices",
     "domains.cockpit",
     "domains.demo",
     "imports",

@@ -258,12 +258,20 @@ BEFORE_THE_MOVE: dict[str, set[str]] = {
 # their own permission, a resident reads her own special situations, the hospital (DAM,
 # director) reads the stages on its sites.
 GIVEN_SINCE: dict[str, set[str]] = {
-    Role.DGOS: {"residents.view_statistics"},
-    Role.UNESS_ADMIN: {"residents.view_statistics"},
-    Role.ARS: {"residents.view_statistics"},
-    Role.FACULTY_REGISTRY: {"residents.view_statistics"},
-    Role.COORDINATOR: {"residents.view_statistics"},
-    Role.RESIDENT: {"residents.view_specialsituation"},
+    Role.DGOS: {"residents.view_statistics", "choices.view_activityline"},
+    Role.UNESS_ADMIN: {"residents.view_statistics", "choices.view_activityline"},
+    Role.ARS: {"residents.view_statistics", "choices.view_activityline"},
+    Role.FACULTY_REGISTRY: {
+        "residents.view_statistics",
+        "choices.view_activityline",
+        "choices.change_activityline",
+    },
+    Role.COORDINATOR: {"residents.view_statistics", "choices.view_activityline"},
+    Role.RESIDENT: {
+        "residents.view_specialsituation",
+        "choices.view_activityline",
+        "choices.add_activityline",
+    },
     Role.MEDICAL_AFFAIRS: {"residents.view_placement"},
     Role.ESTABLISHMENT_DIRECTOR: {"residents.view_placement"},
 }

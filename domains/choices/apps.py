@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class ChoicesConfig(AppConfig):
+    name = "domains.choices"
+    label = "choices"
+    verbose_name = "Cycle semestriel (choix de stage)"
+
+    def ready(self) -> None:
+        # The permissions this app's models bring to each role.
+        from domains.people.roles import register_role_permissions
+
+        from .permissions import ROLE_PERMISSIONS
+
+        register_role_permissions(ROLE_PERMISSIONS)

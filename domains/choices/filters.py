@@ -1,0 +1,38 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from domains.cockpit.filters import CockpitFilterSet, yes_no_filter
+from domains.referential.models import Phase, Semester, Specialty, SpecialtyKind
+
+from .models import ActivityKind, ActivityLine, ActivityStatus
+
+
+class ActivityLineFilter(CockpitFilterSet):
+    search_fields = ("resident__person__last_name", "resident__person__first_name")
+    semester = django_filters.ModelChoiceFilter(
+        queryset=Semester.objects.order_by("-start_date"), label=_("Semestre")
+    )
+    specialty = django_filters.ModelChoiceFilter(
+        queryset=Specialty.objects.filter(
+            kind__in=[SpecialtyKind.DES, SpecialtyKind.CO_DES]
+        ).order_by("label"),
+        label=_("DES"),
+        empty_label=_("Tous"),
+    )
+    phase = django_filters.ModelChoiceFilter(
+        queryset=Phase.objects.all(), label=_("Phase"), empty_label=_("Toutes")
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=ActivityKind.choices, label=_("Situation"), empty_label=_("Toutes")
+    )
+    pending = yes_no_filter(_("À valider"), method="filter_pending")
+
+    class Meta(CockpitFilterSet.Meta):
+        model = ActivityLine
+        fields = ["q", "semester", "specialty", "phase", "kind", "pending"]
+
+    def filter_pending(self, queryset, name, value):
+        if value is None:
+            return queryset
+        validated = {"status": ActivityStatus.VALIDATED}
+        return queryset.exclude(**validated) if value else queryset.filter(**validated)

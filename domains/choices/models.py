@@ -1,0 +1,129 @@
+"""The semester cycle's records. Semester activity: one line per resident and coming
+semester of a subdivision (an interCHU entrant has one in her host subdivision too)."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from . import activity as a
+
+
+class ActivityKind(models.TextChoices):
+    CHOOSES = a.CHOOSES, _("Choisit")
+    LEAVE = a.LEAVE, _("Disponibilité")
+    SUPERNUMERARY_VALIDATING = a.SUPERNUMERARY_VALIDATING, _("Surnombre validant")
+    SUPERNUMERARY_NON_VALIDATING = (
+        a.SUPERNUMERARY_NON_VALIDATING,
+        _("Surnombre non validant"),
+    )
+    INTER_CHU_OUT = a.INTER_CHU_OUT, _("InterCHU sortant")
+    INTER_CHU_IN = a.INTER_CHU_IN, _("InterCHU entrant")
+    RESEARCH_YEAR = a.RESEARCH_YEAR, _("Année recherche")
+    OUT_OF_CHOICE = a.OUT_OF_CHOICE, _("Hors choix")
+    JUNIOR_DOCTOR = a.JUNIOR_DOCTOR, _("Docteur junior")
+    END_OF_TRAINING = a.END_OF_TRAINING, _("Fin de cursus")
+    SPECIALTY_CHANGE = a.SPECIALTY_CHANGE, _("Remords (nouveau DES)")
+
+
+class ActivitySource(models.TextChoices):
+    PREFILL = "prefill", _("Pré-remplie par SIIMOP")
+    RESIDENT = "resident", _("Déclarée par l'interne")
+    REGISTRY = "registry", _("Saisie par la scolarité")
+    IMPORT = "import", _("Import")
+
+
+class ActivityStatus(models.TextChoices):
+    TO_CONFIRM = "to_confirm", _("À confirmer")
+    DECLARED = "declared", _("Déclarée")
+    VALIDATED = "validated", _("Validée")
+
+
+class ActivityLine(models.Model):
+    semester = models.ForeignKey(
+        "referential.Semester",
+        on_delete=models.PROTECT,
+        related_name="activity_lines",
+        verbose_name=_("semestre"),
+    )
+    # Where the line is kept: the resident's subdivision, or the host's (entrant).
+    subdivision = models.ForeignKey(
+        "referential.Subdivision",
+        on_delete=models.PROTECT,
+        related_name="activity_lines",
+        verbose_name=_("subdivision"),
+    )
+    resident = models.ForeignKey(
+        "residents.Resident",
+        on_delete=models.CASCADE,
+        related_name="activity_lines",
+        verbose_name=_("interne"),
+    )
+    specialty = models.ForeignKey(
+        "referential.Specialty",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("DES"),
+    )
+    phase = models.ForeignKey(
+        "referential.Phase",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("phase"),
+    )
+    kind = models.CharField(
+        _("situation au semestre"), max_length=20, choices=ActivityKind.choices
+    )
+    reason = models.CharField(_("motif"), max_length=255, blank=True)
+    source = models.CharField(
+        _("origine"), max_length=10, choices=ActivitySource.choices
+    )
+    status = models.CharField(
+        _("état"),
+        max_length=10,
+        choices=ActivityStatus.choices,
+        default=ActivityStatus.TO_CONFIRM,
+    )
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("validée par"),
+    )
+    validated_at = models.DateTimeField(_("validée le"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("mise à jour le"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("ligne d'activité semestrielle")
+        verbose_name_plural = _("activité semestrielle")
+        ordering = ["semester_id", "subdivision_id", "resident_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["semester", "subdivision", "resident"],
+                name="choices_activity_line_unique",
+                violation_error_message=_(
+                    "Cette interne a déjà une ligne pour ce semestre dans cette "
+                    "subdivision."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="validated")
+                | models.Q(validated_at__isnull=False),
+                name="choices_activity_validated_dated",
+            ),
+        ]
+        indexes = [models.Index(fields=["semester", "subdivision", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.resident.person.full_name} — {self.semester}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cockpit:activite_semestrielle_detail", args=[self.pk])

@@ -1,0 +1,98 @@
+"""The semester cycle in the cockpit: the semester activity (list, summary, the
+resident's declaration)."""
+
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+from domains.cockpit.registry import BulkAction, MenuEntry, Screen, counted, registry
+from domains.people.roles import Role
+
+from . import views
+from .filters import ActivityLineFilter
+from .forms import ActivityLineForm
+from .models import ActivityLine
+from .permissions import line_perimeter
+from .selectors import visible_activity_lines
+from .services import activity_validate
+from .tables import ActivityLineTable
+
+SECTION = "INTERNES"
+
+registry.register_screen(
+    Screen(
+        slug=views.SLUG,
+        model=ActivityLine,
+        label=_("Activité semestrielle"),
+        section=SECTION,
+        order=30,
+        table_class=ActivityLineTable,
+        filterset_class=ActivityLineFilter,
+        selector=visible_activity_lines,
+        perimeter_objects=line_perimeter,
+        form_class=ActivityLineForm,
+        bulk_actions=[
+            BulkAction(
+                name="validate",
+                label=_("Valider les lignes"),
+                permission="change",
+                run=lambda user, records, **params: activity_validate(
+                    by=user, lines=list(records)
+                ),
+                confirm=counted(
+                    ngettext_lazy(
+                        "Valider la situation de cette interne ?",
+                        "Valider la situation de ces %(count)d internes ?",
+                        "count",
+                    )
+                ),
+            )
+        ],
+        export_columns=[
+            ("Nom", lambda line: line.resident.person.last_name),
+            ("Prénom", lambda line: line.resident.person.first_name),
+            ("Semestre", lambda line: str(line.semester)),
+            ("DES", lambda line: line.specialty.label if line.specialty else ""),
+            ("Phase", lambda line: line.phase.label if line.phase else ""),
+            ("Situation", lambda line: line.get_kind_display()),
+            ("Motif", "reason"),
+            ("Origine", lambda line: line.get_source_display()),
+            ("État", lambda line: line.get_status_display()),
+        ],
+    )
+)
+registry.register_urls(
+    [
+        path(
+            f"{views.SLUG}/synthese/",
+            views.activity_summary,
+            name="activity_summary",
+        ),
+        path(
+            f"{views.SLUG}/preremplir/",
+            views.activity_prefill,
+            name="activity_prefill",
+        ),
+        path("mon-semestre-prochain/", views.my_activity, name="my_activity"),
+    ]
+)
+registry.register_menu(
+    MenuEntry(
+        section=SECTION,
+        label=_("Synthèse de l'activité semestrielle"),
+        url_name="activity_summary",
+        permission="choices.change_activityline",
+        order=31,
+    )
+)
+registry.register_menu(
+    MenuEntry(
+        section="MES INFORMATIONS",
+        label=_("Mon semestre prochain"),
+        url_name="my_activity",
+        permission="choices.add_activityline",
+        order=3,
+        roles=(Role.RESIDENT,),
+        refusal=_("Cette page est celle des internes."),
+    )
+)

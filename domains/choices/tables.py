@@ -1,0 +1,42 @@
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from domains.cockpit.tables import CockpitTable
+
+from .models import ActivityLine
+
+
+class ActivityLineTable(CockpitTable):
+    resident = tables.Column(
+        accessor="resident__person__last_name", verbose_name=_("Interne"), linkify=True
+    )
+    specialty = tables.Column(default="—")
+    phase = tables.Column(default="—")
+    kind = tables.Column()
+    reason = tables.Column()
+    source = tables.Column()
+    status = tables.Column()
+
+    class Meta(CockpitTable.Meta):
+        model = ActivityLine
+        fields = (
+            "resident",
+            "specialty",
+            "phase",
+            "kind",
+            "reason",
+            "source",
+            "status",
+        )
+
+    def render_resident(self, record):
+        return record.resident.person.full_name
+
+    def render_specialty(self, record):
+        return record.specialty.label
+
+    def render_phase(self, record):
+        return record.phase.label
+
+    def selection_label(self, record) -> str:
+        return f"{record.resident.person.full_name} — {record.get_kind_display()}"
