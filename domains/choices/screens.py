@@ -96,3 +96,5 @@ registry.register_menu(
         refusal=_("Cette page est celle des internes."),
     )
 )
+
+from . import home  # noqa: E402, F401  (the home tiles)

@@ -23,6 +23,7 @@ from stdnum.luhn import calc_check_digit
 from assistance.demo import AssistanceBuilder
 from courses.demo import build_catalogue
 from domains.demo.accreditation import AccreditationBuilder
+from domains.demo.choices import build_semester_activity
 from domains.demo.departments import DEPARTMENT_SPECIALTIES
 from domains.demo.matching import MatchingBuilder
 from domains.demo.residents import ResidentsBuilder
@@ -297,6 +298,7 @@ class DemoBuilder:
         ).build()
         self.counts |= build_site()
         self.counts |= AccreditationBuilder(self).build()
+        self.counts |= build_semester_activity(self.rng)
         self.counts |= build_catalogue()
         return self.counts
 

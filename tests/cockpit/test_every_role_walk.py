@@ -115,7 +115,7 @@ def test_every_door_each_demo_role_is_shown_opens(client):
     # Each role's home shows its own work.
     expected = {
         Role.RESIDENT: {"Stage en cours", "Mes demandes en cours", "Mes badges"},
-        Role.SITE_SUPERVISOR: {"Candidats à classer", "Agréments à renouveler"},
+        Role.SITE_SUPERVISOR: {"Postes à classer", "Agréments à renouveler"},
         Role.ARS: {"Décisions à signer", "Demandes d'agrément en retard"},
         Role.FACULTY_REGISTRY: {"Jurys à préparer", "Situations à décider"},
         Role.COORDINATOR: {"Avis à donner sur les demandes", "Jurys à venir"},

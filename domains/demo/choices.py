@@ -1,0 +1,31 @@
+"""The coming semester's activity in Lyon, written through the choices services: the
+registry has prefilled it and validated most lines; the demo resident's still waits
+for her confirmation."""
+
+from domains.choices.models import ActivityLine
+from domains.choices.selectors import coming_semester
+from domains.choices.services import activity_prefill, activity_validate
+from domains.people.models import User
+from domains.people.roles import Role
+from domains.referential.models import Subdivision
+
+from .accounts import demo_email
+
+
+def build_semester_activity(rng) -> dict[str, int]:
+    semester = coming_semester()
+    if semester is None:
+        return {}
+    registry = User.objects.get(email=demo_email(Role.FACULTY_REGISTRY))
+    lyon = Subdivision.objects.get(code="LYON")
+    written = activity_prefill(by=registry, subdivision=lyon, semester=semester)
+    lines = ActivityLine.objects.filter(semester=semester, subdivision=lyon).exclude(
+        resident__person__user__email=demo_email(Role.RESIDENT)
+    )
+    validated = activity_validate(
+        by=registry, lines=[line for line in lines if rng.random() < 0.6]
+    )
+    return {
+        "activité semestrielle (Lyon) : lignes": written,
+        "activité semestrielle (Lyon) : validées": validated,
+    }
