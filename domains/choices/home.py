@@ -9,8 +9,8 @@ from domains.cockpit.registry import Card, registry
 from domains.people.roles import Role
 
 from . import views
-from .models import ActivityLine, ActivityStatus
-from .selectors import coming_semester
+from .models import ActivityStatus
+from .selectors import coming_semester, visible_activity_lines
 
 GROUP = _("Semestre prochain")
 
@@ -33,9 +33,9 @@ def registry_cards(request):
 def resident_cards(request):
     semester = coming_semester()
     line = (
-        ActivityLine.objects.filter(
-            resident__person__user=request.user, semester=semester
-        ).first()
+        visible_activity_lines(request.user)
+        .filter(resident__person__user=request.user, semester=semester)
+        .first()
         if semester
         else None
     )

@@ -56,6 +56,10 @@ class Coverage:
         return self.opened - self.needed
 
     @property
+    def missing(self) -> int:
+        return max(0, self.needed - self.opened)
+
+    @property
     def met(self) -> bool:
         return self.opened >= self.needed
 

@@ -2,9 +2,9 @@
 
 - Semester activity: the faculty registry of the subdivision prefills, corrects and
   validates its lines (`choices.change_activityline`); the ARS of the region, the
-  coordinators (their DES), DGOS and UNESS read them; a resident reads her own line and
-  declares her situation while it is not validated (`choices.add_activityline`, on
-  herself).
+  coordinators (their DES), DGOS and UNESS read them; a resident reads her own line on
+  her page and declares her situation while it is not validated
+  (`choices.add_activityline`, on herself).
 """
 
 from domains.people.roles import Role
@@ -16,7 +16,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.ARS: _READ,
     Role.FACULTY_REGISTRY: [*_READ, "choices.change_activityline"],
     Role.COORDINATOR: _READ,
-    Role.RESIDENT: [*_READ, "choices.add_activityline"],
+    # Her own line, on Mon semestre prochain (not the registry's list).
+    Role.RESIDENT: ["choices.add_activityline"],
 }
 CHANGE = "choices.change_activityline"
 DECLARE = "choices.add_activityline"

@@ -74,6 +74,11 @@ registry.register_urls(
             name="activity_prefill",
         ),
         path("mon-semestre-prochain/", views.my_activity, name="my_activity"),
+        path(
+            "ouverture-des-postes/",
+            views.opening_coverage,
+            name="opening_coverage",
+        ),
     ]
 )
 registry.register_menu(
@@ -83,6 +88,23 @@ registry.register_menu(
         url_name="activity_summary",
         permission="choices.change_activityline",
         order=31,
+    )
+)
+registry.register_menu(
+    MenuEntry(
+        section=SECTION,
+        label=_("Ouverture des postes (règle des 107 %)"),
+        url_name="opening_coverage",
+        permission="choices.view_activityline",
+        order=32,
+        roles=(
+            Role.ARS,
+            Role.FACULTY_REGISTRY,
+            Role.COORDINATOR,
+            Role.DGOS,
+            Role.UNESS_ADMIN,
+        ),
+        refusal=_("L'ouverture des postes est suivie par l'ARS, la faculté et l'État."),
     )
 )
 registry.register_menu(

@@ -8,11 +8,12 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from domains.people.roles import PerimeterKind
-from domains.referential.models import Semester
-from domains.referential.selectors import perimeter_q
+from domains.referential.models import Phase, Semester, Specialty
+from domains.referential.selectors import perimeter_q, visible_posts
 
 from .activity import COUNTED_IN_NEEDS
 from .models import ActivityKind, ActivityLine
+from .opening_rule import Coverage, OpenedPost, coverage
 
 
 def line_rules() -> dict:
@@ -62,3 +63,58 @@ def activity_counts(lines: QuerySet[ActivityLine]) -> list[dict]:
         # One cell per situation, in the order of ActivityKind (the table's columns).
         line["cells"] = [line["kinds"].get(kind, 0) for kind in ActivityKind.values]
     return list(table.values())
+
+
+def opening_coverage(user, semester: Semester) -> list[Coverage]:
+    """The 107 % rule per DES and phase of the perimeter: residents taking a seat in
+    the choice (the semester activity) against the posts opened for the semester.
+    A mixed post counts in each DES it is open to; a coupled pair counts once."""
+    lines = visible_activity_lines(user).filter(
+        semester=semester, kind__in=COUNTED_IN_NEEDS
+    )
+    choosing = {
+        (row["specialty__code"], row["phase__code"]): row["n"]
+        for row in lines.order_by()
+        .values("specialty__code", "phase__code")
+        .annotate(n=Count("pk"))
+        if row["specialty__code"] and row["phase__code"]
+    }
+    posts = (
+        visible_posts(user)
+        .filter(semester=semester, coupled_from__isnull=True)  # a pair's second half
+        .select_related("specialty", "phase")
+        .prefetch_related("shared_specialties")
+    )
+    opened = [
+        OpenedPost(
+            id=str(post.pk),
+            groups=tuple(
+                (code, post.phase.code)
+                for code in [post.specialty.code]
+                + [s.code for s in post.shared_specialties.all()]
+            ),
+            seats=post.seats,
+            coupled=post.coupled_with_id is not None,
+        )
+        for post in posts
+    ]
+    return coverage(choosing, opened)
+
+
+def coverage_rows(user, semester: Semester) -> list[dict]:
+    """The opening page's rows: each coverage line with its DES and phase labels."""
+    lines = opening_coverage(user, semester)
+    specialties = dict(
+        Specialty.objects.filter(code__in={c.group[0] for c in lines}).values_list(
+            "code", "label"
+        )
+    )
+    phases = dict(Phase.objects.values_list("code", "label"))
+    return [
+        {
+            "specialty": specialties.get(c.group[0], c.group[0]),
+            "phase": phases.get(c.group[1], c.group[1]),
+            "line": c,
+        }
+        for c in lines
+    ]

@@ -15,7 +15,7 @@ from domains.people.models import Function
 
 from . import selectors, services
 from .forms import DeclarationForm
-from .models import ActivityKind, ActivityLine, ActivityStatus
+from .models import ActivityKind, ActivityStatus
 
 SLUG = "activite-semestrielle"
 
@@ -80,10 +80,8 @@ def my_activity(request):
     """Mon semestre prochain: what SIIMOP proposes for her, and her declaration."""
     semester = selectors.coming_semester()
     line = (
-        ActivityLine.objects.filter(
-            resident__person__user=request.user, semester=semester
-        )
-        .select_related("resident__person", "specialty", "phase", "subdivision")
+        selectors.visible_activity_lines(request.user)
+        .filter(resident__person__user=request.user, semester=semester)
         .first()
     )
     form = None
@@ -115,4 +113,20 @@ def my_activity(request):
         request,
         "choices/my_activity.html",
         {"semester": semester, "line": line, "form": form},
+    )
+
+
+@door("opening_coverage")
+def opening_coverage(request):
+    """Ouverture des postes: the 107 % rule per DES and phase, live."""
+    semester = selectors.coming_semester()
+    rows = selectors.coverage_rows(request.user, semester) if semester else []
+    return render(
+        request,
+        "choices/opening_coverage.html",
+        {
+            "semester": semester,
+            "rows": rows,
+            "unmet": sum(1 for row in rows if not row["line"].met),
+        },
     )

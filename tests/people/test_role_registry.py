@@ -267,11 +267,7 @@ GIVEN_SINCE: dict[str, set[str]] = {
         "choices.change_activityline",
     },
     Role.COORDINATOR: {"residents.view_statistics", "choices.view_activityline"},
-    Role.RESIDENT: {
-        "residents.view_specialsituation",
-        "choices.view_activityline",
-        "choices.add_activityline",
-    },
+    Role.RESIDENT: {"residents.view_specialsituation", "choices.add_activityline"},
     Role.MEDICAL_AFFAIRS: {"residents.view_placement"},
     Role.ESTABLISHMENT_DIRECTOR: {"residents.view_placement"},
 }
