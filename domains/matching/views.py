@@ -412,7 +412,7 @@ def my_wishes(request, candidacy_pk: int):
             _("Vos vœux sont enregistrés ; modifiables jusqu'à la clôture."),
         )
         return redirect(reverse("cockpit:my_matching"))
-    messages.error(request, errors_text(form))
+    # The form comes back with its error summary: no second alert saying the same.
     return _my_matching_page(request, refused={candidacy.pk: form})
 
 

@@ -29,6 +29,7 @@ from domains.accreditation.models import (
     Attachment,
     CampaignMailing,
 )
+from domains.choices.models import ActivityLine
 from domains.cockpit.models import SavedFilter
 from domains.cockpit.registry import registry
 from domains.identity.models import AccountRequest, ReconciliationCase
@@ -208,8 +209,12 @@ def world():
         "rightful:mon-parcours": resident.person.user,
         **{
             f"rightful:{slug}": faculty_registry
-            for slug in ("internes", "stages", "situations")
+            for slug in ("internes", "stages", "situations", "activite-semestrielle")
         },
+        "rightful:mon-semestre-prochain": resident.person.user,
+        "rightful:tableau-de-bord-etablissement": make_user_with_role(
+            Role.MEDICAL_AFFAIRS, establishment=lyon_establishment
+        ),
         "rightful:campagnes-appariement": matching.ars,
         "rightful:mon-appariement": candidacy.resident.person.user,
         "rightful:candidatures": candidacy.resident.person.user,
@@ -242,6 +247,14 @@ def world():
         "internes": resident,
         "stages": placement,
         "situations": situation,
+        "activite-semestrielle": ActivityLine.objects.create(
+            semester=current_semester(),
+            subdivision=subdivision("LYON"),
+            resident=resident,
+            kind="chooses",
+            reason="Choisit son stage en amphi.",
+            source="prefill",
+        ),
         "reprise": import_run,
         "personnes-a-rapprocher": proposal,
         "campagnes-appariement": matching.campaign,
@@ -263,6 +276,7 @@ def world():
         "internes": "TEMOINTERNE",
         "stages": "TEMOINTERNE",
         "situations": "TEMOINTERNE",
+        "activite-semestrielle": "TEMOINTERNE",
         "reprise": "reprise-temoin.csv",
         "personnes-a-rapprocher": "PROPOSITEMOIN",
         "campagnes-appariement": "Appariement cardiologie 2027",

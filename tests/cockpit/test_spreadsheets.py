@@ -31,6 +31,7 @@ from domains.accreditation.models import (
     CampaignMailing,
     MailingDelivery,
 )
+from domains.choices.models import ActivityLine
 from domains.cockpit.export import csv_response, xlsx_bytes, xlsx_sheets_response
 from domains.cockpit.registry import registry
 from domains.identity.models import AccountRequest, ReconciliationCase
@@ -194,6 +195,14 @@ def _hostile_world(people) -> dict:
         start_date=date(2026, 5, 1),
         end_date=date(2026, 10, 31),
     )
+    ActivityLine.objects.create(
+        semester=current_semester(),
+        subdivision=subdivision("LYON"),
+        resident=resident,
+        kind="chooses",
+        reason=HOSTILE[4],
+        source="prefill",
+    )
     AccountRequest.objects.create(
         civility="MME",
         first_name=HOSTILE[1],
@@ -316,6 +325,7 @@ SCREEN_USERS = {
     "internes": "registry",
     "stages": "registry",
     "situations": "registry",
+    "activite-semestrielle": "registry",
     "campagnes-appariement": "matching",
     "demandes-assistance": "support",
 }

@@ -39,9 +39,8 @@ def test_full_matching_round(live_server, page, screenshot, tmp_path):
     page.get_by_label("Cardiologie 2", exact=True).select_option("4")
     page.get_by_label("Cardiologie 3", exact=True).select_option("2")
     page.get_by_role("button", name="Valider mes vœux").click()
-    page.get_by_text(
-        "il en faut au moins 4"
-    ).wait_for()  # three: refused, with the rule
+    # Three: refused, with the rule, in the error summary and at the wishes.
+    page.locator(".fr-alert--error").get_by_text("il en faut au moins 4").wait_for()
     page.get_by_label("Cardiologie 4", exact=True).select_option("1")
     page.get_by_role("button", name="Valider mes vœux").click()
     page.get_by_text("Vos vœux sont enregistrés").wait_for()
