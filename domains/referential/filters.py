@@ -21,8 +21,8 @@ from .models import (
     TrainingSiteKind,
 )
 from .selectors import (
-    accreditations_valid_today,
     accreditations_to_renew,
+    accreditations_valid_today,
     current_semester,
 )
 
