@@ -25,8 +25,14 @@ SPECIALTY_CHANGE = "remorse"
 
 # Who takes part in the choice session, and who counts in the needs (the 107 % rule):
 # a non-validating supernumerary chooses but takes no seat.
-CHOOSING = frozenset({CHOOSES, SUPERNUMERARY_VALIDATING, SUPERNUMERARY_NON_VALIDATING})
-COUNTED_IN_NEEDS = frozenset({CHOOSES, SUPERNUMERARY_VALIDATING})
+# An interCHU entrant chooses in her host subdivision, among its residents.
+CHOOSING = frozenset(
+    {CHOOSES, SUPERNUMERARY_VALIDATING, SUPERNUMERARY_NON_VALIDATING, INTER_CHU_IN}
+)
+COUNTED_IN_NEEDS = frozenset({CHOOSES, SUPERNUMERARY_VALIDATING, INTER_CHU_IN})
+# Called in rank order (a non-validating supernumerary chooses after everyone, any
+# post of a site without a supernumerary: she is not on the list).
+CALLED = frozenset({CHOOSES, SUPERNUMERARY_VALIDATING, INTER_CHU_IN})
 
 # A granted special situation covering the semester → the activity it means, in order
 # of precedence when several cover it (a resident leaving the subdivision is not

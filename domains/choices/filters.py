@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from domains.cockpit.filters import CockpitFilterSet, yes_no_filter
 from domains.referential.models import Phase, Semester, Specialty, SpecialtyKind
 
-from .models import ActivityKind, ActivityLine, ActivityStatus
+from .models import ActivityKind, ActivityLine, ActivityStatus, CallList, CallListStatus
 
 
 class ActivityLineFilter(CockpitFilterSet):
@@ -36,3 +36,20 @@ class ActivityLineFilter(CockpitFilterSet):
             return queryset
         validated = {"status": ActivityStatus.VALIDATED}
         return queryset.exclude(**validated) if value else queryset.filter(**validated)
+
+
+class CallListFilter(CockpitFilterSet):
+    search_fields = ("specialty__label",)
+    semester = django_filters.ModelChoiceFilter(
+        queryset=Semester.objects.order_by("-start_date"), label=_("Semestre")
+    )
+    phase = django_filters.ModelChoiceFilter(
+        queryset=Phase.objects.all(), label=_("Phase"), empty_label=_("Toutes")
+    )
+    status = django_filters.ChoiceFilter(
+        choices=CallListStatus.choices, label=_("État"), empty_label=_("Tous")
+    )
+
+    class Meta(CockpitFilterSet.Meta):
+        model = CallList
+        fields = ["q", "semester", "phase", "status"]

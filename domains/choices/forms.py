@@ -33,3 +33,18 @@ class DeclarationForm(CockpitForm):
         max_length=255,
         help_text=_("Obligatoire : par exemple « disponibilité accordée le … »."),
     )
+
+
+class AdjustmentForm(CockpitForm):
+    """The ARS places a resident by hand on a draft list, with its reason."""
+
+    resident = forms.TypedChoiceField(label=_("Interne"), coerce=int)
+    position = forms.IntegerField(label=_("Rang d'appel"), min_value=1)
+    reason = forms.CharField(label=_("Raison"), max_length=255)
+
+    def __init__(self, *args, entries=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["resident"].choices = [
+            (e.resident_id, f"{e.position}. {e.resident.person.full_name}")
+            for e in entries
+        ]

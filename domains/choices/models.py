@@ -127,3 +127,93 @@ class ActivityLine(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("cockpit:activite_semestrielle_detail", args=[self.pk])
+
+
+class CallListStatus(models.TextChoices):
+    DRAFT = "draft", _("En préparation")
+    PUBLISHED = "published", _("Publiée (contestations ouvertes)")
+    FROZEN = "frozen", _("Arrêtée pour le choix")
+
+
+class CallList(models.Model):
+    """The order in which a DES's residents of a phase are called in a subdivision."""
+
+    semester = models.ForeignKey(
+        "referential.Semester", on_delete=models.PROTECT, verbose_name=_("semestre")
+    )
+    subdivision = models.ForeignKey(
+        "referential.Subdivision",
+        on_delete=models.PROTECT,
+        verbose_name=_("subdivision"),
+    )
+    specialty = models.ForeignKey(
+        "referential.Specialty", on_delete=models.PROTECT, verbose_name=_("DES")
+    )
+    phase = models.ForeignKey(
+        "referential.Phase", on_delete=models.PROTECT, verbose_name=_("phase")
+    )
+    status = models.CharField(
+        _("état"),
+        max_length=10,
+        choices=CallListStatus.choices,
+        default=CallListStatus.DRAFT,
+    )
+    seed = models.PositiveIntegerField(_("graine du tirage au sort"), default=0)
+    computed_at = models.DateTimeField(_("calculée le"), null=True, blank=True)
+    published_at = models.DateTimeField(_("publiée le"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("liste d'appel")
+        verbose_name_plural = _("listes d'appel")
+        ordering = ["semester_id", "subdivision_id", "specialty__label", "phase_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["semester", "subdivision", "specialty", "phase"],
+                name="choices_call_list_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.specialty.label} — {self.phase.label} ({self.subdivision})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cockpit:listes_d_appel_detail", args=[self.pk])
+
+
+class CallListEntry(models.Model):
+    call_list = models.ForeignKey(
+        CallList, on_delete=models.CASCADE, related_name="entries"
+    )
+    resident = models.ForeignKey(
+        "residents.Resident", on_delete=models.CASCADE, related_name="+"
+    )
+    position = models.PositiveIntegerField(_("rang d'appel"))
+    seniority = models.PositiveSmallIntegerField(_("ancienneté"))
+    rank = models.FloatField(_("classement comparable"), null=True, blank=True)
+    why = models.CharField(_("pourquoi ce rang"), max_length=400)
+    # The ARS's adjustment, kept across recomputations.
+    adjusted_position = models.PositiveIntegerField(
+        _("rang fixé par l'ARS"), null=True, blank=True
+    )
+    adjustment_reason = models.CharField(_("raison"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["call_list_id", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call_list", "resident"], name="choices_call_entry_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["call_list", "position"], name="choices_call_entry_position"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(adjusted_position__isnull=True)
+                | ~models.Q(adjustment_reason=""),
+                name="choices_call_adjustment_reason",
+                violation_error_message=_("Un rang fixé à la main dit pourquoi."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.resident}"

@@ -5,17 +5,24 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from domains.cockpit.registry import BulkAction, MenuEntry, Screen, counted, registry
+from domains.cockpit.registry import (
+    BulkAction,
+    Decision,
+    MenuEntry,
+    Screen,
+    counted,
+    registry,
+)
 from domains.people.roles import Role
 
 from . import views
-from .filters import ActivityLineFilter
+from .filters import ActivityLineFilter, CallListFilter
 from .forms import ActivityLineForm
-from .models import ActivityLine
-from .permissions import line_perimeter
-from .selectors import visible_activity_lines
-from .services import activity_validate
-from .tables import ActivityLineTable
+from .models import ActivityLine, CallList, CallListStatus
+from .permissions import call_list_perimeter, line_perimeter
+from .selectors import visible_activity_lines, visible_call_lists
+from .services import activity_validate, call_list_publish
+from .tables import ActivityLineTable, CallListTable
 
 SECTION = "INTERNES"
 
@@ -61,6 +68,44 @@ registry.register_screen(
         ],
     )
 )
+
+
+def _publish(by, record):
+    return call_list_publish(by=by, call_list=record)
+
+
+registry.register_screen(
+    Screen(
+        slug=views.CALL_LISTS_SLUG,
+        model=CallList,
+        label=_("Listes d'appel"),
+        section=SECTION,
+        order=33,
+        table_class=CallListTable,
+        filterset_class=CallListFilter,
+        selector=visible_call_lists,
+        perimeter_objects=call_list_perimeter,
+        detail_template="choices/call_list_detail.html",
+        detail_context=views.call_list_context,
+        decisions=[
+            Decision(
+                name="publier",
+                label=_("Publier la liste"),
+                run=_publish,
+                success=_("%(record)s : liste publiée, chaque interne voit son rang."),
+                confirm=_(
+                    "Publier cette liste ? Chaque interne y verra son rang ; elle ne "
+                    "se modifiera plus."
+                ),
+                applies=lambda record: record.status == CallListStatus.DRAFT,
+            )
+        ],
+        extra_urls=[
+            path("etablir/", views.call_lists_compute, name="call_lists_compute"),
+            path("<int:pk>/ajuster/", views.call_list_adjust, name="call_list_adjust"),
+        ],
+    )
+)
 registry.register_urls(
     [
         path(
@@ -86,7 +131,7 @@ registry.register_menu(
         section=SECTION,
         label=_("Synthèse de l'activité semestrielle"),
         url_name="activity_summary",
-        permission="choices.change_activityline",
+        permission="choices.view_activityline",
         order=31,
     )
 )

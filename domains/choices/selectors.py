@@ -10,9 +10,16 @@ from django.utils import timezone
 from domains.people.roles import PerimeterKind
 from domains.referential.models import Phase, Semester, Specialty
 from domains.referential.selectors import perimeter_q, visible_posts
+from domains.residents.models import Resident
 
 from .activity import COUNTED_IN_NEEDS
-from .models import ActivityKind, ActivityLine
+from .models import (
+    ActivityKind,
+    ActivityLine,
+    CallList,
+    CallListEntry,
+    CallListStatus,
+)
 from .opening_rule import Coverage, OpenedPost, coverage
 
 
@@ -118,3 +125,63 @@ def coverage_rows(user, semester: Semester) -> list[dict]:
         }
         for c in lines
     ]
+
+
+def visible_call_lists(user) -> QuerySet[CallList]:
+    """Call lists of the perimeter (same reach as the semester activity, the resident
+    excepted: she reads her own place on her page)."""
+    rules = line_rules()
+    rules.pop(PerimeterKind.SELF)
+    return (
+        CallList.objects.filter(perimeter_q(user, rules))
+        .select_related("semester", "subdivision__region", "specialty", "phase")
+        .annotate(size=Count("entries"))
+    )
+
+
+def comparable_ranks(residents) -> dict[int, float | None]:
+    """Each resident's national ranking as a position in her cohort, between 0 and 1
+    (lower first), comparable across cohorts: the 2024 percentage as it is; an ECN
+    rank (until 2023) or a rank in the specialty group (2025 on) as its place among
+    the ranks SIIMOP holds for that cohort and kind of ranking."""
+    residents = list(residents)
+    ranks: dict[int, float | None] = {}
+    cohorts = {
+        (r.cohort, r.ranking_kind)
+        for r in residents
+        if r.national_rank is not None and r.rank_percentage is None
+    }
+    places: dict[tuple, dict[int, float]] = {}
+    for cohort, kind in cohorts:
+        held = list(
+            Resident.objects.filter(
+                cohort=cohort, ranking_kind=kind, national_rank__isnull=False
+            )
+            .order_by("national_rank")
+            .values_list("national_rank", flat=True)
+        )
+        places[(cohort, kind)] = {
+            rank: index / len(held) for index, rank in enumerate(held)
+        }
+    for r in residents:
+        if r.rank_percentage is not None:
+            ranks[r.pk] = float(r.rank_percentage) / 100
+        elif r.national_rank is not None:
+            ranks[r.pk] = places[(r.cohort, r.ranking_kind)][r.national_rank]
+        else:
+            ranks[r.pk] = None
+    return ranks
+
+
+def my_call_place(user, semester) -> CallListEntry | None:
+    """The resident's place on her published call list for the semester."""
+    return (
+        CallListEntry.objects.filter(
+            resident__person__user=user,
+            call_list__semester=semester,
+            call_list__status__in=[CallListStatus.PUBLISHED, CallListStatus.FROZEN],
+        )
+        .select_related("call_list__specialty", "call_list__phase")
+        .annotate(size=Count("call_list__entries"))
+        .first()
+    )

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from domains.people.permissions import may, require
@@ -22,10 +23,22 @@ from domains.residents.models import (
     SituationStatus,
     SpecialSituation,
 )
+from domains.residents.rules import seniority
+from domains.residents.selectors import phase_states, situation_facts
 
 from . import activity as a
-from .models import ActivityKind, ActivityLine, ActivitySource, ActivityStatus
-from .permissions import CHANGE, DECLARE, line_perimeter
+from .call_list import Adjustment, Candidate, order
+from .models import (
+    ActivityKind,
+    ActivityLine,
+    ActivitySource,
+    ActivityStatus,
+    CallList,
+    CallListEntry,
+    CallListStatus,
+)
+from .permissions import CALL_LISTS, CHANGE, DECLARE, line_perimeter
+from .selectors import comparable_ranks
 
 
 def _label(situation: SpecialSituation) -> str:
@@ -199,7 +212,8 @@ def activity_validate(*, by, lines) -> int:
     """The registry validates lines: all of them, or none (the refusal names it)."""
     now = timezone.now()
     locked = list(
-        ActivityLine.objects.select_for_update()
+        # Only the lines are locked (PostgreSQL locks no outer-joined row).
+        ActivityLine.objects.select_for_update(of=("self",))
         .filter(pk__in=[line.pk for line in lines])
         .select_related("subdivision__region", "resident__person", "specialty")
     )
@@ -218,3 +232,158 @@ def activity_validate(*, by, lines) -> int:
         locked, ActivityLine, ["status", "validated_by", "validated_at"], batch_size=500
     )
     return len(locked)
+
+
+# --- call lists ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def call_lists_compute(*, by, subdivision: Subdivision, semester: Semester) -> int:
+    """Every call list of the subdivision for the semester, from its validated
+    semester activity: seniority in the phase, then the comparable national ranking,
+    then the recorded draw; the ARS's adjustments kept. A published list is not
+    recomputed. Returns the lists written."""
+    require(
+        by,
+        CALL_LISTS,
+        [subdivision, subdivision.region],
+        _("Seule l'ARS de la région établit les listes d'appel."),
+    )
+    lines = list(
+        ActivityLine.objects.filter(
+            semester=semester,
+            subdivision=subdivision,
+            kind__in=a.CALLED,
+            specialty__isnull=False,
+            phase__isnull=False,
+        ).select_related("resident", "phase")
+    )
+    pending = [line for line in lines if line.status != ActivityStatus.VALIDATED]
+    if pending:
+        raise ValidationError(
+            ngettext(
+                "%(n)d ligne de l'activité semestrielle n'est pas validée "
+                "(%(first)s) : la scolarité la valide d'abord.",
+                "%(n)d lignes de l'activité semestrielle ne sont pas validées "
+                "(dont %(first)s) : la scolarité les valide d'abord.",
+                len(pending),
+            )
+            % {"n": len(pending), "first": pending[0]}
+        )
+    residents = [line.resident for line in lines]
+    states = {s.resident.pk: s for s in phase_states(residents)}
+    maternity = defaultdict(list)
+    for s in SpecialSituation.objects.filter(
+        resident__in=residents, status=SituationStatus.APPROVED
+    ):
+        maternity[s.resident_id].append(s)
+    ranks = comparable_ranks(residents)
+    groups = defaultdict(list)
+    for line in lines:
+        groups[(line.specialty_id, line.phase_id)].append(line)
+    written = 0
+    for (specialty_id, phase_id), members in groups.items():
+        call_list, _created = CallList.objects.select_for_update().get_or_create(
+            semester=semester,
+            subdivision=subdivision,
+            specialty_id=specialty_id,
+            phase_id=phase_id,
+        )
+        if call_list.status != CallListStatus.DRAFT:
+            continue
+        kept = {
+            e.resident_id: e
+            for e in call_list.entries.exclude(adjusted_position__isnull=True)
+        }
+        candidates = []
+        for line in members:
+            state = states.get(line.resident_id)
+            # Seniority in the phase she chooses in: none yet in a phase just begun.
+            in_phase = state and state.phase and state.phase.phase_id == phase_id
+            candidates.append(
+                Candidate(
+                    str(line.resident_id),
+                    seniority(
+                        state.placements,
+                        situation_facts(maternity[line.resident_id]),
+                        line.phase.code,
+                    )
+                    if in_phase
+                    else 0,
+                    ranks[line.resident_id],
+                )
+            )
+        adjustments = [
+            Adjustment(str(e.resident_id), e.adjusted_position, e.adjustment_reason)
+            for e in sorted(kept.values(), key=lambda e: e.adjusted_position)
+            if e.adjusted_position <= len(candidates)
+            and any(c.id == str(e.resident_id) for c in candidates)
+        ]
+        result = order(candidates, adjustments, seed=call_list.seed)
+        by_id = {c.id: c for c in candidates}
+        call_list.entries.all().delete()
+        CallListEntry.objects.bulk_create(
+            [
+                CallListEntry(
+                    call_list=call_list,
+                    resident_id=int(resident_id),
+                    position=position,
+                    seniority=by_id[resident_id].seniority,
+                    rank=by_id[resident_id].rank,
+                    why=result.why[resident_id][:400],
+                    adjusted_position=kept[int(resident_id)].adjusted_position
+                    if int(resident_id) in kept
+                    else None,
+                    adjustment_reason=kept[int(resident_id)].adjustment_reason
+                    if int(resident_id) in kept
+                    else "",
+                )
+                for position, resident_id in enumerate(result.order, start=1)
+            ]
+        )
+        call_list.computed_at = timezone.now()
+        call_list.save(update_fields=["computed_at"])
+        written += 1
+    return written
+
+
+@transaction.atomic
+def call_list_adjust(
+    *, by, call_list: CallList, resident_id: int, position: int, reason: str
+) -> CallList:
+    """The ARS moves a resident to a place, with its reason; the list is recomputed
+    around it."""
+    call_list = CallList.objects.select_for_update().get(pk=call_list.pk)
+    require(by, CALL_LISTS, [call_list.subdivision, call_list.subdivision.region])
+    if call_list.status != CallListStatus.DRAFT:
+        raise ValidationError(_("La liste est publiée : elle ne se modifie plus."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Indiquez la raison de ce rang.")})
+    entry = call_list.entries.filter(resident_id=resident_id).first()
+    if entry is None:
+        raise ValidationError({"resident": _("Cette interne n'est pas sur la liste.")})
+    size = call_list.entries.count()
+    if not 1 <= position <= size:
+        raise ValidationError(
+            {"position": _("Choisissez un rang entre 1 et %(n)d.") % {"n": size}}
+        )
+    entry.adjusted_position, entry.adjustment_reason = position, reason.strip()
+    entry.save(update_fields=["adjusted_position", "adjustment_reason"])
+    call_lists_compute(
+        by=by, subdivision=call_list.subdivision, semester=call_list.semester
+    )
+    return call_list
+
+
+@transaction.atomic
+def call_list_publish(*, by, call_list: CallList) -> CallList:
+    call_list = CallList.objects.select_for_update().get(pk=call_list.pk)
+    require(by, CALL_LISTS, [call_list.subdivision, call_list.subdivision.region])
+    if call_list.status != CallListStatus.DRAFT:
+        raise ValidationError(_("Cette liste est déjà publiée."))
+    if not call_list.entries.exists():
+        raise ValidationError(_("La liste est vide : calculez-la d'abord."))
+    call_list.status = CallListStatus.PUBLISHED
+    call_list.published_at = timezone.now()
+    call_list.save(update_fields=["status", "published_at"])
+    return call_list

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from domains.cockpit.tables import CockpitTable
 
-from .models import ActivityLine
+from .models import ActivityLine, CallList
 
 
 class ActivityLineTable(CockpitTable):
@@ -40,3 +40,19 @@ class ActivityLineTable(CockpitTable):
 
     def selection_label(self, record) -> str:
         return f"{record.resident.person.full_name} — {record.get_kind_display()}"
+
+
+class CallListTable(CockpitTable):
+    specialty = tables.Column(linkify=True)
+    phase = tables.Column()
+    subdivision = tables.Column()
+    semester = tables.Column()
+    size = tables.Column(verbose_name=_("Internes appelés"), orderable=False)
+    status = tables.Column()
+
+    class Meta(CockpitTable.Meta):
+        model = CallList
+        fields = ("specialty", "phase", "subdivision", "semester", "size", "status")
+
+    def render_specialty(self, record):
+        return record.specialty.label

@@ -3,19 +3,21 @@ phase and situation, with the prefill for the registry) and the resident's own
 declaration."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from domains.cockpit.views import door, save_form
+from domains.cockpit.views import door, errors_text, get_record, get_screen, save_form
 from domains.people.models import Function
+from domains.referential.selectors import perimeter_subdivisions
 
 from . import selectors, services
-from .forms import DeclarationForm
-from .models import ActivityKind, ActivityStatus
+from .forms import AdjustmentForm, DeclarationForm
+from .models import ActivityKind, ActivityStatus, CallListStatus
 
 SLUG = "activite-semestrielle"
 
@@ -46,6 +48,10 @@ def activity_summary(request):
             "pending": lines.exclude(status=ActivityStatus.VALIDATED).count(),
             "may_prefill": subdivision is not None
             and request.actor.has_perm("choices.change_activityline"),
+            # The ARS establishes the call lists of one of its subdivisions.
+            "call_list_subdivisions": perimeter_subdivisions(request.user)
+            if request.actor.has_perm("choices.change_calllist")
+            else [],
             "subdivision": subdivision,
             "list_url": reverse("cockpit:activite_semestrielle_list"),
         },
@@ -112,7 +118,14 @@ def my_activity(request):
     return render(
         request,
         "choices/my_activity.html",
-        {"semester": semester, "line": line, "form": form},
+        {
+            "semester": semester,
+            "line": line,
+            "form": form,
+            "place": selectors.my_call_place(request.user, semester)
+            if semester
+            else None,
+        },
     )
 
 
@@ -130,3 +143,76 @@ def opening_coverage(request):
             "unmet": sum(1 for row in rows if not row["line"].met),
         },
     )
+
+
+CALL_LISTS_SLUG = "listes-d-appel"
+
+
+def call_list_context(request, call_list) -> dict:
+    entries = list(
+        call_list.entries.select_related("resident__person").order_by("position")
+    )
+    may_adjust = call_list.status == CallListStatus.DRAFT and request.actor.has_perm(
+        "choices.change_calllist"
+    )
+    return {
+        "entries": entries,
+        "adjust_form": AdjustmentForm(request=request, entries=entries)
+        if may_adjust
+        else None,
+    }
+
+
+@login_required
+@require_POST
+def call_lists_compute(request):
+    """The ARS establishes (or recomputes) a subdivision's call lists."""
+    semester = selectors.coming_semester()
+    subdivision = (
+        perimeter_subdivisions(request.user)
+        .filter(pk=request.POST.get("subdivision"))
+        .first()
+    )
+    if semester is None or subdivision is None:
+        messages.error(request, _("Choisissez une subdivision de votre périmètre."))
+        return redirect(reverse("cockpit:activity_summary"))
+    try:
+        written = services.call_lists_compute(
+            by=request.user, subdivision=subdivision, semester=semester
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(reverse("cockpit:activity_summary"))
+    messages.success(
+        request,
+        ngettext(
+            "%(n)d liste d'appel établie pour %(s)s.",
+            "%(n)d listes d'appel établies pour %(s)s.",
+            written,
+        )
+        % {"n": written, "s": subdivision},
+    )
+    return redirect(reverse("cockpit:listes_d_appel_list") + f"?semester={semester.pk}")
+
+
+@login_required
+@require_POST
+def call_list_adjust(request, pk: int):
+    screen = get_screen(CALL_LISTS_SLUG)
+    call_list = get_record(request, screen, pk, "change")
+    entries = list(call_list.entries.select_related("resident__person"))
+    form = AdjustmentForm(request.POST, request=request, entries=entries)
+    if form.is_valid() and save_form(
+        form,
+        lambda: services.call_list_adjust(
+            by=request.user,
+            call_list=call_list,
+            resident_id=form.cleaned_data["resident"],
+            position=form.cleaned_data["position"],
+            reason=form.cleaned_data["reason"],
+        ),
+    ):
+        messages.success(request, _("Rang fixé ; la liste est recalculée autour."))
+    else:
+        messages.error(request, errors_text(form))
+    return redirect(call_list.get_absolute_url())

@@ -29,7 +29,7 @@ from domains.accreditation.models import (
     Attachment,
     CampaignMailing,
 )
-from domains.choices.models import ActivityLine
+from domains.choices.models import ActivityLine, CallList, CallListEntry
 from domains.cockpit.models import SavedFilter
 from domains.cockpit.registry import registry
 from domains.identity.models import AccountRequest, ReconciliationCase
@@ -255,6 +255,12 @@ def world():
             reason="Choisit son stage en amphi.",
             source="prefill",
         ),
+        "listes-d-appel": CallList.objects.create(
+            semester=current_semester(),
+            subdivision=subdivision("LYON"),
+            specialty=accreditation.specialty,
+            phase=post.phase,
+        ),
         "reprise": import_run,
         "personnes-a-rapprocher": proposal,
         "campagnes-appariement": matching.campaign,
@@ -277,6 +283,7 @@ def world():
         "stages": "TEMOINTERNE",
         "situations": "TEMOINTERNE",
         "activite-semestrielle": "TEMOINTERNE",
+        "listes-d-appel": "Lyon",
         "reprise": "reprise-temoin.csv",
         "personnes-a-rapprocher": "PROPOSITEMOIN",
         "campagnes-appariement": "Appariement cardiologie 2027",
@@ -294,6 +301,13 @@ def world():
         )
         for slug in registry.screens
     }
+    CallListEntry.objects.create(
+        call_list=records["listes-d-appel"],
+        resident=resident,
+        position=1,
+        seniority=0,
+        why="ancienneté 0, rang 0.1",
+    )
     return {
         "users": users,
         "records": records,
@@ -316,6 +330,7 @@ DECISIONS = {
     "personnes-a-rapprocher": "ecarter",
     "demandes-assistance": "escalader",
     "situations": "decider",
+    "listes-d-appel": "publier",
 }
 OTHER_PARAMETERS = {
     "kind": lambda world: "semesters",
@@ -364,6 +379,12 @@ def _kwargs(route: str, world) -> dict:
 
 # What the rightful user posts where a form asks something.
 POST_DATA = {
+    "call_lists_compute": lambda world: {"subdivision": subdivision("LYON").pk},
+    "call_list_adjust": lambda world: {
+        "resident": world["records"]["internes"].pk,
+        "position": 1,
+        "reason": "Rang témoin de la matrice",
+    },
     "switch_function": lambda world: {
         "function": world["users"]["rightful"].person.functions.get().pk
     },

@@ -31,7 +31,7 @@ from domains.accreditation.models import (
     CampaignMailing,
     MailingDelivery,
 )
-from domains.choices.models import ActivityLine
+from domains.choices.models import ActivityLine, CallList
 from domains.cockpit.export import csv_response, xlsx_bytes, xlsx_sheets_response
 from domains.cockpit.registry import registry
 from domains.identity.models import AccountRequest, ReconciliationCase
@@ -42,7 +42,7 @@ from domains.people.models import Person
 from domains.people.permissions import SYSTEM
 from domains.people.roles import Role
 from domains.people.services import function_grant
-from domains.referential.models import Establishment, Subdivision, TrainingSite
+from domains.referential.models import Establishment, Phase, Subdivision, TrainingSite
 from domains.residents.models import SpecialSituation
 from imports.models import ImportRun, PersonProposal
 from imports.pipeline import Report, RowResult
@@ -202,6 +202,12 @@ def _hostile_world(people) -> dict:
         kind="chooses",
         reason=HOSTILE[4],
         source="prefill",
+    )
+    CallList.objects.create(
+        semester=current_semester(),
+        subdivision=subdivision("LYON"),
+        specialty=accreditation.specialty,
+        phase=Phase.objects.get(code="socle"),
     )
     AccountRequest.objects.create(
         civility="MME",

@@ -257,16 +257,19 @@ BEFORE_THE_MOVE: dict[str, set[str]] = {
 # Given since, on purpose (issue 19, no locked doors): the residents' statistics have
 # their own permission, a resident reads her own special situations, the hospital (DAM,
 # director) reads the stages on its sites.
+# Since: the statistics' own permission, the residents domain's reads (issue 19),
+# the semester cycle (issue 20: its activity lines and call lists).
+_CYCLE_READ = {"choices.view_activityline", "choices.view_calllist"}
 GIVEN_SINCE: dict[str, set[str]] = {
-    Role.DGOS: {"residents.view_statistics", "choices.view_activityline"},
-    Role.UNESS_ADMIN: {"residents.view_statistics", "choices.view_activityline"},
-    Role.ARS: {"residents.view_statistics", "choices.view_activityline"},
+    Role.DGOS: {"residents.view_statistics", *_CYCLE_READ},
+    Role.UNESS_ADMIN: {"residents.view_statistics", *_CYCLE_READ},
+    Role.ARS: {"residents.view_statistics", *_CYCLE_READ, "choices.change_calllist"},
     Role.FACULTY_REGISTRY: {
         "residents.view_statistics",
-        "choices.view_activityline",
+        *_CYCLE_READ,
         "choices.change_activityline",
     },
-    Role.COORDINATOR: {"residents.view_statistics", "choices.view_activityline"},
+    Role.COORDINATOR: {"residents.view_statistics", *_CYCLE_READ},
     Role.RESIDENT: {"residents.view_specialsituation", "choices.add_activityline"},
     Role.MEDICAL_AFFAIRS: {"residents.view_placement"},
     Role.ESTABLISHMENT_DIRECTOR: {"residents.view_placement"},
