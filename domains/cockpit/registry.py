@@ -25,6 +25,7 @@ class FunctionInfo:
     perimeter_key: str  # same role + same key = same team (saved filters)
     permissions: frozenset[str]  # model permissions of the role, "app.codename"
     national: bool
+    noun: str = ""  # inside a sentence: "agent de scolarité de faculté — Lyon"
 
 
 def each(write: Callable[[Any, Model], object]) -> Callable[..., int]:

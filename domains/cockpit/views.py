@@ -140,7 +140,7 @@ def switch_function(request):
         messages.error(request, _("Cette fonction n'est pas l'une des vôtres."))
     else:
         request.session[SESSION_KEY] = match.pk
-        messages.success(request, wording.working_as(match.label))
+        messages.success(request, wording.working_as(match.noun or match.label))
     return redirect(_back(request, reverse("cockpit:home")))
 
 

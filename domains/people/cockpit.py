@@ -4,6 +4,7 @@ from domains.cockpit.registry import FunctionInfo
 
 from .roles import (
     PERIMETER_FIELDS,
+    ROLE_NOUNS,
     ROLE_PERIMETER,
     PerimeterKind,
     role_permissions,
@@ -28,6 +29,9 @@ def function_infos(user) -> list[FunctionInfo]:
             perimeter_key=perimeter_key(f),
             permissions=role_permissions(f.role),
             national=ROLE_PERIMETER[f.role] == PerimeterKind.NATIONAL,
+            noun=" — ".join(
+                str(part) for part in (ROLE_NOUNS[f.role], f.perimeter_label) if part
+            ),
         )
         for f in active_functions(user, all_functions=True)
     ]

@@ -58,6 +58,25 @@ ROLE_PERIMETER: dict[str, str] = {
     Role.RESIDENT: PerimeterKind.SELF,
 }
 
+# Each role as the person who holds it, inside a sentence ("Vous travaillez en tant
+# qu'agent de scolarité de faculté"): a service's name is not a person.
+ROLE_NOUNS: dict[str, str] = {
+    Role.DGOS: _("agent de la DGOS (ministère)"),
+    Role.UNESS_ADMIN: _("administrateur UNESS"),
+    Role.ARS: _("agent ARS"),
+    Role.FACULTY_REGISTRY: _("agent de scolarité de faculté"),
+    Role.COORDINATOR: _("coordonnateur de DES"),
+    Role.SITE_SUPERVISOR: _("responsable de terrain de stage (RTS)"),
+    Role.PRACTITIONER: _("maître de stage universitaire (MSU)"),
+    Role.SITE_ASSISTANT: _("assistant de terrain de stage"),
+    Role.MEDICAL_AFFAIRS: _("agent de la direction des affaires médicales (DAM)"),
+    Role.ESTABLISHMENT_DIRECTOR: _("directeur d'établissement"),
+    Role.RESIDENT: _("interne"),
+    Role.RESIDENT_REPRESENTATIVE: _("représentant des internes"),
+    Role.SUPPORT_L1: _("agent de support (niveau 1)"),
+    Role.SUPPORT_L2: _("agent de support (niveau 2)"),
+}
+
 # The Function fields each perimeter kind fills in; all other perimeter fields stay empty.
 PERIMETER_FIELDS: dict[str, tuple[str, ...]] = {
     PerimeterKind.NATIONAL: (),

@@ -45,6 +45,21 @@ def test_the_resident_works_as_an_interne_with_the_elision(client, people):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "who, said",
+    [
+        ("faculty_registry", "en tant qu'agent de scolarité de faculté — "),
+        ("support_l1", "en tant qu'agent de support (niveau 1) — "),
+    ],
+)
+def test_a_service_role_reads_as_the_person_holding_it(client, people, who, said):
+    client.force_login(getattr(people, who))
+    text = _words(client.get(reverse("cockpit:home")))
+    assert said in text
+    assert "en tant que scolarité" not in text and "en tant que support" not in text
+
+
+@pytest.mark.django_db
 def test_switching_function_names_the_new_one_in_a_french_sentence(client):
     person = make_person()
     ars = function_grant(
