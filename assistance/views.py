@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from helpdesk.models import FollowUp, FollowUpAttachment, Ticket
 
+from domains.cockpit.charts import BarChart
 from domains.cockpit.export import xlsx_sheets_response
 from domains.cockpit.forms import CockpitForm
 from domains.cockpit.registry import Decision
@@ -364,12 +365,25 @@ def statistics_page(request):
                 ),
                 (_("Résolution"), stats.resolved, *map(_hours, stats.resolution)),
             ],
+            # Drawn to scale, each with its data table (cockpit/_bar_chart.html).
             "breakdowns": [
-                (_("Par catégorie"), stats.by_category),
-                (_("Par équipe"), stats.by_team),
-                (_("Par niveau"), stats.by_tier),
-                (_("Par état"), stats.by_status),
-                (_("Articles d'aide les plus lus"), stats.articles),
+                BarChart(
+                    title=str(title),
+                    rows=[(r.label, r.count) for r in rows],
+                    label_header=str(header),
+                    value_header=str(_("Demandes")),
+                )
+                for title, header, rows in (
+                    (_("Par catégorie"), _("Catégorie"), stats.by_category),
+                    (_("Par équipe"), _("Équipe"), stats.by_team),
+                    (_("Par niveau"), _("Niveau"), stats.by_tier),
+                    (_("Par état"), _("État"), stats.by_status),
+                    (
+                        _("Articles d'aide les plus lus"),
+                        _("Article"),
+                        stats.articles,
+                    ),
+                )
             ],
             "export_query": request.GET.urlencode(),
         },

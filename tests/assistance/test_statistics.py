@@ -174,3 +174,16 @@ def test_a_level_1_agents_statistics_count_his_subdivision_only(client, world, p
     client.force_login(agent)
     page = client.get(PAGE).content.decode()
     assert subdivision("LYON").name not in page
+
+
+def test_the_breakdowns_are_drawn_to_scale_with_their_data_table():
+    """The bars are their counts over the largest (no cap drawing 14 as long as 16),
+    and each chart's table gives the figures."""
+    from django.template.loader import render_to_string
+
+    from domains.cockpit.charts import BarChart
+
+    chart = BarChart("Par catégorie", [("Parcours", 16), ("Agréments", 14)])
+    html = render_to_string("cockpit/_bar_chart.html", {"chart": chart, "id": 1})
+    assert 'width="100"' in html and 'width="87.5"' in html
+    assert '<th scope="row">Agréments</th><td>14</td>' in html
