@@ -5,12 +5,21 @@ import re
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from domains.people.models import EmailAddress, LegacySystem, Person
+from domains.accreditation.models import AccreditationRequest
+from domains.choices import activity
+from domains.choices.models import (
+    ActivityKind,
+    ActivityLine,
+    ActivitySource,
+    ActivityStatus,
+)
+from domains.people.models import EmailAddress, LegacyIdentifier, LegacySystem, Person
 from domains.people.roles import Role
 from domains.people.selectors import person_for_email, persons_for_legacy_id
 from domains.people.services import function_grant, person_create
 from domains.people.validators import validate_birth_date
 from domains.referential.models import (
+    ACTIVE_ACCREDITATION_STATES,
     Accreditation,
     AccreditationState,
     AccreditationType,
@@ -18,8 +27,10 @@ from domains.referential.models import (
     Establishment,
     Faculty,
     Phase,
+    Post,
     Semester,
     Specialty,
+    SpecialtyKind,
     Subdivision,
     TrainingSite,
     TrainingSiteKind,
@@ -29,6 +40,8 @@ from domains.referential.services import (
     accreditations_import,
     establishment_create,
     establishment_update,
+    post_open,
+    post_update,
     training_site_create,
     training_site_update,
 )
@@ -38,6 +51,7 @@ from domains.residents.services import placements_import, residents_import
 
 from .linking import person_attach
 from .models import PersonProposal
+from .permissions import may_import
 from .pipeline import Column, Importer, Rejected, RowResult, Status
 from .reading import FileRefused
 from .values import (
@@ -49,6 +63,7 @@ from .values import (
     parse_semester,
     text,
 )
+from .writes import activity_lines_import
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 IMOTEP_ID = Column(
@@ -864,6 +879,525 @@ class PersonsImporter(Importer):
         return RowResult(line, Status.TO_REVIEW, key=key, reason=reason)
 
 
+# The semester cycle (issue 20): the ARS's spreadsheets of a coming semester ----------
+
+RESIDENT_ID = Column(
+    "resident",
+    "Interne",
+    (
+        "identifiant interne",
+        "interne imotep",
+        "identifiant imotep",
+        "id imotep",
+        "code imotep",
+    ),
+    False,
+)
+# The situations an ARS writes, folded and without spaces ("interCHU sortant",
+# "Inter-CHU sortante", "inter chu sortant" are one), besides ActivityKind's own
+# labels and values.
+SITUATIONS = {
+    "choisit": ActivityKind.CHOOSES,
+    "choix": ActivityKind.CHOOSES,
+    "choisitenamphi": ActivityKind.CHOOSES,
+    "amphi": ActivityKind.CHOOSES,
+    "standard": ActivityKind.CHOOSES,
+    "dispo": ActivityKind.LEAVE,
+    "disponibilite": ActivityKind.LEAVE,
+    "endisponibilite": ActivityKind.LEAVE,
+    "surnombrevalidant": ActivityKind.SUPERNUMERARY_VALIDATING,
+    "surnombrevalidante": ActivityKind.SUPERNUMERARY_VALIDATING,
+    "sv": ActivityKind.SUPERNUMERARY_VALIDATING,
+    "surnombrenonvalidant": ActivityKind.SUPERNUMERARY_NON_VALIDATING,
+    "surnombrenonvalidante": ActivityKind.SUPERNUMERARY_NON_VALIDATING,
+    "snv": ActivityKind.SUPERNUMERARY_NON_VALIDATING,
+    "interchusortant": ActivityKind.INTER_CHU_OUT,
+    "interchusortante": ActivityKind.INTER_CHU_OUT,
+    "interchuentrant": ActivityKind.INTER_CHU_IN,
+    "interchuentrante": ActivityKind.INTER_CHU_IN,
+    "recherche": ActivityKind.RESEARCH_YEAR,
+    "anneerecherche": ActivityKind.RESEARCH_YEAR,
+    "anneederecherche": ActivityKind.RESEARCH_YEAR,
+    "horschoix": ActivityKind.OUT_OF_CHOICE,
+    "dj": ActivityKind.JUNIOR_DOCTOR,
+    "docteurjunior": ActivityKind.JUNIOR_DOCTOR,
+    "findecursus": ActivityKind.END_OF_TRAINING,
+    "findeformation": ActivityKind.END_OF_TRAINING,
+    "findinternat": ActivityKind.END_OF_TRAINING,
+    "remords": ActivityKind.SPECIALTY_CHANGE,
+    "remord": ActivityKind.SPECIALTY_CHANGE,
+    "droitauremords": ActivityKind.SPECIALTY_CHANGE,
+    "changementdedes": ActivityKind.SPECIALTY_CHANGE,
+}
+# A situation in which the resident takes part in the choice: her DES and phase say
+# in which call list and which needs she counts.
+CHOOSING_KINDS = frozenset(activity.CHOOSING)
+
+
+def _squashed(value) -> str:
+    return fold(value).replace(" ", "")
+
+
+def _situations() -> dict[str, str]:
+    found = dict(SITUATIONS)
+    for value, label in ActivityKind.choices:
+        found[_squashed(value)] = value
+        found[_squashed(label)] = value
+    return found
+
+
+def _situation_of(situations, value) -> str:
+    squashed = _squashed(value)
+    if squashed in situations:
+        return situations[squashed]
+    if squashed == "surnombre":
+        raise Rejected(
+            "Situation",
+            "« surnombre » seul ne suffit pas : précisez « surnombre validant » ou "
+            "« surnombre non validant »",
+        )
+    raise Rejected(
+        "Situation",
+        f"situation « {text(value)} » inconnue (attendu : "
+        + ", ".join(str(label).lower() for label in ActivityKind.labels)
+        + ")",
+    )
+
+
+def _semester_of(semesters, value) -> Semester:
+    try:
+        season, year = parse_semester(value)
+    except ValueError as error:
+        raise Rejected("Semestre", str(error))
+    semester = semesters.get((season, year))
+    if semester is None:
+        raise Rejected("Semestre", f"semestre {season} {year} absent du référentiel")
+    return semester
+
+
+def _des_of(specialties, value, column) -> Specialty:
+    specialty = specialties.get(fold(value))
+    if specialty is None or specialty.kind not in (
+        SpecialtyKind.DES,
+        SpecialtyKind.CO_DES,
+    ):
+        raise Rejected(column, f"DES « {text(value)} » inconnu")
+    return specialty
+
+
+class ActivityImporter(Importer):
+    """Activité semestrielle: the ARS's sheet of where each resident will be next
+    semester. Lines are declared (the registry still validates them); a validated
+    line is never overwritten. All or nothing."""
+
+    kind, label = "activite", "Activité semestrielle"
+    all_or_nothing = True
+    columns = [
+        RESIDENT_ID,
+        Column("last_name", "Nom", ("nom d usage", "nom de famille"), False),
+        Column("first_name", "Prénom", (), False),
+        Column("birth_date", "Date de naissance", ("naissance", "ne le"), False),
+        Column("semester", "Semestre", ("periode", "semestre a venir")),
+        Column("subdivision", "Subdivision", ("subdivision d accueil",)),
+        Column(
+            "kind",
+            "Situation",
+            (
+                "activite",
+                "situation au semestre",
+                "situation prevue",
+                "statut",
+                "position",
+            ),
+        ),
+        Column("specialty", "DES", ("specialite", "des suivi"), False),
+        Column("phase", "Phase", ("phase en cours", "phase au semestre"), False),
+        Column("reason", "Motif", ("commentaire", "raison", "observations"), False),
+    ]
+
+    def prepare(self):
+        self.subdivisions, self.specialties = _subdivisions(), _specialties()
+        self.phases, self.situations = _phases(), _situations()
+        self.semesters = {(s.season, s.year): s for s in Semester.objects.all()}
+        residents = Resident.objects.select_related("person", "subdivision")
+        self.by_legacy = {
+            identifier.value: identifier.person_id
+            for identifier in LegacyIdentifier.objects.filter(
+                system=LegacySystem.IMOTEP
+            )
+        }
+        self.residents = {r.person_id: r for r in residents}
+        self.by_name: dict[tuple, list] = {}
+        for resident in self.residents.values():
+            person = resident.person
+            key = (fold(person.last_name), fold(person.first_name), person.birth_date)
+            self.by_name.setdefault(key, []).append(resident)
+        self.existing = {
+            (line.semester_id, line.subdivision_id, line.resident_id): line
+            for line in ActivityLine.objects.select_related("subdivision__region")
+        }
+        self.seen: dict[tuple, int] = {}
+        self.new, self.changed = [], []
+
+    def _resident(self, row) -> tuple[Resident, str]:
+        legacy_id = text(row.get("resident"))
+        if legacy_id:
+            resident = self.residents.get(self.by_legacy.get(legacy_id))
+            if resident is None:
+                raise Rejected(
+                    "Interne",
+                    f"interne « {legacy_id} » inconnu (importez d'abord les internes)",
+                )
+            return resident, legacy_id
+        last, first = text(row.get("last_name")), text(row.get("first_name"))
+        try:
+            birth = parse_date(row.get("birth_date"))
+        except ValueError as error:
+            raise Rejected("Date de naissance", str(error))
+        if not (last and first and birth):
+            raise Rejected(
+                "Interne",
+                "interne non identifié : indiquez son identifiant IMOTEP, ou ses nom, "
+                "prénom et date de naissance",
+            )
+        found = self.by_name.get((fold(last), fold(first), birth), [])
+        name = f"{first} {last.upper()} (né(e) le {birth:%d/%m/%Y})"
+        if not found:
+            raise Rejected("Nom", f"aucune interne {name} dans SIIMOP")
+        if len(found) > 1:
+            raise Rejected(
+                "Nom",
+                f"{len(found)} internes {name} : indiquez l'identifiant IMOTEP",
+            )
+        return found[0], f"{first} {last.upper()}"
+
+    def handle(self, row, line):
+        resident, key = self._resident(row)
+        semester = _semester_of(self.semesters, self.required(row, "semester"))
+        subdivision = self.subdivisions.get(fold(self.required(row, "subdivision")))
+        if subdivision is None:
+            raise Rejected(
+                "Subdivision",
+                f"subdivision « {text(row.get('subdivision'))} » inconnue",
+            )
+        outside = (
+            self.region is not None and subdivision.region_id != self.region.pk
+        ) or (self.subdivision is not None and subdivision.pk != self.subdivision.pk)
+        if outside or not may_import(
+            self.by, self.kind, [subdivision, subdivision.region]
+        ):
+            raise Rejected(
+                "Subdivision",
+                f"subdivision {subdivision.name} hors de votre périmètre",
+            )
+        kind = _situation_of(self.situations, self.required(row, "kind"))
+        home = resident.subdivision
+        if kind == ActivityKind.INTER_CHU_IN and home.pk == subdivision.pk:
+            raise Rejected(
+                "Situation",
+                f"interne de {home.name} : un interCHU entrant vient d'une autre "
+                "subdivision",
+            )
+        if kind != ActivityKind.INTER_CHU_IN and home.pk != subdivision.pk:
+            raise Rejected(
+                "Subdivision",
+                f"interne de la subdivision {home.name}, hors de {subdivision.name} : "
+                "seule une situation « interCHU entrant » l'y inscrit",
+            )
+        specialty = phase = None
+        if text(row.get("specialty")):
+            specialty = _des_of(self.specialties, row.get("specialty"), "DES")
+        if text(row.get("phase")):
+            phase = _phase_of(self.phases, row.get("phase"), "Phase")
+        if kind in CHOOSING_KINDS and (specialty is None or phase is None):
+            raise Rejected(
+                "DES" if specialty is None else "Phase",
+                f"obligatoire pour une situation « {ActivityKind(kind).label} » "
+                "(elle dit dans quelle liste d'appel elle choisit)",
+            )
+        reason = text(row.get("reason"))[:255] or "Importée du tableur de l'ARS."
+        key = f"{key} {semester}"
+        identity = (semester.pk, subdivision.pk, resident.pk)
+        if identity in self.seen:
+            raise Rejected(
+                "Interne",
+                f"deuxième ligne pour cette interne en {semester} "
+                f"(déjà ligne {self.seen[identity]})",
+            )
+        self.seen[identity] = line
+        fields = {
+            "kind": kind,
+            "specialty_id": specialty.pk if specialty else None,
+            "phase_id": phase.pk if phase else None,
+        }
+        existing = self.existing.get(identity)
+        if existing is not None:
+            same = all(getattr(existing, k) == v for k, v in fields.items())
+            if existing.status == ActivityStatus.VALIDATED:
+                if same:
+                    return RowResult(line, Status.UNCHANGED, key=key)
+                when = (
+                    f" le {timezone.localtime(existing.validated_at):%d/%m/%Y}"
+                    if existing.validated_at
+                    else ""
+                )
+                raise Rejected(
+                    "Situation",
+                    f"ligne déjà validée par la scolarité{when} "
+                    f"(« {existing.get_kind_display()} ») : elle n'est pas modifiée "
+                    "par un import ; demandez à la scolarité de la corriger",
+                )
+            if same and existing.reason == reason:
+                return RowResult(line, Status.UNCHANGED, key=key)
+            self.changed.append(existing)
+            status = Status.UPDATED
+        else:
+            existing = ActivityLine(
+                semester=semester, subdivision=subdivision, resident=resident
+            )
+            self.new.append(existing)
+            status = Status.CREATED
+        for name, value in fields.items():
+            setattr(existing, name, value)
+        existing.reason = reason
+        existing.source = ActivitySource.IMPORT
+        existing.status = ActivityStatus.DECLARED
+        return RowResult(line, status, key=key)
+
+    def finish(self):
+        activity_lines_import(new=self.new, changed=self.changed, by=self.by)
+
+
+class PostsImporter(Importer):
+    """Ouverture des postes: a semester's posts per site, DES and phase, on sites
+    accredited at the semester's start, within the accreditation's maximum; an
+    existing post gets its seats (and its coupling and DES when the file says them).
+    All or nothing."""
+
+    kind, label = "postes", "Ouverture des postes"
+    all_or_nothing = True
+    columns = [
+        Column("semester", "Semestre", ("periode",)),
+        Column(
+            "site",
+            "Terrain",
+            ("terrain imotep", "identifiant terrain", "identifiant imotep"),
+        ),
+        Column("specialty", "DES", ("specialite", "specialite du poste")),
+        Column("phase", "Phase"),
+        Column(
+            "seats",
+            "Nombre de postes",
+            ("postes", "nombre de places", "places", "nb postes", "nb de postes"),
+        ),
+        Column(
+            "coupled",
+            "Couplé avec",
+            ("couple", "poste couple", "terrain couple", "couple avec le terrain"),
+            False,
+        ),
+        Column(
+            "mixed",
+            "Mixte",
+            ("mixte avec", "poste mixte", "des mixtes", "partage avec"),
+            False,
+        ),
+    ]
+
+    def prepare(self):
+        self.specialties, self.phases = _specialties(), _phases()
+        self.semesters = {(s.season, s.year): s for s in Semester.objects.all()}
+        self.sites = {
+            s.legacy_id: s
+            for s in TrainingSite.objects.exclude(legacy_id="").select_related(
+                "subdivision__region", "establishment__parent"
+            )
+        }
+        self.seen: dict[tuple, int] = {}
+        self.couplings = []  # (result, post, other site), resolved once all are open
+
+    def _in_force(self, site, specialty, phase, semester) -> list[Accreditation]:
+        return list(
+            Accreditation.objects.filter(
+                training_site=site,
+                specialty=specialty,
+                phases=phase,
+                state__in=ACTIVE_ACCREDITATION_STATES,
+                start_date__lte=semester.start_date,
+                end_date__gte=semester.start_date,
+            ).order_by("-start_date")
+        )
+
+    def _site(self, value, column) -> TrainingSite:
+        site = self.sites.get(text(value))
+        if site is None:
+            raise Rejected(
+                column,
+                f"terrain « {text(value)} » inconnu (importez d'abord les terrains)",
+            )
+        outside = (
+            self.region is not None and site.subdivision.region_id != self.region.pk
+        ) or (
+            self.subdivision is not None and site.subdivision_id != self.subdivision.pk
+        )
+        if outside or not may_import(
+            self.by, self.kind, [site.subdivision, site.subdivision.region]
+        ):
+            raise Rejected(column, f"terrain « {text(value)} » hors de votre périmètre")
+        return site
+
+    def handle(self, row, line):
+        semester = _semester_of(self.semesters, self.required(row, "semester"))
+        site = self._site(self.required(row, "site"), "Terrain")
+        specialty = _des_of(self.specialties, self.required(row, "specialty"), "DES")
+        phase = _phase_of(self.phases, self.required(row, "phase"), "Phase")
+        try:
+            seats = parse_int(self.required(row, "seats"))
+        except ValueError as error:
+            raise Rejected("Nombre de postes", str(error))
+        if seats is None or seats < 1:
+            raise Rejected("Nombre de postes", "au moins un poste")
+        key = f"{site.legacy_id} {specialty.code} {phase.code} {semester}"
+        identity = (semester.pk, site.pk, specialty.pk, phase.pk)
+        if identity in self.seen:
+            raise Rejected(
+                "Terrain", f"ce poste figure déjà ligne {self.seen[identity]}"
+            )
+        self.seen[identity] = line
+        in_force = self._in_force(site, specialty, phase, semester)
+        if not in_force:
+            raise Rejected(
+                "Terrain",
+                f"le terrain « {site.legacy_id} » ({site}) n'a pas d'agrément en cours "
+                f"pour {specialty.code} en {phase.label.lower()} au début du semestre "
+                f"{semester} ({semester.start_date:%d/%m/%Y})",
+            )
+        self._check_maximum(seats, in_force)
+        shared = None
+        if "mixed" in row:  # the column is there: the file says the post's DES
+            shared = []
+            for name in re.split(r"[,;/+]| et ", text(row.get("mixed"))):
+                if not name.strip() or fold(name) in ("non", "n", "0"):
+                    continue
+                other = _des_of(self.specialties, name, "Mixte")
+                if other == specialty:
+                    continue
+                if not self._in_force(site, other, phase, semester):
+                    raise Rejected(
+                        "Mixte",
+                        f"poste mixte refusé : le terrain « {site.legacy_id} » n'a pas "
+                        f"d'agrément en cours pour {other.code} en "
+                        f"{phase.label.lower()} au début du semestre {semester}",
+                    )
+                shared.append(other)
+        other_site = None
+        if text(row.get("coupled")):
+            other_site = self._site(row.get("coupled"), "Couplé avec")
+            if other_site == site:
+                raise Rejected(
+                    "Couplé avec",
+                    "un poste ne peut être couplé avec son propre terrain",
+                )
+        existing = Post.objects.filter(
+            semester=semester, training_site=site, specialty=specialty, phase=phase
+        ).first()
+        try:
+            if existing is None:
+                post = post_open(
+                    semester=semester,
+                    training_site=site,
+                    specialty=specialty,
+                    phase=phase,
+                    seats=seats,
+                    shared_specialties=shared or (),
+                    by=self.by,
+                )
+                status = Status.CREATED
+            else:
+                same = existing.seats == seats and (
+                    shared is None
+                    or {s.pk for s in existing.shared_specialties.all()}
+                    == {s.pk for s in shared}
+                )
+                if "coupled" in row and other_site is None and existing.coupled_with_id:
+                    same = False  # the file uncouples it
+                if same:
+                    post, status = existing, Status.UNCHANGED
+                else:
+                    post = post_update(
+                        post=existing,
+                        seats=seats,
+                        shared_specialties=shared,
+                        coupled_with=None
+                        if "coupled" in row and other_site is None
+                        else existing.coupled_with,
+                        by=self.by,
+                    )
+                    status = Status.UPDATED
+        except ValidationError as error:
+            raise Rejected("Terrain", _refusal(error))
+        except PermissionDenied as error:
+            raise Rejected("Terrain", str(error))
+        result = RowResult(line, status, key=key)
+        if other_site is not None:
+            self.couplings.append((result, post, other_site))
+        return result
+
+    def _check_maximum(self, seats, in_force) -> None:
+        """Never above the maximum number of residents the accreditation's dossier
+        set (the decided request that created it); none known: no maximum."""
+        maxima = dict(
+            AccreditationRequest.objects.filter(
+                accreditation__in=in_force, max_residents__isnull=False
+            ).values_list("accreditation_id", "max_residents")
+        )
+        if any(a.pk not in maxima for a in in_force):
+            return
+        best = max(in_force, key=lambda a: maxima[a.pk])
+        if seats > maxima[best.pk]:
+            raise Rejected(
+                "Nombre de postes",
+                f"{seats} postes au-delà du maximum de {maxima[best.pk]} interne(s) de "
+                f"l'agrément de {best.training_site} en {best.specialty.code} "
+                f"({best.start_date:%d/%m/%Y} – {best.end_date:%d/%m/%Y})",
+            )
+
+    def finish(self):
+        for result, post, other_site in self.couplings:
+            other = Post.objects.filter(
+                semester=post.semester,
+                training_site=other_site,
+                specialty=post.specialty,
+                phase=post.phase,
+            ).first()
+            if other is None:
+                result.status, result.column = Status.REJECTED, "Couplé avec"
+                result.reason = (
+                    f"aucun poste en {post.specialty.code} {post.phase.label.lower()} "
+                    f"sur le terrain « {other_site.legacy_id} » en {post.semester} : "
+                    "ouvrez-le dans le même fichier"
+                )
+                continue
+            if post.coupled_with_id == other.pk:
+                continue
+            taken = Post.objects.filter(coupled_with=other).exclude(pk=post.pk).first()
+            if taken is not None:
+                result.status, result.column = Status.REJECTED, "Couplé avec"
+                result.reason = (
+                    f"le poste de « {other_site.legacy_id} » est déjà couplé avec "
+                    f"celui de « {taken.training_site.legacy_id} »"
+                )
+                continue
+            try:
+                post_update(post=post, coupled_with=other, by=self.by)
+            except ValidationError as error:
+                result.status, result.column = Status.REJECTED, "Couplé avec"
+                result.reason = _refusal(error)
+                continue
+            if result.status == Status.UNCHANGED:
+                result.status = Status.UPDATED
+
+
 IMPORTERS = {
     importer.kind: importer
     for importer in (
@@ -873,5 +1407,7 @@ IMPORTERS = {
         ResidentsImporter,
         PlacementsImporter,
         PersonsImporter,
+        ActivityImporter,
+        PostsImporter,
     )
 }

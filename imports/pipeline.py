@@ -78,9 +78,13 @@ class Importer(ABC):
     kind = ""
     label = ""
     columns: list[Column] = []
+    # A file that is one decision (a semester's activity, its opening of posts) is
+    # written whole or not at all: one rejected row and nothing is written.
+    all_or_nothing = False
 
-    def __init__(self, *, region=None, by=None, run=None):
+    def __init__(self, *, region=None, by=None, run=None, subdivision=None):
         self.region = region  # an ARS agent imports for her region only
+        self.subdivision = subdivision  # a faculty registry for her subdivision only
         self.by = by
         self.run = run  # the cockpit's ImportRun, when there is one
 
@@ -160,7 +164,9 @@ def run_import(
             if progress is not None and count % 1000 == 0:
                 progress(count)
         importer.finish()
-        # --strict: one rejected row and nothing of the file is written.
+        # --strict (or an all-or-nothing kind): one rejected row and nothing of the
+        # file is written.
+        strict = strict or importer.all_or_nothing
         written = commit and not (strict and report.counts[Status.REJECTED])
         if not written:
             transaction.set_rollback(True)
