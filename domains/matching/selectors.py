@@ -121,9 +121,13 @@ def applicants(offer: RoundPost) -> QuerySet[Candidacy]:
 
 def offers_for(candidacy: Candidacy) -> QuerySet[RoundPost]:
     """The posts of her round in her own specialty: the ones she may wish for."""
-    specialty = Enrolment.objects.filter(
-        resident_id=candidacy.resident_id, state=EnrolmentState.ACTIVE
-    ).values("specialty_id")[:1]
+    specialty = (
+        Enrolment.objects.filter(
+            resident_id=candidacy.resident_id, state=EnrolmentState.ACTIVE
+        )
+        .order_by()
+        .values("specialty_id")[:1]
+    )  # one active enrolment: no sort needed
     return (
         candidacy.round.offers.filter(post__specialty_id=Subquery(specialty))
         .select_related("post__training_site__establishment", "post__specialty")

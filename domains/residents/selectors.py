@@ -82,15 +82,19 @@ def visible_residents(user) -> QuerySet[Resident]:
 
 
 def residents_for_list(user) -> QuerySet[Resident]:
-    """With the current enrolment and phase, in a bounded number of queries."""
+    """With the current enrolment and phase, in a bounded number of queries.
+
+    Each subquery reads one row through a unique index (one active enrolment per
+    resident, one open phase per enrolment): unordered, since the models' default
+    orderings would join the person and the semester into every row's subplan."""
     current = Enrolment.objects.filter(
         resident_id=OuterRef("pk"), state=EnrolmentState.ACTIVE
-    )
+    ).order_by()
     phase = PhasePeriod.objects.filter(
         enrolment__resident_id=OuterRef("pk"),
         enrolment__state=EnrolmentState.ACTIVE,
         actual_end__isnull=True,
-    )
+    ).order_by()
     return visible_residents(user).annotate(
         specialty_label=Subquery(current.values("specialty__label")[:1]),
         phase_label=Subquery(phase.values("phase__label")[:1]),
