@@ -37,6 +37,8 @@ def test_the_examples_import_in_order_without_rejection():
         "internes",
         "stages",
         "personnes",
+        "activite",
+        "postes",
     ):
         content = (ROOT / "imports" / "examples" / f"{kind}.xlsx").read_bytes()
         report = run_import(
