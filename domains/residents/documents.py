@@ -21,9 +21,11 @@ from .models import (
     IssuedDocument,
     PlacementMode,
     Resident,
+    StageType,
     Validation,
 )
 from .permissions import document_issue_refusal
+from .replacement import replacement_record
 from .selectors import placement_facts, resident_path
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud, typed back
@@ -76,6 +78,75 @@ def _validated_rows(path) -> list[list[str]]:
     ]
 
 
+# The types as the relevé's narrow column prints them.
+_SHORT_TYPES = {
+    StageType.HOSPITAL: "Hospitalier",
+    StageType.AMBULATORY: "Ambulatoire",
+    StageType.GENERAL_PRACTITIONER: "Médecin généraliste",
+    StageType.OTHER: "Autre",
+}
+
+
+def _replacement(pdf: _Document, path) -> str:
+    """The relevé de stages: each validated stage with its type, then each threshold
+    of the Ordre for her DES, met or not, in plain French."""
+    record = replacement_record(path)
+    count = len(record.rows)
+    plural = "s" if count > 1 else ""
+    pdf.paragraph(
+        f"a validé {count} stage{plural} (semestre{plural}), R3C et repris de "
+        "l'historique compris :"
+    )
+    pdf.table(
+        ["Semestre", "Dates", "Terrain de stage", "Type", "Spécialité"],
+        [
+            [
+                f"{row.placement.semester}{' *' if row.archived else ''}",
+                f"{row.placement.semester.start_date:%d/%m/%Y} - "
+                f"{row.placement.semester.end_date:%d/%m/%Y}",
+                row.placement.training_site.name,
+                _SHORT_TYPES.get(row.stage_type, row.type_label),
+                row.placement.specialty.label,
+            ]
+            for row in record.rows
+        ],
+        [32, 38, 48, 34, 38],
+    )
+    if any(row.archived for row in record.rows):
+        pdf.paragraph(
+            "* stage repris de l'historique (archive), validé par la faculté de "
+            "l'époque.",
+            size=9,
+        )
+    if record.specialty is None:
+        pdf.paragraph("Aucune inscription en DES : pas de seuil de l'Ordre à lire.")
+        return f"Relevé de {count} stage{plural} validé{plural}"
+    pdf.heading(
+        f"Seuils de l'Ordre des médecins pour la licence de remplacement — DES "
+        f"{record.specialty.label}"
+    )
+    if not record.verdicts:
+        pdf.paragraph(
+            f"Aucun seuil n'est enregistré pour le DES {record.specialty.label} : ce "
+            "relevé ne dit pas si la licence de remplacement peut être accordée."
+        )
+        verdict = "aucun seuil enregistré"
+    else:
+        for item in record.verdicts:
+            pdf.paragraph(f"{item.threshold.label} — {item.sentence}")
+        if record.demo:
+            pdf.paragraph(
+                "Certains seuils sont des valeurs de démonstration, à confirmer "
+                "auprès du Conseil de l'Ordre des médecins.",
+                size=9,
+            )
+        verdict = "seuils atteints" if record.met else "seuils non atteints"
+    return (
+        f"Relevé de {count} stage{plural} validé{plural} pour la licence de "
+        f"remplacement ({record.specialty.label}, {verdict})"
+    )
+
+
 def _build(kind: str, resident: Resident, code: str) -> tuple[bytes, str]:
     """The PDF and the one-line summary the verification page shows."""
     path = resident_path(resident)
@@ -111,6 +182,8 @@ def _build(kind: str, resident: Resident, code: str) -> tuple[bytes, str]:
             rows,
             [30, 42, 70, 48],
         )
+    elif kind == DocumentKind.REPLACEMENT:
+        summary = _replacement(pdf, path)
     elif kind == DocumentKind.ENROLMENT:
         if enrolment is None:
             raise ValidationError("Aucune inscription en cours : pas de certificat.")

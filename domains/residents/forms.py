@@ -4,16 +4,25 @@ from django.utils.translation import gettext_lazy as _
 
 from domains.cockpit.forms import CockpitForm, CockpitModelForm, DateInput
 from domains.referential.models import Specialty, SpecialtyKind, Subdivision
+from domains.referential.selectors import perimeter_subdivisions
 
 from .models import (
     JuryDecision,
+    LastAdmittedRank,
     LeaveReason,
     Opinion,
     Placement,
+    RankingKind,
+    ReplacementThreshold,
     SituationKind,
     Validation,
 )
-from .services import placements_validate
+from .services import (
+    THRESHOLD_FIELDS,
+    last_admitted_rank_save,
+    placements_validate,
+    replacement_threshold_save,
+)
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 
@@ -158,3 +167,79 @@ class DecisionForm(CockpitForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
+
+
+RANK_FIELDS = [
+    "subdivision",
+    "specialty",
+    "cohort",
+    "ranking_kind",
+    "last_rank",
+    "last_percentage",
+]
+
+
+class LastAdmittedRankForm(CockpitModelForm):
+    """The registry's last rank admitted in a DES of its subdivision for a cohort."""
+
+    class Meta:
+        model = LastAdmittedRank
+        fields = RANK_FIELDS
+        help_texts = {
+            "last_rank": _(
+                "Rang ECN (jusqu'en 2023) ou rang dans le groupe (2025 et après)."
+            ),
+            "last_percentage": _("Pour la promotion 2024 : position en pourcentage."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.request.user if self.request else None
+        self.fields["subdivision"].queryset = perimeter_subdivisions(user)
+        self.fields["specialty"].queryset = Specialty.objects.filter(
+            kind__in=[SpecialtyKind.DES, SpecialtyKind.CO_DES]
+        )
+
+    def clean(self):
+        data = super().clean()
+        # Only the value of the cohort's kind of ranking is kept (the service says
+        # which one is missing).
+        if data.get("ranking_kind") == RankingKind.PERCENTAGE:
+            data["last_rank"] = None
+        elif data.get("ranking_kind"):
+            data["last_percentage"] = None
+        return data
+
+    def save_with(self, user):
+        return last_admitted_rank_save(
+            record=self.instance if self.instance.pk else None,
+            **{name: self.cleaned_data[name] for name in RANK_FIELDS},
+            by=user,
+        )
+
+
+class ReplacementThresholdForm(CockpitModelForm):
+    """A threshold of the Ordre for the licence de remplacement (UNESS)."""
+
+    class Meta:
+        model = ReplacementThreshold
+        fields = list(THRESHOLD_FIELDS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["specialty"].queryset = Specialty.objects.filter(
+            kind__in=[SpecialtyKind.DES, SpecialtyKind.CO_DES]
+        )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("of_which_count"):
+            data["of_which_kind"] = ""
+        return data
+
+    def save_with(self, user):
+        return replacement_threshold_save(
+            record=self.instance if self.instance.pk else None,
+            **{name: self.cleaned_data[name] for name in THRESHOLD_FIELDS},
+            by=user,
+        )

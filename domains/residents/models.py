@@ -470,6 +470,7 @@ class DocumentKind(models.TextChoices):
     SENIOR_ON_CALL = "senior_on_call", _("Autorisation de gardes séniors")
     ENROLMENT = "enrolment", _("Certificat d'inscription")
     PLACEMENT = "placement", _("Certificat d'affectation")
+    REPLACEMENT = "replacement", _("Relevé de stages pour la licence de remplacement")
 
 
 class IssuedDocument(models.Model):
@@ -562,3 +563,167 @@ class InterChuQuota(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subdivision} — {self.semester} : {self.places}"
+
+
+class StageType(models.TextChoices):
+    """A stage as the Ordre des médecins reads it, derived from its site (never typed):
+    see rules.stage_type."""
+
+    HOSPITAL = "hospital", _("Hospitalier")
+    AMBULATORY = "ambulatory", _("Ambulatoire")
+    GENERAL_PRACTITIONER = "general_practitioner", _("Chez un médecin généraliste")
+    OTHER = "other", _("Autre")
+
+
+class ThresholdCondition(models.TextChoices):
+    """The stages a threshold requires among the validated ones ("dont N …")."""
+
+    GENERAL_PRACTITIONER = "general_practitioner", _("chez un médecin généraliste")
+    AMBULATORY = "ambulatory", _("en ambulatoire")
+    HOSPITAL = "hospital", _("en milieu hospitalier")
+    SPECIALTY = "specialty", _("dans la spécialité")
+
+
+class ReplacementThreshold(models.Model):
+    """A threshold of the Ordre des médecins for the licence de remplacement: so many
+    validated semesters, of which so many of a kind. A DES may have several; the
+    relevé de stages says of each whether it is met."""
+
+    specialty = models.ForeignKey(
+        "referential.Specialty",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("DES"),
+    )
+    label = models.CharField(_("libellé"), max_length=200)
+    semesters_required = models.PositiveSmallIntegerField(_("semestres validés requis"))
+    of_which_count = models.PositiveSmallIntegerField(_("dont (nombre)"), default=0)
+    of_which_kind = models.CharField(
+        _("dont (type de stage)"),
+        max_length=24,
+        choices=ThresholdCondition.choices,
+        blank=True,
+    )
+    is_demo = models.BooleanField(
+        _("valeur de démonstration"),
+        default=False,
+        help_text=_("À confirmer auprès du Conseil de l'Ordre avant tout usage réel."),
+    )
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("seuil de la licence de remplacement")
+        verbose_name_plural = _("seuils de la licence de remplacement")
+        ordering = ["specialty__label", "label", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["specialty", "label"],
+                name="residents_one_threshold_label",
+                violation_error_message=_("Ce DES a déjà un seuil portant ce libellé."),
+            ),
+            models.CheckConstraint(
+                condition=Q(of_which_count__lte=F("semesters_required")),
+                name="residents_threshold_part_within_whole",
+                violation_error_message=_(
+                    "Le nombre de stages « dont » dépasse les semestres requis."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=(Q(of_which_count=0) & Q(of_which_kind=""))
+                | (Q(of_which_count__gt=0) & ~Q(of_which_kind="")),
+                name="residents_threshold_part_has_kind",
+                violation_error_message=_(
+                    "Un nombre de stages « dont » va avec leur type, et l'inverse."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.specialty.label} — {self.label}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cockpit:seuils_remplacement_detail", args=[self.pk])
+
+
+class LastAdmittedRank(models.Model):
+    """The last rank admitted in a DES, in a subdivision, for a cohort: the registry
+    enters it, the droit au remords is checked against it. Ranks compare only within
+    one cohort and one kind of ranking (ECN rank, 2024 percentage, 2025 group rank)."""
+
+    specialty = models.ForeignKey(
+        "referential.Specialty",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("DES"),
+    )
+    subdivision = models.ForeignKey(
+        "referential.Subdivision",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("subdivision"),
+    )
+    cohort = models.PositiveSmallIntegerField(
+        _("promotion"), help_text=_("Année des épreuves nationales classantes.")
+    )
+    ranking_kind = models.CharField(
+        _("type de classement"), max_length=16, choices=RankingKind.choices
+    )
+    last_rank = models.PositiveIntegerField(
+        _("dernier rang admis"), null=True, blank=True
+    )
+    last_percentage = models.DecimalField(
+        _("dernière position admise (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("dernier rang admis")
+        verbose_name_plural = _("derniers rangs admis")
+        ordering = ["subdivision__name", "specialty__label", "-cohort", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["specialty", "subdivision", "cohort", "ranking_kind"],
+                name="residents_one_last_rank",
+                violation_error_message=_(
+                    "Un dernier rang admis est déjà enregistré pour ce DES, cette "
+                    "subdivision, cette promotion et ce type de classement."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(ranking_kind="percentage")
+                    & Q(last_percentage__isnull=False)
+                    & Q(last_rank__isnull=True)
+                )
+                | (
+                    ~Q(ranking_kind="percentage")
+                    & Q(last_rank__isnull=False)
+                    & Q(last_percentage__isnull=True)
+                ),
+                name="residents_last_rank_matches_kind",
+                violation_error_message=_(
+                    "Indiquez une position en pourcentage pour la promotion 2024, un "
+                    "rang sinon."
+                ),
+            ),
+        ]
+
+    @property
+    def value_display(self) -> str:
+        if self.ranking_kind == RankingKind.PERCENTAGE:
+            return f"{self.last_percentage} %"
+        return str(self.last_rank)
+
+    def __str__(self) -> str:
+        return (
+            f"{self.specialty.label} — {self.subdivision.name} — promotion "
+            f"{self.cohort} : {self.value_display}"
+        )
+
+    def get_absolute_url(self) -> str:
+        return reverse("cockpit:derniers_rangs_admis_detail", args=[self.pk])

@@ -67,15 +67,32 @@ _MANAGE_RESIDENTS = [
 # The statistics (INTERNES > Statistiques) are those of a perimeter's residents: read by
 # the roles that follow residents, not by a resident or a support agent.
 _STATISTICS = "residents.view_statistics"
+# The last rank admitted per DES, subdivision and cohort (the droit au remords is
+# checked against it): the registry enters its subdivision's, the ARS reads them.
+_LAST_RANKS = [
+    f"residents.{action}_lastadmittedrank"
+    for action in ("view", "add", "change", "delete")
+]
+# The Ordre's thresholds for the licence de remplacement: national data, UNESS's.
+_THRESHOLDS = [
+    f"residents.{action}_replacementthreshold"
+    for action in ("view", "add", "change", "delete")
+]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.DGOS: [*_READ_RESIDENTS, _STATISTICS],
-    Role.UNESS_ADMIN: [_STATISTICS],
+    Role.UNESS_ADMIN: [_STATISTICS, *_THRESHOLDS, "residents.view_lastadmittedrank"],
     # InterCHU, out of choice: the ARS decides.
-    Role.ARS: [*_READ_RESIDENTS, "residents.change_specialsituation", _STATISTICS],
+    Role.ARS: [
+        *_READ_RESIDENTS,
+        "residents.change_specialsituation",
+        _STATISTICS,
+        "residents.view_lastadmittedrank",
+    ],
     Role.FACULTY_REGISTRY: [
         *_MANAGE_RESIDENTS,
         "residents.issue_document",
         _STATISTICS,
+        *_LAST_RANKS,
     ],
     # The coordinator reads his specialty's residents and gives opinions.
     Role.COORDINATOR: [

@@ -280,3 +280,148 @@ def phase_progress(
         f"{label or 'Phase ' + phase} : {validated} semestre{plural} validé{plural} sur "
         + (f"les {required} exigés" if required > 1 else f"{required} exigé")
     )
+
+
+# The licence de remplacement (Ordre des médecins) ------------------------------------
+
+
+def stage_type(*, site_kind: str, placement_kind: str, with_gp: bool) -> str:
+    """What the Ordre reads of a stage: ambulatory (with a general practitioner when
+    the site's supervisor is one), hospital, or other (StageType)."""
+    if site_kind == "ambulatory" or placement_kind == "ambulatory":
+        return "general_practitioner" if with_gp else "ambulatory"
+    return "hospital" if site_kind == "hospital" else "other"
+
+
+@dataclass(frozen=True)
+class StageFact:
+    """A validated stage, R3C or archived, as the relevé de stages lists it."""
+
+    stage_type: str  # StageType
+    in_specialty: bool  # in the DES the thresholds are read for
+
+
+@dataclass(frozen=True)
+class ThresholdFact:
+    label: str
+    semesters_required: int
+    of_which_count: int = 0
+    of_which_kind: str = ""  # ThresholdCondition, "" when none
+    of_which_label: str = ""  # "chez un médecin généraliste"
+
+
+@dataclass(frozen=True)
+class ThresholdVerdict:
+    threshold: ThresholdFact
+    met: bool
+    sentence: str
+
+
+def _semesters(n: int) -> str:
+    """ "1 semestre validé", "3 semestres validés" (French: 0 and 1 are singular)."""
+    s = "s" if n > 1 else ""
+    return f"{n} semestre{s} validé{s}"
+
+
+def _counts_for(kind: str, stage: StageFact) -> bool:
+    if kind == "general_practitioner":
+        return stage.stage_type == "general_practitioner"
+    if kind == "ambulatory":  # a stage with a GP is an ambulatory one
+        return stage.stage_type in ("ambulatory", "general_practitioner")
+    if kind == "hospital":
+        return stage.stage_type == "hospital"
+    if kind == "specialty":
+        return stage.in_specialty
+    return False
+
+
+def threshold_verdict(
+    threshold: ThresholdFact, stages: list[StageFact]
+) -> ThresholdVerdict:
+    """Whether the validated stages meet one threshold, said in plain French:
+    "Seuil atteint : 3 semestres validés dont 1 chez un médecin généraliste" or
+    "Seuil non atteint : il manque …"."""
+    done = len(stages)
+    part = threshold.of_which_count
+    label = threshold.of_which_label
+    done_part = sum(1 for s in stages if _counts_for(threshold.of_which_kind, s))
+    held = _semesters(done) + (f" dont {done_part} {label}" if part else "")
+    required = _semesters(threshold.semesters_required) + (
+        f" dont {part} {label}" if part else ""
+    )
+    missing_total = max(0, threshold.semesters_required - done)
+    missing_part = max(0, part - done_part) if part else 0
+    if not missing_total and not missing_part:
+        return ThresholdVerdict(
+            threshold, True, f"Seuil atteint : {held} (requis : {required})."
+        )
+    if not missing_part:
+        missing = _semesters(missing_total)
+    elif missing_part >= missing_total:
+        missing = f"{_semesters(missing_part)} {label}"
+    else:
+        missing = f"{_semesters(missing_total)}, dont {missing_part} {label}"
+    return ThresholdVerdict(
+        threshold,
+        False,
+        f"Seuil non atteint : il manque {missing} ({held} ; requis : {required}).",
+    )
+
+
+# The droit au remords against the last rank admitted --------------------------------
+
+
+@dataclass(frozen=True)
+class RankCheck:
+    """Whether her national rank gave access to the new DES: True, False, or None when
+    it cannot be checked yet; `message` says it to the resident and the decider."""
+
+    ok: bool | None
+    message: str
+
+
+def _rank_text(value, percentage: bool) -> str:
+    if percentage:
+        return f"{float(value):.2f} %".replace(".", ",")
+    return str(value)
+
+
+def remorse_rank_check(
+    *,
+    rank,
+    last,
+    percentage: bool,
+    specialty: str,
+    subdivision: str,
+    cohort: int,
+    ranking: str,
+) -> RankCheck:
+    """Compare her rank with the last rank admitted in the target DES, in her cohort's
+    subdivision, for her cohort and her kind of ranking only (lower is better)."""
+    where = f"au DES {specialty} dans la subdivision {subdivision}"
+    if rank is None:
+        return RankCheck(
+            None,
+            f"Rang non vérifiable : le classement national de l'interne (promotion "
+            f"{cohort}, {ranking}) n'est pas enregistré.",
+        )
+    if last is None:
+        return RankCheck(
+            None,
+            f"Rang non vérifiable pour l'instant : aucun dernier rang admis n'est "
+            f"enregistré {where} pour la promotion {cohort} ({ranking}). La scolarité "
+            "le saisit dans « Derniers rangs admis ».",
+        )
+    mine, theirs = _rank_text(rank, percentage), _rank_text(last, percentage)
+    if rank > last:
+        return RankCheck(
+            False,
+            f"Droit au remords impossible : le rang {mine} (promotion {cohort}, "
+            f"{ranking}) ne donnait pas accès {where}, où le dernier rang admis de la "
+            f"promotion est {theirs}.",
+        )
+    return RankCheck(
+        True,
+        f"Rang vérifié : le rang {mine} donnait accès {where} (dernier rang admis de "
+        f"la promotion {cohort} : {theirs}).",
+    )

@@ -20,19 +20,29 @@ from .filters import PlacementFilter, ResidentFilter, SituationFilter
 from .forms import (
     DayForm,
     DecisionForm,
+    LastAdmittedRankForm,
     OpinionForm,
     PhaseChangeForm,
     PlacementValidationForm,
     RefusalForm,
+    ReplacementThresholdForm,
 )
 from .models import (
     OPEN_SITUATION_STATUSES,
+    LastAdmittedRank,
     MassOperation,
     Placement,
+    ReplacementThreshold,
     Resident,
     SpecialSituation,
 )
 from .permissions import placement_perimeter, resident_perimeter, situation_perimeter
+from .ranks import last_admitted_rank_perimeter, visible_last_admitted_ranks
+from .reference_filters import LastAdmittedRankFilter, ReplacementThresholdFilter
+from .replacement import (
+    replacement_threshold_perimeter,
+    visible_replacement_thresholds,
+)
 from .selectors import (
     phase_states,
     residents_for_list,
@@ -41,13 +51,21 @@ from .selectors import (
 )
 from .services import (
     enrolment_dates_many,
+    last_admitted_rank_delete,
     phase_change_many,
     placements_validate,
+    replacement_threshold_delete,
     situation_decide,
     situation_give_opinion,
     situation_withdraw,
 )
-from .tables import PlacementTable, ResidentTable, SituationTable
+from .tables import (
+    LastAdmittedRankTable,
+    PlacementTable,
+    ReplacementThresholdTable,
+    ResidentTable,
+    SituationTable,
+)
 
 SECTION = "INTERNES"
 
@@ -305,6 +323,53 @@ situations = registry.register_screen(
                 applies=situation_is_open,
             ),
         ],
+    )
+)
+
+# The last rank admitted per DES, subdivision and cohort: the registry enters those of
+# its subdivision; the droit au remords is checked against them (ranks.py).
+registry.register_screen(
+    Screen(
+        slug="derniers-rangs-admis",
+        model=LastAdmittedRank,
+        label=_("Derniers rangs admis"),
+        section=SECTION,
+        order=35,
+        table_class=LastAdmittedRankTable,
+        filterset_class=LastAdmittedRankFilter,
+        selector=visible_last_admitted_ranks,
+        perimeter_objects=last_admitted_rank_perimeter,
+        form_class=LastAdmittedRankForm,
+        create_form_class=LastAdmittedRankForm,
+        delete=lambda user, record: last_admitted_rank_delete(record=record, by=user),
+        export_columns=[
+            (_("DES"), "specialty.label"),
+            (_("Subdivision"), "subdivision.name"),
+            (_("Promotion"), "cohort"),
+            (_("Type de classement"), "ranking_kind"),
+            (_("Dernier rang admis"), "last_rank"),
+            (_("Dernière position admise (%)"), "last_percentage"),
+        ],
+    )
+)
+
+# The Ordre's thresholds for the licence de remplacement: national, kept by UNESS.
+registry.register_screen(
+    Screen(
+        slug="seuils-remplacement",
+        model=ReplacementThreshold,
+        label=_("Seuils de la licence de remplacement"),
+        section=SECTION,
+        order=36,
+        table_class=ReplacementThresholdTable,
+        filterset_class=ReplacementThresholdFilter,
+        selector=visible_replacement_thresholds,
+        perimeter_objects=replacement_threshold_perimeter,
+        form_class=ReplacementThresholdForm,
+        create_form_class=ReplacementThresholdForm,
+        delete=lambda user, record: replacement_threshold_delete(
+            record=record, by=user
+        ),
     )
 )
 

@@ -23,6 +23,7 @@ from .models import (
     EnrolmentState,
     InterChuQuota,
     JuryDecision,
+    LastAdmittedRank,
     MassOperation,
     Opinion,
     PhasePeriod,
@@ -30,6 +31,7 @@ from .models import (
     PlacementKind,
     PlacementMode,
     RankingKind,
+    ReplacementThreshold,
     Resident,
     SituationDocument,
     SituationKind,
@@ -37,6 +39,7 @@ from .models import (
     SpecialSituation,
     Validation,
 )
+from .ranks import remorse_rank_check
 from .selectors import (
     PhaseState,
     chunks,
@@ -329,6 +332,11 @@ def situation_request(
             target_specialty=target_specialty.code,
             start=start_date,
         )
+        if refusal is None:
+            # Refused only when a recorded last rank says no; unchecked, the decider
+            # reads why on the request's page (views.situation_context).
+            check = remorse_rank_check(resident, target_specialty)
+            refusal = check.message if check.ok is False else None
     elif kind == SituationKind.INTER_CHU:
         if target_subdivision is None:
             _refuse(_("Choisissez la subdivision d'accueil."), "target_subdivision")
@@ -404,6 +412,11 @@ def situation_decide(
         )
         if refusal:
             _refuse(refusal)
+    if approve and situation.kind == SituationKind.SPECIALTY_CHANGE:
+        # A last rank entered after the request was filed still holds.
+        check = remorse_rank_check(situation.resident, situation.target_specialty)
+        if check.ok is False:
+            _refuse(check.message)
     situation.status = SituationStatus.APPROVED if approve else SituationStatus.REFUSED
     situation.decision_comment = comment.strip()
     situation.decided_by = _account(by)
@@ -1011,3 +1024,142 @@ def _consolidation_check(resident, post, placement, ours, semester, accredited):
                 "semester": semester,
             }
         )
+
+
+# Last ranks admitted (droit au remords) and the licence de remplacement's thresholds -
+
+
+def _checked_save(record, by):
+    """The record's own rules (its constraints' French messages), then saved, audited."""
+    record.full_clean()
+    audited(record, by).save()
+    return record
+
+
+@transaction.atomic
+def last_admitted_rank_save(
+    *,
+    record: LastAdmittedRank | None = None,
+    specialty,
+    subdivision,
+    cohort: int,
+    ranking_kind: str,
+    last_rank: int | None = None,
+    last_percentage=None,
+    by: User,
+) -> LastAdmittedRank:
+    """The registry records (or corrects) the last rank admitted in a DES of its
+    subdivision for a cohort: a rank, or for the 2024 cohort's kind a percentage."""
+    for place in {subdivision, *([record.subdivision] if record else [])}:
+        permissions.require(
+            by,
+            "residents.change_lastadmittedrank"
+            if record
+            else "residents.add_lastadmittedrank",
+            permissions.subdivision_perimeter(place),
+            _(
+                "Votre fonction ne vous permet pas d'enregistrer les derniers rangs "
+                "admis de la subdivision %(subdivision)s (sa scolarité le fait)."
+            )
+            % {"subdivision": place},
+        )
+    if specialty.kind not in (SpecialtyKind.DES, SpecialtyKind.CO_DES):
+        _refuse(
+            _("%(label)s n'est pas un DES : choisissez un DES ou un co-DES.")
+            % {"label": specialty.label},
+            "specialty",
+        )
+    percentage = ranking_kind == RankingKind.PERCENTAGE
+    if percentage:
+        if last_percentage is None:
+            _refuse(
+                _(
+                    "Indiquez la dernière position admise en pourcentage : c'est le "
+                    "classement de cette promotion."
+                ),
+                "last_percentage",
+            )
+        if not 0 <= last_percentage <= 100:
+            _refuse(
+                _("Une position en pourcentage est comprise entre 0 et 100."),
+                "last_percentage",
+            )
+        last_rank = None
+    else:
+        if last_rank is None:
+            _refuse(_("Indiquez le dernier rang admis."), "last_rank")
+        if last_rank < 1:
+            _refuse(_("Un rang commence à 1."), "last_rank")
+        last_percentage = None
+    record = record or LastAdmittedRank()
+    record.specialty, record.subdivision = specialty, subdivision
+    record.cohort, record.ranking_kind = cohort, ranking_kind
+    record.last_rank, record.last_percentage = last_rank, last_percentage
+    return _checked_save(record, by)
+
+
+@transaction.atomic
+def last_admitted_rank_delete(*, record: LastAdmittedRank, by: User) -> None:
+    permissions.require(
+        by,
+        "residents.delete_lastadmittedrank",
+        permissions.subdivision_perimeter(record.subdivision),
+        _("Votre fonction ne vous permet pas de supprimer ce dernier rang admis."),
+    )
+    audited(record, by).delete()
+
+
+THRESHOLD_FIELDS = (
+    "specialty",
+    "label",
+    "semesters_required",
+    "of_which_count",
+    "of_which_kind",
+    "is_demo",
+    "source",
+)
+
+
+@transaction.atomic
+def replacement_threshold_save(
+    *, record: ReplacementThreshold | None = None, by: User, **fields
+) -> ReplacementThreshold:
+    """A threshold of the Ordre for a DES: national data, kept by UNESS."""
+    permissions.require(
+        by,
+        "residents.change_replacementthreshold"
+        if record
+        else "residents.add_replacementthreshold",
+        [],
+        _(
+            "Les seuils de la licence de remplacement sont tenus par les "
+            "administrateurs UNESS."
+        ),
+    )
+    record = record or ReplacementThreshold()
+    for name in THRESHOLD_FIELDS:
+        if name in fields:
+            setattr(record, name, fields[name])
+    if not record.of_which_count:
+        record.of_which_kind = ""
+    elif not record.of_which_kind:
+        _refuse(
+            _("Choisissez le type des %(n)s stage(s) « dont ».")
+            % {"n": record.of_which_count},
+            "of_which_kind",
+        )
+    return _checked_save(record, by)
+
+
+@transaction.atomic
+def replacement_threshold_delete(*, record: ReplacementThreshold, by: User) -> None:
+    permissions.require(
+        by,
+        "residents.delete_replacementthreshold",
+        [],
+        _(
+            "Les seuils de la licence de remplacement sont tenus par les "
+            "administrateurs UNESS."
+        ),
+    )
+    audited(record, by).delete()

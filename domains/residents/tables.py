@@ -3,7 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 from domains.cockpit.tables import CockpitTable
 
-from .models import Placement, Resident, SpecialSituation
+from .models import (
+    LastAdmittedRank,
+    Placement,
+    ReplacementThreshold,
+    Resident,
+    SpecialSituation,
+)
 
 
 class ResidentTable(CockpitTable):
@@ -70,3 +76,37 @@ class SituationTable(CockpitTable):
 
     def render_resident(self, record):
         return record.resident.person.full_name
+
+
+class LastAdmittedRankTable(CockpitTable):
+    specialty = tables.Column(verbose_name=_("DES"), linkify=True)
+    subdivision = tables.Column()
+    cohort = tables.Column()
+    ranking_kind = tables.Column()
+    value = tables.Column(
+        accessor="value_display", verbose_name=_("Dernier rang admis"), orderable=False
+    )
+
+    class Meta(CockpitTable.Meta):
+        model = LastAdmittedRank
+        fields = ("specialty", "subdivision", "cohort", "ranking_kind", "value")
+
+
+class ReplacementThresholdTable(CockpitTable):
+    specialty = tables.Column(verbose_name=_("DES"), linkify=True)
+    label = tables.Column()
+    semesters_required = tables.Column()
+    of_which_count = tables.Column()
+    of_which_kind = tables.Column()
+    is_demo = tables.BooleanColumn()
+
+    class Meta(CockpitTable.Meta):
+        model = ReplacementThreshold
+        fields = (
+            "specialty",
+            "label",
+            "semesters_required",
+            "of_which_count",
+            "of_which_kind",
+            "is_demo",
+        )

@@ -38,8 +38,10 @@ from .models import (
     IssuedDocument,
     MassOperation,
     Resident,
+    SituationKind,
 )
 from .permissions import document_issue_refusal, may_issue_documents
+from .ranks import remorse_rank_check
 from .selectors import current_enrolment, resident_path, visible_residents
 from .services import (
     mass_operation_undo,
@@ -113,6 +115,12 @@ def situation_context(request, situation) -> dict:
         "other_situations": [s for s in path.situations if s.pk != situation.pk],
         "opinion_form": OpinionForm() if coordinator else None,
         "decision_form": None if coordinator else DecisionForm(),
+        # Droit au remords: her rank against the last rank admitted, or why it cannot
+        # be checked yet, for the decider to read (never a silent pass).
+        "rank_check": remorse_rank_check(situation.resident, situation.target_specialty)
+        if situation.kind == SituationKind.SPECIALTY_CHANGE
+        and situation.target_specialty_id
+        else None,
     }
 
 
