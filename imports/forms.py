@@ -5,6 +5,7 @@ from domains.cockpit.forms import CockpitForm
 from domains.referential.models import Region
 
 from .kinds import IMPORTERS
+from .permissions import importable_kinds
 
 
 class UploadForm(CockpitForm):
@@ -23,14 +24,24 @@ class UploadForm(CockpitForm):
     )
     strict = forms.BooleanField(
         label=_("Tout ou rien : une seule ligne rejetée annule l'import"),
+        help_text=_(
+            "Toujours le cas pour l'activité semestrielle et l'ouverture des postes."
+        ),
         required=False,
     )
 
-    def __init__(self, *args, fixed_region=None, **kwargs):
+    def __init__(self, *args, fixed_region=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fixed_region = fixed_region
         if fixed_region is not None:
             del self.fields["region"]  # an ARS agent imports for her region
+        if user is not None:  # only the kinds her role may import
+            allowed = set(importable_kinds(user, IMPORTERS))
+            self.fields["kind"].choices = [
+                (kind, label)
+                for kind, label in self.fields["kind"].choices
+                if kind in allowed
+            ]
 
 
 class CandidateForm(CockpitForm):

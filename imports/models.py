@@ -31,6 +31,15 @@ class ImportRun(models.Model):
         blank=True,
         verbose_name=_("région"),
     )
+    # A faculty registry imports for her subdivision only (its semester activity).
+    subdivision = models.ForeignKey(
+        "referential.Subdivision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("subdivision"),
+    )
     file = models.FileField(_("fichier"), upload_to=upload_path)
     filename = models.CharField(_("nom du fichier"), max_length=255)
     sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)

@@ -16,6 +16,7 @@ from domains.people.services import person_create
 from .kinds import IMPORTERS
 from .linking import person_attach
 from .models import ImportRun, PersonProposal
+from .permissions import may_import
 from .pipeline import Report, Status, run_import
 from .reading import MAX_BYTES, FileRefused, count_rows, open_sheet
 from .report import report_xlsx
@@ -36,9 +37,25 @@ def progress_of(run: ImportRun) -> dict:
 
 
 @transaction.atomic
-def import_upload(*, kind: str, upload, region, by, strict: bool = False) -> ImportRun:
+def import_upload(
+    *, kind: str, upload, region, by, strict: bool = False, subdivision=None
+) -> ImportRun:
+    """A file received; `subdivision`: a faculty registry's (her region with it)."""
     if kind not in IMPORTERS:
         raise ValidationError({"kind": _("Choisissez le type de fichier.")})
+    if subdivision is not None:
+        region = subdivision.region
+    perimeter = [subdivision, region] if (subdivision or region) else None
+    if not may_import(by, kind, perimeter):
+        raise ValidationError(
+            {
+                "kind": _(
+                    "Votre fonction ne vous permet pas d'importer ce type de fichier "
+                    "(%(kind)s)."
+                )
+                % {"kind": IMPORTERS[kind].label}
+            }
+        )
     if kind == "etablissements" and region is None:
         raise ValidationError(
             {"region": _("Choisissez la région des établissements importés.")}
@@ -53,9 +70,10 @@ def import_upload(*, kind: str, upload, region, by, strict: bool = False) -> Imp
     run = ImportRun(
         kind=kind,
         region=region,
+        subdivision=subdivision,
         filename=upload.name[:255],
         sha256=hashlib.sha256(content).hexdigest(),
-        strict=strict,
+        strict=strict or IMPORTERS[kind].all_or_nothing,
         by=by,
         total_rows=count_rows(content),
     )
@@ -67,7 +85,10 @@ def import_upload(*, kind: str, upload, region, by, strict: bool = False) -> Imp
 
 def _run(run: ImportRun, *, commit: bool) -> Report:
     importer = IMPORTERS[run.kind](
-        region=run.region, by=run.committed_by or run.by, run=run
+        region=run.region,
+        subdivision=run.subdivision,
+        by=run.committed_by or run.by,
+        run=run,
     )
     cache = caches["progress"]
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 from domains.cockpit.views import get_record, get_screen, save_form, screen_url
 
 from .forms import UploadForm
-from .selectors import import_region_of
+from .selectors import import_scope_of
 from .services import import_upload, progress_of
 
 
@@ -19,8 +19,15 @@ def upload(request):
     screen = get_screen("reprise")
     if not request.actor.can(screen, "add"):
         raise PermissionDenied
-    fixed = None if request.actor.is_national else import_region_of(request.user)
-    form = UploadForm(request.POST or None, request.FILES or None, fixed_region=fixed)
+    fixed, subdivision = (
+        (None, None) if request.actor.is_national else import_scope_of(request.user)
+    )
+    form = UploadForm(
+        request.POST or None,
+        request.FILES or None,
+        fixed_region=fixed,
+        user=request.user,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         run = save_form(
@@ -29,6 +36,7 @@ def upload(request):
                 kind=data["kind"],
                 upload=data["file"],
                 region=fixed or data.get("region"),
+                subdivision=subdivision,
                 strict=data["strict"],
                 by=request.user,
             ),

@@ -6,6 +6,7 @@ entrant."""
 from datetime import date
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from domains.choices.models import ActivityLine, ActivitySource, ActivityStatus
@@ -14,6 +15,7 @@ from domains.people.permissions import SYSTEM
 from domains.people.roles import Role
 from domains.referential.models import Phase
 from imports.kinds import IMPORTERS
+from imports.models import ImportRun
 from imports.pipeline import Status, run_import
 from tests.conftest import page_text
 from tests.factories.people import make_user_with_role
@@ -298,3 +300,67 @@ def test_the_command_line_imports_for_a_region(world):
     )
     assert report.committed, report.problems
     assert ActivityLine.objects.get().history.get().history_user is None
+
+
+# In the cockpit: the registry imports its subdivision's activity, nothing else ------
+
+UPLOAD = "/cockpit/reprise/deposer/"
+
+
+def upload(client, content: bytes, kind: str):
+    return client.post(
+        UPLOAD, {"kind": kind, "file": SimpleUploadedFile(f"{kind}.xlsx", content)}
+    )
+
+
+def test_the_registry_imports_its_activity_in_the_cockpit(
+    client, world, django_capture_on_commit_callbacks
+):
+    client.force_login(world["registry"])
+    form = page_text(client.get(UPLOAD))
+    assert '<option value="activite">Activité semestrielle</option>' in form
+    assert 'value="postes"' not in form and 'value="etablissements"' not in form
+    refused = upload(client, xlsx([HEADERS]), "postes")
+    assert refused.status_code == 200 and not ImportRun.objects.exists()
+    content = xlsx([HEADERS, *eleven_rows(world)])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, content, "activite")
+    run = ImportRun.objects.get()
+    assert (run.subdivision, run.region, run.strict) == (
+        world["lyon"],
+        world["lyon"].region,
+        True,
+    )
+    assert response.url == f"/cockpit/reprise/{run.pk}/"
+    assert run.status == "checked" and not ActivityLine.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/cockpit/reprise/{run.pk}/decision/confirmer/")
+    run.refresh_from_db()
+    assert run.status == "committed"
+    assert ActivityLine.objects.filter(source=ActivitySource.IMPORT).count() == 11
+    # Another subdivision's registry does not see the run.
+    grenoble = make_user_with_role(
+        Role.FACULTY_REGISTRY, subdivision=subdivision("GRENOBLE")
+    )
+    client.force_login(grenoble)
+    assert client.get(f"/cockpit/reprise/{run.pk}/").status_code == 404
+
+
+def test_a_refused_row_fails_the_commit_in_the_cockpit(
+    client, ars, world, django_capture_on_commit_callbacks
+):
+    rows = eleven_rows(world)
+    outside(world, rows)
+    form = page_text(client.get(UPLOAD))
+    assert 'value="activite"' in form and 'value="postes"' in form
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, xlsx([HEADERS, *rows]), "activite")
+    run = ImportRun.objects.get()
+    assert run.region == world["lyon"].region and run.subdivision is None
+    page = page_text(client.get(f"/cockpit/reprise/{run.pk}/"))
+    assert "Ligne 12" in page and "seule une situation « interCHU entrant »" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/cockpit/reprise/{run.pk}/decision/confirmer/")
+    run.refresh_from_db()
+    assert run.status == "failed" and "rien n'a été écrit" in run.error
+    assert not ActivityLine.objects.exists()

@@ -1,12 +1,12 @@
 """Recover a legacy file: `manage.py import_legacy KIND FILE [--commit] [--report R.xlsx]
-[--region CODE] [--strict]`. Without --commit: a dry run that writes nothing."""
+[--region CODE] [--subdivision CODE] [--strict]`. Without --commit: a dry run that writes nothing."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from domains.people.permissions import SYSTEM
-from domains.referential.models import Region
+from domains.referential.models import Region, Subdivision
 from imports.kinds import IMPORTERS
 from imports.pipeline import Status, run_import
 from imports.reading import FileRefused
@@ -23,10 +23,15 @@ class Command(BaseCommand):
         parser.add_argument("--report", help="rapport XLSX à écrire")
         parser.add_argument("--region", help="code INSEE de la région (ex. 84)")
         parser.add_argument(
+            "--subdivision", help="code de la subdivision (ex. LYON), pour l'activité"
+        )
+        parser.add_argument(
             "--strict", action="store_true", help="une ligne rejetée annule tout"
         )
 
-    def handle(self, *args, kind, file, commit, report, region, strict, **options):
+    def handle(
+        self, *args, kind, file, commit, report, region, subdivision, strict, **options
+    ):
         path = Path(file)
         if not path.exists():
             raise CommandError(f"Fichier introuvable : {file}")
@@ -35,8 +40,15 @@ class Command(BaseCommand):
             region_obj = Region.objects.filter(code=region).first()
             if region_obj is None:
                 raise CommandError(f"Région inconnue : {region}")
+        subdivision_obj = None
+        if subdivision:
+            subdivision_obj = Subdivision.objects.filter(code=subdivision).first()
+            if subdivision_obj is None:
+                raise CommandError(f"Subdivision inconnue : {subdivision}")
         # The command line is the platform acting (people.permissions.SYSTEM).
-        importer = IMPORTERS[kind](region=region_obj, by=SYSTEM)
+        importer = IMPORTERS[kind](
+            region=region_obj, subdivision=subdivision_obj, by=SYSTEM
+        )
         try:
             result = run_import(
                 importer, path.read_bytes(), commit=commit, strict=strict
@@ -59,10 +71,10 @@ class Command(BaseCommand):
             self.stdout.write(f"Rapport : {report}")
         if result.committed:
             self.stdout.write(self.style.SUCCESS("Import écrit en base."))
-        elif commit and result.counts[Status.REJECTED]:
+        elif commit and result.counts[Status.REJECTED]:  # --strict or all or nothing
             self.stdout.write(
                 self.style.WARNING(
-                    "--strict : des lignes sont rejetées, rien n'est écrit."
+                    "Tout ou rien : des lignes sont rejetées, rien n'est écrit."
                 )
             )
         else:
