@@ -3,6 +3,7 @@
 import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Sum
 from django.utils import timezone
 
 from domains.accreditation.models import AccreditationRequest
@@ -1168,6 +1169,31 @@ class ActivityImporter(Importer):
         activity_lines_import(new=self.new, changed=self.changed, by=self.by)
 
 
+# Where a refusal of the referential's post services points in the file.
+POST_FIELD_COLUMNS = {
+    "seats": "Nombre de postes",
+    "shared_specialties": "Mixte",
+    "coupled_with": "Couplé avec",
+    "cesp_reserved": "Réservé CESP",
+    "specialty": "DES",
+}
+# Posts reserved for CESP signatories: read only once the post model keeps it.
+POST_HAS_CESP = any(f.name == "cesp_reserved" for f in Post._meta.get_fields())
+
+
+def _post_column(error: ValidationError) -> str:
+    if hasattr(error, "error_dict"):
+        return next(
+            (
+                POST_FIELD_COLUMNS[f]
+                for f in error.error_dict
+                if f in POST_FIELD_COLUMNS
+            ),
+            "Terrain",
+        )
+    return "Semestre"  # a semester whose opening is frozen
+
+
 class PostsImporter(Importer):
     """Ouverture des postes: a semester's posts per site, DES and phase, on sites
     accredited at the semester's start, within the accreditation's maximum; an
@@ -1201,6 +1227,18 @@ class PostsImporter(Importer):
             "Mixte",
             ("mixte avec", "poste mixte", "des mixtes", "partage avec"),
             False,
+        ),
+        *(
+            [
+                Column(
+                    "cesp",
+                    "Réservé CESP",
+                    ("cesp", "reserve cesp", "reserve au cesp", "poste cesp"),
+                    False,
+                )
+            ]
+            if POST_HAS_CESP
+            else []
         ),
     ]
 
@@ -1272,7 +1310,7 @@ class PostsImporter(Importer):
                 f"pour {specialty.code} en {phase.label.lower()} au début du semestre "
                 f"{semester} ({semester.start_date:%d/%m/%Y})",
             )
-        self._check_maximum(seats, in_force)
+        self._check_maximum(seats, in_force, identity)
         shared = None
         if "mixed" in row:  # the column is there: the file says the post's DES
             shared = []
@@ -1290,6 +1328,12 @@ class PostsImporter(Importer):
                         f"{phase.label.lower()} au début du semestre {semester}",
                     )
                 shared.append(other)
+        extra = {}
+        if "cesp" in row:  # the column is there: the file says the reservation
+            try:
+                extra["cesp_reserved"] = parse_bool(row.get("cesp"))
+            except ValueError as error:
+                raise Rejected("Réservé CESP", str(error))
         other_site = None
         if text(row.get("coupled")):
             other_site = self._site(row.get("coupled"), "Couplé avec")
@@ -1311,13 +1355,18 @@ class PostsImporter(Importer):
                     seats=seats,
                     shared_specialties=shared or (),
                     by=self.by,
+                    **extra,
                 )
                 status = Status.CREATED
             else:
-                same = existing.seats == seats and (
-                    shared is None
-                    or {s.pk for s in existing.shared_specialties.all()}
-                    == {s.pk for s in shared}
+                same = (
+                    existing.seats == seats
+                    and (
+                        shared is None
+                        or {s.pk for s in existing.shared_specialties.all()}
+                        == {s.pk for s in shared}
+                    )
+                    and all(getattr(existing, k) == v for k, v in extra.items())
                 )
                 if "coupled" in row and other_site is None and existing.coupled_with_id:
                     same = False  # the file uncouples it
@@ -1332,10 +1381,11 @@ class PostsImporter(Importer):
                         if "coupled" in row and other_site is None
                         else existing.coupled_with,
                         by=self.by,
+                        **extra,
                     )
                     status = Status.UPDATED
         except ValidationError as error:
-            raise Rejected("Terrain", _refusal(error))
+            raise Rejected(_post_column(error), _refusal(error))
         except PermissionDenied as error:
             raise Rejected("Terrain", str(error))
         result = RowResult(line, status, key=key)
@@ -1343,24 +1393,59 @@ class PostsImporter(Importer):
             self.couplings.append((result, post, other_site))
         return result
 
-    def _check_maximum(self, seats, in_force) -> None:
-        """Never above the maximum number of residents the accreditation's dossier
-        set (the decided request that created it); none known: no maximum."""
-        maxima = dict(
+    def _check_maximum(self, seats, in_force, identity) -> None:
+        """The seats opened on the site for the DES that semester (every phase) stay
+        within the maximum number of residents of the newest accreditation in force
+        that sets one: its own (when the referential keeps it) or its decided
+        dossier's."""
+        dossiers = dict(
             AccreditationRequest.objects.filter(
                 accreditation__in=in_force, max_residents__isnull=False
             ).values_list("accreditation_id", "max_residents")
         )
-        if any(a.pk not in maxima for a in in_force):
+        found = None
+        for accreditation in in_force:  # newest first
+            maximum = getattr(accreditation, "max_residents", None)
+            if maximum is None:
+                maximum = dossiers.get(accreditation.pk)
+            if maximum is not None:
+                found = accreditation, maximum
+                break
+        if found is None:
             return
-        best = max(in_force, key=lambda a: maxima[a.pk])
-        if seats > maxima[best.pk]:
+        accreditation, maximum = found
+        semester_id, site_id, specialty_id, phase_id = identity
+        others = (
+            Post.objects.filter(
+                semester_id=semester_id,
+                training_site_id=site_id,
+                specialty_id=specialty_id,
+            )
+            .exclude(phase_id=phase_id)
+            .aggregate(n=Sum("seats"))["n"]
+            or 0
+        )
+        if seats + others <= maximum:
+            return
+        named = (
+            f"du maximum de {maximum} interne{'s' if maximum > 1 else ''} de "
+            f"l'agrément de {accreditation.training_site} en "
+            f"{accreditation.specialty.code} ({accreditation.start_date:%d/%m/%Y} – "
+            f"{accreditation.end_date:%d/%m/%Y})"
+        )
+        plural = "s" if seats > 1 else ""
+        if others:
+            opened = (
+                "du poste déjà ouvert"
+                if others == 1
+                else f"des {others} postes déjà ouverts"
+            )
             raise Rejected(
                 "Nombre de postes",
-                f"{seats} postes au-delà du maximum de {maxima[best.pk]} interne(s) de "
-                f"l'agrément de {best.training_site} en {best.specialty.code} "
-                f"({best.start_date:%d/%m/%Y} – {best.end_date:%d/%m/%Y})",
+                f"{seats} poste{plural} en plus {opened} sur ce terrain en "
+                f"{accreditation.specialty.code} ce semestre : au-delà " + named,
             )
+        raise Rejected("Nombre de postes", f"{seats} poste{plural} au-delà " + named)
 
     def finish(self):
         for result, post, other_site in self.couplings:

@@ -9,7 +9,7 @@ import pytest
 
 from domains.accreditation.models import AccreditationRequest
 from domains.referential.models import Accreditation, Post
-from imports.kinds import IMPORTERS
+from imports.kinds import IMPORTERS, POST_HAS_CESP
 from imports.pipeline import Status, run_import
 from tests.conftest import page_text
 from tests.factories.accreditation import bare_campaign
@@ -50,7 +50,11 @@ def world():
 
 
 def with_maximum(site, maximum: int) -> Accreditation:
+    """The maximum the decided dossier set (and the accreditation keeps, once the
+    referential has the field)."""
     accreditation = site.accreditations.get(specialty__code="DES-MCA")
+    if hasattr(accreditation, "max_residents"):
+        Accreditation.objects.filter(pk=accreditation.pk).update(max_residents=maximum)
     AccreditationRequest.objects.create(
         campaign=bare_campaign(),
         training_site=site,
@@ -145,7 +149,7 @@ def unaccredited(world, rows):
         (
             above_maximum,
             "Nombre de postes",
-            "3 postes au-delà du maximum de 2 interne(s) de l'agrément de "
+            "3 postes au-delà du maximum de 2 internes de l'agrément de "
             "Cardiologie n°11 en DES-MCA (01/11/2018 – 31/10/2035)",
         ),
         (
@@ -200,12 +204,37 @@ def test_a_mixed_des_the_site_is_not_accredited_for_is_refused(ars, world):
     assert not Post.objects.exists()
 
 
-def test_a_cesp_column_is_ignored_and_listed(ars, world):
+def test_a_cesp_column_reserves_the_post_or_is_listed_as_ignored(ars, world):
+    """Read when the post model keeps the CESP reservation; ignored (and said so)
+    while it does not."""
     headers = [*HEADERS, "Réservé CESP"]
     report = run(
         [[world["label"], "T1", "DES-MCA", "socle", 1, "oui"]], headers=headers, by=ars
     )
-    assert report.committed and report.unknown_columns == ["Réservé CESP"]
+    assert report.committed, report.problems
+    if POST_HAS_CESP:
+        assert report.unknown_columns == [] and Post.objects.get().cesp_reserved
+    else:
+        assert report.unknown_columns == ["Réservé CESP"]
+
+
+def test_the_maximum_counts_the_seats_of_the_other_phases(ars, world):
+    with_maximum(world["sites"]["T1"], 2)
+    rows = [
+        [world["label"], "T1", "DES-MCA", "socle", 1],
+        [world["label"], "T1", "DES-MCA", "approfondissement", 2],
+    ]
+    report = run(rows, by=ars)
+    assert [(p.line, p.column, p.reason) for p in report.problems] == [
+        (
+            3,
+            "Nombre de postes",
+            "2 postes en plus du poste déjà ouvert sur ce terrain en DES-MCA ce "
+            "semestre : au-delà du maximum de 2 internes de l'agrément de "
+            "Cardiologie n°1 en DES-MCA (01/11/2018 – 31/10/2035)",
+        )
+    ]
+    assert not Post.objects.exists()
 
 
 def test_the_registry_and_another_region_may_not_open_posts(
