@@ -38,7 +38,12 @@ from domains.matching.selectors import round_instance
 from domains.people.permissions import SYSTEM
 from domains.people.roles import Role
 from domains.people.services import email_add, function_grant
-from domains.residents.models import SituationKind, SpecialSituation
+from domains.residents.models import (
+    LastAdmittedRank,
+    ReplacementThreshold,
+    SituationKind,
+    SpecialSituation,
+)
 from domains.residents.services import phase_change_many
 from imports.models import ImportRun, PersonProposal
 from tests.conftest import login_verified
@@ -212,6 +217,10 @@ def world():
             for slug in ("internes", "stages", "situations", "activite-semestrielle")
         },
         "rightful:mon-semestre-prochain": resident.person.user,
+        # The last ranks admitted: the registry of the subdivision enters them; the
+        # Ordre's thresholds are national, kept by UNESS.
+        "rightful:derniers-rangs-admis": faculty_registry,
+        "rightful:seuils-remplacement": make_user_with_role(Role.UNESS_ADMIN),
         "rightful:tableau-de-bord-etablissement": make_user_with_role(
             Role.MEDICAL_AFFAIRS, establishment=lyon_establishment
         ),
@@ -270,6 +279,16 @@ def world():
         "periodes-assistance": Period.objects.create(
             name="Période Témoin", start=date(2026, 3, 1), end=date(2026, 4, 30)
         ),
+        "derniers-rangs-admis": LastAdmittedRank.objects.create(
+            specialty=accreditation.specialty,
+            subdivision=subdivision("LYON"),
+            cohort=2019,
+            ranking_kind="ecn",
+            last_rank=98765,
+        ),
+        "seuils-remplacement": ReplacementThreshold.objects.get(
+            specialty__code="DES-MGE"
+        ),
     }
     labels = {
         "etablissements": "Hôpital Lyonnais Témoin",
@@ -291,6 +310,8 @@ def world():
         "periodes-assistance": "Période Témoin",
         "campagnes-agrements": "Agréments Témoin",
         "demandes-agrement": "Réanimation Témoin Lyon",
+        "derniers-rangs-admis": "98765",
+        "seuils-remplacement": "Licence de remplacement en médecine générale",
     }
     filters = {
         slug: SavedFilter.objects.create(
