@@ -1,7 +1,13 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import InterChuQuota, IssuedDocument, MassOperation
+from .models import (
+    InterChuQuota,
+    IssuedDocument,
+    LastAdmittedRank,
+    MassOperation,
+    ReplacementThreshold,
+)
 
 
 @admin.register(InterChuQuota)
@@ -27,3 +33,31 @@ class MassOperationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+# The technical admin's view of the reference tables; UNESS admins and the registries
+# keep them in the cockpit (Seuils de la licence de remplacement, Derniers rangs admis).
+@admin.register(ReplacementThreshold)
+class ReplacementThresholdAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "specialty",
+        "label",
+        "semesters_required",
+        "of_which_count",
+        "of_which_kind",
+        "is_demo",
+    ]
+    list_filter = ["is_demo"]
+
+
+@admin.register(LastAdmittedRank)
+class LastAdmittedRankAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "specialty",
+        "subdivision",
+        "cohort",
+        "ranking_kind",
+        "last_rank",
+        "last_percentage",
+    ]
+    list_filter = ["subdivision", "cohort"]

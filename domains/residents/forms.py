@@ -204,10 +204,21 @@ class LastAdmittedRankForm(CockpitModelForm):
         data = super().clean()
         # Only the value of the cohort's kind of ranking is kept (the service says
         # which one is missing).
-        if data.get("ranking_kind") == RankingKind.PERCENTAGE:
+        kind = data.get("ranking_kind")
+        if kind == RankingKind.PERCENTAGE:
             data["last_rank"] = None
-        elif data.get("ranking_kind"):
+            if data.get("last_percentage") is None and "last_percentage" in data:
+                self.add_error(
+                    "last_percentage",
+                    _(
+                        "Indiquez la dernière position admise en pourcentage : c'est "
+                        "le classement de cette promotion."
+                    ),
+                )
+        elif kind:
             data["last_percentage"] = None
+            if data.get("last_rank") is None and "last_rank" in data:
+                self.add_error("last_rank", _("Indiquez le dernier rang admis."))
         return data
 
     def save_with(self, user):
