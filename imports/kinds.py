@@ -1033,9 +1033,14 @@ class ActivityImporter(Importer):
             person = resident.person
             key = (fold(person.last_name), fold(person.first_name), person.birth_date)
             self.by_name.setdefault(key, []).append(resident)
+        lines = ActivityLine.objects.select_related("subdivision__region")
+        if self.subdivision is not None:
+            lines = lines.filter(subdivision=self.subdivision)
+        elif self.region is not None:
+            lines = lines.filter(subdivision__region=self.region)
         self.existing = {
             (line.semester_id, line.subdivision_id, line.resident_id): line
-            for line in ActivityLine.objects.select_related("subdivision__region")
+            for line in lines
         }
         self.seen: dict[tuple, int] = {}
         self.new, self.changed = [], []

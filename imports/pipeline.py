@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from .permissions import may_import
 from .reading import FileRefused, open_sheet
 from .values import fold, text
 
@@ -144,6 +145,13 @@ def run_import(
     progress: Callable[[int], None] | None = None,
 ) -> Report:
     """Import a file (FileRefused for a file-level error); every row gets a result."""
+    # Each kind names the roles that may import it (permissions.KIND_ROLES): a faculty
+    # registry holds the import permission for its semester activity only.
+    if importer.by is not None and not may_import(importer.by, importer.kind):
+        raise FileRefused(
+            f"Votre fonction ne vous permet pas d'importer ce type de fichier "
+            f"({importer.label})."
+        )
     sheet = open_sheet(content)
     positions, unknown = map_headers(importer, sheet.headers)
     report = Report(kind=importer.kind, unknown_columns=unknown)

@@ -17,6 +17,7 @@ from domains.referential.models import Phase
 from imports.kinds import IMPORTERS
 from imports.models import ImportRun
 from imports.pipeline import Status, run_import
+from imports.reading import FileRefused
 from tests.conftest import page_text
 from tests.factories.people import make_user_with_role
 from tests.factories.referential import SemesterFactory, current_semester, subdivision
@@ -364,3 +365,12 @@ def test_a_refused_row_fails_the_commit_in_the_cockpit(
     run.refresh_from_db()
     assert run.status == "failed" and "rien n'a été écrit" in run.error
     assert not ActivityLine.objects.exists()
+
+
+def test_the_registry_may_import_no_other_kind(world):
+    """Her import permission serves the semester activity only: not residents or
+    stages, though their services accept her subdivision's import permission."""
+    for kind in ("internes", "stages", "postes"):
+        importer = IMPORTERS[kind](by=world["registry"], subdivision=world["lyon"])
+        with pytest.raises(FileRefused, match="d'importer ce type de fichier"):
+            run_import(importer, xlsx([["Interne"]]), commit=True)

@@ -11,6 +11,7 @@ from domains.accreditation.models import AccreditationRequest
 from domains.referential.models import Accreditation, Post
 from imports.kinds import IMPORTERS, POST_HAS_CESP
 from imports.pipeline import Status, run_import
+from imports.reading import FileRefused
 from tests.conftest import page_text
 from tests.factories.accreditation import bare_campaign
 from tests.factories.referential import (
@@ -241,7 +242,8 @@ def test_the_registry_and_another_region_may_not_open_posts(
     faculty_registry, ars_elsewhere, world
 ):
     rows = [[world["label"], "T1", "DES-MCA", "socle", 1]]
-    for by, code in ((faculty_registry, "84"), (ars_elsewhere, "53")):
-        report = run(rows, by=by, region_code=code)
-        assert report.problems[0].reason == "terrain « T1 » hors de votre périmètre"
+    with pytest.raises(FileRefused, match="d'importer ce type de fichier"):
+        run(rows, by=faculty_registry)
+    report = run(rows, by=ars_elsewhere, region_code="53")
+    assert report.problems[0].reason == "terrain « T1 » hors de votre périmètre"
     assert not Post.objects.exists()
