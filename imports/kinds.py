@@ -47,7 +47,13 @@ from domains.referential.services import (
     training_site_update,
 )
 from domains.referential.validators import compact, finess_is_valid, siret_is_valid
-from domains.residents.models import Placement, PlacementMode, Resident
+from domains.residents.models import (
+    Enrolment,
+    EnrolmentState,
+    Placement,
+    PlacementMode,
+    Resident,
+)
 from domains.residents.services import placements_import, residents_import
 
 from .linking import person_attach
@@ -1042,6 +1048,11 @@ class ActivityImporter(Importer):
             (line.semester_id, line.subdivision_id, line.resident_id): line
             for line in lines
         }
+        self.enrolled: dict[int, set[int]] = {}
+        for resident_id, specialty_id in Enrolment.objects.filter(
+            state=EnrolmentState.ACTIVE
+        ).values_list("resident_id", "specialty_id"):
+            self.enrolled.setdefault(resident_id, set()).add(specialty_id)
         self.seen: dict[tuple, int] = {}
         self.new, self.changed = [], []
 
@@ -1121,6 +1132,13 @@ class ActivityImporter(Importer):
                 f"obligatoire pour une situation « {ActivityKind(kind).label} » "
                 "(elle dit dans quelle liste d'appel elle choisit)",
             )
+        note = ""
+        if (
+            specialty is not None
+            and kind != ActivityKind.SPECIALTY_CHANGE
+            and specialty.pk not in self.enrolled.get(resident.pk, {specialty.pk})
+        ):
+            note = f"{specialty.code} n'est pas le DES de son inscription en cours"
         reason = text(row.get("reason"))[:255] or "Importée du tableur de l'ARS."
         key = f"{key} {semester}"
         identity = (semester.pk, subdivision.pk, resident.pk)
@@ -1168,7 +1186,7 @@ class ActivityImporter(Importer):
         existing.reason = reason
         existing.source = ActivitySource.IMPORT
         existing.status = ActivityStatus.DECLARED
-        return RowResult(line, status, key=key)
+        return RowResult(line, status, key=key, reason=note)
 
     def finish(self):
         activity_lines_import(new=self.new, changed=self.changed, by=self.by)

@@ -374,3 +374,13 @@ def test_the_registry_may_import_no_other_kind(world):
         importer = IMPORTERS[kind](by=world["registry"], subdivision=world["lyon"])
         with pytest.raises(FileRefused, match="d'importer ce type de fichier"):
             run_import(importer, xlsx([["Interne"]]), commit=True)
+
+
+def test_a_des_other_than_her_enrolment_is_written_with_a_note(world):
+    rows = [["L1", world["label"], "Lyon", "choisit", "DES-MGE", "socle", ""]]
+    report = run(world, rows)
+    assert report.committed, report.problems
+    assert report.results[0].reason == (
+        "DES-MGE n'est pas le DES de son inscription en cours"
+    )
+    assert ActivityLine.objects.get().specialty.code == "DES-MGE"
