@@ -94,7 +94,8 @@ def count_queries(client, url: str) -> int:
 @pytest.mark.parametrize("slug", sorted(registry.screens))
 def test_list_queries_do_not_grow_with_rows(client, slug, people):
     semester = current_semester()
-    if slug in ("rapprochements", "periodes-assistance"):  # national, UNESS admins
+    # National, UNESS admins.
+    if slug in ("rapprochements", "periodes-assistance", "seuils-remplacement"):
         login_verified(client, people.uness_admin)
     elif slug == "demandes-assistance":  # the support agents' screen
         teams_setup()

@@ -43,7 +43,11 @@ from domains.people.permissions import SYSTEM
 from domains.people.roles import Role
 from domains.people.services import function_grant
 from domains.referential.models import Establishment, Phase, Subdivision, TrainingSite
-from domains.residents.models import SpecialSituation
+from domains.residents.models import (
+    LastAdmittedRank,
+    ReplacementThreshold,
+    SpecialSituation,
+)
 from imports.models import ImportRun, PersonProposal
 from imports.pipeline import Report, RowResult
 from imports.report import report_xlsx
@@ -305,6 +309,16 @@ def _hostile_world(people) -> dict:
         Establishment.objects.filter(pk=pk).update(name=f"@SUM(A{n})")
     for n, pk in enumerate(TrainingSite.objects.values_list("pk", flat=True)):
         TrainingSite.objects.filter(pk=pk).update(name=f'=HYPERLINK("http://x","{n}")')
+    LastAdmittedRank.objects.create(
+        specialty=accreditation.specialty,
+        subdivision=subdivision("LYON"),
+        cohort=2023,
+        ranking_kind="ecn",
+        last_rank=1200,
+    )
+    ReplacementThreshold.objects.filter(specialty__code="DES-MGE").update(
+        label=HOSTILE[2]
+    )
     Subdivision.objects.filter(code="LYON").update(name="+Lyon")
     MatchingCampaign.objects.update(name=HOSTILE[2])
     AccreditationCampaign.objects.update(name=HOSTILE[3])
@@ -328,6 +342,7 @@ def _hostile_world(people) -> dict:
 SCREEN_USERS = {
     "rapprochements": "uness",
     "periodes-assistance": "uness",
+    "seuils-remplacement": "uness",  # the Ordre's thresholds: national, UNESS's
     "internes": "registry",
     "stages": "registry",
     "situations": "registry",
