@@ -102,7 +102,7 @@ def _replacement(pdf: _Document, path) -> str:
         [
             [
                 f"{row.placement.semester}{' *' if row.archived else ''}",
-                f"{row.placement.semester.start_date:%d/%m/%Y} - "
+                f"{row.placement.semester.start_date:%d/%m/%Y}-"
                 f"{row.placement.semester.end_date:%d/%m/%Y}",
                 row.placement.training_site.name,
                 _SHORT_TYPES.get(row.stage_type, row.type_label),
@@ -110,7 +110,7 @@ def _replacement(pdf: _Document, path) -> str:
             ]
             for row in record.rows
         ],
-        [32, 38, 48, 34, 38],
+        [31, 39, 48, 34, 38],  # each fits its longest value at 9 pt
     )
     if any(row.archived for row in record.rows):
         pdf.paragraph(
