@@ -3,6 +3,7 @@ under the news, linked to the campaign record (its calendar and state stay live)
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -68,3 +69,62 @@ def announcement_pages(record) -> list[tuple[str, str]]:
         campaign_id=record.pk,
     )
     return [(page.title, page.url) for page in pages.order_by("-date")]
+
+
+def post_opening_announce(sender, opening, **kwargs):
+    """The published decree opening a subdivision's posts, on the news."""
+    from domains.choices.documents import opening_posts
+
+    news = NewsIndexPage.objects.live().first()
+    if news is None:
+        return None
+    content_type = ContentType.objects.get_for_model(opening)
+    existing = CampaignAnnouncementPage.objects.filter(
+        campaign_type=content_type, campaign_id=opening.pk
+    ).first()
+    if existing is not None:
+        return existing
+    seats: dict[str, int] = {}
+    for post in opening_posts(opening):
+        key = f"{post.specialty.label} — {post.phase.label.lower()}"
+        seats[key] = seats.get(key, 0) + post.seats
+    return publish(
+        news,
+        CampaignAnnouncementPage(
+            title=_("Postes ouverts au choix — %(subdivision)s, %(semester)s")
+            % {"subdivision": opening.subdivision, "semester": opening.semester},
+            slug=slugify(
+                f"postes-{opening.subdivision.code}-{opening.semester.pk}-{opening.pk}"
+            )[:80],
+            date=timezone.localdate(),
+            intro=_(
+                "L'arrêté n° %(number)s du directeur général de l'ARS fixe les postes "
+                "ouverts au choix des internes de la subdivision %(subdivision)s pour "
+                "le semestre %(semester)s."
+            )
+            % {
+                "number": opening.decree_reference,
+                "subdivision": opening.subdivision,
+                "semester": opening.semester,
+            },
+            campaign_type=content_type,
+            campaign_id=opening.pk,
+            audience=_(
+                "Les internes de la subdivision qui choisissent leur stage ce semestre, "
+                "leurs coordonnateurs et la scolarité."
+            ),
+            actions="<ul>"
+            + "".join(
+                f"<li>{escape(group)} : {n} place{'s' if n > 1 else ''}</li>"
+                for group, n in seats.items()
+            )
+            + "</ul><p>"
+            + str(
+                _(
+                    "Internes : retrouvez le détail des postes et votre rang d'appel "
+                    "dans SIIMOP (Mon semestre prochain)."
+                )
+            )
+            + "</p>",
+        ),
+    )

@@ -69,5 +69,12 @@ class SiimopSiteConfig(AppConfig):
         campaign_published.connect(
             accreditation_campaign_announce, dispatch_uid="siimop_site.accreditation"
         )
+        from domains.choices.signals import opening_published
+
+        from .announcements import post_opening_announce
+
+        opening_published.connect(
+            post_opening_announce, dispatch_uid="siimop_site.post_opening"
+        )
         # The cockpit's campaign screens link to their announcement.
         registry.register_public_page_finder(announcement_pages)

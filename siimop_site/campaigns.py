@@ -1,7 +1,7 @@
 """The one small generic link between an announcement page and a campaign record:
 each kind of campaign says how to list its records, its calendar and its live state.
-Matching rounds and accreditation campaigns; choice sessions add an entry here when
-they are built."""
+Matching rounds, accreditation campaigns and post openings; choice sessions add an
+entry here when they are built."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from domains.accreditation.models import (
     CampaignStatus,
     RequestStatus,
 )
+from domains.choices.models import OpeningStatus, PostOpening
 from domains.matching.models import MatchingRound, RoundStatus
 
 
@@ -117,6 +118,19 @@ def _accreditation_state(campaign: AccreditationCampaign) -> State:
     return State(StateCode.CLOSED, str(_("Dépôts clos : instruction en cours")))
 
 
+def _opening_phases(opening: PostOpening) -> list[Phase]:
+    return [
+        Phase(str(_("Signature de l'arrêté")), opening.signed_at, None),
+        Phase(str(_("Publication")), opening.published_at, None),
+    ]
+
+
+def _opening_state(opening: PostOpening) -> State:
+    if opening.status == OpeningStatus.PUBLISHED:
+        return State(StateCode.PUBLISHED, str(_("Arrêté publié")))
+    return State(StateCode.CLOSED, str(opening.get_status_display()))
+
+
 KINDS: list[CampaignKind] = [
     CampaignKind(
         model=MatchingRound,
@@ -133,6 +147,13 @@ KINDS: list[CampaignKind] = [
         records=lambda: AccreditationCampaign.objects.select_related("region"),
         phases=_accreditation_phases,
         state=_accreditation_state,
+    ),
+    CampaignKind(
+        model=PostOpening,
+        label=str(_("Ouvertures des postes")),
+        records=lambda: PostOpening.objects.select_related("semester", "subdivision"),
+        phases=_opening_phases,
+        state=_opening_state,
     ),
 ]
 

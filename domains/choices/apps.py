@@ -13,3 +13,10 @@ class ChoicesConfig(AppConfig):
         from .permissions import ROLE_PERMISSIONS
 
         register_role_permissions(ROLE_PERMISSIONS)
+
+        # A signed opening decree freezes the subdivision's posts of the semester.
+        from domains.referential.services import register_post_lock
+
+        from .selectors import opening_lock
+
+        register_post_lock(opening_lock)

@@ -4,7 +4,15 @@ from django.utils.translation import gettext_lazy as _
 from domains.cockpit.filters import CockpitFilterSet, yes_no_filter
 from domains.referential.models import Phase, Semester, Specialty, SpecialtyKind
 
-from .models import ActivityKind, ActivityLine, ActivityStatus, CallList, CallListStatus
+from .models import (
+    ActivityKind,
+    ActivityLine,
+    ActivityStatus,
+    CallList,
+    CallListStatus,
+    OpeningStatus,
+    PostOpening,
+)
 
 
 class ActivityLineFilter(CockpitFilterSet):
@@ -53,3 +61,19 @@ class CallListFilter(CockpitFilterSet):
     class Meta(CockpitFilterSet.Meta):
         model = CallList
         fields = ["q", "semester", "phase", "status"]
+
+
+class OpeningFilter(CockpitFilterSet):
+    search_fields = ("subdivision__name", "decree_reference")
+    semester = django_filters.ModelChoiceFilter(
+        queryset=Semester.objects.order_by("-start_date"),
+        label=_("Semestre"),
+        empty_label=_("Tous"),
+    )
+    status = django_filters.ChoiceFilter(
+        choices=OpeningStatus.choices, label=_("État"), empty_label=_("Tous")
+    )
+
+    class Meta(CockpitFilterSet.Meta):
+        model = PostOpening
+        fields = ["q", "semester", "status"]

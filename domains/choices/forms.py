@@ -1,9 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from domains.cockpit.forms import CockpitForm, CockpitModelForm
+from domains.cockpit.forms import CockpitForm, CockpitModelForm, DateInput
 
-from .models import ActivityKind, ActivityLine
+from .models import ActivityKind, ActivityLine, Opinion
 from .services import activity_change
 
 
@@ -48,3 +48,69 @@ class AdjustmentForm(CockpitForm):
             (e.resident_id, f"{e.position}. {e.resident.person.full_name}")
             for e in entries
         ]
+
+
+class ContestForm(CockpitForm):
+    """A resident contests her place on a published list."""
+
+    text = forms.CharField(
+        label=_("Ce que vous contestez, et pourquoi"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_(
+            "Par exemple : « mon semestre d'hiver 2025 est validé, mon ancienneté est "
+            "de 3 et non de 2 »."
+        ),
+    )
+
+
+class ContestAnswerForm(CockpitForm):
+    accepted = forms.TypedChoiceField(
+        label=_("Décision"),
+        choices=[("1", _("Acceptée : la liste sera corrigée")), ("0", _("Rejetée"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    answer = forms.CharField(
+        label=_("Réponse, avec ses raisons"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+
+
+class ReopenForm(CockpitForm):
+    reason = forms.CharField(label=_("Pourquoi reprendre la liste"), max_length=255)
+
+
+class SignForm(CockpitForm):
+    """The DG ARS signs the opening decree."""
+
+    decree_reference = forms.CharField(label=_("Numéro de l'arrêté"), max_length=100)
+    commission_date = forms.DateField(
+        label=_("Date de la commission des besoins"), widget=DateInput()
+    )
+    minutes = forms.CharField(
+        label=_("Compte rendu de la commission"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_("Ses observations et arbitrages ; ils figurent au compte rendu."),
+    )
+
+
+class OpinionForm(CockpitForm):
+    """A coordinator's opinion on the draft opening of one of her DES."""
+
+    specialty = forms.TypedChoiceField(label=_("DES"), coerce=int)
+    opinion = forms.ChoiceField(
+        label=_("Avis"), choices=Opinion.choices, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=_("Commentaire"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Obligatoire pour un avis réservé ou défavorable."),
+    )
+
+    def __init__(self, *args, specialties=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["specialty"].choices = [(s.pk, s.label) for s in specialties]

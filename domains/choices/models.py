@@ -217,3 +217,185 @@ class CallListEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position}. {self.resident}"
+
+
+class CallListContestStatus(models.TextChoices):
+    OPEN = "open", _("En attente de réponse")
+    ACCEPTED = "accepted", _("Acceptée (liste corrigée)")
+    REJECTED = "rejected", _("Rejetée")
+
+
+class CallListContest(models.Model):
+    """A resident contests her place while the published list is open to contests;
+    the ARS answers, with its reasons, before freezing the list."""
+
+    call_list = models.ForeignKey(
+        CallList, on_delete=models.CASCADE, related_name="contests"
+    )
+    resident = models.ForeignKey(
+        "residents.Resident",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("interne"),
+    )
+    text = models.TextField(_("motif de la contestation"))
+    status = models.CharField(
+        _("état"),
+        max_length=10,
+        choices=CallListContestStatus.choices,
+        default=CallListContestStatus.OPEN,
+    )
+    answer = models.TextField(_("réponse de l'ARS"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("répondu par"),
+    )
+    answered_at = models.DateTimeField(_("répondu le"), null=True, blank=True)
+    filed_at = models.DateTimeField(_("déposée le"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("contestation de liste d'appel")
+        verbose_name_plural = _("contestations de listes d'appel")
+        ordering = ["call_list_id", "filed_at", "pk"]
+        constraints = [
+            # One pending contest per resident and list: she adds to it, not a pile.
+            models.UniqueConstraint(
+                fields=["call_list", "resident"],
+                condition=models.Q(status="open"),
+                name="choices_one_open_contest",
+                violation_error_message=_(
+                    "Vous avez déjà une contestation en attente sur cette liste."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="open") | ~models.Q(answer=""),
+                name="choices_contest_answer_reasoned",
+                violation_error_message=_("Une réponse dit ses raisons."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call_list} — {self.resident}"
+
+
+class OpeningStatus(models.TextChoices):
+    DRAFT = "draft", _("En préparation (avis des coordonnateurs)")
+    SIGNED = "signed", _("Arrêté signé")
+    PUBLISHED = "published", _("Publiée")
+
+
+class PostOpening(models.Model):
+    """A subdivision's post opening for a semester: prepared by the ARS, reviewed by the
+    coordinators and the needs commission, then fixed by the DG ARS's decree (arrêté
+    d'ouverture des postes), whose signature freezes the posts, and published."""
+
+    semester = models.ForeignKey(
+        "referential.Semester", on_delete=models.PROTECT, verbose_name=_("semestre")
+    )
+    subdivision = models.ForeignKey(
+        "referential.Subdivision",
+        on_delete=models.PROTECT,
+        verbose_name=_("subdivision"),
+    )
+    status = models.CharField(
+        _("état"),
+        max_length=10,
+        choices=OpeningStatus.choices,
+        default=OpeningStatus.DRAFT,
+    )
+    commission_date = models.DateField(
+        _("date de la commission des besoins"), null=True, blank=True
+    )
+    minutes = models.TextField(_("compte rendu de la commission"), blank=True)
+    decree_reference = models.CharField(
+        _("numéro de l'arrêté"), max_length=100, blank=True
+    )
+    decree = models.FileField(_("arrêté signé (PDF)"), upload_to="arretes/", blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signé par"),
+    )
+    signed_at = models.DateTimeField(_("signé le"), null=True, blank=True)
+    published_at = models.DateTimeField(_("publiée le"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("ouverture des postes")
+        verbose_name_plural = _("ouvertures des postes")
+        ordering = ["-semester__start_date", "subdivision__name"]
+        permissions = [
+            ("sign_postopening", _("Signer et publier l'arrêté d'ouverture des postes"))
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["semester", "subdivision"], name="choices_opening_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="draft")
+                | (models.Q(signed_at__isnull=False) & ~models.Q(decree_reference="")),
+                name="choices_opening_signed_dated",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subdivision} — {self.semester}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cockpit:ouvertures_detail", args=[self.pk])
+
+
+class Opinion(models.TextChoices):
+    FAVOURABLE = "favourable", _("Favorable")
+    RESERVED = "reserved", _("Favorable avec réserves")
+    UNFAVOURABLE = "unfavourable", _("Défavorable")
+
+
+class OpeningOpinion(models.Model):
+    """A coordinator's opinion on the draft opening of her DES."""
+
+    opening = models.ForeignKey(
+        PostOpening, on_delete=models.CASCADE, related_name="opinions"
+    )
+    specialty = models.ForeignKey(
+        "referential.Specialty", on_delete=models.PROTECT, verbose_name=_("DES")
+    )
+    opinion = models.CharField(_("avis"), max_length=12, choices=Opinion.choices)
+    comment = models.TextField(_("commentaire"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("donné par"),
+    )
+    at = models.DateTimeField(_("donné le"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("avis sur l'ouverture")
+        verbose_name_plural = _("avis sur l'ouverture")
+        ordering = ["opening_id", "specialty__label"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["opening", "specialty"], name="choices_opinion_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(opinion="favourable") | ~models.Q(comment=""),
+                name="choices_opinion_reasoned",
+                violation_error_message=_(
+                    "Un avis réservé ou défavorable dit pourquoi."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.specialty} — {self.get_opinion_display()}"

@@ -1,5 +1,11 @@
 """Who may do what in the semester cycle.
 
+- Post opening: the ARS prepares a subdivision's opening (`choices.change_postopening`)
+  and its DG signs and publishes the decree (`choices.sign_postopening`); each
+  coordinator gives the opinion of her DES (`choices.add_openingopinion`); the
+  registry, DGOS and UNESS read.
+- Call lists: the ARS establishes, adjusts, publishes, answers the contests and freezes;
+  a resident on a published list contests her place (`choices.add_activityline`).
 - Semester activity: the faculty registry of the subdivision prefills, corrects and
   validates its lines (`choices.change_activityline`); the ARS of the region, the
   coordinators (their DES), DGOS and UNESS read them; a resident reads her own line on
@@ -9,24 +15,36 @@
 
 from domains.people.roles import Role
 
-_READ = ["choices.view_activityline"]
+_READ = [
+    "choices.view_activityline",
+    "choices.view_calllist",
+    "choices.view_postopening",
+]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.DGOS: [*_READ, "choices.view_calllist"],
-    Role.UNESS_ADMIN: [*_READ, "choices.view_calllist"],
-    # The ARS establishes the call lists (registry and coordinators read them).
-    Role.ARS: [*_READ, "choices.view_calllist", "choices.change_calllist"],
-    Role.FACULTY_REGISTRY: [
+    Role.DGOS: _READ,
+    Role.UNESS_ADMIN: _READ,
+    # The ARS establishes the call lists and opens the posts.
+    Role.ARS: [
         *_READ,
-        "choices.change_activityline",
-        "choices.view_calllist",
+        "choices.change_calllist",
+        "choices.change_postopening",
+        "choices.sign_postopening",
     ],
-    Role.COORDINATOR: [*_READ, "choices.view_calllist"],
+    Role.FACULTY_REGISTRY: [*_READ, "choices.change_activityline"],
+    Role.COORDINATOR: [*_READ, "choices.add_openingopinion"],
     # Her own line, on Mon semestre prochain (not the registry's list).
     Role.RESIDENT: ["choices.add_activityline"],
 }
 CHANGE = "choices.change_activityline"
 CALL_LISTS = "choices.change_calllist"
+OPENING = "choices.change_postopening"
+SIGN = "choices.sign_postopening"
+OPINION = "choices.add_openingopinion"
 DECLARE = "choices.add_activityline"
+
+
+def opening_perimeter(opening) -> list:
+    return [opening.subdivision, opening.subdivision.region]
 
 
 def call_list_perimeter(call_list) -> list:

@@ -16,13 +16,26 @@ from domains.cockpit.registry import (
 from domains.people.roles import Role
 
 from . import views
-from .filters import ActivityLineFilter, CallListFilter
-from .forms import ActivityLineForm
-from .models import ActivityLine, CallList, CallListStatus
-from .permissions import call_list_perimeter, line_perimeter
-from .selectors import visible_activity_lines, visible_call_lists
-from .services import activity_validate, call_list_publish
-from .tables import ActivityLineTable, CallListTable
+from .filters import ActivityLineFilter, CallListFilter, OpeningFilter
+from .forms import ActivityLineForm, ReopenForm, SignForm
+from .models import (
+    ActivityLine,
+    CallList,
+    CallListStatus,
+    OpeningStatus,
+    PostOpening,
+)
+from .permissions import call_list_perimeter, line_perimeter, opening_perimeter
+from .selectors import visible_activity_lines, visible_call_lists, visible_openings
+from .services import (
+    activity_validate,
+    call_list_freeze,
+    call_list_publish,
+    call_list_reopen,
+    opening_publish,
+    opening_sign,
+)
+from .tables import ActivityLineTable, CallListTable, OpeningTable
 
 SECTION = "INTERNES"
 
@@ -98,11 +111,102 @@ registry.register_screen(
                     "se modifiera plus."
                 ),
                 applies=lambda record: record.status == CallListStatus.DRAFT,
-            )
+            ),
+            Decision(
+                name="arreter",
+                label=_("Arrêter la liste pour le choix"),
+                run=lambda by, record: call_list_freeze(by=by, call_list=record),
+                success=_("%(record)s : liste arrêtée pour la séance de choix."),
+                confirm=_(
+                    "Arrêter cette liste ? Elle ne se contestera ni ne se modifiera "
+                    "plus : c'est l'ordre d'appel de la séance de choix."
+                ),
+                applies=lambda record: record.status == CallListStatus.PUBLISHED,
+            ),
+            Decision(
+                name="reprendre",
+                label=_("Reprendre la liste"),
+                run=lambda by, record, reason: call_list_reopen(
+                    by=by, call_list=record, reason=reason
+                ),
+                form=lambda request, record: ReopenForm(request.POST, request=request),
+                success=_("%(record)s : liste reprise ; ajustez-la puis republiez-la."),
+                applies=lambda record: record.status == CallListStatus.PUBLISHED,
+            ),
         ],
         extra_urls=[
             path("etablir/", views.call_lists_compute, name="call_lists_compute"),
             path("<int:pk>/ajuster/", views.call_list_adjust, name="call_list_adjust"),
+            path("<int:pk>/pdf/", views.call_list_pdf, name="call_list_pdf"),
+            path("<int:pk>/xlsx/", views.call_list_xlsx, name="call_list_xlsx"),
+            path(
+                "<int:pk>/contestations/<int:contest>/repondre/",
+                views.call_list_contest_answer,
+                name="call_list_contest_answer",
+            ),
+        ],
+    )
+)
+registry.register_screen(
+    Screen(
+        slug=views.OPENINGS_SLUG,
+        model=PostOpening,
+        label=_("Arrêtés d'ouverture des postes"),
+        section=SECTION,
+        order=32,
+        table_class=OpeningTable,
+        filterset_class=OpeningFilter,
+        selector=visible_openings,
+        perimeter_objects=opening_perimeter,
+        detail_template="choices/opening_detail.html",
+        detail_context=views.opening_context,
+        decisions=[
+            Decision(
+                name="signer",
+                label=_("Signer l'arrêté"),
+                permission="sign",
+                run=lambda by, record, **fields: opening_sign(
+                    by=by, opening=record, **fields
+                ),
+                form=lambda request, record: SignForm(request.POST, request=request),
+                success=_("%(record)s : arrêté signé ; les postes sont arrêtés."),
+                applies=lambda record: record.status == OpeningStatus.DRAFT,
+            ),
+            Decision(
+                name="publier",
+                label=_("Publier l'arrêté"),
+                permission="sign",
+                run=lambda by, record: opening_publish(by=by, opening=record),
+                success=_(
+                    "%(record)s : arrêté publié ; les internes concernés sont prévenus "
+                    "par e-mail."
+                ),
+                confirm=_(
+                    "Publier l'arrêté ? Il paraît sur le site public et chaque interne "
+                    "qui choisit dans la subdivision reçoit un e-mail."
+                ),
+                applies=lambda record: record.status == OpeningStatus.SIGNED,
+            ),
+        ],
+        export_columns=[
+            ("Subdivision", lambda o: str(o.subdivision)),
+            ("Semestre", lambda o: str(o.semester)),
+            ("État", lambda o: o.get_status_display()),
+            ("Arrêté", "decree_reference"),
+            ("Signé le", "signed_at"),
+            ("Publié le", "published_at"),
+        ],
+        extra_urls=[
+            path("preparer/", views.opening_start, name="opening_start"),
+            path("<int:pk>/reprendre/", views.opening_copy, name="opening_copy"),
+            path("<int:pk>/avis/", views.opening_opinion, name="opening_opinion"),
+            path("<int:pk>/arrete.pdf", views.opening_decree, name="opening_decree"),
+            path(
+                "<int:pk>/compte-rendu.pdf",
+                views.opening_minutes,
+                name="opening_minutes",
+            ),
+            path("<int:pk>/postes.xlsx", views.opening_xlsx, name="opening_xlsx"),
         ],
     )
 )
@@ -119,6 +223,11 @@ registry.register_urls(
             name="activity_prefill",
         ),
         path("mon-semestre-prochain/", views.my_activity, name="my_activity"),
+        path(
+            "mon-semestre-prochain/contester/",
+            views.call_list_contest,
+            name="call_list_contest",
+        ),
         path(
             "ouverture-des-postes/",
             views.opening_coverage,

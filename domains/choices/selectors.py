@@ -6,9 +6,12 @@ from datetime import date
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from domains.people.roles import PerimeterKind
-from domains.referential.models import Phase, Semester, Specialty
+from domains.people.models import Function
+from domains.people.roles import PerimeterKind, Role
+from domains.people.selectors import active_on
+from domains.referential.models import Phase, Post, Semester, Specialty, Subdivision
 from domains.referential.selectors import perimeter_q, visible_posts
 from domains.residents.models import Resident
 
@@ -19,6 +22,8 @@ from .models import (
     CallList,
     CallListEntry,
     CallListStatus,
+    OpeningStatus,
+    PostOpening,
 )
 from .opening_rule import Coverage, OpenedPost, coverage
 
@@ -72,26 +77,18 @@ def activity_counts(lines: QuerySet[ActivityLine]) -> list[dict]:
     return list(table.values())
 
 
-def opening_coverage(user, semester: Semester) -> list[Coverage]:
-    """The 107 % rule per DES and phase of the perimeter: residents taking a seat in
-    the choice (the semester activity) against the posts opened for the semester.
-    A mixed post counts in each DES it is open to; a coupled pair counts once."""
-    lines = visible_activity_lines(user).filter(
-        semester=semester, kind__in=COUNTED_IN_NEEDS
-    )
+def _coverage(lines: QuerySet[ActivityLine], posts: QuerySet[Post]) -> list[Coverage]:
+    """The 107 % rule per DES and phase: residents taking a seat in the choice (the
+    semester activity) against the posts opened. A mixed post counts in each DES it
+    is open to; a coupled pair counts once."""
     choosing = {
         (row["specialty__code"], row["phase__code"]): row["n"]
-        for row in lines.order_by()
+        for row in lines.filter(kind__in=COUNTED_IN_NEEDS)
+        .order_by()
         .values("specialty__code", "phase__code")
         .annotate(n=Count("pk"))
         if row["specialty__code"] and row["phase__code"]
     }
-    posts = (
-        visible_posts(user)
-        .filter(semester=semester, coupled_from__isnull=True)  # a pair's second half
-        .select_related("specialty", "phase")
-        .prefetch_related("shared_specialties")
-    )
     opened = [
         OpenedPost(
             id=str(post.pk),
@@ -103,28 +100,78 @@ def opening_coverage(user, semester: Semester) -> list[Coverage]:
             seats=post.seats,
             coupled=post.coupled_with_id is not None,
         )
-        for post in posts
+        for post in posts.filter(coupled_from__isnull=True)  # a pair's second half
+        .select_related("specialty", "phase")
+        .prefetch_related("shared_specialties")
     ]
     return coverage(choosing, opened)
 
 
-def coverage_rows(user, semester: Semester) -> list[dict]:
-    """The opening page's rows: each coverage line with its DES and phase labels."""
-    lines = opening_coverage(user, semester)
-    specialties = dict(
-        Specialty.objects.filter(code__in={c.group[0] for c in lines}).values_list(
-            "code", "label"
-        )
+def opening_coverage(user, semester: Semester) -> list[Coverage]:
+    """The rule over the asker's perimeter."""
+    return _coverage(
+        visible_activity_lines(user).filter(semester=semester),
+        visible_posts(user).filter(semester=semester),
     )
-    phases = dict(Phase.objects.values_list("code", "label"))
-    return [
-        {
-            "specialty": specialties.get(c.group[0], c.group[0]),
-            "phase": phases.get(c.group[1], c.group[1]),
-            "line": c,
-        }
-        for c in lines
-    ]
+
+
+def subdivision_coverage(
+    subdivision: Subdivision, semester: Semester
+) -> list[Coverage]:
+    """The rule in one subdivision: what its opening decree is signed on."""
+    return _coverage(
+        ActivityLine.objects.filter(semester=semester, subdivision=subdivision),
+        Post.objects.filter(semester=semester, training_site__subdivision=subdivision),
+    )
+
+
+def coverage_labels(lines: list[Coverage]) -> dict[tuple[str, str], str]:
+    """Each line's group as people read it: "Cardiologie — socle"."""
+    return {
+        row["line"].group: f"{row['specialty']} — {row['phase'].lower()}"
+        for row in coverage_rows(lines)
+    }
+
+
+def coverage_rows(lines: list[Coverage]) -> list[dict]:
+    """The opening pages' rows: each coverage line with its DES and phase (labels and
+    ids, for the link to their posts)."""
+    specialties = {
+        code: (pk, label)
+        for code, pk, label in Specialty.objects.filter(
+            code__in={c.group[0] for c in lines}
+        ).values_list("code", "pk", "label")
+    }
+    phases = {
+        code: (pk, label)
+        for code, pk, label in Phase.objects.values_list("code", "pk", "label")
+    }
+    rows = []
+    for c in lines:
+        specialty_id, specialty = specialties.get(c.group[0], (None, c.group[0]))
+        phase_id, phase = phases.get(c.group[1], (None, c.group[1]))
+        rows.append(
+            {
+                "specialty": specialty,
+                "phase": phase,
+                "filters": f"&specialty={specialty_id}&phase={phase_id}",
+                "line": c,
+            }
+        )
+    return rows
+
+
+def visible_openings(user) -> QuerySet[PostOpening]:
+    """Openings of the perimeter: the region's ARS, the subdivision's registry and
+    coordinators, the State."""
+    rules = line_rules()
+    rules.pop(PerimeterKind.SELF)
+    rules[PerimeterKind.SPECIALTY_IN_SUBDIVISION] = lambda f: Q(
+        subdivision_id=f.subdivision_id
+    )
+    return PostOpening.objects.filter(perimeter_q(user, rules)).select_related(
+        "semester", "subdivision__region", "signed_by"
+    )
 
 
 def visible_call_lists(user) -> QuerySet[CallList]:
@@ -185,3 +232,34 @@ def my_call_place(user, semester) -> CallListEntry | None:
         .annotate(size=Count("call_list__entries"))
         .first()
     )
+
+
+def opinion_specialties(user, opening: PostOpening) -> list[Specialty]:
+    """The DES whose coordinator she is in the opening's subdivision (today)."""
+    if not user.is_authenticated:
+        return []
+    ids = (
+        Function.objects.filter(
+            active_on(timezone.localdate()),
+            person__user=user,
+            role=Role.COORDINATOR,
+            subdivision_id=opening.subdivision_id,
+        )
+        .exclude(specialty=None)
+        .values("specialty_id")
+    )
+    return list(Specialty.objects.filter(pk__in=ids).order_by("label"))
+
+
+def opening_lock(post: Post) -> str | None:
+    """The refusal to change a post once its subdivision's decree is signed."""
+    signed = PostOpening.objects.filter(
+        semester_id=post.semester_id,
+        subdivision_id=post.training_site.subdivision_id,
+    ).exclude(status=OpeningStatus.DRAFT)
+    if not signed.exists():
+        return None
+    return _(
+        "L'arrêté d'ouverture des postes de %(subdivision)s pour %(semester)s est "
+        "signé : ses postes ne changent plus."
+    ) % {"subdivision": post.training_site.subdivision, "semester": post.semester}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -13,8 +14,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from domains.cockpit import mailer
+from domains.cockpit.audit import audited
 from domains.people.permissions import may, require
-from domains.referential.models import Phase, Semester, Subdivision
+from domains.referential.models import Phase, Post, Semester, Specialty, Subdivision
+from domains.referential.services import post_open, post_update
 from domains.residents.models import (
     EnrolmentState,
     PhasePeriod,
@@ -28,17 +32,33 @@ from domains.residents.selectors import phase_states, situation_facts
 
 from . import activity as a
 from .call_list import Adjustment, Candidate, order
+from .documents import decree_pdf
 from .models import (
     ActivityKind,
     ActivityLine,
     ActivitySource,
     ActivityStatus,
     CallList,
+    CallListContest,
+    CallListContestStatus,
     CallListEntry,
     CallListStatus,
+    OpeningOpinion,
+    OpeningStatus,
+    PostOpening,
 )
-from .permissions import CALL_LISTS, CHANGE, DECLARE, line_perimeter
-from .selectors import comparable_ranks
+from .permissions import (
+    CALL_LISTS,
+    CHANGE,
+    DECLARE,
+    OPENING,
+    OPINION,
+    SIGN,
+    line_perimeter,
+    opening_perimeter,
+)
+from .selectors import comparable_ranks, coverage_labels, subdivision_coverage
+from .signals import opening_published
 
 
 def _label(situation: SpecialSituation) -> str:
@@ -387,3 +407,283 @@ def call_list_publish(*, by, call_list: CallList) -> CallList:
     call_list.published_at = timezone.now()
     call_list.save(update_fields=["status", "published_at"])
     return call_list
+
+
+# Call lists: contests and freeze ----------------------------------------------------
+
+
+@transaction.atomic
+def call_list_contest_file(*, by, call_list: CallList, text: str) -> CallListContest:
+    """A resident on a published list contests her place, with her reasons."""
+    call_list = CallList.objects.select_for_update().get(pk=call_list.pk)
+    entry = (
+        call_list.entries.filter(resident__person__user=by)
+        .select_related("resident__person")
+        .first()
+    )
+    if entry is None:
+        raise PermissionDenied(_("Vous n'êtes pas sur cette liste d'appel."))
+    require(by, DECLARE, [entry.resident.person])
+    if call_list.status != CallListStatus.PUBLISHED:
+        raise ValidationError(
+            _("Les contestations ne sont ouvertes que sur une liste publiée.")
+        )
+    if not text.strip():
+        raise ValidationError({"text": _("Dites ce que vous contestez et pourquoi.")})
+    contest = CallListContest(call_list=call_list, resident=entry.resident, text=text)
+    contest.full_clean()
+    audited(contest, by)
+    contest.save()
+    mailer.enqueue("domains.choices.tasks.send_contest_filed", contest.pk)
+    return contest
+
+
+@transaction.atomic
+def call_list_contest_answer(
+    *, by, contest: CallListContest, accepted: bool, answer: str
+) -> CallListContest:
+    """The ARS answers; an accepted contest is then met by adjusting the list."""
+    contest = CallListContest.objects.select_for_update().get(pk=contest.pk)
+    call_list = contest.call_list
+    require(by, CALL_LISTS, [call_list.subdivision, call_list.subdivision.region])
+    if call_list.status != CallListStatus.PUBLISHED:
+        raise ValidationError(
+            _("La liste n'est pas publiée : aucune contestation à traiter.")
+        )
+    if contest.status != CallListContestStatus.OPEN:
+        raise ValidationError(_("Cette contestation a déjà reçu sa réponse."))
+    if not answer.strip():
+        raise ValidationError({"answer": _("La réponse dit ses raisons.")})
+    contest.status = (
+        CallListContestStatus.ACCEPTED if accepted else CallListContestStatus.REJECTED
+    )
+    contest.answer, contest.answered_by = answer.strip(), by
+    contest.answered_at = timezone.now()
+    audited(contest, by)
+    contest.save()
+    mailer.enqueue("domains.choices.tasks.send_contest_answer", contest.pk)
+    return contest
+
+
+@transaction.atomic
+def call_list_reopen(*, by, call_list: CallList, reason: str) -> CallList:
+    """Back to preparation to meet an accepted contest (the change is adjusted with
+    its reason, then the list is published again)."""
+    call_list = CallList.objects.select_for_update().get(pk=call_list.pk)
+    require(by, CALL_LISTS, [call_list.subdivision, call_list.subdivision.region])
+    if call_list.status != CallListStatus.PUBLISHED:
+        raise ValidationError(_("Seule une liste publiée se reprend."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Indiquez pourquoi la liste est reprise.")})
+    call_list.status = CallListStatus.DRAFT
+    call_list._change_reason = reason.strip()
+    call_list.save(update_fields=["status"])
+    return call_list
+
+
+@transaction.atomic
+def call_list_freeze(*, by, call_list: CallList) -> CallList:
+    """The list is fixed for the choice session once every contest has its answer."""
+    call_list = CallList.objects.select_for_update().get(pk=call_list.pk)
+    require(by, CALL_LISTS, [call_list.subdivision, call_list.subdivision.region])
+    if call_list.status != CallListStatus.PUBLISHED:
+        raise ValidationError(_("Seule une liste publiée s'arrête pour le choix."))
+    pending = call_list.contests.filter(status=CallListContestStatus.OPEN).count()
+    if pending:
+        raise ValidationError(
+            ngettext(
+                "%(n)d contestation attend encore sa réponse : répondez avant "
+                "d'arrêter la liste.",
+                "%(n)d contestations attendent encore leur réponse : répondez avant "
+                "d'arrêter la liste.",
+                pending,
+            )
+            % {"n": pending}
+        )
+    call_list.status = CallListStatus.FROZEN
+    call_list.save(update_fields=["status"])
+    return call_list
+
+
+# Post opening -----------------------------------------------------------------------
+
+
+def _locked(opening_pk: int) -> PostOpening:
+    return (
+        PostOpening.objects.select_for_update(of=("self",))
+        .select_related("semester", "subdivision__region")
+        .get(pk=opening_pk)
+    )
+
+
+@transaction.atomic
+def opening_start(*, by, semester: Semester, subdivision: Subdivision) -> PostOpening:
+    """The ARS prepares a subdivision's opening for the semester (once)."""
+    require(by, OPENING, [subdivision, subdivision.region])
+    opening, created = PostOpening.objects.get_or_create(
+        semester=semester, subdivision=subdivision
+    )
+    if created:
+        audited(opening, by)
+        opening.save()
+    return opening
+
+
+@transaction.atomic
+def opening_copy_previous(*, by, opening: PostOpening) -> tuple[int, list[str]]:
+    """Start from the last semester's posts in the subdivision: each one copied where
+    its site is still accredited at the new semester's start and within the
+    accreditation's maximum; the others listed with the reason (nothing is forced)."""
+    opening = _locked(opening.pk)
+    require(by, OPENING, opening_perimeter(opening))
+    if opening.status != OpeningStatus.DRAFT:
+        raise ValidationError(_("L'arrêté est signé : les postes ne changent plus."))
+    previous = (
+        Semester.objects.filter(start_date__lt=opening.semester.start_date)
+        .order_by("-start_date")
+        .first()
+    )
+    if previous is None:
+        raise ValidationError(_("Aucun semestre précédent dont reprendre les postes."))
+    existing = set(
+        Post.objects.filter(
+            semester=opening.semester,
+            training_site__subdivision=opening.subdivision,
+        ).values_list("training_site_id", "specialty_id", "phase_id")
+    )
+    old_posts = (
+        Post.objects.filter(
+            semester=previous, training_site__subdivision=opening.subdivision
+        )
+        .select_related("training_site", "specialty", "phase")
+        .prefetch_related("shared_specialties")
+        .order_by("training_site__name", "specialty__label", "phase_id", "pk")
+    )
+    copies: dict[int, Post] = {}
+    skipped: list[str] = []
+    for old in old_posts:
+        if (old.training_site_id, old.specialty_id, old.phase_id) in existing:
+            continue
+        try:
+            with transaction.atomic():
+                copies[old.pk] = post_open(
+                    semester=opening.semester,
+                    training_site=old.training_site,
+                    specialty=old.specialty,
+                    phase=old.phase,
+                    seats=old.seats,
+                    shared_specialties=list(old.shared_specialties.all()),
+                    cesp_reserved=old.cesp_reserved,
+                    by=by,
+                )
+        except ValidationError as error:
+            skipped.append(
+                _("%(post)s : %(why)s")
+                % {
+                    "post": f"{old.training_site} — {old.specialty} — {old.phase}",
+                    "why": " ".join(error.messages),
+                }
+            )
+    # Pairs stay pairs when both halves were copied.
+    for old in old_posts:
+        if old.pk in copies and old.coupled_with_id in copies:
+            post_update(
+                post=copies[old.pk], coupled_with=copies[old.coupled_with_id], by=by
+            )
+    return len(copies), skipped
+
+
+@transaction.atomic
+def opening_opinion_give(
+    *, by, opening: PostOpening, specialty: Specialty, opinion: str, comment: str
+) -> OpeningOpinion:
+    """A coordinator's opinion on her DES's draft opening (revised until signature)."""
+    opening = _locked(opening.pk)
+    require(by, OPINION, [opening.subdivision, specialty])
+    if opening.status != OpeningStatus.DRAFT:
+        raise ValidationError(_("L'arrêté est signé : les avis sont clos."))
+    record = OpeningOpinion.objects.filter(opening=opening, specialty=specialty).first()
+    record = record or OpeningOpinion(opening=opening, specialty=specialty)
+    record.opinion, record.comment, record.by = opinion, comment.strip(), by
+    record.full_clean()
+    audited(record, by)
+    record.save()
+    return record
+
+
+@transaction.atomic
+def opening_sign(
+    *,
+    by,
+    opening: PostOpening,
+    decree_reference: str,
+    commission_date,
+    minutes: str,
+) -> PostOpening:
+    """The DG ARS signs the decree: only when every DES and phase meets the rule; the
+    decree's PDF is kept as signed and the subdivision's posts are frozen."""
+    opening = _locked(opening.pk)
+    require(by, SIGN, opening_perimeter(opening))
+    if opening.status != OpeningStatus.DRAFT:
+        raise ValidationError(_("Cet arrêté est déjà signé."))
+    if not decree_reference.strip():
+        raise ValidationError(
+            {"decree_reference": _("Indiquez le numéro de l'arrêté.")}
+        )
+    lines = subdivision_coverage(opening.subdivision, opening.semester)
+    if not any(line.opened for line in lines):
+        raise ValidationError(_("Aucun poste n'est ouvert : rien à arrêter."))
+    unmet = [line for line in lines if not line.met]
+    if unmet:
+        labels = coverage_labels(unmet)
+        raise ValidationError(
+            ngettext(
+                "La règle des 107 %% n'est pas respectée pour %(n)d DES et phase : "
+                "%(groups)s.",
+                "La règle des 107 %% n'est pas respectée pour %(n)d DES et phases : "
+                "%(groups)s.",
+                len(unmet),
+            )
+            % {
+                "n": len(unmet),
+                "groups": " ; ".join(
+                    ngettext(
+                        "%(group)s (%(n)d poste manquant)",
+                        "%(group)s (%(n)d postes manquants)",
+                        line.missing,
+                    )
+                    % {"group": labels[line.group], "n": line.missing}
+                    for line in unmet
+                ),
+            }
+        )
+    opening.decree_reference = decree_reference.strip()
+    opening.commission_date, opening.minutes = commission_date, minutes.strip()
+    opening.status, opening.signed_by = OpeningStatus.SIGNED, by
+    opening.signed_at = timezone.now()
+    opening.decree.save(
+        f"arrete-ouverture-{opening.subdivision.code}-{opening.semester.pk}.pdf",
+        ContentFile(decree_pdf(opening)),
+        save=False,
+    )
+    audited(opening, by)
+    opening.save()
+    return opening
+
+
+@transaction.atomic
+def opening_publish(*, by, opening: PostOpening) -> PostOpening:
+    """Publish the signed decree: its announcement on the public site, and an e-mail
+    to each resident who chooses in the subdivision that semester."""
+    opening = _locked(opening.pk)
+    require(by, SIGN, opening_perimeter(opening))
+    if opening.status != OpeningStatus.SIGNED:
+        raise ValidationError(_("Seul un arrêté signé se publie."))
+    opening.status, opening.published_at = OpeningStatus.PUBLISHED, timezone.now()
+    audited(opening, by)
+    opening.save()
+    mailer.enqueue("domains.choices.tasks.send_opening_published", opening.pk)
+    transaction.on_commit(
+        lambda: opening_published.send(sender=PostOpening, opening=opening)
+    )
+    return opening

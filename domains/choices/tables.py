@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from domains.cockpit.tables import CockpitTable
 
-from .models import ActivityLine, CallList
+from .models import ActivityLine, CallList, PostOpening
 
 
 class ActivityLineTable(CockpitTable):
@@ -56,3 +56,23 @@ class CallListTable(CockpitTable):
 
     def render_specialty(self, record):
         return record.specialty.label
+
+
+class OpeningTable(CockpitTable):
+    subdivision = tables.Column(linkify=True)
+    semester = tables.Column()
+    status = tables.Column()
+    decree_reference = tables.Column(default="—")
+    signed_at = tables.DateTimeColumn(format="d/m/Y", default="—")
+    published_at = tables.DateTimeColumn(format="d/m/Y", default="—")
+
+    class Meta(CockpitTable.Meta):
+        model = PostOpening
+        fields = (
+            "subdivision",
+            "semester",
+            "status",
+            "decree_reference",
+            "signed_at",
+            "published_at",
+        )

@@ -5,19 +5,39 @@ declaration."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from domains.cockpit.export import pdf_response, xlsx_response
+from domains.cockpit.registry import registry
 from domains.cockpit.views import door, errors_text, get_record, get_screen, save_form
 from domains.people.models import Function
 from domains.referential.selectors import perimeter_subdivisions
 
-from . import selectors, services
-from .forms import AdjustmentForm, DeclarationForm
-from .models import ActivityKind, ActivityStatus, CallListStatus
+from . import documents, selectors, services
+from .forms import (
+    AdjustmentForm,
+    ContestAnswerForm,
+    ContestForm,
+    DeclarationForm,
+    OpinionForm,
+    ReopenForm,
+    SignForm,
+)
+from .models import (
+    ActivityKind,
+    ActivityStatus,
+    CallList,
+    CallListContest,
+    CallListContestStatus,
+    CallListStatus,
+    OpeningStatus,
+)
 
 SLUG = "activite-semestrielle"
 
@@ -122,18 +142,38 @@ def my_activity(request):
             "semester": semester,
             "line": line,
             "form": form,
-            "place": selectors.my_call_place(request.user, semester)
-            if semester
-            else None,
+            **_my_call_list(request, semester),
         },
     )
+
+
+def _my_call_list(request, semester) -> dict:
+    """Her place, the list of her group, her contests and the form to file one."""
+    place = selectors.my_call_place(request.user, semester) if semester else None
+    if place is None:
+        return {"place": None}
+    call_list = place.call_list
+    return {
+        "place": place,
+        "group": call_list.entries.select_related("resident__person").order_by(
+            "position"
+        ),
+        "my_contests": call_list.contests.filter(resident=place.resident),
+        "contest_form": ContestForm(request=request)
+        if call_list.status == CallListStatus.PUBLISHED
+        else None,
+    }
 
 
 @door("opening_coverage")
 def opening_coverage(request):
     """Ouverture des postes: the 107 % rule per DES and phase, live."""
     semester = selectors.coming_semester()
-    rows = selectors.coverage_rows(request.user, semester) if semester else []
+    rows = (
+        selectors.coverage_rows(selectors.opening_coverage(request.user, semester))
+        if semester
+        else []
+    )
     return render(
         request,
         "choices/opening_coverage.html",
@@ -141,6 +181,17 @@ def opening_coverage(request):
             "semester": semester,
             "rows": rows,
             "unmet": sum(1 for row in rows if not row["line"].met),
+            "posts_url": reverse("cockpit:postes_list")
+            + (f"?semester={semester.pk}" if semester else ""),
+            "openings": selectors.visible_openings(request.user).filter(
+                semester=semester
+            )
+            if semester
+            else [],
+            # The ARS prepares the opening of each of its subdivisions.
+            "subdivisions": perimeter_subdivisions(request.user)
+            if semester and request.actor.has_perm("choices.change_postopening")
+            else [],
         },
     )
 
@@ -155,11 +206,22 @@ def call_list_context(request, call_list) -> dict:
     may_adjust = call_list.status == CallListStatus.DRAFT and request.actor.has_perm(
         "choices.change_calllist"
     )
+    may_answer = (
+        call_list.status == CallListStatus.PUBLISHED
+        and request.actor.has_perm("choices.change_calllist")
+    )
+    contests = list(call_list.contests.select_related("resident__person"))
     return {
         "entries": entries,
         "adjust_form": AdjustmentForm(request=request, entries=entries)
         if may_adjust
         else None,
+        "contests": contests,
+        "answer_form": ContestAnswerForm(request=request) if may_answer else None,
+        "reopen_form": ReopenForm(request=request) if may_answer else None,
+        "open_contests": sum(
+            1 for c in contests if c.status == CallListContestStatus.OPEN
+        ),
     }
 
 
@@ -216,3 +278,236 @@ def call_list_adjust(request, pk: int):
     else:
         messages.error(request, errors_text(form))
     return redirect(call_list.get_absolute_url())
+
+
+# Call lists: documents and contests --------------------------------------------------
+
+
+def _call_list_document(request, pk: int, fmt: str):
+    """The call list as PDF or XLSX: for who reads the list, and for a resident on a
+    published one (the list of her group)."""
+    call_list = (
+        CallList.objects.select_related("semester", "subdivision", "specialty", "phase")
+        .filter(pk=pk)
+        .first()
+    )
+    if call_list is None:
+        raise Http404
+    on_it = (
+        call_list.status != CallListStatus.DRAFT
+        and call_list.entries.filter(resident__person__user=request.user).exists()
+    )
+    if not on_it:
+        get_record(request, get_screen(CALL_LISTS_SLUG), pk, "view")
+    filename = slugify(f"liste-d-appel-{call_list}")
+    if fmt == "pdf":
+        return pdf_response(documents.call_list_pdf(call_list), filename)
+    return xlsx_response(
+        filename,
+        str(call_list.specialty.label),
+        [str(h) for h in documents.CALL_LIST_HEADERS],
+        documents.call_list_rows(call_list),
+    )
+
+
+@login_required
+def call_list_pdf(request, pk: int):
+    return _call_list_document(request, pk, "pdf")
+
+
+@login_required
+def call_list_xlsx(request, pk: int):
+    return _call_list_document(request, pk, "xlsx")
+
+
+@door("my_activity")
+@require_POST
+def call_list_contest(request):
+    """The resident contests her place, from Mon semestre prochain."""
+    semester = selectors.coming_semester()
+    place = selectors.my_call_place(request.user, semester) if semester else None
+    if place is None:
+        messages.error(request, _("Vous n'êtes sur aucune liste d'appel publiée."))
+        return redirect(reverse("cockpit:my_activity"))
+    form = ContestForm(request.POST, request=request)
+    if form.is_valid() and save_form(
+        form,
+        lambda: services.call_list_contest_file(
+            by=request.user, call_list=place.call_list, text=form.cleaned_data["text"]
+        ),
+    ):
+        messages.success(
+            request, _("Votre contestation est transmise à l'ARS, qui vous répondra.")
+        )
+    else:
+        messages.error(request, errors_text(form))
+    return redirect(reverse("cockpit:my_activity"))
+
+
+@login_required
+@require_POST
+def call_list_contest_answer(request, pk: int, contest: int):
+    call_list = get_record(request, get_screen(CALL_LISTS_SLUG), pk, "change")
+    record = get_object_or_404(CallListContest, pk=contest, call_list=call_list)
+    form = ContestAnswerForm(request.POST, request=request)
+    if form.is_valid() and save_form(
+        form,
+        lambda: services.call_list_contest_answer(
+            by=request.user, contest=record, **form.cleaned_data
+        ),
+    ):
+        messages.success(request, _("Réponse enregistrée ; l'interne est prévenue."))
+    else:
+        messages.error(request, errors_text(form))
+    return redirect(call_list.get_absolute_url())
+
+
+# Post opening ------------------------------------------------------------------------
+
+OPENINGS_SLUG = "ouvertures"
+
+
+def opening_context(request, opening) -> dict:
+    lines = selectors.subdivision_coverage(opening.subdivision, opening.semester)
+    opinions = list(opening.opinions.select_related("specialty", "by"))
+    mine = selectors.opinion_specialties(request.user, opening)
+    draft = opening.status == OpeningStatus.DRAFT
+    return {
+        "rows": selectors.coverage_rows(lines),
+        "unmet": sum(1 for line in lines if not line.met),
+        "opinions": opinions,
+        "opinion_form": OpinionForm(request=request, specialties=mine)
+        if draft and mine
+        else None,
+        "may_prepare": draft
+        and request.actor.can(get_screen(OPENINGS_SLUG), "change", opening),
+        "sign_form": SignForm(request=request) if draft else None,
+        "posts_url": reverse("cockpit:postes_list")
+        + f"?semester={opening.semester_id}&subdivision={opening.subdivision_id}",
+        "announcements": registry.public_pages(opening),
+    }
+
+
+@login_required
+@require_POST
+def opening_start(request):
+    """The ARS prepares the opening of one of its subdivisions for the coming semester."""
+    semester = selectors.coming_semester()
+    subdivision = (
+        perimeter_subdivisions(request.user)
+        .filter(pk=request.POST.get("subdivision"))
+        .first()
+    )
+    if semester is None or subdivision is None:
+        messages.error(request, _("Choisissez une subdivision de votre périmètre."))
+        return redirect(reverse("cockpit:opening_coverage"))
+    opening = services.opening_start(
+        by=request.user, semester=semester, subdivision=subdivision
+    )
+    return redirect(opening.get_absolute_url())
+
+
+@login_required
+@require_POST
+def opening_copy(request, pk: int):
+    opening = get_record(request, get_screen(OPENINGS_SLUG), pk, "change")
+    try:
+        copied, skipped = services.opening_copy_previous(
+            by=request.user, opening=opening
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(opening.get_absolute_url())
+    messages.success(
+        request,
+        ngettext(
+            "%(n)d poste repris du semestre précédent.",
+            "%(n)d postes repris du semestre précédent.",
+            copied,
+        )
+        % {"n": copied},
+    )
+    if skipped:
+        messages.warning(
+            request,
+            ngettext(
+                "%(n)d poste non repris : %(list)s",
+                "%(n)d postes non repris : %(list)s",
+                len(skipped),
+            )
+            % {"n": len(skipped), "list": " ; ".join(skipped)},
+        )
+    return redirect(opening.get_absolute_url())
+
+
+@login_required
+@require_POST
+def opening_opinion(request, pk: int):
+    opening = get_record(request, get_screen(OPENINGS_SLUG), pk, "view")
+    mine = selectors.opinion_specialties(request.user, opening)
+    if not mine:
+        raise PermissionDenied(
+            _("Seuls les coordonnateurs d'un DES de la subdivision donnent un avis.")
+        )
+    form = OpinionForm(request.POST, request=request, specialties=mine)
+    if form.is_valid() and save_form(
+        form,
+        lambda: services.opening_opinion_give(
+            by=request.user,
+            opening=opening,
+            specialty=next(s for s in mine if s.pk == form.cleaned_data["specialty"]),
+            opinion=form.cleaned_data["opinion"],
+            comment=form.cleaned_data["comment"],
+        ),
+    ):
+        messages.success(request, _("Votre avis est enregistré ; l'ARS le voit."))
+    else:
+        messages.error(request, errors_text(form))
+    return redirect(opening.get_absolute_url())
+
+
+def _opening_document(request, pk: int, fmt: str):
+    opening = get_record(request, get_screen(OPENINGS_SLUG), pk, "view")
+    name = slugify(f"ouverture-{opening.subdivision}-{opening.semester}")
+    if fmt == "arrete":
+        if not opening.decree:
+            messages.error(request, _("L'arrêté n'est pas encore signé."))
+            return redirect(opening.get_absolute_url())
+        return FileResponse(
+            opening.decree.open("rb"),
+            as_attachment=True,
+            filename=f"arrete-{name}.pdf",
+            content_type="application/pdf",
+        )
+    if fmt == "compte-rendu":
+        lines = selectors.subdivision_coverage(opening.subdivision, opening.semester)
+        return pdf_response(
+            documents.minutes_pdf(
+                opening,
+                lines,
+                selectors.coverage_labels(lines),
+                list(opening.opinions.select_related("specialty")),
+            ),
+            f"compte-rendu-{name}",
+        )
+    return xlsx_response(
+        f"postes-{name}",
+        str(opening.subdivision),
+        [str(h) for h in documents.POST_HEADERS],
+        documents.opening_rows(opening),
+    )
+
+
+@login_required
+def opening_decree(request, pk: int):
+    return _opening_document(request, pk, "arrete")
+
+
+@login_required
+def opening_minutes(request, pk: int):
+    return _opening_document(request, pk, "compte-rendu")
+
+
+@login_required
+def opening_xlsx(request, pk: int):
+    return _opening_document(request, pk, "xlsx")

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import BinaryIO
 
 from django.db.models import Manager, Model, QuerySet
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -191,3 +191,10 @@ def xlsx_sheets_response(filename: str, sheets: Iterable[Sheet]):
         filename=f"{filename}.xlsx",
         content_type=XLSX_CONTENT_TYPE,
     )
+
+
+def pdf_response(content: bytes, filename: str) -> HttpResponse:
+    """A generated PDF as a download (`filename` without its extension)."""
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
+    return response

@@ -177,6 +177,7 @@ ACCREDITATION_FIELDS = [
     "start_date",
     "end_date",
     "decision_reference",
+    "max_residents",
 ]
 
 
@@ -221,7 +222,7 @@ class AccreditationCreateForm(AccreditationForm):
 class PostForm(CockpitModelForm):
     class Meta:
         model = Post
-        fields = ["seats", "shared_specialties"]
+        fields = ["seats", "shared_specialties", "cesp_reserved"]
         widgets = {"shared_specialties": forms.SelectMultiple(attrs={"size": 6})}
 
     def __init__(self, *args, **kwargs):
@@ -237,6 +238,7 @@ class PostForm(CockpitModelForm):
             seats=self.cleaned_data["seats"],
             shared_specialties=self.cleaned_data["shared_specialties"],
             coupled_with=self.instance.coupled_with,
+            cesp_reserved=self.cleaned_data["cesp_reserved"],
             by=user,
         )
 
@@ -251,6 +253,7 @@ class PostCreateForm(CockpitModelForm):
             "phase",
             "seats",
             "shared_specialties",
+            "cesp_reserved",
         ]
         widgets = {"shared_specialties": forms.SelectMultiple(attrs={"size": 6})}
 

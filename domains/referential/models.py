@@ -385,6 +385,11 @@ class Accreditation(models.Model):
     decision_reference = models.CharField(
         _("référence de la décision"), max_length=100, blank=True
     )
+    # The decision's capacity: the posts opened on the site for the specialty, in a
+    # semester, never hold more residents (empty: the decision sets none).
+    max_residents = models.PositiveSmallIntegerField(
+        _("nombre maximal d'internes"), null=True, blank=True
+    )
     history = HistoricalRecords(m2m_fields=[phases])
 
     class Meta:
@@ -461,6 +466,14 @@ class Post(models.Model):
         blank=True,
         related_name="shared_posts",
         verbose_name=_("spécialités partageant le poste (mixte)"),
+    )
+    cesp_reserved = models.BooleanField(
+        _("réservé aux signataires du CESP"),
+        default=False,
+        help_text=_(
+            "Seuls les internes signataires d'un contrat d'engagement de service "
+            "public le voient et le choisissent."
+        ),
     )
     history = HistoricalRecords(m2m_fields=[shared_specialties])
 

@@ -1,10 +1,11 @@
 """Writes on the referential: every rule a record must respect is checked here."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -172,6 +173,7 @@ def accreditation_create(
     type: str = AccreditationType.PRINCIPAL,
     supervisor=None,
     decision_reference: str = "",
+    max_residents: int | None = None,
     by: User | Platform,
 ) -> Accreditation:
     phases = list(phases)
@@ -184,6 +186,7 @@ def accreditation_create(
         type=type,
         supervisor=supervisor,
         decision_reference=decision_reference,
+        max_residents=max_residents,
     )
     require_referential(by, "add", accreditation)
     accreditation_validate(accreditation, phases)
@@ -213,6 +216,7 @@ def accreditation_update(
             "type",
             "supervisor",
             "decision_reference",
+            "max_residents",
         ),
     )
     phases = list(phases) if phases is not None else list(accreditation.phases.all())
@@ -223,7 +227,72 @@ def accreditation_update(
     return accreditation
 
 
+# Who may freeze a semester's posts (the choices domain once the opening decree is
+# signed): each callable returns the refusal for this post, or None.
+POST_LOCKS: list[Callable[[Post], str | None]] = []
+
+
+def register_post_lock(lock: Callable[[Post], str | None]) -> None:
+    if lock not in POST_LOCKS:
+        POST_LOCKS.append(lock)
+
+
+def post_check_unlocked(post: Post) -> None:
+    for lock in POST_LOCKS:
+        if refusal := lock(post):
+            raise ValidationError(refusal)
+
+
+def post_check_capacity(post: Post) -> None:
+    """The seats opened on the site for the specialty that semester stay within the
+    maximum of the accreditation in force (when its decision sets one)."""
+    accreditation = (
+        Accreditation.objects.filter(
+            training_site=post.training_site,
+            specialty=post.specialty,
+            phases=post.phase,
+            state__in=ACTIVE_ACCREDITATION_STATES,
+            start_date__lte=post.semester.start_date,
+            end_date__gte=post.semester.start_date,
+            max_residents__isnull=False,
+        )
+        .order_by("-start_date")
+        .first()
+    )
+    if accreditation is None:
+        return
+    others = (
+        Post.objects.filter(
+            semester=post.semester,
+            training_site=post.training_site,
+            specialty=post.specialty,
+        )
+        .exclude(pk=post.pk)
+        .aggregate(n=Sum("seats"))["n"]
+        or 0
+    )
+    if others + post.seats > accreditation.max_residents:
+        raise ValidationError(
+            {
+                "seats": _(
+                    "Au plus %(max)d internes sur « %(site)s » en %(specialty)s (agrément "
+                    "du %(start)s) : %(others)d places y sont déjà ouvertes ce semestre, "
+                    "%(seats)d de plus dépasseraient ce maximum."
+                )
+                % {
+                    "max": accreditation.max_residents,
+                    "site": post.training_site,
+                    "specialty": post.specialty,
+                    "start": _fmt(accreditation.start_date),
+                    "others": others,
+                    "seats": post.seats,
+                }
+            }
+        )
+
+
 def post_validate(post: Post, shared: list[Specialty]) -> None:
+    post_check_unlocked(post)
     for specialty in [post.specialty, *shared]:
         if not site_is_accredited(
             training_site=post.training_site,
@@ -261,6 +330,7 @@ def post_validate(post: Post, shared: list[Specialty]) -> None:
                     )
                 }
             )
+    post_check_capacity(post)
     post.full_clean(exclude=["shared_specialties"])
 
 
@@ -274,9 +344,11 @@ def post_open(
     seats: int = 1,
     shared_specialties: Iterable[Specialty] = (),
     coupled_with: Post | None = None,
+    cesp_reserved: bool = False,
     by: User | Platform,
 ) -> Post:
-    """Open a post; only on a site accredited for the specialty and phase that semester."""
+    """Open a post; only on a site accredited for the specialty and phase that semester,
+    within the accreditation's maximum."""
     shared = [s for s in shared_specialties if s != specialty]
     post = Post(
         semester=semester,
@@ -285,6 +357,7 @@ def post_open(
         phase=phase,
         seats=seats,
         coupled_with=coupled_with,
+        cesp_reserved=cesp_reserved,
     )
     require_referential(by, "add", post)
     post_validate(post, shared)
@@ -301,11 +374,14 @@ def post_update(
     seats: int | None = None,
     shared_specialties: Iterable[Specialty] | None = None,
     coupled_with: Post | None = None,
+    cesp_reserved: bool | None = None,
     by: User | Platform,
 ) -> Post:
     require_referential(by, "change", post)
     if seats is not None:
         post.seats = seats
+    if cesp_reserved is not None:
+        post.cesp_reserved = cesp_reserved
     post.coupled_with = coupled_with
     shared = (
         list(shared_specialties)
@@ -322,6 +398,7 @@ def post_update(
 @transaction.atomic
 def post_close(*, post: Post, by: User | Platform) -> None:
     require_referential(by, "delete", post)
+    post_check_unlocked(post)
     audited(post, by)
     post.delete()
 

@@ -29,7 +29,13 @@ from domains.accreditation.models import (
     Attachment,
     CampaignMailing,
 )
-from domains.choices.models import ActivityLine, CallList, CallListEntry
+from domains.choices.models import (
+    ActivityLine,
+    CallList,
+    CallListContest,
+    CallListEntry,
+    PostOpening,
+)
 from domains.cockpit.models import SavedFilter
 from domains.cockpit.registry import registry
 from domains.identity.models import AccountRequest, ReconciliationCase
@@ -217,6 +223,12 @@ def world():
             for slug in ("internes", "stages", "situations", "activite-semestrielle")
         },
         "rightful:mon-semestre-prochain": resident.person.user,
+        # A URL of its own: the coordinator of the DES gives the opening's opinion.
+        "rightful:opening_opinion": make_user_with_role(
+            Role.COORDINATOR,
+            subdivision=subdivision("LYON"),
+            specialty=accreditation.specialty,
+        ),
         # The last ranks admitted: the registry of the subdivision enters them; the
         # Ordre's thresholds are national, kept by UNESS.
         "rightful:derniers-rangs-admis": faculty_registry,
@@ -270,6 +282,9 @@ def world():
             specialty=accreditation.specialty,
             phase=post.phase,
         ),
+        "ouvertures": PostOpening.objects.create(
+            semester=current_semester(), subdivision=subdivision("LYON")
+        ),
         "reprise": import_run,
         "personnes-a-rapprocher": proposal,
         "campagnes-appariement": matching.campaign,
@@ -303,6 +318,7 @@ def world():
         "situations": "TEMOINTERNE",
         "activite-semestrielle": "TEMOINTERNE",
         "listes-d-appel": "Lyon",
+        "ouvertures": "Lyon",
         "reprise": "reprise-temoin.csv",
         "personnes-a-rapprocher": "PROPOSITEMOIN",
         "campagnes-appariement": "Appariement cardiologie 2027",
@@ -329,7 +345,11 @@ def world():
         seniority=0,
         why="ancienneté 0, rang 0.1",
     )
+    contest = CallListContest.objects.create(
+        call_list=records["listes-d-appel"], resident=resident, text="Rang témoin"
+    )
     return {
+        "contest": contest,
         "users": users,
         "records": records,
         "labels": labels,
@@ -352,6 +372,7 @@ DECISIONS = {
     "demandes-assistance": "escalader",
     "situations": "decider",
     "listes-d-appel": "publier",
+    "ouvertures": "signer",
 }
 OTHER_PARAMETERS = {
     "kind": lambda world: "semesters",
@@ -366,6 +387,7 @@ OTHER_PARAMETERS = {
     # The ARS reopens the filing of a submitted request (posted with its reason).
     "action": lambda world: "reopen",
     "piece_pk": lambda world: Attachment.objects.get().pk,
+    "contest": lambda world: world["contest"].pk,
 }
 
 
@@ -401,6 +423,20 @@ def _kwargs(route: str, world) -> dict:
 # What the rightful user posts where a form asks something.
 POST_DATA = {
     "call_lists_compute": lambda world: {"subdivision": subdivision("LYON").pk},
+    "opening_start": lambda world: {"subdivision": subdivision("LYON").pk},
+    "opening_opinion": lambda world: {
+        "specialty": world["records"]["agrements"].specialty_id,
+        "opinion": "favourable",
+    },
+    "ouvertures_decision": lambda world: {
+        "decree_reference": "ARS-TEMOIN-1",
+        "commission_date": "2026-09-15",
+    },
+    "call_list_contest_answer": lambda world: {
+        "accepted": "0",
+        "answer": "Ancienneté vérifiée : le rang est juste.",
+    },
+    "call_list_contest": lambda world: {"text": "Mon ancienneté est de 2."},
     "call_list_adjust": lambda world: {
         "resident": world["records"]["internes"].pk,
         "position": 1,
@@ -442,6 +478,11 @@ POST_DATA = {
 # Where the world's records are in a state that refuses the action: the rightful user
 # passes the permission check and meets the rule of the state, with its message.
 REFUSED_BY_STATE = {
+    # The world's call list is still in preparation.
+    "call_list_contest": "Vous n'êtes sur aucune liste d'appel publiée.",
+    "opening_decree": "L'arrêté n'est pas encore signé.",
+    "call_list_contest_answer": "La liste n'est pas publiée : aucune contestation à "
+    "traiter.",
     "accreditation_close_filing": "Le dépôt n'est pas encore clos.",
     "accreditation_publish": "Cette campagne est déjà publiée.",
     "matching_correct": "Seul un résultat publié se corrige.",
@@ -535,7 +576,10 @@ def test_cockpit_url_respects_perimeters(client, world, name, route):
 
     users = world["users"]
     client.cookies.pop("messages", None)  # the others' refusals are not hers
-    login_verified(client, users.get(f"rightful:{_slug(route)}", users["rightful"]))
+    rightful = users.get(f"rightful:{name}") or users.get(
+        f"rightful:{_slug(route)}", users["rightful"]
+    )
+    login_verified(client, rightful)
     response = _request(client, name, route, world)
     assert response.status_code in (200, 302), f"rightful user refused on {name}"
     if response.status_code == 302:

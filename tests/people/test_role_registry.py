@@ -258,18 +258,48 @@ BEFORE_THE_MOVE: dict[str, set[str]] = {
 # their own permission, a resident reads her own special situations, the hospital (DAM,
 # director) reads the stages on its sites.
 # Since: the statistics' own permission, the residents domain's reads (issue 19),
-# the semester cycle (issue 20: its activity lines and call lists).
-_CYCLE_READ = {"choices.view_activityline", "choices.view_calllist"}
+# the semester cycle (issue 20: its activity lines, call lists and post openings, the
+# registry's and the ARS's imports of them; the thresholds of the replacement licence
+# and the last ranks admitted, for the droit au remords).
+_CYCLE_READ = {
+    "choices.view_activityline",
+    "choices.view_calllist",
+    "choices.view_postopening",
+}
+_CRUD = ("view", "add", "change", "delete")
+_IMPORTS = {
+    "imports.view_importrun",
+    "imports.add_importrun",
+    "imports.change_importrun",
+}
 GIVEN_SINCE: dict[str, set[str]] = {
     Role.DGOS: {"residents.view_statistics", *_CYCLE_READ},
-    Role.UNESS_ADMIN: {"residents.view_statistics", *_CYCLE_READ},
-    Role.ARS: {"residents.view_statistics", *_CYCLE_READ, "choices.change_calllist"},
+    Role.UNESS_ADMIN: {
+        "residents.view_statistics",
+        *_CYCLE_READ,
+        "residents.view_lastadmittedrank",
+        *(f"residents.{a}_replacementthreshold" for a in _CRUD),
+    },
+    Role.ARS: {
+        "residents.view_statistics",
+        "residents.view_lastadmittedrank",
+        *_CYCLE_READ,
+        "choices.change_calllist",
+        "choices.change_postopening",
+        "choices.sign_postopening",
+    },
     Role.FACULTY_REGISTRY: {
         "residents.view_statistics",
         *_CYCLE_READ,
+        *_IMPORTS,
         "choices.change_activityline",
+        *(f"residents.{a}_lastadmittedrank" for a in _CRUD),
     },
-    Role.COORDINATOR: {"residents.view_statistics", *_CYCLE_READ},
+    Role.COORDINATOR: {
+        "residents.view_statistics",
+        *_CYCLE_READ,
+        "choices.add_openingopinion",
+    },
     Role.RESIDENT: {"residents.view_specialsituation", "choices.add_activityline"},
     Role.MEDICAL_AFFAIRS: {"residents.view_placement"},
     Role.ESTABLISHMENT_DIRECTOR: {"residents.view_placement"},

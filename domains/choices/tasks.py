@@ -1,0 +1,80 @@
+"""E-mails of the semester cycle, sent by the django-q2 worker."""
+
+from django.utils import timezone
+
+from domains.cockpit import mailer
+from domains.cockpit.links import absolute_url
+from domains.people.models import Function
+from domains.people.roles import Role
+from domains.people.selectors import active_on
+
+from . import activity as a
+from .models import ActivityLine, CallListContest, PostOpening
+
+
+def _ars_addresses(region) -> set[str]:
+    functions = Function.objects.filter(
+        active_on(timezone.localdate()), role=Role.ARS, region=region
+    ).select_related("person")
+    return {f.person.primary_email for f in functions if f.person.primary_email}
+
+
+def _contest(contest_id: int) -> CallListContest | None:
+    return (
+        CallListContest.objects.select_related(
+            "resident__person", "call_list__subdivision__region", "call_list__semester"
+        )
+        .filter(pk=contest_id)
+        .first()
+    )
+
+
+def send_contest_filed(contest_id: int) -> None:
+    """Tell the region's ARS agents a resident contests her place."""
+    contest = _contest(contest_id)
+    if contest is None:
+        return
+    link = absolute_url(contest.call_list.get_absolute_url())
+    for address in sorted(_ars_addresses(contest.call_list.subdivision.region)):
+        mailer.send(
+            to=address,
+            template="choices/email/contest_filed",
+            context={"contest": contest, "link": link},
+        )
+
+
+def send_contest_answer(contest_id: int) -> None:
+    contest = _contest(contest_id)
+    if contest is None or not contest.resident.person.primary_email:
+        return
+    mailer.send(
+        to=contest.resident.person.primary_email,
+        template="choices/email/contest_answer",
+        context={"contest": contest, "link": absolute_url("cockpit:my_activity")},
+    )
+
+
+def send_opening_published(opening_id: int) -> None:
+    """Each resident who chooses in the subdivision that semester learns the posts
+    are published, with the link to the decree and her page."""
+    opening = (
+        PostOpening.objects.select_related("semester", "subdivision")
+        .filter(pk=opening_id)
+        .first()
+    )
+    if opening is None:
+        return
+    lines = ActivityLine.objects.filter(
+        semester=opening.semester,
+        subdivision=opening.subdivision,
+        kind__in=a.CHOOSING,
+    ).select_related("resident__person")
+    link = absolute_url("cockpit:my_activity")
+    for line in lines:
+        person = line.resident.person
+        if person.primary_email:
+            mailer.send(
+                to=person.primary_email,
+                template="choices/email/opening_published",
+                context={"opening": opening, "person": person, "link": link},
+            )
