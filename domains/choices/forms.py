@@ -57,6 +57,7 @@ class ContestForm(CockpitForm):
         label=_("Ce que vous contestez, et pourquoi"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
+        error_messages={"required": _("Dites ce que vous contestez et pourquoi.")},
         help_text=_(
             "Par exemple : « mon semestre d'hiver 2025 est validé, mon ancienneté est "
             "de 3 et non de 2 »."

@@ -233,6 +233,11 @@ registry.register_urls(
             views.opening_coverage,
             name="opening_coverage",
         ),
+        path(
+            "ouverture-des-postes/nationale/",
+            views.opening_national,
+            name="opening_national",
+        ),
     ]
 )
 registry.register_menu(
@@ -259,6 +264,16 @@ registry.register_menu(
             Role.UNESS_ADMIN,
         ),
         refusal=_("L'ouverture des postes est suivie par l'ARS, la faculté et l'État."),
+    )
+)
+registry.register_menu(
+    MenuEntry(
+        section=SECTION,
+        label=_("Ouverture des postes : vue nationale"),
+        url_name="opening_national",
+        permission="choices.view_postopening",
+        order=34,
+        national=True,
     )
 )
 registry.register_menu(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -263,3 +265,86 @@ def opening_lock(post: Post) -> str | None:
         "L'arrêté d'ouverture des postes de %(subdivision)s pour %(semester)s est "
         "signé : ses postes ne changent plus."
     ) % {"subdivision": post.training_site.subdivision, "semester": post.semester}
+
+
+@dataclass(frozen=True)
+class RegionCoverage:
+    """A region's DES over its subdivisions: the rule is met when each phase is."""
+
+    region: str
+    specialty: str
+    choosing: int
+    needed: int
+    opened: int
+    phases_unmet: int
+
+    @property
+    def met(self) -> bool:
+        return self.phases_unmet == 0
+
+    @property
+    def ratio(self) -> float | None:
+        return self.opened / self.choosing if self.choosing else None
+
+
+def national_coverage(semester: Semester) -> list[RegionCoverage]:
+    """The 107 % rule per region and DES, nationally, in three grouped queries (the
+    residents who choose, the posts opened, the mixed posts' other DES): what DGOS
+    reads. A mixed post counts in each DES it is open to, a coupled pair once."""
+    choosing: dict[str, dict] = defaultdict(dict)
+    for row in (
+        ActivityLine.objects.filter(semester=semester, kind__in=COUNTED_IN_NEEDS)
+        .exclude(specialty=None)
+        .exclude(phase=None)
+        .order_by()
+        .values("subdivision__region__name", "specialty__code", "phase__code")
+        .annotate(n=Count("pk"))
+    ):
+        group = (row["specialty__code"], row["phase__code"])
+        choosing[row["subdivision__region__name"]][group] = row["n"]
+    posts = Post.objects.filter(semester=semester, coupled_from__isnull=True).order_by()
+    opened: dict[str, list[OpenedPost]] = defaultdict(list)
+    for row in posts.values(
+        "training_site__subdivision__region__name", "specialty__code", "phase__code"
+    ).annotate(n=Sum("seats")):
+        opened[row["training_site__subdivision__region__name"]].append(
+            OpenedPost(
+                id="",
+                groups=((row["specialty__code"], row["phase__code"]),),
+                seats=row["n"],
+            )
+        )
+    for row in (
+        posts.filter(shared_specialties__isnull=False)
+        .values(
+            "training_site__subdivision__region__name",
+            "shared_specialties__code",
+            "phase__code",
+        )
+        .annotate(n=Sum("seats"))
+    ):
+        opened[row["training_site__subdivision__region__name"]].append(
+            OpenedPost(
+                id="",
+                groups=((row["shared_specialties__code"], row["phase__code"]),),
+                seats=row["n"],
+            )
+        )
+    labels = dict(Specialty.objects.values_list("code", "label"))
+    lines = []
+    for region in sorted(set(choosing) | set(opened)):
+        per_des: dict[str, list[Coverage]] = defaultdict(list)
+        for c in coverage(choosing.get(region, {}), opened.get(region, [])):
+            per_des[c.group[0]].append(c)
+        for code, phases in per_des.items():
+            lines.append(
+                RegionCoverage(
+                    region=region,
+                    specialty=labels.get(code, code),
+                    choosing=sum(c.choosing for c in phases),
+                    needed=sum(c.needed for c in phases),
+                    opened=sum(c.opened for c in phases),
+                    phases_unmet=sum(1 for c in phases if not c.met),
+                )
+            )
+    return sorted(lines, key=lambda line: (line.region, line.specialty))

@@ -511,3 +511,20 @@ def opening_minutes(request, pk: int):
 @login_required
 def opening_xlsx(request, pk: int):
     return _opening_document(request, pk, "xlsx")
+
+
+@door("opening_national")
+def opening_national(request):
+    """DGOS: the 107 % rule per region and DES, nationally, for the coming semester."""
+    semester = selectors.coming_semester()
+    lines = selectors.national_coverage(semester) if semester else []
+    return render(
+        request,
+        "choices/opening_national.html",
+        {
+            "semester": semester,
+            "lines": lines,
+            "unmet": sum(1 for line in lines if not line.met),
+            "regions": len({line.region for line in lines}),
+        },
+    )
