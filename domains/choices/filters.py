@@ -1,4 +1,5 @@
 import django_filters
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from domains.cockpit.filters import CockpitFilterSet, yes_no_filter
@@ -9,6 +10,8 @@ from .models import (
     ActivityLine,
     ActivityStatus,
     CallList,
+    CallListContest,
+    CallListContestStatus,
     CallListStatus,
     OpeningStatus,
     PostOpening,
@@ -57,10 +60,23 @@ class CallListFilter(CockpitFilterSet):
     status = django_filters.ChoiceFilter(
         choices=CallListStatus.choices, label=_("État"), empty_label=_("Tous")
     )
+    contested = yes_no_filter(
+        _("Contestations en attente de réponse"), method="filter_contested"
+    )
 
     class Meta(CockpitFilterSet.Meta):
         model = CallList
-        fields = ["q", "semester", "phase", "status"]
+        fields = ["q", "semester", "phase", "status", "contested"]
+
+    def filter_contested(self, queryset, name, value):
+        if value is None:
+            return queryset
+        pending = Exists(
+            CallListContest.objects.filter(
+                call_list=OuterRef("pk"), status=CallListContestStatus.OPEN
+            )
+        )
+        return queryset.filter(pending if value else ~pending)
 
 
 class OpeningFilter(CockpitFilterSet):

@@ -115,3 +115,9 @@ class OpinionForm(CockpitForm):
     def __init__(self, *args, specialties=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["specialty"].choices = [(s.pk, s.label) for s in specialties]
+
+
+class DeadlineForm(CockpitForm):
+    deadline = forms.DateField(
+        label=_("Date limite de déclaration des internes"), widget=DateInput()
+    )

@@ -399,3 +399,32 @@ class OpeningOpinion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.specialty} — {self.get_opinion_display()}"
+
+
+class DeclarationDeadline(models.Model):
+    """The day by which a subdivision's residents confirm or declare their situation
+    for the semester, set by its faculty registry; reminders go before it."""
+
+    semester = models.ForeignKey(
+        "referential.Semester", on_delete=models.PROTECT, verbose_name=_("semestre")
+    )
+    subdivision = models.ForeignKey(
+        "referential.Subdivision",
+        on_delete=models.PROTECT,
+        verbose_name=_("subdivision"),
+    )
+    deadline = models.DateField(_("date limite de déclaration"))
+    last_reminder_on = models.DateField(_("dernier rappel le"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("date limite de déclaration")
+        verbose_name_plural = _("dates limites de déclaration")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["semester", "subdivision"], name="choices_deadline_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subdivision} — {self.semester} : {self.deadline:%d/%m/%Y}"

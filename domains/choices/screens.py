@@ -222,6 +222,11 @@ registry.register_urls(
             views.activity_prefill,
             name="activity_prefill",
         ),
+        path(
+            f"{views.SLUG}/date-limite/",
+            views.activity_deadline,
+            name="activity_deadline",
+        ),
         path("mon-semestre-prochain/", views.my_activity, name="my_activity"),
         path(
             "mon-semestre-prochain/contester/",

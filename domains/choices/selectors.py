@@ -24,6 +24,7 @@ from .models import (
     CallList,
     CallListEntry,
     CallListStatus,
+    DeclarationDeadline,
     OpeningStatus,
     PostOpening,
 )
@@ -91,20 +92,24 @@ def _coverage(lines: QuerySet[ActivityLine], posts: QuerySet[Post]) -> list[Cove
         .annotate(n=Count("pk"))
         if row["specialty__code"] and row["phase__code"]
     }
+    posts = posts.filter(coupled_from__isnull=True).order_by()  # a pair's 2nd half
+    # Rows, not instances: a subdivision opens ~6,000 posts, and prefetching their
+    # mixed DES by instance cost ~1 s (benchmarks/choices.py).
+    shared = defaultdict(list)
+    for post_id, code in Post.shared_specialties.through.objects.filter(
+        post__in=posts.values("pk")
+    ).values_list("post_id", "specialty__code"):
+        shared[post_id].append(code)
     opened = [
         OpenedPost(
-            id=str(post.pk),
-            groups=tuple(
-                (code, post.phase.code)
-                for code in [post.specialty.code]
-                + [s.code for s in post.shared_specialties.all()]
-            ),
-            seats=post.seats,
-            coupled=post.coupled_with_id is not None,
+            id=str(pk),
+            groups=tuple((code, phase) for code in [specialty, *shared[pk]]),
+            seats=seats,
+            coupled=coupled_with is not None,
         )
-        for post in posts.filter(coupled_from__isnull=True)  # a pair's second half
-        .select_related("specialty", "phase")
-        .prefetch_related("shared_specialties")
+        for pk, specialty, phase, seats, coupled_with in posts.values_list(
+            "pk", "specialty__code", "phase__code", "seats", "coupled_with_id"
+        )
     ]
     return coverage(choosing, opened)
 
@@ -348,3 +353,9 @@ def national_coverage(semester: Semester) -> list[RegionCoverage]:
                 )
             )
     return sorted(lines, key=lambda line: (line.region, line.specialty))
+
+
+def declaration_deadline(subdivision, semester) -> DeclarationDeadline | None:
+    return DeclarationDeadline.objects.filter(
+        subdivision=subdivision, semester=semester
+    ).first()

@@ -43,6 +43,7 @@ from .models import (
     CallListContestStatus,
     CallListEntry,
     CallListStatus,
+    DeclarationDeadline,
     OpeningOpinion,
     OpeningStatus,
     PostOpening,
@@ -57,7 +58,12 @@ from .permissions import (
     line_perimeter,
     opening_perimeter,
 )
-from .selectors import comparable_ranks, coverage_labels, subdivision_coverage
+from .selectors import (
+    comparable_ranks,
+    coverage_labels,
+    declaration_deadline,
+    subdivision_coverage,
+)
 from .signals import opening_published
 
 
@@ -220,11 +226,47 @@ def activity_declare(*, by, line: ActivityLine, kind: str, reason: str) -> Activ
                 "la modifier."
             )
         )
+    deadline = declaration_deadline(line.subdivision, line.semester)
+    if deadline is not None and timezone.localdate() > deadline.deadline:
+        raise ValidationError(
+            _(
+                "La date limite de déclaration (%(date)s) est passée : écrivez à la "
+                "scolarité pour corriger votre situation."
+            )
+            % {"date": date_format(deadline.deadline, "d/m/Y")}
+        )
     line.kind, line.reason = kind, reason.strip()
     line.source = ActivitySource.RESIDENT
     line.status = ActivityStatus.DECLARED
     line.save()
     return line
+
+
+@transaction.atomic
+def declaration_deadline_set(
+    *, by, subdivision: Subdivision, semester: Semester, deadline
+) -> DeclarationDeadline:
+    """The faculty registry sets the day by which its residents declare; reminders
+    follow (a week before, then the day before) to those who have not confirmed."""
+    require(by, CHANGE, [subdivision, subdivision.region])
+    if deadline < timezone.localdate():
+        raise ValidationError({"deadline": _("La date limite ne peut être passée.")})
+    if deadline >= semester.start_date:
+        raise ValidationError(
+            {
+                "deadline": _(
+                    "La date limite doit précéder le début du semestre (%(start)s)."
+                )
+                % {"start": date_format(semester.start_date, "d/m/Y")}
+            }
+        )
+    record = DeclarationDeadline.objects.filter(
+        semester=semester, subdivision=subdivision
+    ).first() or DeclarationDeadline(semester=semester, subdivision=subdivision)
+    record.deadline = deadline
+    audited(record, by)
+    record.save()
+    return record
 
 
 @transaction.atomic

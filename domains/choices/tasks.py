@@ -9,7 +9,16 @@ from domains.people.roles import Role
 from domains.people.selectors import active_on
 
 from . import activity as a
-from .models import ActivityLine, CallListContest, PostOpening
+from .models import (
+    ActivityLine,
+    ActivityStatus,
+    CallListContest,
+    DeclarationDeadline,
+    PostOpening,
+)
+
+# Days before the deadline when the residents who have not confirmed are reminded.
+REMINDER_DAYS = (7, 1)
 
 
 def _ars_addresses(region) -> set[str]:
@@ -78,3 +87,40 @@ def send_opening_published(opening_id: int) -> None:
                 template="choices/email/opening_published",
                 context={"opening": opening, "person": person, "link": link},
             )
+
+
+def send_declaration_reminders() -> int:
+    """Daily: a week and a day before each deadline, remind every resident whose
+    line still waits for her confirmation (once a day at most). Returns the e-mails."""
+    today = timezone.localdate()
+    sent = 0
+    deadlines = DeclarationDeadline.objects.select_related("semester", "subdivision")
+    for deadline in deadlines.filter(deadline__gte=today):
+        if (deadline.deadline - today).days not in REMINDER_DAYS:
+            continue
+        if deadline.last_reminder_on == today:
+            continue
+        lines = ActivityLine.objects.filter(
+            semester=deadline.semester,
+            subdivision=deadline.subdivision,
+            status=ActivityStatus.TO_CONFIRM,
+        ).select_related("resident__person")
+        link = absolute_url("cockpit:my_activity")
+        for line in lines:
+            person = line.resident.person
+            if person.primary_email:
+                mailer.send(
+                    to=person.primary_email,
+                    template="choices/email/declaration_reminder",
+                    context={
+                        "person": person,
+                        "line": line,
+                        "deadline": deadline,
+                        "link": link,
+                    },
+                )
+                sent += 1
+        DeclarationDeadline.objects.filter(pk=deadline.pk).update(
+            last_reminder_on=today
+        )
+    return sent

@@ -24,6 +24,7 @@ from .forms import (
     AdjustmentForm,
     ContestAnswerForm,
     ContestForm,
+    DeadlineForm,
     DeclarationForm,
     OpinionForm,
     ReopenForm,
@@ -74,6 +75,14 @@ def activity_summary(request):
             else [],
             "subdivision": subdivision,
             "list_url": reverse("cockpit:activite_semestrielle_list"),
+            "deadline": selectors.declaration_deadline(subdivision, semester)
+            if subdivision and semester
+            else None,
+            "deadline_form": DeadlineForm(request=request)
+            if subdivision is not None
+            and semester is not None
+            and request.actor.has_perm("choices.change_activityline")
+            else None,
         },
     )
 
@@ -98,6 +107,30 @@ def activity_prefill(request):
             )
             % {"n": written, "semester": semester},
         )
+    return redirect(reverse("cockpit:activity_summary"))
+
+
+@door("activity_summary")
+@require_POST
+def activity_deadline(request):
+    """The registry sets the day by which its residents declare."""
+    semester = selectors.coming_semester()
+    subdivision = _active_subdivision(request)
+    form = DeadlineForm(request.POST, request=request)
+    if semester is None or subdivision is None:
+        messages.error(request, _("Aucun semestre à préparer pour votre fonction."))
+    elif form.is_valid() and save_form(
+        form,
+        lambda: services.declaration_deadline_set(
+            by=request.user,
+            subdivision=subdivision,
+            semester=semester,
+            deadline=form.cleaned_data["deadline"],
+        ),
+    ):
+        messages.success(request, _("Date limite enregistrée ; les rappels suivront."))
+    else:
+        messages.error(request, errors_text(form))
     return redirect(reverse("cockpit:activity_summary"))
 
 
@@ -142,6 +175,9 @@ def my_activity(request):
             "semester": semester,
             "line": line,
             "form": form,
+            "deadline": selectors.declaration_deadline(line.subdivision, semester)
+            if line
+            else None,
             **_my_call_list(request, semester),
         },
     )

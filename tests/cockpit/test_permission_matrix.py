@@ -12,7 +12,7 @@ Built from the URL configuration: a new cockpit URL is covered without touching 
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.messages import ERROR, get_messages
@@ -223,6 +223,7 @@ def world():
             for slug in ("internes", "stages", "situations", "activite-semestrielle")
         },
         "rightful:mon-semestre-prochain": resident.person.user,
+        "rightful:opening_national": make_user_with_role(Role.DGOS),
         # A URL of its own: the coordinator of the DES gives the opening's opinion.
         "rightful:opening_opinion": make_user_with_role(
             Role.COORDINATOR,
@@ -424,6 +425,9 @@ def _kwargs(route: str, world) -> dict:
 POST_DATA = {
     "call_lists_compute": lambda world: {"subdivision": subdivision("LYON").pk},
     "opening_start": lambda world: {"subdivision": subdivision("LYON").pk},
+    "activity_deadline": lambda world: {
+        "deadline": (date.today() + timedelta(days=1)).isoformat()
+    },
     "opening_opinion": lambda world: {
         "specialty": world["records"]["agrements"].specialty_id,
         "opinion": "favourable",
