@@ -495,6 +495,53 @@ def rolled_back(function):
     return run
 
 
+BREAKDOWN: dict[str, float] = {}
+
+
+def where_the_time_goes(run) -> dict[str, float]:
+    """One more run of the call lists' computation, the time spent in each of its
+    steps read by wrapping them (ms)."""
+    from contextlib import ExitStack
+    from unittest import mock
+
+    from domains.choices import services
+    from domains.choices.models import CallListEntry
+
+    spent: dict[str, float] = defaultdict(float)
+
+    def timing(name: str, function):
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[name] += (time.perf_counter() - started) * 1000
+
+        return wrapper
+
+    steps = {
+        "phase_states": (services, "phase_states"),
+        "comparable_ranks": (services, "comparable_ranks"),
+        "seniority": (services, "seniority"),
+        "order (pure)": (services, "order"),
+        "entries' bulk_create": (CallListEntry.objects, "bulk_create"),
+    }
+    with ExitStack() as stack:
+        for name, (owner, attribute) in steps.items():
+            stack.enter_context(
+                mock.patch.object(
+                    owner, attribute, timing(name, getattr(owner, attribute))
+                )
+            )
+        started = time.perf_counter()
+        run()
+        total = (time.perf_counter() - started) * 1000
+    spent["the rest (lines, get_or_create + history, deletes, saves)"] = total - sum(
+        spent.values()
+    )
+    return {"total": total, **spent}
+
+
 def measure(idf, semester) -> list[dict]:
     from django.db.models import F
 
@@ -571,6 +618,7 @@ def measure(idf, semester) -> list[dict]:
         }
         | call_anchor
     )
+    BREAKDOWN.update(where_the_time_goes(rolled_back(compute)))
     compute()  # the lists exist: the ARS recomputes them after an adjustment
     ms, queries = timed(rolled_back(compute), repeat=runs(5))
     rows.append(
@@ -705,6 +753,10 @@ def main() -> int:
         if row["goal"] == "list" and row["queries"] > MAX_QUERIES:
             misses.append(f"{row['queries']} queries (goal {MAX_QUERIES})")
         table.row(*cells, miss=f"{row['case']}: {', '.join(misses)}" if misses else "")
+    print(
+        "\ncall_lists_compute, where the time goes (one more first computation, ms): "
+        + ", ".join(f"{name} {ms:.0f}" for name, ms in BREAKDOWN.items())
+    )
     seen = {}
     for row in rows:
         if "admin" in row:
