@@ -294,6 +294,9 @@ def test_registry_ars_and_resident_through_the_semester_cycle(
     journey.click("Publier l'arrêté")
     expect(main).to_contain_text("arrêté publié")
     assert PostOpening.objects.get().status == OpeningStatus.PUBLISHED
+    # Each irreversible step asked first, in French.
+    assert any(d.startswith("Signer l’arrêté ?") for d in journey.dialogs)
+    assert journey.dialogs[-1].startswith("Publier l'arrêté ? Il paraît sur le site")
     journey.shot("20-ars-decree-published")
     journey.go("/cockpit/ouverture-des-postes/")
     expect(main).to_contain_text("ARS-ARA-2027-042")
@@ -360,6 +363,7 @@ def test_registry_ars_and_resident_through_the_semester_cycle(
     journey.shot("52-ars-contest-answered")
     journey.click("Arrêter la liste pour le choix")
     expect(main).to_contain_text("liste arrêtée pour la séance de choix")
+    assert journey.dialogs[-1].startswith("Arrêter cette liste ?")
     assert CallList.objects.get().status == CallListStatus.FROZEN
     journey.shot("53-ars-list-frozen")
 
