@@ -20,3 +20,14 @@ class ChoicesConfig(AppConfig):
         from .selectors import opening_lock
 
         register_post_lock(opening_lock)
+
+        # An interCHU granted at home asks its host subdivision's agreement.
+        from domains.residents.signals import situation_approved
+
+        from .services import hosting_request
+
+        situation_approved.connect(
+            lambda sender, situation, **kwargs: hosting_request(situation),
+            weak=False,
+            dispatch_uid="choices.interchu_hosting",
+        )

@@ -13,6 +13,8 @@ from .models import (
     CallListContest,
     CallListContestStatus,
     CallListStatus,
+    HostingStatus,
+    InterChuHosting,
     OpeningStatus,
     PostOpening,
 )
@@ -93,3 +95,17 @@ class OpeningFilter(CockpitFilterSet):
     class Meta(CockpitFilterSet.Meta):
         model = PostOpening
         fields = ["q", "semester", "status"]
+
+
+class HostingFilter(CockpitFilterSet):
+    search_fields = (
+        "situation__resident__person__last_name",
+        "situation__resident__person__first_name",
+    )
+    status = django_filters.ChoiceFilter(
+        choices=HostingStatus.choices, label=_("Accord"), empty_label=_("Tous")
+    )
+
+    class Meta(CockpitFilterSet.Meta):
+        model = InterChuHosting
+        fields = ["q", "status"]

@@ -121,3 +121,24 @@ class DeadlineForm(CockpitForm):
     deadline = forms.DateField(
         label=_("Date limite de déclaration des internes"), widget=DateInput()
     )
+
+
+class HostingOpinionForm(CockpitForm):
+    opinion = forms.ChoiceField(
+        label=_("Avis du DES"), choices=Opinion.choices, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=_("Commentaire"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Obligatoire pour un avis réservé ou défavorable."),
+    )
+
+
+class HostingDecisionForm(CockpitForm):
+    reason = forms.CharField(
+        label=_("Motif"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Obligatoire pour un refus : il est transmis à l'interne."),
+    )

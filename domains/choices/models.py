@@ -428,3 +428,89 @@ class DeclarationDeadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subdivision} — {self.semester} : {self.deadline:%d/%m/%Y}"
+
+
+class HostingStatus(models.TextChoices):
+    PENDING = "pending", _("En attente de l'accord de la subdivision d'accueil")
+    ACCEPTED = "accepted", _("Accueil accepté")
+    REFUSED = "refused", _("Accueil refusé")
+
+
+class InterChuHosting(models.Model):
+    """The host subdivision's agreement to an interCHU its origin granted: the host
+    coordinator's opinion, then the host ARS's decision. Only an accepted one makes
+    the resident *sortante* at home and *entrante* in the host's semester activity."""
+
+    situation = models.OneToOneField(
+        "residents.SpecialSituation",
+        on_delete=models.CASCADE,
+        related_name="hosting",
+        verbose_name=_("demande d'interCHU"),
+    )
+    host_subdivision = models.ForeignKey(
+        "referential.Subdivision",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("subdivision d'accueil"),
+    )
+    specialty = models.ForeignKey(
+        "referential.Specialty",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("DES"),
+    )
+    status = models.CharField(
+        _("accord"),
+        max_length=10,
+        choices=HostingStatus.choices,
+        default=HostingStatus.PENDING,
+    )
+    coordinator_opinion = models.CharField(
+        _("avis du coordonnateur d'accueil"),
+        max_length=12,
+        choices=Opinion.choices,
+        blank=True,
+    )
+    coordinator_comment = models.TextField(
+        _("commentaire du coordonnateur"), blank=True
+    )
+    reason = models.TextField(_("motif de la décision"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("décidé par"),
+    )
+    decided_at = models.DateTimeField(_("décidé le"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("accueil en interCHU")
+        verbose_name_plural = _("accueils en interCHU")
+        ordering = ["status", "-situation__start_date", "pk"]
+        permissions = [
+            (
+                "opine_interchuhosting",
+                _("Donner l'avis du DES sur un accueil en interCHU"),
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="refused") | ~models.Q(reason=""),
+                name="choices_hosting_refusal_reasoned",
+                violation_error_message=_("Un refus d'accueil dit pourquoi."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return _("%(resident)s — accueil à %(host)s") % {
+            "resident": self.situation.resident.person.full_name,
+            "host": self.host_subdivision,
+        }
+
+    def get_absolute_url(self) -> str:
+        return reverse("cockpit:accueils_interchu_detail", args=[self.pk])

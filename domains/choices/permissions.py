@@ -4,6 +4,9 @@
   and its DG signs and publishes the decree (`choices.sign_postopening`); each
   coordinator gives the opinion of her DES (`choices.add_openingopinion`); the
   registry, DGOS and UNESS read.
+- InterCHU hosting: the host coordinator gives the DES's opinion
+  (`choices.opine_interchuhosting`), the host ARS accepts or refuses
+  (`choices.change_interchuhosting`).
 - Call lists: the ARS establishes, adjusts, publishes, answers the contests and freezes;
   a resident on a published list contests her place (`choices.add_activityline`).
 - Semester activity: the faculty registry of the subdivision prefills, corrects and
@@ -19,6 +22,7 @@ _READ = [
     "choices.view_activityline",
     "choices.view_calllist",
     "choices.view_postopening",
+    "choices.view_interchuhosting",
 ]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.DGOS: _READ,
@@ -29,9 +33,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "choices.change_calllist",
         "choices.change_postopening",
         "choices.sign_postopening",
+        "choices.change_interchuhosting",
     ],
     Role.FACULTY_REGISTRY: [*_READ, "choices.change_activityline"],
-    Role.COORDINATOR: [*_READ, "choices.add_openingopinion"],
+    Role.COORDINATOR: [
+        *_READ,
+        "choices.add_openingopinion",
+        "choices.opine_interchuhosting",
+    ],
     # Her own line, on Mon semestre prochain (not the registry's list).
     Role.RESIDENT: ["choices.add_activityline"],
 }
@@ -40,11 +49,22 @@ CALL_LISTS = "choices.change_calllist"
 OPENING = "choices.change_postopening"
 SIGN = "choices.sign_postopening"
 OPINION = "choices.add_openingopinion"
+HOSTING = "choices.change_interchuhosting"
+HOSTING_OPINION = "choices.opine_interchuhosting"
 DECLARE = "choices.add_activityline"
 
 
 def opening_perimeter(opening) -> list:
     return [opening.subdivision, opening.subdivision.region]
+
+
+def hosting_perimeter(hosting) -> list:
+    """The host subdivision, its region, and the DES (the host coordinator's reach)."""
+    return [
+        hosting.host_subdivision,
+        hosting.host_subdivision.region,
+        hosting.specialty,
+    ]
 
 
 def call_list_perimeter(call_list) -> list:

@@ -16,26 +16,46 @@ from domains.cockpit.registry import (
 from domains.people.roles import Role
 
 from . import views
-from .filters import ActivityLineFilter, CallListFilter, OpeningFilter
-from .forms import ActivityLineForm, ReopenForm, SignForm
+from .filters import ActivityLineFilter, CallListFilter, HostingFilter, OpeningFilter
+from .forms import (
+    ActivityLineForm,
+    HostingDecisionForm,
+    HostingOpinionForm,
+    ReopenForm,
+    SignForm,
+)
 from .models import (
     ActivityLine,
     CallList,
     CallListStatus,
+    HostingStatus,
+    InterChuHosting,
     OpeningStatus,
     PostOpening,
 )
-from .permissions import call_list_perimeter, line_perimeter, opening_perimeter
-from .selectors import visible_activity_lines, visible_call_lists, visible_openings
+from .permissions import (
+    call_list_perimeter,
+    hosting_perimeter,
+    line_perimeter,
+    opening_perimeter,
+)
+from .selectors import (
+    visible_activity_lines,
+    visible_call_lists,
+    visible_hostings,
+    visible_openings,
+)
 from .services import (
     activity_validate,
     call_list_freeze,
     call_list_publish,
     call_list_reopen,
+    hosting_decide,
+    hosting_opinion_give,
     opening_publish,
     opening_sign,
 )
-from .tables import ActivityLineTable, CallListTable, OpeningTable
+from .tables import ActivityLineTable, CallListTable, HostingTable, OpeningTable
 
 SECTION = "INTERNES"
 
@@ -207,6 +227,81 @@ registry.register_screen(
                 name="opening_minutes",
             ),
             path("<int:pk>/postes.xlsx", views.opening_xlsx, name="opening_xlsx"),
+        ],
+    )
+)
+
+
+def _pending(record) -> bool:
+    return record.status == HostingStatus.PENDING
+
+
+registry.register_screen(
+    Screen(
+        slug="accueils-interchu",
+        model=InterChuHosting,
+        label=_("InterCHU à accueillir"),
+        section=SECTION,
+        order=29,
+        table_class=HostingTable,
+        filterset_class=HostingFilter,
+        selector=visible_hostings,
+        perimeter_objects=hosting_perimeter,
+        detail_template="choices/hosting_detail.html",
+        detail_context=lambda request, record: {
+            "opinion_form": HostingOpinionForm(request=request),
+            "decision_form": HostingDecisionForm(request=request),
+        },
+        decisions=[
+            Decision(
+                name="avis",
+                label=_("Donner l'avis du DES"),
+                permission="opine",
+                run=lambda by, record, **fields: hosting_opinion_give(
+                    by=by, hosting=record, **fields
+                ),
+                form=lambda request, record: HostingOpinionForm(
+                    request.POST, request=request
+                ),
+                success=_("%(record)s : avis enregistré ; l'ARS décide."),
+                applies=_pending,
+            ),
+            Decision(
+                name="accepter",
+                label=_("Accepter l'accueil"),
+                run=lambda by, record, reason: hosting_decide(
+                    by=by, hosting=record, accept=True, reason=reason
+                ),
+                form=lambda request, record: HostingDecisionForm(
+                    request.POST, request=request
+                ),
+                success=_("%(record)s : accueil accepté ; l'interne est prévenue."),
+                applies=_pending,
+            ),
+            Decision(
+                name="refuser",
+                label=_("Refuser l'accueil"),
+                run=lambda by, record, reason: hosting_decide(
+                    by=by, hosting=record, accept=False, reason=reason
+                ),
+                form=lambda request, record: HostingDecisionForm(
+                    request.POST, request=request
+                ),
+                success=_("%(record)s : accueil refusé ; l'interne est prévenue."),
+                applies=_pending,
+            ),
+        ],
+        export_columns=[
+            ("Nom", lambda h: h.situation.resident.person.last_name),
+            ("Prénom", lambda h: h.situation.resident.person.first_name),
+            ("Origine", lambda h: str(h.situation.resident.subdivision)),
+            ("Accueil", lambda h: str(h.host_subdivision)),
+            ("DES", lambda h: h.specialty.label if h.specialty else ""),
+            ("Du", lambda h: h.situation.start_date),
+            ("Au", lambda h: h.situation.end_date),
+            ("Avis du coordonnateur", lambda h: h.get_coordinator_opinion_display()),
+            ("Accord", lambda h: h.get_status_display()),
+            ("Motif", "reason"),
         ],
     )
 )

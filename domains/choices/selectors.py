@@ -25,6 +25,7 @@ from .models import (
     CallListEntry,
     CallListStatus,
     DeclarationDeadline,
+    InterChuHosting,
     OpeningStatus,
     PostOpening,
 )
@@ -359,3 +360,21 @@ def declaration_deadline(subdivision, semester) -> DeclarationDeadline | None:
     return DeclarationDeadline.objects.filter(
         subdivision=subdivision, semester=semester
     ).first()
+
+
+def visible_hostings(user) -> QuerySet[InterChuHosting]:
+    """InterCHU arrivals, seen from the host side: its region's ARS, its registry, the
+    coordinator of the DES there, the State."""
+    rules = {
+        PerimeterKind.REGION: lambda f: Q(host_subdivision__region_id=f.region_id),
+        PerimeterKind.SUBDIVISION: lambda f: Q(host_subdivision_id=f.subdivision_id),
+        PerimeterKind.SPECIALTY_IN_SUBDIVISION: lambda f: Q(
+            host_subdivision_id=f.subdivision_id, specialty_id=f.specialty_id
+        ),
+    }
+    return InterChuHosting.objects.filter(perimeter_q(user, rules)).select_related(
+        "situation__resident__person",
+        "situation__resident__subdivision",
+        "host_subdivision__region",
+        "specialty",
+    )

@@ -8,6 +8,7 @@ from collections import defaultdict
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -44,17 +45,23 @@ from .models import (
     CallListEntry,
     CallListStatus,
     DeclarationDeadline,
+    HostingStatus,
+    InterChuHosting,
     OpeningOpinion,
     OpeningStatus,
+    Opinion,
     PostOpening,
 )
 from .permissions import (
     CALL_LISTS,
     CHANGE,
     DECLARE,
+    HOSTING,
+    HOSTING_OPINION,
     OPENING,
     OPINION,
     SIGN,
+    hosting_perimeter,
     line_perimeter,
     opening_perimeter,
 )
@@ -65,6 +72,12 @@ from .selectors import (
     subdivision_coverage,
 )
 from .signals import opening_published
+
+# An interCHU counts once the host subdivision has accepted it: until then the resident
+# chooses at home.
+NOT_HOSTED = Q(kind=SituationKind.INTER_CHU) & ~Q(
+    hosting__status=HostingStatus.ACCEPTED
+)
 
 
 def _label(situation: SpecialSituation) -> str:
@@ -106,7 +119,7 @@ def activity_prefill(*, by, subdivision: Subdivision, semester: Semester) -> int
         status=SituationStatus.APPROVED,
         start_date__lte=semester.end_date,
         end_date__gte=semester.start_date,
-    ):
+    ).exclude(NOT_HOSTED):
         situations[s.resident_id].append(s)
     phases = {p.code: p for p in Phase.objects.all()}
     existing = {
@@ -156,13 +169,17 @@ def activity_prefill(*, by, subdivision: Subdivision, semester: Semester) -> int
             proposal.reason,
         )
     # InterCHU entrants: residents of another subdivision granted a semester here.
-    for s in SpecialSituation.objects.filter(
-        kind=SituationKind.INTER_CHU,
-        status=SituationStatus.APPROVED,
-        target_subdivision=subdivision,
-        start_date__lte=semester.end_date,
-        end_date__gte=semester.start_date,
-    ).select_related("resident__subdivision"):
+    for s in (
+        SpecialSituation.objects.filter(
+            kind=SituationKind.INTER_CHU,
+            status=SituationStatus.APPROVED,
+            target_subdivision=subdivision,
+            start_date__lte=semester.end_date,
+            end_date__gte=semester.start_date,
+        )
+        .exclude(NOT_HOSTED)
+        .select_related("resident__subdivision")
+    ):
         period = (
             PhasePeriod.objects.filter(
                 enrolment__resident_id=s.resident_id,
@@ -729,3 +746,88 @@ def opening_publish(*, by, opening: PostOpening) -> PostOpening:
         lambda: opening_published.send(sender=PostOpening, opening=opening)
     )
     return opening
+
+
+# InterCHU hosting -------------------------------------------------------------------
+
+
+def hosting_request(situation: SpecialSituation) -> InterChuHosting | None:
+    """An interCHU granted at home now waits for its host's agreement (the host's
+    ARS agents are told). Called when the origin approves it."""
+    if (
+        situation.kind != SituationKind.INTER_CHU
+        or situation.target_subdivision is None
+    ):
+        return None
+    enrolment = situation.resident.enrolments.filter(
+        state=EnrolmentState.ACTIVE
+    ).first()
+    hosting, created = InterChuHosting.objects.get_or_create(
+        situation=situation,
+        defaults={
+            "host_subdivision": situation.target_subdivision,
+            "specialty_id": enrolment.specialty_id if enrolment else None,
+        },
+    )
+    if created:
+        mailer.enqueue("domains.choices.tasks.send_hosting_requested", hosting.pk)
+    return hosting
+
+
+def _locked_hosting(hosting: InterChuHosting) -> InterChuHosting:
+    return (
+        InterChuHosting.objects.select_for_update(of=("self",))
+        .select_related("host_subdivision__region", "specialty")
+        .get(pk=hosting.pk)
+    )
+
+
+@transaction.atomic
+def hosting_opinion_give(
+    *, by, hosting: InterChuHosting, opinion: str, comment: str
+) -> InterChuHosting:
+    """The host coordinator of the DES gives her opinion (revised until the decision)."""
+    hosting = _locked_hosting(hosting)
+    require(by, HOSTING_OPINION, hosting_perimeter(hosting))
+    if hosting.status != HostingStatus.PENDING:
+        raise ValidationError(_("L'accueil est déjà décidé : l'avis est clos."))
+    if opinion not in Opinion.values:
+        raise ValidationError({"opinion": _("Choisissez un avis.")})
+    if opinion != Opinion.FAVOURABLE and not comment.strip():
+        raise ValidationError(
+            {"comment": _("Un avis réservé ou défavorable dit pourquoi.")}
+        )
+    hosting.coordinator_opinion, hosting.coordinator_comment = opinion, comment.strip()
+    audited(hosting, by)
+    hosting.save()
+    return hosting
+
+
+@transaction.atomic
+def hosting_decide(
+    *, by, hosting: InterChuHosting, accept: bool, reason: str
+) -> InterChuHosting:
+    """The host ARS accepts or refuses, after the coordinator's opinion; the resident
+    is told. Accepted, she is *entrante* there and *sortante* at home."""
+    hosting = _locked_hosting(hosting)
+    require(by, HOSTING, hosting_perimeter(hosting))
+    if hosting.status != HostingStatus.PENDING:
+        raise ValidationError(_("Cet accueil est déjà décidé."))
+    if not hosting.coordinator_opinion:
+        raise ValidationError(
+            _(
+                "Le coordonnateur du DES de la subdivision d'accueil n'a pas encore "
+                "donné son avis."
+            )
+        )
+    if not accept and not reason.strip():
+        raise ValidationError(
+            {"reason": _("Indiquez le motif du refus : il est transmis à l'interne.")}
+        )
+    hosting.status = HostingStatus.ACCEPTED if accept else HostingStatus.REFUSED
+    hosting.reason, hosting.decided_by = reason.strip(), by
+    hosting.decided_at = timezone.now()
+    audited(hosting, by)
+    hosting.save()
+    mailer.enqueue("domains.choices.tasks.send_hosting_decision", hosting.pk)
+    return hosting

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from domains.cockpit.tables import CockpitTable
 
-from .models import ActivityLine, CallList, PostOpening
+from .models import ActivityLine, CallList, InterChuHosting, PostOpening
 
 
 class ActivityLineTable(CockpitTable):
@@ -76,3 +76,44 @@ class OpeningTable(CockpitTable):
             "signed_at",
             "published_at",
         )
+
+
+class HostingTable(CockpitTable):
+    resident = tables.Column(
+        accessor="situation__resident__person__last_name",
+        verbose_name=_("Interne"),
+        linkify=True,
+    )
+    origin = tables.Column(
+        accessor="situation__resident__subdivision__name",
+        verbose_name=_("Subdivision d'origine"),
+    )
+    host_subdivision = tables.Column()
+    specialty = tables.Column(default="—")
+    start = tables.DateColumn(
+        accessor="situation__start_date", format="d/m/Y", verbose_name=_("Du")
+    )
+    end = tables.DateColumn(
+        accessor="situation__end_date", format="d/m/Y", verbose_name=_("Au")
+    )
+    coordinator_opinion = tables.Column(default="—")
+    status = tables.Column()
+
+    class Meta(CockpitTable.Meta):
+        model = InterChuHosting
+        fields = (
+            "resident",
+            "origin",
+            "host_subdivision",
+            "specialty",
+            "start",
+            "end",
+            "coordinator_opinion",
+            "status",
+        )
+
+    def render_resident(self, record):
+        return record.situation.resident.person.full_name
+
+    def render_specialty(self, record):
+        return record.specialty.label

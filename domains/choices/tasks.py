@@ -14,6 +14,7 @@ from .models import (
     ActivityStatus,
     CallListContest,
     DeclarationDeadline,
+    InterChuHosting,
     PostOpening,
 )
 
@@ -124,3 +125,46 @@ def send_declaration_reminders() -> int:
             last_reminder_on=today
         )
     return sent
+
+
+def _hosting(hosting_id: int) -> InterChuHosting | None:
+    return (
+        InterChuHosting.objects.select_related(
+            "situation__resident__person",
+            "situation__resident__subdivision",
+            "host_subdivision__region",
+        )
+        .filter(pk=hosting_id)
+        .first()
+    )
+
+
+def send_hosting_requested(hosting_id: int) -> None:
+    """Tell the host region's ARS agents an interCHU waits for their agreement."""
+    hosting = _hosting(hosting_id)
+    if hosting is None:
+        return
+    link = absolute_url(hosting.get_absolute_url())
+    for address in sorted(_ars_addresses(hosting.host_subdivision.region)):
+        mailer.send(
+            to=address,
+            template="choices/email/hosting_requested",
+            context={"hosting": hosting, "link": link},
+        )
+
+
+def send_hosting_decision(hosting_id: int) -> None:
+    hosting = _hosting(hosting_id)
+    if hosting is None:
+        return
+    person = hosting.situation.resident.person
+    if person.primary_email:
+        mailer.send(
+            to=person.primary_email,
+            template="choices/email/hosting_decision",
+            context={
+                "hosting": hosting,
+                "person": person,
+                "link": absolute_url("cockpit:my_path"),
+            },
+        )

@@ -51,6 +51,7 @@ from .selectors import (
     situation_facts,
     specialty_fact,
 )
+from .signals import situation_approved
 
 
 def _account(by) -> User | None:
@@ -424,6 +425,9 @@ def situation_decide(
     audited(situation, by).save()
     if approve and situation.kind == SituationKind.SPECIALTY_CHANGE:
         _change_specialty(situation, by)
+    if approve:
+        # The semester cycle asks the host subdivision's agreement for an interCHU.
+        situation_approved.send(sender=SpecialSituation, situation=situation)
     mailer.enqueue("domains.residents.tasks.send_situation_decision", situation.pk)
     return situation
 

@@ -5,7 +5,12 @@ lines; a resident confirms or corrects her own until it is validated."""
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from domains.choices.models import ActivityLine, ActivityStatus
+from domains.choices.models import (
+    ActivityLine,
+    ActivityStatus,
+    HostingStatus,
+    InterChuHosting,
+)
 from domains.choices.services import activity_declare, activity_prefill
 from domains.people.roles import Role
 from domains.residents.models import SituationKind, SituationStatus, SpecialSituation
@@ -42,13 +47,18 @@ def world():
     entrant = make_resident(
         subdivision_code="GRENOBLE", first_name="Chloé", last_name="Chevalier"
     )
-    SpecialSituation.objects.create(
-        resident=entrant,
-        kind=SituationKind.INTER_CHU,
-        start_date=semester.start_date,
-        end_date=semester.end_date,
-        target_subdivision=lyon,
-        status=SituationStatus.APPROVED,
+    # Granted by Grenoble and accepted by Lyon (tests/choices/test_interchu_hosting.py).
+    InterChuHosting.objects.create(
+        situation=SpecialSituation.objects.create(
+            resident=entrant,
+            kind=SituationKind.INTER_CHU,
+            start_date=semester.start_date,
+            end_date=semester.end_date,
+            target_subdivision=lyon,
+            status=SituationStatus.APPROVED,
+        ),
+        host_subdivision=lyon,
+        status=HostingStatus.ACCEPTED,
     )
     elsewhere = make_resident(
         subdivision_code="GRENOBLE", first_name="Denis", last_name="Durand"

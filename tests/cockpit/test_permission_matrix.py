@@ -34,6 +34,7 @@ from domains.choices.models import (
     CallList,
     CallListContest,
     CallListEntry,
+    InterChuHosting,
     PostOpening,
 )
 from domains.cockpit.models import SavedFilter
@@ -283,6 +284,20 @@ def world():
             specialty=accreditation.specialty,
             phase=post.phase,
         ),
+        "accueils-interchu": InterChuHosting.objects.create(
+            situation=SpecialSituation.objects.create(
+                resident=make_resident(
+                    last_name="TEMOINCHU", subdivision_code="GRENOBLE"
+                ),
+                kind="inter_chu",
+                start_date=date(2027, 5, 1),
+                end_date=date(2027, 10, 31),
+                target_subdivision=subdivision("LYON"),
+                status="approved",
+            ),
+            host_subdivision=subdivision("LYON"),
+            specialty=accreditation.specialty,
+        ),
         "ouvertures": PostOpening.objects.create(
             semester=current_semester(), subdivision=subdivision("LYON")
         ),
@@ -320,6 +335,7 @@ def world():
         "activite-semestrielle": "TEMOINTERNE",
         "listes-d-appel": "Lyon",
         "ouvertures": "Lyon",
+        "accueils-interchu": "TEMOINCHU",
         "reprise": "reprise-temoin.csv",
         "personnes-a-rapprocher": "PROPOSITEMOIN",
         "campagnes-appariement": "Appariement cardiologie 2027",
@@ -374,6 +390,7 @@ DECISIONS = {
     "situations": "decider",
     "listes-d-appel": "publier",
     "ouvertures": "signer",
+    "accueils-interchu": "accepter",
 }
 OTHER_PARAMETERS = {
     "kind": lambda world: "semesters",
@@ -485,6 +502,8 @@ REFUSED_BY_STATE = {
     # The world's call list is still in preparation.
     "call_list_contest": "Vous n'êtes sur aucune liste d'appel publiée.",
     "opening_decree": "L'arrêté n'est pas encore signé.",
+    "accueils_interchu_decision": "Le coordonnateur du DES de la subdivision "
+    "d'accueil n'a pas encore donné son avis.",
     "call_list_contest_answer": "La liste n'est pas publiée : aucune contestation à "
     "traiter.",
     "accreditation_close_filing": "Le dépôt n'est pas encore clos.",

@@ -31,7 +31,13 @@ from domains.accreditation.models import (
     CampaignMailing,
     MailingDelivery,
 )
-from domains.choices.models import ActivityLine, CallList
+from domains.choices.models import (
+    ActivityLine,
+    CallList,
+    CallListEntry,
+    InterChuHosting,
+    PostOpening,
+)
 from domains.cockpit.export import csv_response, xlsx_bytes, xlsx_sheets_response
 from domains.cockpit.registry import registry
 from domains.identity.models import AccountRequest, ReconciliationCase
@@ -207,11 +213,29 @@ def _hostile_world(people) -> dict:
         reason=HOSTILE[4],
         source="prefill",
     )
-    CallList.objects.create(
+    call_list = CallList.objects.create(
         semester=current_semester(),
         subdivision=subdivision("LYON"),
         specialty=accreditation.specialty,
         phase=Phase.objects.get(code="socle"),
+    )
+    CallListEntry.objects.create(
+        call_list=call_list, resident=resident, position=1, seniority=0, why=HOSTILE[5]
+    )
+    opening = PostOpening.objects.create(
+        semester=current_semester(), subdivision=subdivision("LYON")
+    )
+    InterChuHosting.objects.create(
+        situation=SpecialSituation.objects.create(
+            resident=resident,
+            kind="inter_chu",
+            start_date=date(2027, 5, 1),
+            end_date=date(2027, 10, 31),
+            target_subdivision=subdivision("GRENOBLE"),
+            status="approved",
+        ),
+        host_subdivision=subdivision("GRENOBLE"),
+        reason=HOSTILE[1],
     )
     AccountRequest.objects.create(
         civility="MME",
@@ -335,6 +359,8 @@ def _hostile_world(people) -> dict:
         "matching": matching,
         "campaign": campaign,
         "import_run": import_run,
+        "call_list": call_list,
+        "opening": opening,
     }
 
 
@@ -402,6 +428,18 @@ DOWNLOADS = [
         "uness",
         lambda w: reverse("cockpit:training_statistics") + "?format=xlsx",
         "courses.views.statistics_page",
+    ),
+    Download(
+        "liste d'appel",
+        "ars",
+        lambda w: reverse("cockpit:call_list_xlsx", args=[w["call_list"].pk]),
+        "domains.choices.views._call_list_document",
+    ),
+    Download(
+        "postes d'une ouverture",
+        "ars",
+        lambda w: reverse("cockpit:opening_xlsx", args=[w["opening"].pk]),
+        "domains.choices.views._opening_document",
     ),
     Download(
         "rapport d'un essai de reprise",

@@ -265,6 +265,7 @@ _CYCLE_READ = {
     "choices.view_activityline",
     "choices.view_calllist",
     "choices.view_postopening",
+    "choices.view_interchuhosting",
 }
 _CRUD = ("view", "add", "change", "delete")
 _IMPORTS = {
@@ -287,6 +288,7 @@ GIVEN_SINCE: dict[str, set[str]] = {
         "choices.change_calllist",
         "choices.change_postopening",
         "choices.sign_postopening",
+        "choices.change_interchuhosting",
     },
     Role.FACULTY_REGISTRY: {
         "residents.view_statistics",
@@ -299,6 +301,7 @@ GIVEN_SINCE: dict[str, set[str]] = {
         "residents.view_statistics",
         *_CYCLE_READ,
         "choices.add_openingopinion",
+        "choices.opine_interchuhosting",
     },
     Role.RESIDENT: {"residents.view_specialsituation", "choices.add_activityline"},
     Role.MEDICAL_AFFAIRS: {"residents.view_placement"},
