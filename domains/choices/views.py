@@ -195,8 +195,12 @@ def _my_call_list(request, semester) -> dict:
             "position"
         ),
         "my_contests": call_list.contests.filter(resident=place.resident),
+        # One pending contest at a time: she waits for its answer.
         "contest_form": ContestForm(request=request)
         if call_list.status == CallListStatus.PUBLISHED
+        and not call_list.contests.filter(
+            resident=place.resident, status=CallListContestStatus.OPEN
+        ).exists()
         else None,
     }
 
@@ -246,14 +250,22 @@ def call_list_context(request, call_list) -> dict:
         call_list.status == CallListStatus.PUBLISHED
         and request.actor.has_perm("choices.change_calllist")
     )
-    contests = list(call_list.contests.select_related("resident__person"))
+    contests = list(
+        call_list.contests.select_related("resident__person", "answered_by__person")
+    )
+    for contest in contests:
+        # One form per contest: its fields' ids are its own.
+        contest.answer_form = (
+            ContestAnswerForm(request=request, prefix=f"contest-{contest.pk}")
+            if may_answer and contest.status == CallListContestStatus.OPEN
+            else None
+        )
     return {
         "entries": entries,
         "adjust_form": AdjustmentForm(request=request, entries=entries)
         if may_adjust
         else None,
         "contests": contests,
-        "answer_form": ContestAnswerForm(request=request) if may_answer else None,
         "reopen_form": ReopenForm(request=request) if may_answer else None,
         "open_contests": sum(
             1 for c in contests if c.status == CallListContestStatus.OPEN
@@ -385,7 +397,7 @@ def call_list_contest(request):
 def call_list_contest_answer(request, pk: int, contest: int):
     call_list = get_record(request, get_screen(CALL_LISTS_SLUG), pk, "change")
     record = get_object_or_404(CallListContest, pk=contest, call_list=call_list)
-    form = ContestAnswerForm(request.POST, request=request)
+    form = ContestAnswerForm(request.POST, request=request, prefix=f"contest-{contest}")
     if form.is_valid() and save_form(
         form,
         lambda: services.call_list_contest_answer(

@@ -69,7 +69,10 @@ def test_a_contest_is_filed_answered_and_the_list_then_frozen(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             f"{url}contestations/{contest.pk}/repondre/",
-            {"accepted": "0", "answer": "Semestre non validé par la commission."},
+            {
+                f"contest-{contest.pk}-accepted": "0",
+                f"contest-{contest.pk}-answer": "Semestre non validé par la commission.",
+            },
         )
     assert mail.outbox[0].to == [resident.person.primary_email]
     assert "Semestre non validé par la commission." in mail.outbox[0].body
@@ -96,7 +99,10 @@ def test_an_accepted_contest_reopens_the_list_to_correct_it(client, published):
     url = published["url"]
     client.post(
         f"{url}contestations/{contest.pk}/repondre/",
-        {"accepted": "1", "answer": "Rang corrigé d'après le CNG."},
+        {
+            f"contest-{contest.pk}-accepted": "1",
+            f"contest-{contest.pk}-answer": "Rang corrigé d'après le CNG.",
+        },
     )
     page = client.post(
         f"{url}decision/reprendre/", {"reason": "Contestation acceptée."}, follow=True

@@ -454,8 +454,8 @@ POST_DATA = {
         "commission_date": "2026-09-15",
     },
     "call_list_contest_answer": lambda world: {
-        "accepted": "0",
-        "answer": "Ancienneté vérifiée : le rang est juste.",
+        f"contest-{world['contest'].pk}-accepted": "0",
+        f"contest-{world['contest'].pk}-answer": "Ancienneté vérifiée : le rang est juste.",
     },
     "call_list_contest": lambda world: {"text": "Mon ancienneté est de 2."},
     "call_list_adjust": lambda world: {

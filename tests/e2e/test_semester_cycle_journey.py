@@ -35,6 +35,8 @@ from domains.people.roles import Role
 from domains.referential.models import Post
 from domains.referential.services import post_open
 from domains.residents.models import Resident
+from siimop_site.models import HomePage, NewsIndexPage
+from siimop_site.pages import publish
 from tests.choices.test_semester_activity import coming
 from tests.factories.people import PASSWORD, make_person
 from tests.factories.referential import (
@@ -90,6 +92,10 @@ def _staff(role: str, email: str, first_name: str, last_name: str, **perimeter):
 def world():
     semester = coming()
     lyon = subdivision("LYON")
+    # The public site's news, where a published decree is announced.
+    home = HomePage.objects.first()
+    if home is not None and not NewsIndexPage.objects.exists():
+        publish(home, NewsIndexPage(title="Actualités", slug="actualites"))
     # Sarah has one validated semester in the socle: she is called first; then the
     # national rank orders Basile (10) before Camille (500).
     sarah = _ranked("Sarah", "Senior", 900, "sarah.senior@etu.univ-lyon1.fr")
