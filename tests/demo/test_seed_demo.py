@@ -101,8 +101,17 @@ def test_small_demo_data_are_consistent_and_realistic(django_user_model):
         "training_site", "specialty", "phase", "semester"
     )
     assert posts.filter(semester=semester).count() == 250
-    # The others: the next semester's consolidation posts of the matching campaign.
-    assert {p.phase.code for p in posts.exclude(semester=semester)} == {"consolidation"}
+    # The others: the next semester's consolidation posts of the matching campaign, and
+    # Lyon's posts the ARS took up for the coming semester's opening.
+    others = posts.exclude(semester=semester)
+    assert {
+        p.phase.code for p in others.exclude(training_site__subdivision__code="LYON")
+    } == {"consolidation"}
+    assert (
+        others.filter(training_site__subdivision__code="LYON")
+        .exclude(phase__code="consolidation")
+        .exists()
+    )
     assert all(
         site_is_accredited(
             training_site=p.training_site,
