@@ -351,11 +351,11 @@ def call_lists_compute(*, by, subdivision: Subdivision, semester: Semester) -> i
         )
     residents = [line.resident for line in lines]
     states = {s.resident.pk: s for s in phase_states(residents)}
-    maternity = defaultdict(list)
+    approved = defaultdict(list)
     for s in SpecialSituation.objects.filter(
         resident__in=residents, status=SituationStatus.APPROVED
     ):
-        maternity[s.resident_id].append(s)
+        approved[s.resident_id].append(s)
     ranks = comparable_ranks(residents)
     groups = defaultdict(list)
     for line in lines:
@@ -384,7 +384,7 @@ def call_lists_compute(*, by, subdivision: Subdivision, semester: Semester) -> i
                     str(line.resident_id),
                     seniority(
                         state.placements,
-                        situation_facts(maternity[line.resident_id]),
+                        situation_facts(approved[line.resident_id]),
                         line.phase.code,
                     )
                     if in_phase

@@ -43,6 +43,15 @@ from .models import (
 SLUG = "activite-semestrielle"
 
 
+def _posted_subdivision(request):
+    """The subdivision the form names, if it lies in the asker's perimeter."""
+    return (
+        perimeter_subdivisions(request.user)
+        .filter(pk=request.POST.get("subdivision"))
+        .first()
+    )
+
+
 def _active_subdivision(request):
     function = (
         Function.objects.filter(pk=getattr(request.actor.function, "pk", None))
@@ -278,11 +287,7 @@ def call_list_context(request, call_list) -> dict:
 def call_lists_compute(request):
     """The ARS establishes (or recomputes) a subdivision's call lists."""
     semester = selectors.coming_semester()
-    subdivision = (
-        perimeter_subdivisions(request.user)
-        .filter(pk=request.POST.get("subdivision"))
-        .first()
-    )
+    subdivision = _posted_subdivision(request)
     if semester is None or subdivision is None:
         messages.error(request, _("Choisissez une subdivision de votre périmètre."))
         return redirect(reverse("cockpit:activity_summary"))
@@ -441,11 +446,7 @@ def opening_context(request, opening) -> dict:
 def opening_start(request):
     """The ARS prepares the opening of one of its subdivisions for the coming semester."""
     semester = selectors.coming_semester()
-    subdivision = (
-        perimeter_subdivisions(request.user)
-        .filter(pk=request.POST.get("subdivision"))
-        .first()
-    )
+    subdivision = _posted_subdivision(request)
     if semester is None or subdivision is None:
         messages.error(request, _("Choisissez une subdivision de votre périmètre."))
         return redirect(reverse("cockpit:opening_coverage"))
