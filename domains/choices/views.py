@@ -437,6 +437,10 @@ def opening_context(request, opening) -> dict:
         "sign_form": SignForm(request=request) if draft else None,
         "posts_url": reverse("cockpit:postes_list")
         + f"?semester={opening.semester_id}&subdivision={opening.subdivision_id}",
+        "create_url": reverse("cockpit:postes_create")
+        + f"?semester={opening.semester_id}"
+        if draft and request.actor.has_perm("referential.add_post")
+        else "",
         "announcements": registry.public_pages(opening),
     }
 

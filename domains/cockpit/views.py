@@ -341,7 +341,13 @@ def screen_create(request, screen: str):
     if screen.create_form_class is None:
         raise Http404
     require(request, screen, "add")
-    form = screen.create_form_class(request.POST or None, request=request)
+    # A link may name some fields' first values (the post opening's "Créer un poste"
+    # names its semester, DES and phase); the person still checks them and saves.
+    fields = screen.create_form_class.base_fields
+    initial = {name: value for name, value in request.GET.items() if name in fields}
+    form = screen.create_form_class(
+        request.POST or None, request=request, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         saved = save_form(form, lambda: form.save_with(request.user))
         if saved is not None:

@@ -5,6 +5,7 @@ signed PDF is kept and the posts freeze — then publishes: the announcement and
 e-mail to each resident who chooses. Another region's ARS reaches none of it."""
 
 import io
+import re
 from datetime import date
 
 import pytest
@@ -214,3 +215,14 @@ def test_another_region_reaches_none_of_it(client, world):
     assert signed.status_code in (403, 404)
     export = client.get("/cockpit/ouvertures/export/csv/")
     assert str(opening.subdivision) not in b"".join(export.streaming_content).decode()
+
+
+def test_each_rule_row_opens_the_post_form_on_its_semester_des_and_phase(client, world):
+    opening = _prepare(client, world)
+    page = client.get(opening.get_absolute_url()).content.decode()
+    link = re.search(r'href="(/cockpit/postes/[^"]*\?semester=[^"]*)"', page)
+    assert link, "no « Créer un poste » link"
+    form = client.get(link.group(1).replace("&amp;", "&")).content.decode()
+    semester, mca = world["semester"], specialty("DES-MCA")
+    assert f'<option value="{semester.pk}" selected>' in form
+    assert f'<option value="{mca.pk}" selected>' in form
