@@ -1,6 +1,9 @@
 """The semester cycle's records. Semester activity: one line per resident and coming
 semester of a subdivision (an interCHU entrant has one in her host subdivision too)."""
 
+from decimal import Decimal
+from fractions import Fraction
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -8,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from . import activity as a
+from .opening_rule import Rule
 
 
 class ActivityKind(models.TextChoices):
@@ -514,3 +518,103 @@ class InterChuHosting(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("cockpit:accueils_interchu_detail", args=[self.pk])
+
+
+class OpeningRule(models.Model):
+    """A region's opening rule (the 107 % rule and its variants): for one DES, or with
+    no DES for every DES of the region that has no rule of its own. Without any, the
+    national default applies (107 %)."""
+
+    region = models.ForeignKey(
+        "referential.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("région"),
+    )
+    specialty = models.ForeignKey(
+        "referential.Specialty",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("DES"),
+        help_text=_(
+            "Vide : tous les DES de la région qui n'ont pas leur propre règle."
+        ),
+    )
+    ratio = models.DecimalField(
+        _("ratio"),
+        max_digits=5,
+        decimal_places=3,
+        default=Decimal("1.07"),
+        help_text=_("Postes ouverts ≥ ratio × internes qui choisissent (ex. 1,07)."),
+    )
+    threshold = models.PositiveIntegerField(
+        _("seuil"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Au-delà de ce nombre d'internes qui choisissent, la formule "
+            "« effectif + supplément » remplace le ratio."
+        ),
+    )
+    extra = models.PositiveIntegerField(
+        _("supplément"),
+        null=True,
+        blank=True,
+        help_text=_("Postes ajoutés à l'effectif au-delà du seuil (ex. 30)."),
+    )
+    comment = models.TextField(_("commentaire"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("règle d'ouverture")
+        verbose_name_plural = _("règles d'ouverture")
+        ordering = [
+            "region__name",
+            models.F("specialty__label").asc(nulls_first=True),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "specialty"],
+                name="choices_openingrule_unique",
+                violation_error_message=_(
+                    "Cette région a déjà une règle d'ouverture pour ce DES."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["region"],
+                condition=models.Q(specialty__isnull=True),
+                name="choices_openingrule_region_default_unique",
+                violation_error_message=_(
+                    "Cette région a déjà une règle d'ouverture pour tous ses DES."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ratio__gte=1),
+                name="choices_openingrule_ratio_min",
+                violation_error_message=_("Le ratio est au moins de 1 (100 %)."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(threshold__isnull=True, extra__isnull=True)
+                | models.Q(threshold__isnull=False, extra__isnull=False),
+                name="choices_openingrule_threshold_extra",
+                violation_error_message=_(
+                    "Le seuil et le supplément vont ensemble : renseignez les deux "
+                    "ou aucun."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("%(region)s — %(des)s") % {
+            "region": self.region,
+            "des": self.specialty or _("tous les DES"),
+        }
+
+    def as_rule(self) -> Rule:
+        return Rule(
+            ratio=Fraction(self.ratio),
+            threshold=self.threshold,
+            extra=self.extra,
+        )
