@@ -135,8 +135,11 @@ def visible_posts(user) -> QuerySet[Post]:
     )
 
 
-def site_is_accredited(*, training_site, specialty, phase, semester: Semester) -> bool:
-    """True when an active accreditation covers the semester's first day for this phase."""
+def accreditations_in_force(
+    *, training_site, specialty, phase, semester: Semester
+) -> QuerySet[Accreditation]:
+    """The active accreditations of a site covering the semester's first day for this
+    DES and phase."""
     return Accreditation.objects.filter(
         training_site=training_site,
         specialty=specialty,
@@ -144,6 +147,16 @@ def site_is_accredited(*, training_site, specialty, phase, semester: Semester) -
         state__in=ACTIVE_ACCREDITATION_STATES,
         start_date__lte=semester.start_date,
         end_date__gte=semester.start_date,
+    )
+
+
+def site_is_accredited(*, training_site, specialty, phase, semester: Semester) -> bool:
+    """True when an active accreditation covers the semester's first day for this phase."""
+    return accreditations_in_force(
+        training_site=training_site,
+        specialty=specialty,
+        phase=phase,
+        semester=semester,
     ).exists()
 
 

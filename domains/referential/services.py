@@ -30,7 +30,7 @@ from .models import (
     data_quality_for,
 )
 from .permissions import require_referential
-from .selectors import site_is_accredited
+from .selectors import accreditations_in_force, site_is_accredited
 from .validators import compact, validate_finess, validate_siret
 
 ESTABLISHMENT_FIELDS = (
@@ -247,15 +247,13 @@ def post_check_capacity(post: Post) -> None:
     """The seats opened on the site for the specialty that semester stay within the
     maximum of the accreditation in force (when its decision sets one)."""
     accreditation = (
-        Accreditation.objects.filter(
+        accreditations_in_force(
             training_site=post.training_site,
             specialty=post.specialty,
-            phases=post.phase,
-            state__in=ACTIVE_ACCREDITATION_STATES,
-            start_date__lte=post.semester.start_date,
-            end_date__gte=post.semester.start_date,
-            max_residents__isnull=False,
+            phase=post.phase,
+            semester=post.semester,
         )
+        .filter(max_residents__isnull=False)
         .order_by("-start_date")
         .first()
     )
