@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from domains.cockpit.bulk import refusal_reason
-from domains.cockpit.export import xlsx_response
+from domains.cockpit.export import pdf_response, xlsx_response
 from domains.cockpit.views import (
     add_refusal,
     door,
@@ -462,12 +462,6 @@ def commission(request, pk: int):
     )
 
 
-def _pdf(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
 @login_required
 def commission_pack(request, pk: int):
     campaign = _managed_campaign(request, pk)
@@ -478,18 +472,18 @@ def commission_pack(request, pk: int):
         accreditation_requests = accreditation_requests.filter(
             specialty_id=request.GET["specialite"]
         )
-    return _pdf(
+    return pdf_response(
         documents.commission_pack(campaign, accreditation_requests),
-        f"commission-agrements-{campaign.year}-{campaign.region.code}.pdf",
+        f"commission-agrements-{campaign.year}-{campaign.region.code}",
     )
 
 
 @login_required
 def commission_minutes(request, pk: int):
     campaign = _managed_campaign(request, pk)
-    return _pdf(
+    return pdf_response(
         documents.minutes(campaign, _on_agenda(request, campaign)),
-        f"proces-verbal-agrements-{campaign.year}-{campaign.region.code}.pdf",
+        f"proces-verbal-agrements-{campaign.year}-{campaign.region.code}",
     )
 
 

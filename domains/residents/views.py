@@ -4,14 +4,14 @@ documents, mass operations, jury sheet, statistics, and the public verification 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from domains.cockpit.export import xlsx_response
+from domains.cockpit.export import pdf_response, xlsx_response
 from domains.cockpit.views import (
     door,
     errors_text,
@@ -180,11 +180,7 @@ def document_download(request, pk: int, kind: str):
         if not back.startswith(request.build_absolute_uri("/")):
             back = reverse("cockpit:internes_detail", args=[pk])
         return redirect(back)
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{kind}-{document.code}.pdf"'
-    )
-    return response
+    return pdf_response(content, f"{kind}-{document.code}")
 
 
 def verify_document(request, code: str):

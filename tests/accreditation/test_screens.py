@@ -187,6 +187,10 @@ def test_commission_agenda_pack_live_proposals_minutes_and_decisions(
     assert "Médecine cardiovasculaire" in agenda and w.site.name in agenda
     assert "Encadrement solide" in agenda and "Charge de travail" in agenda
     pack = client.get(f"{campaign_url}/commission/dossiers.pdf")
+    year, region = w.campaign.year, w.campaign.region.code
+    assert pack["Content-Disposition"] == (
+        f'attachment; filename="commission-agrements-{year}-{region}.pdf"'
+    )
     reader = PdfReader(io.BytesIO(pack.content))
     text = "\n".join(p.extract_text() for p in reader.pages)
     assert "Ordre du jour" in text and "Compagnonnage" in text
@@ -195,9 +199,11 @@ def test_commission_agenda_pack_live_proposals_minutes_and_decisions(
         f"/cockpit/demandes-agrement/{accreditation_request.pk}/action/propose/",
         {"outcome": "granted", "reason": ""},
     )
-    minutes = PdfReader(
-        io.BytesIO(client.get(f"{campaign_url}/commission/proces-verbal.pdf").content)
+    minutes_response = client.get(f"{campaign_url}/commission/proces-verbal.pdf")
+    assert minutes_response["Content-Disposition"] == (
+        f'attachment; filename="proces-verbal-agrements-{year}-{region}.pdf"'
     )
+    minutes = PdfReader(io.BytesIO(minutes_response.content))
     assert "Agrément 5 ans" in " ".join(minutes.pages[0].extract_text().split())
     decisions = text_of(client.get(f"{campaign_url}/decisions/"))
     assert "Signer la décision" in decisions and w.site.name in decisions

@@ -114,7 +114,9 @@ def test_who_downloads_an_enrolment_certificate(client, world, case):
         "enrolment",
         user,
     )
-    assert document.code in response["Content-Disposition"]
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="enrolment-{document.code}.pdf"'
+    )
     assert "Document authentique" in page_text(
         client.get(f"/verifier/{document.code}/")
     )
