@@ -4,9 +4,7 @@ from django.utils import timezone
 
 from domains.cockpit import mailer
 from domains.cockpit.links import absolute_url
-from domains.people.models import Function
-from domains.people.roles import Role
-from domains.people.selectors import active_on
+from domains.people.selectors import ars_agent_addresses
 
 from . import activity as a
 from .models import (
@@ -20,13 +18,6 @@ from .models import (
 
 # Days before the deadline when the residents who have not confirmed are reminded.
 REMINDER_DAYS = (7, 1)
-
-
-def _ars_addresses(region) -> set[str]:
-    functions = Function.objects.filter(
-        active_on(timezone.localdate()), role=Role.ARS, region=region
-    ).select_related("person")
-    return {f.person.primary_email for f in functions if f.person.primary_email}
 
 
 def _contest(contest_id: int) -> CallListContest | None:
@@ -45,7 +36,7 @@ def send_contest_filed(contest_id: int) -> None:
     if contest is None:
         return
     link = absolute_url(contest.call_list.get_absolute_url())
-    for address in sorted(_ars_addresses(contest.call_list.subdivision.region)):
+    for address in sorted(ars_agent_addresses(contest.call_list.subdivision.region)):
         mailer.send(
             to=address,
             template="choices/email/contest_filed",
@@ -145,7 +136,7 @@ def send_hosting_requested(hosting_id: int) -> None:
     if hosting is None:
         return
     link = absolute_url(hosting.get_absolute_url())
-    for address in sorted(_ars_addresses(hosting.host_subdivision.region)):
+    for address in sorted(ars_agent_addresses(hosting.host_subdivision.region)):
         mailer.send(
             to=address,
             template="choices/email/hosting_requested",

@@ -4,7 +4,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from .models import EmailAddress, Function, LegacyIdentifier, Person, User
-from .roles import ROLE_PERIMETER, PerimeterKind
+from .roles import ROLE_PERIMETER, PerimeterKind, Role
 
 
 def active_on(day: date) -> Q:
@@ -79,6 +79,18 @@ def active_functions(
     if active_id and not all_functions:
         return [f for f in functions if f.pk == active_id]
     return functions
+
+
+def ars_agent_addresses(region) -> set[str]:
+    """The primary e-mail addresses of the ARS agents in office today for this region."""
+    functions = (
+        Function.objects.filter(
+            active_on(timezone.localdate()), role=Role.ARS, region=region
+        )
+        .select_related("person")
+        .prefetch_related("person__emails")
+    )
+    return {f.person.primary_email for f in functions if f.person.primary_email}
 
 
 def forget_functions(user) -> None:
