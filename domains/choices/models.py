@@ -618,3 +618,19 @@ class OpeningRule(models.Model):
             threshold=self.threshold,
             extra=self.extra,
         )
+
+    @property
+    def formula(self) -> str:
+        """As the ARS writes it: « 107 % », « 107 %, effectif + 30 au-delà de 200 »."""
+        percent = f"{self.as_rule().percent:.1f}".rstrip("0").rstrip(".")
+        said = _("%(percent)s %%") % {"percent": percent.replace(".", ",")}
+        if self.threshold is not None and self.extra is not None:
+            said = _("%(said)s, effectif + %(extra)d au-delà de %(threshold)d") % {
+                "said": said,
+                "extra": self.extra,
+                "threshold": self.threshold,
+            }
+        return said
+
+    def get_absolute_url(self) -> str:
+        return reverse("cockpit:regles_ouverture_detail", args=[self.pk])

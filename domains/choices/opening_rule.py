@@ -28,10 +28,22 @@ class Rule:
     def needed(self, choosing: int) -> int:
         if choosing <= 0:
             return 0
-        if self.threshold is not None and self.extra is not None:
-            if choosing > self.threshold:
-                return choosing + self.extra
+        if self.uses_extra(choosing):
+            return choosing + self.extra
         return ceil(self.ratio * choosing)
+
+    def uses_extra(self, choosing: int) -> bool:
+        """Whether `choosing + extra` (not the ratio) gives the posts needed."""
+        return (
+            self.threshold is not None
+            and self.extra is not None
+            and (choosing > self.threshold)
+        )
+
+    @property
+    def percent(self) -> float:
+        """The ratio as people write it: 107 (%)."""
+        return float(self.ratio * 100)
 
 
 @dataclass(frozen=True)
@@ -50,6 +62,9 @@ class Coverage:
     opened: int
     mixed: int  # of the opened, open to other DES too
     coupled: int
+    # The rule the needs come from; None when lines of several regions with different
+    # rules were added up.
+    rule: Rule | None = None
 
     @property
     def margin(self) -> int:
@@ -66,6 +81,11 @@ class Coverage:
     @property
     def ratio(self) -> Fraction | None:
         return Fraction(self.opened, self.choosing) if self.choosing else None
+
+    @property
+    def by_extra(self) -> bool:
+        """The needs come from `choosing + extra` (above the threshold), not the ratio."""
+        return self.rule is not None and self.rule.uses_extra(self.choosing)
 
 
 def coverage(
@@ -101,6 +121,7 @@ def coverage(
                 opened=opened[group],
                 mixed=mixed[group],
                 coupled=coupled[group],
+                rule=rule,
             )
         )
     return lines

@@ -4,6 +4,8 @@
   and its DG signs and publishes the decree (`choices.sign_postopening`); each
   coordinator gives the opinion of her DES (`choices.add_openingopinion`); the
   registry, DGOS and UNESS read.
+- Opening rules (the 107 % rule and its variants, per region and DES): the region's
+  ARS keeps them (`choices.add/change/delete_openingrule`); DGOS and UNESS read them.
 - InterCHU hosting: the host coordinator gives the DES's opinion
   (`choices.opine_interchuhosting`), the host ARS accepts or refuses
   (`choices.change_interchuhosting`).
@@ -24,9 +26,16 @@ _READ = [
     "choices.view_postopening",
     "choices.view_interchuhosting",
 ]
+# The opening rules: the ARS keeps its region's; DGOS and UNESS read every region's.
+# The registry and the coordinators read the rule in force on the opening pages
+# (next to each DES), not on this screen.
+RULE_VIEW = "choices.view_openingrule"
+RULE_ADD = "choices.add_openingrule"
+RULE_CHANGE = "choices.change_openingrule"
+RULE_DELETE = "choices.delete_openingrule"
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.DGOS: _READ,
-    Role.UNESS_ADMIN: _READ,
+    Role.DGOS: [*_READ, RULE_VIEW],
+    Role.UNESS_ADMIN: [*_READ, RULE_VIEW],
     # The ARS establishes the call lists and opens the posts.
     Role.ARS: [
         *_READ,
@@ -34,6 +43,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "choices.change_postopening",
         "choices.sign_postopening",
         "choices.change_interchuhosting",
+        RULE_VIEW,
+        RULE_ADD,
+        RULE_CHANGE,
+        RULE_DELETE,
     ],
     Role.FACULTY_REGISTRY: [*_READ, "choices.change_activityline"],
     Role.COORDINATOR: [
@@ -52,6 +65,10 @@ OPINION = "choices.add_openingopinion"
 HOSTING = "choices.change_interchuhosting"
 HOSTING_OPINION = "choices.opine_interchuhosting"
 DECLARE = "choices.add_activityline"
+
+
+def opening_rule_perimeter(rule) -> list:
+    return [rule.region]
 
 
 def opening_perimeter(opening) -> list:

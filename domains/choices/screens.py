@@ -30,6 +30,7 @@ from .models import (
     CallListStatus,
     HostingStatus,
     InterChuHosting,
+    OpeningRule,
     OpeningStatus,
     PostOpening,
 )
@@ -38,11 +39,14 @@ from .permissions import (
     hosting_perimeter,
     line_perimeter,
     opening_perimeter,
+    opening_rule_perimeter,
 )
+from .rule_screen import OpeningRuleFilter, OpeningRuleForm, OpeningRuleTable
 from .selectors import (
     visible_activity_lines,
     visible_call_lists,
     visible_hostings,
+    visible_opening_rules,
     visible_openings,
 )
 from .services import (
@@ -53,6 +57,7 @@ from .services import (
     hosting_decide,
     hosting_opinion_give,
     opening_publish,
+    opening_rule_delete,
     opening_sign,
 )
 from .tables import ActivityLineTable, CallListTable, HostingTable, OpeningTable
@@ -385,6 +390,34 @@ registry.register_menu(
         order=3,
         roles=(Role.RESIDENT,),
         refusal=_("Cette page est celle des internes."),
+    )
+)
+
+# The opening rules of a region (107 % by default): its ARS keeps them, next to the
+# post openings; DGOS and UNESS read every region's.
+registry.register_screen(
+    Screen(
+        slug="regles-ouverture",
+        model=OpeningRule,
+        label=_("Règles d'ouverture des postes"),
+        section=SECTION,
+        order=32,
+        table_class=OpeningRuleTable,
+        filterset_class=OpeningRuleFilter,
+        selector=visible_opening_rules,
+        perimeter_objects=opening_rule_perimeter,
+        form_class=OpeningRuleForm,
+        create_form_class=OpeningRuleForm,
+        delete=lambda user, record: opening_rule_delete(by=user, rule=record),
+        export_columns=[
+            ("Région", lambda r: r.region.name),
+            ("DES", lambda r: r.specialty.label if r.specialty else "Tous les DES"),
+            ("Ratio", "ratio"),
+            ("Seuil", "threshold"),
+            ("Supplément au-delà du seuil", "extra"),
+            ("Règle", "formula"),
+            ("Commentaire", "comment"),
+        ],
     )
 )
 

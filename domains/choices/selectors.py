@@ -26,10 +26,11 @@ from .models import (
     CallListStatus,
     DeclarationDeadline,
     InterChuHosting,
+    OpeningRule,
     OpeningStatus,
     PostOpening,
 )
-from .opening_rule import Coverage, OpenedPost, coverage
+from .opening_rule import Coverage, Group, OpenedPost, Rule, coverage
 
 
 def line_rules() -> dict:
@@ -81,18 +82,78 @@ def activity_counts(lines: QuerySet[ActivityLine]) -> list[dict]:
     return list(table.values())
 
 
+RegionRules = tuple[dict[str, Rule], Rule]  # the rule per DES code, and the default
+
+
+def _region_rules(field: str = "region_id", **where) -> dict[object, RegionRules]:
+    """The opening rules of regions (one query), keyed by `field` of the rule (the
+    region's id or name): a region without any gets none (the national default)."""
+    found: dict[object, RegionRules] = {}
+    for record in OpeningRule.objects.filter(**where).select_related(
+        "region", "specialty"
+    ):
+        key = record.region_id if field == "region_id" else record.region.name
+        per_des, default = found.get(key, ({}, Rule()))
+        if record.specialty_id is None:
+            default = record.as_rule()
+        else:
+            per_des[record.specialty.code] = record.as_rule()
+        found[key] = (per_des, default)
+    return found
+
+
+def opening_rules(region) -> RegionRules:
+    """The region's opening rules: per DES code, and the one for its other DES (its
+    own rule for all its DES, else the national 107 %)."""
+    return _region_rules(region_id=region.pk).get(region.pk, ({}, Rule()))
+
+
+def visible_opening_rules(user) -> QuerySet[OpeningRule]:
+    """The ARS's region; DGOS and UNESS every region."""
+    return OpeningRule.objects.filter(
+        perimeter_q(user, {PerimeterKind.REGION: lambda f: Q(region_id=f.region_id)})
+    ).select_related("region", "specialty")
+
+
+def _added_up(per_region: list[list[Coverage]]) -> list[Coverage]:
+    """Lines of several regions, each with its region's rule, added up per DES and
+    phase: the needs are each region's own; the rule is said when it is the same."""
+    if len(per_region) == 1:
+        return per_region[0]
+    groups: dict[Group, list[Coverage]] = defaultdict(list)
+    for lines in per_region:
+        for c in lines:
+            groups[c.group].append(c)
+    return [
+        Coverage(
+            group=group,
+            choosing=sum(c.choosing for c in same),
+            needed=sum(c.needed for c in same),
+            opened=sum(c.opened for c in same),
+            mixed=sum(c.mixed for c in same),
+            coupled=sum(c.coupled for c in same),
+            rule=same[0].rule if len({c.rule for c in same}) == 1 else None,
+        )
+        for group, same in sorted(groups.items())
+    ]
+
+
 def _coverage(lines: QuerySet[ActivityLine], posts: QuerySet[Post]) -> list[Coverage]:
     """The 107 % rule per DES and phase: residents taking a seat in the choice (the
-    semester activity) against the posts opened. A mixed post counts in each DES it
-    is open to; a coupled pair counts once."""
-    choosing = {
-        (row["specialty__code"], row["phase__code"]): row["n"]
-        for row in lines.filter(kind__in=COUNTED_IN_NEEDS)
+    semester activity) against the posts opened, by the rules of their region
+    (`OpeningRule`). Over several regions (DGOS, UNESS), each region's needs by its
+    own rules, then added up. A mixed post counts in each DES it is open to; a
+    coupled pair counts once."""
+    choosing: dict[int, dict[Group, int]] = defaultdict(dict)
+    for row in (
+        lines.filter(kind__in=COUNTED_IN_NEEDS)
         .order_by()
-        .values("specialty__code", "phase__code")
+        .values("subdivision__region_id", "specialty__code", "phase__code")
         .annotate(n=Count("pk"))
-        if row["specialty__code"] and row["phase__code"]
-    }
+    ):
+        if row["specialty__code"] and row["phase__code"]:
+            group = (row["specialty__code"], row["phase__code"])
+            choosing[row["subdivision__region_id"]][group] = row["n"]
     posts = posts.filter(coupled_from__isnull=True).order_by()  # a pair's 2nd half
     # Rows, not instances: a subdivision opens ~6,000 posts, and prefetching their
     # mixed DES by instance cost ~1 s (benchmarks/choices.py).
@@ -101,18 +162,36 @@ def _coverage(lines: QuerySet[ActivityLine], posts: QuerySet[Post]) -> list[Cove
         post__in=posts.values("pk")
     ).values_list("post_id", "specialty__code"):
         shared[post_id].append(code)
-    opened = [
-        OpenedPost(
-            id=str(pk),
-            groups=tuple((code, phase) for code in [specialty, *shared[pk]]),
-            seats=seats,
-            coupled=coupled_with is not None,
+    opened: dict[int, list[OpenedPost]] = defaultdict(list)
+    for pk, specialty, phase, seats, coupled_with, region in posts.values_list(
+        "pk",
+        "specialty__code",
+        "phase__code",
+        "seats",
+        "coupled_with_id",
+        "training_site__subdivision__region_id",
+    ):
+        opened[region].append(
+            OpenedPost(
+                id=str(pk),
+                groups=tuple((code, phase) for code in [specialty, *shared[pk]]),
+                seats=seats,
+                coupled=coupled_with is not None,
+            )
         )
-        for pk, specialty, phase, seats, coupled_with in posts.values_list(
-            "pk", "specialty__code", "phase__code", "seats", "coupled_with_id"
-        )
-    ]
-    return coverage(choosing, opened)
+    regions = sorted(set(choosing) | set(opened))
+    rules = _region_rules(region_id__in=regions)
+    return _added_up(
+        [
+            coverage(
+                choosing.get(region, {}),
+                opened.get(region, []),
+                *rules.get(region, ({}, Rule())),
+            )
+            for region in regions
+        ]
+        or [[]]
+    )
 
 
 def opening_coverage(user, semester: Semester) -> list[Coverage]:
@@ -295,8 +374,9 @@ class RegionCoverage:
 
 def national_coverage(semester: Semester) -> list[RegionCoverage]:
     """The 107 % rule per region and DES, nationally, in three grouped queries (the
-    residents who choose, the posts opened, the mixed posts' other DES): what DGOS
-    reads. A mixed post counts in each DES it is open to, a coupled pair once."""
+    residents who choose, the posts opened, the mixed posts' other DES) and the
+    regions' rules: what DGOS reads. A mixed post counts in each DES it is open to,
+    a coupled pair once."""
     choosing: dict[str, dict] = defaultdict(dict)
     for row in (
         ActivityLine.objects.filter(semester=semester, kind__in=COUNTED_IN_NEEDS)
@@ -337,10 +417,15 @@ def national_coverage(semester: Semester) -> list[RegionCoverage]:
             )
         )
     labels = dict(Specialty.objects.values_list("code", "label"))
+    rules = _region_rules("region__name")  # each region's own (one query)
     lines = []
     for region in sorted(set(choosing) | set(opened)):
         per_des: dict[str, list[Coverage]] = defaultdict(list)
-        for c in coverage(choosing.get(region, {}), opened.get(region, [])):
+        for c in coverage(
+            choosing.get(region, {}),
+            opened.get(region, []),
+            *rules.get(region, ({}, Rule())),
+        ):
             per_des[c.group[0]].append(c)
         for code, phases in per_des.items():
             lines.append(

@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -18,7 +18,14 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from domains.cockpit import mailer
 from domains.cockpit.audit import audited
 from domains.people.permissions import may, require
-from domains.referential.models import Phase, Post, Semester, Specialty, Subdivision
+from domains.referential.models import (
+    Phase,
+    Post,
+    Semester,
+    Specialty,
+    SpecialtyKind,
+    Subdivision,
+)
 from domains.referential.services import post_open, post_update
 from domains.residents.models import (
     EnrolmentState,
@@ -48,6 +55,7 @@ from .models import (
     HostingStatus,
     InterChuHosting,
     OpeningOpinion,
+    OpeningRule,
     OpeningStatus,
     Opinion,
     PostOpening,
@@ -60,6 +68,9 @@ from .permissions import (
     HOSTING_OPINION,
     OPENING,
     OPINION,
+    RULE_ADD,
+    RULE_CHANGE,
+    RULE_DELETE,
     SIGN,
     hosting_perimeter,
     line_perimeter,
@@ -831,3 +842,100 @@ def hosting_decide(
     hosting.save()
     mailer.enqueue("domains.choices.tasks.send_hosting_decision", hosting.pk)
     return hosting
+
+
+# --- opening rules -------------------------------------------------------------------
+
+
+def _rule_refusal(region) -> str:
+    return _(
+        "Seule l'ARS de la région %(region)s fixe ses règles d'ouverture des postes."
+    ) % {"region": region}
+
+
+def opening_rule_check(
+    *, specialty: Specialty | None, ratio, threshold: int | None, extra: int | None
+) -> None:
+    """An opening rule's figures, or a French ValidationError on the field at fault
+    (the rule's form says the same before it posts)."""
+    if specialty is not None and specialty.kind not in (
+        SpecialtyKind.DES,
+        SpecialtyKind.CO_DES,
+    ):
+        raise ValidationError(
+            {
+                "specialty": _(
+                    "%(label)s n'est pas un DES : choisissez un DES ou un co-DES, "
+                    "ou aucun pour tous les DES de la région."
+                )
+                % {"label": specialty.label}
+            }
+        )
+    if ratio is None:
+        raise ValidationError({"ratio": _("Indiquez le ratio (par exemple 1,07).")})
+    if ratio < 1:
+        raise ValidationError(
+            {
+                "ratio": _(
+                    "Le ratio est au moins de 1 (100 %%) : les postes ouverts couvrent "
+                    "au moins les internes qui choisissent (%(ratio)s saisi)."
+                )
+                % {"ratio": number_format(ratio)}
+            }
+        )
+    if threshold is not None and extra is None:
+        raise ValidationError(
+            {
+                "extra": _(
+                    "Indiquez le supplément de postes au-delà du seuil de "
+                    "%(threshold)d internes, ou effacez le seuil."
+                )
+                % {"threshold": threshold}
+            }
+        )
+    if extra is not None and threshold is None:
+        raise ValidationError(
+            {
+                "threshold": _(
+                    "Indiquez le seuil au-delà duquel l'effectif + %(extra)d "
+                    "remplace le ratio, ou effacez le supplément."
+                )
+                % {"extra": extra}
+            }
+        )
+
+
+@transaction.atomic
+def opening_rule_save(
+    *,
+    by,
+    rule: OpeningRule | None = None,
+    region,
+    specialty: Specialty | None = None,
+    ratio,
+    threshold: int | None = None,
+    extra: int | None = None,
+    comment: str = "",
+) -> OpeningRule:
+    """The ARS sets (or corrects) one of its region's opening rules: for a DES, or,
+    with no DES, for every DES of the region that has no rule of its own. Above
+    `threshold` residents choosing, `choosing + extra` posts replace the ratio."""
+    for place in {region, *([rule.region] if rule else [])}:
+        require(by, RULE_CHANGE if rule else RULE_ADD, [place], _rule_refusal(place))
+    opening_rule_check(
+        specialty=specialty, ratio=ratio, threshold=threshold, extra=extra
+    )
+    record = rule or OpeningRule()
+    record.region, record.specialty = region, specialty
+    record.ratio, record.threshold, record.extra = ratio, threshold, extra
+    record.comment = comment.strip()
+    record.full_clean()
+    audited(record, by).save()
+    return record
+
+
+@transaction.atomic
+def opening_rule_delete(*, by, rule: OpeningRule) -> None:
+    """Its DES (or the region's) goes back to the region's rule, else 107 %."""
+    require(by, RULE_DELETE, [rule.region], _rule_refusal(rule.region))
+    audited(rule, by).delete()

@@ -241,6 +241,10 @@ def opening_coverage(request):
             "subdivisions": perimeter_subdivisions(request.user)
             if semester and request.actor.has_perm("choices.change_postopening")
             else [],
+            # Where the region's rules are kept (the ARS) or read (the State).
+            "rules_url": reverse("cockpit:regles_ouverture_list")
+            if request.actor.has_perm("choices.view_openingrule")
+            else "",
         },
     )
 

@@ -260,7 +260,8 @@ BEFORE_THE_MOVE: dict[str, set[str]] = {
 # Since: the statistics' own permission, the residents domain's reads (issue 19),
 # the semester cycle (issue 20: its activity lines, call lists and post openings, the
 # registry's and the ARS's imports of them; the thresholds of the replacement licence
-# and the last ranks admitted, for the droit au remords).
+# and the last ranks admitted, for the droit au remords; the regions' opening rules,
+# kept by their ARS and read by the State).
 _CYCLE_READ = {
     "choices.view_activityline",
     "choices.view_calllist",
@@ -268,16 +269,18 @@ _CYCLE_READ = {
     "choices.view_interchuhosting",
 }
 _CRUD = ("view", "add", "change", "delete")
+_RULES_READ = {"choices.view_openingrule"}
 _IMPORTS = {
     "imports.view_importrun",
     "imports.add_importrun",
     "imports.change_importrun",
 }
 GIVEN_SINCE: dict[str, set[str]] = {
-    Role.DGOS: {"residents.view_statistics", *_CYCLE_READ},
+    Role.DGOS: {"residents.view_statistics", *_CYCLE_READ, *_RULES_READ},
     Role.UNESS_ADMIN: {
         "residents.view_statistics",
         *_CYCLE_READ,
+        *_RULES_READ,
         "residents.view_lastadmittedrank",
         *(f"residents.{a}_replacementthreshold" for a in _CRUD),
     },
@@ -289,6 +292,7 @@ GIVEN_SINCE: dict[str, set[str]] = {
         "choices.change_postopening",
         "choices.sign_postopening",
         "choices.change_interchuhosting",
+        *(f"choices.{a}_openingrule" for a in _CRUD),
     },
     Role.FACULTY_REGISTRY: {
         "residents.view_statistics",
