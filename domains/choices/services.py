@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
@@ -590,12 +590,20 @@ def _locked(opening_pk: int) -> PostOpening:
 def opening_start(*, by, semester: Semester, subdivision: Subdivision) -> PostOpening:
     """The ARS prepares a subdivision's opening for the semester (once)."""
     require(by, OPENING, [subdivision, subdivision.region])
-    opening, created = PostOpening.objects.get_or_create(
+    # One insert carrying its author (one history row), not get_or_create then a
+    # second save; a concurrent start for the same pair meets the unique constraint
+    # and returns the opening the other one created, as get_or_create did.
+    existing = PostOpening.objects.filter(
         semester=semester, subdivision=subdivision
-    )
-    if created:
-        audited(opening, by)
-        opening.save()
+    ).first()
+    if existing is not None:
+        return existing
+    opening = audited(PostOpening(semester=semester, subdivision=subdivision), by)
+    try:
+        with transaction.atomic():
+            opening.save(force_insert=True)
+    except IntegrityError:
+        return PostOpening.objects.get(semester=semester, subdivision=subdivision)
     return opening
 
 

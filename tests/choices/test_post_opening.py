@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from pypdf import PdfReader
 
 from domains.choices.models import OpeningOpinion, OpeningStatus, PostOpening
-from domains.choices.services import activity_prefill
+from domains.choices.services import activity_prefill, opening_start
 from domains.people.roles import Role
 from domains.referential.models import Accreditation, Post
 from domains.referential.services import post_open, post_update
@@ -226,3 +226,13 @@ def test_each_rule_row_opens_the_post_form_on_its_semester_des_and_phase(client,
     semester, mca = world["semester"], specialty("DES-MCA")
     assert f'<option value="{semester.pk}" selected>' in form
     assert f'<option value="{mca.pk}" selected>' in form
+
+
+def test_starting_an_opening_writes_one_history_row_naming_the_ars(world):
+    ars, semester = world["ars"], world["semester"]
+    opening = opening_start(by=ars, semester=semester, subdivision=subdivision())
+    again = opening_start(by=ars, semester=semester, subdivision=subdivision())
+    assert again == opening
+    assert [(h.history_type, h.history_user) for h in opening.history.all()] == [
+        ("+", ars)
+    ]
