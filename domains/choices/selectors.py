@@ -144,16 +144,17 @@ def _coverage(lines: QuerySet[ActivityLine], posts: QuerySet[Post]) -> list[Cove
     (`OpeningRule`). Over several regions (DGOS, UNESS), each region's needs by its
     own rules, then added up. A mixed post counts in each DES it is open to; a
     coupled pair counts once."""
-    choosing: dict[int, dict[Group, int]] = defaultdict(dict)
+    # Per subdivision first (its id is on the rows: no join), then per region.
+    by_subdivision: dict[int, dict[Group, int]] = defaultdict(dict)
     for row in (
         lines.filter(kind__in=COUNTED_IN_NEEDS)
         .order_by()
-        .values("subdivision__region_id", "specialty__code", "phase__code")
+        .values("subdivision_id", "specialty__code", "phase__code")
         .annotate(n=Count("pk"))
     ):
         if row["specialty__code"] and row["phase__code"]:
             group = (row["specialty__code"], row["phase__code"])
-            choosing[row["subdivision__region_id"]][group] = row["n"]
+            by_subdivision[row["subdivision_id"]][group] = row["n"]
     posts = posts.filter(coupled_from__isnull=True).order_by()  # a pair's 2nd half
     # Rows, not instances: a subdivision opens ~6,000 posts, and prefetching their
     # mixed DES by instance cost ~1 s (benchmarks/choices.py).
@@ -162,16 +163,16 @@ def _coverage(lines: QuerySet[ActivityLine], posts: QuerySet[Post]) -> list[Cove
         post__in=posts.values("pk")
     ).values_list("post_id", "specialty__code"):
         shared[post_id].append(code)
-    opened: dict[int, list[OpenedPost]] = defaultdict(list)
-    for pk, specialty, phase, seats, coupled_with, region in posts.values_list(
+    opened_in: dict[int, list[OpenedPost]] = defaultdict(list)
+    for pk, specialty, phase, seats, coupled_with, subdivision in posts.values_list(
         "pk",
         "specialty__code",
         "phase__code",
         "seats",
         "coupled_with_id",
-        "training_site__subdivision__region_id",
+        "training_site__subdivision_id",
     ):
-        opened[region].append(
+        opened_in[subdivision].append(
             OpenedPost(
                 id=str(pk),
                 groups=tuple((code, phase) for code in [specialty, *shared[pk]]),
@@ -179,6 +180,18 @@ def _coverage(lines: QuerySet[ActivityLine], posts: QuerySet[Post]) -> list[Cove
                 coupled=coupled_with is not None,
             )
         )
+    region_of = dict(
+        Subdivision.objects.filter(pk__in={*by_subdivision, *opened_in}).values_list(
+            "pk", "region_id"
+        )
+    )
+    choosing: dict[int, dict[Group, int]] = defaultdict(lambda: defaultdict(int))
+    for subdivision, counts in by_subdivision.items():
+        for group, n in counts.items():
+            choosing[region_of[subdivision]][group] += n
+    opened: dict[int, list[OpenedPost]] = defaultdict(list)
+    for subdivision, posts_opened in opened_in.items():
+        opened[region_of[subdivision]].extend(posts_opened)
     regions = sorted(set(choosing) | set(opened))
     rules = _region_rules(region_id__in=regions)
     return _added_up(
