@@ -1,6 +1,7 @@
 """One importer per kind of legacy file. Writes go through the domains' services."""
 
 import re
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
@@ -1217,6 +1218,13 @@ def _post_column(error: ValidationError) -> str:
     return "Semestre"  # a semester whose opening is frozen
 
 
+@dataclass
+class _SiteReads:
+    accreditations: list[Accreditation]  # in force at the semester's start
+    dossier_maxima: dict[int, int]  # accreditation id → its decided dossier's maximum
+    posts: dict[tuple[int, int], Post]  # (DES id, phase id) → post open before the run
+
+
 class PostsImporter(Importer):
     """Ouverture des postes: a semester's posts per site, DES and phase, on sites
     accredited at the semester's start, within the accreditation's maximum; an
@@ -1276,18 +1284,48 @@ class PostsImporter(Importer):
         }
         self.seen: dict[tuple, int] = {}
         self.couplings = []  # (result, post, other site), resolved once all are open
+        self.read: dict[tuple[int, int], _SiteReads] = {}
+
+    def _site_reads(self, site, semester) -> _SiteReads:
+        """What the rows of a site need for a semester, read once for the run (a file
+        lists a site's posts DES by DES and phase by phase), not once per row."""
+        key = (semester.pk, site.pk)
+        if key not in self.read:
+            accreditations = list(
+                Accreditation.objects.filter(
+                    training_site=site,
+                    state__in=ACTIVE_ACCREDITATION_STATES,
+                    start_date__lte=semester.start_date,
+                    end_date__gte=semester.start_date,
+                )
+                .select_related("training_site", "specialty")
+                .prefetch_related("phases")
+                .order_by("-start_date")
+            )
+            self.read[key] = _SiteReads(
+                accreditations=accreditations,
+                dossier_maxima=dict(
+                    AccreditationRequest.objects.filter(
+                        accreditation__in=accreditations, max_residents__isnull=False
+                    ).values_list("accreditation_id", "max_residents")
+                ),
+                posts={
+                    (post.specialty_id, post.phase_id): post
+                    for post in Post.objects.filter(
+                        semester=semester, training_site=site
+                    ).prefetch_related("shared_specialties")
+                },
+            )
+        return self.read[key]
 
     def _in_force(self, site, specialty, phase, semester) -> list[Accreditation]:
-        return list(
-            Accreditation.objects.filter(
-                training_site=site,
-                specialty=specialty,
-                phases=phase,
-                state__in=ACTIVE_ACCREDITATION_STATES,
-                start_date__lte=semester.start_date,
-                end_date__gte=semester.start_date,
-            ).order_by("-start_date")
-        )
+        """Newest first."""
+        return [
+            accreditation
+            for accreditation in self._site_reads(site, semester).accreditations
+            if accreditation.specialty_id == specialty.pk
+            and any(p.pk == phase.pk for p in accreditation.phases.all())
+        ]
 
     def _site(self, value, column) -> TrainingSite:
         site = self.sites.get(text(value))
@@ -1333,7 +1371,9 @@ class PostsImporter(Importer):
                 f"pour {specialty.code} en {phase.label.lower()} au début du semestre "
                 f"{semester} ({semester.start_date:%d/%m/%Y})",
             )
-        self._check_maximum(seats, in_force, identity)
+        self._check_maximum(
+            seats, in_force, identity, self._site_reads(site, semester).dossier_maxima
+        )
         shared = None
         if "mixed" in row:  # the column is there: the file says the post's DES
             shared = []
@@ -1365,9 +1405,9 @@ class PostsImporter(Importer):
                     "Couplé avec",
                     "un poste ne peut être couplé avec son propre terrain",
                 )
-        existing = Post.objects.filter(
-            semester=semester, training_site=site, specialty=specialty, phase=phase
-        ).first()
+        # Each identity comes once in a file (checked above): the posts read before
+        # this row are still the ones it may update.
+        existing = self._site_reads(site, semester).posts.get((specialty.pk, phase.pk))
         try:
             if existing is None:
                 post = post_open(
@@ -1416,16 +1456,11 @@ class PostsImporter(Importer):
             self.couplings.append((result, post, other_site))
         return result
 
-    def _check_maximum(self, seats, in_force, identity) -> None:
+    def _check_maximum(self, seats, in_force, identity, dossiers) -> None:
         """The seats opened on the site for the DES that semester (every phase) stay
         within the maximum number of residents of the newest accreditation in force
         that sets one: its own (when the referential keeps it) or its decided
-        dossier's."""
-        dossiers = dict(
-            AccreditationRequest.objects.filter(
-                accreditation__in=in_force, max_residents__isnull=False
-            ).values_list("accreditation_id", "max_residents")
-        )
+        dossier's (`dossiers`: accreditation id → maximum)."""
         found = None
         for accreditation in in_force:  # newest first
             maximum = getattr(accreditation, "max_residents", None)

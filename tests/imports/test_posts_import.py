@@ -6,6 +6,8 @@ post's seats updated; all or nothing."""
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from domains.accreditation.models import AccreditationRequest
 from domains.referential.models import Accreditation, Post
@@ -247,3 +249,17 @@ def test_the_registry_and_another_region_may_not_open_posts(
     report = run(rows, by=ars_elsewhere, region_code="53")
     assert report.problems[0].reason == "terrain « T1 » hors de votre périmètre"
     assert not Post.objects.exists()
+
+
+def test_a_sites_accreditations_are_read_once_for_all_its_rows(ars, world):
+    """A file lists a site's posts phase by phase: its accreditations in force, their
+    dossiers' maxima and its open posts are read once, not once per row."""
+    rows = [[world["label"], "T1", "DES-MCA", code, 1] for code in ALL_PHASES]
+    rows.append([world["label"], "T2", "DES-MCA", "socle", 1])
+    with CaptureQueriesContext(connection) as queries:
+        report = run(rows, by=ars)
+    assert report.counts[Status.CREATED] == 4, report.problems
+    dossier_reads = [
+        q for q in queries if 'FROM "accreditation_accreditationrequest"' in q["sql"]
+    ]
+    assert len(dossier_reads) == 2  # T1 and T2
