@@ -35,6 +35,7 @@ from domains.choices.models import (
     CallListContest,
     CallListEntry,
     InterChuHosting,
+    OpeningRule,
     PostOpening,
 )
 from domains.cockpit.models import SavedFilter
@@ -320,6 +321,15 @@ def world():
         "seuils-remplacement": ReplacementThreshold.objects.get(
             specialty__code="DES-MGE"
         ),
+        # A rule of the ARS's region (84); the ARS of Brittany does not reach it.
+        "regles-ouverture": OpeningRule.objects.create(
+            region=region("84"),
+            specialty=accreditation.specialty,
+            ratio="1.07",
+            threshold=200,
+            extra=30,
+            comment="Règle Témoin",
+        ),
     }
     labels = {
         "etablissements": "Hôpital Lyonnais Témoin",
@@ -345,6 +355,7 @@ def world():
         "demandes-agrement": "Réanimation Témoin Lyon",
         "derniers-rangs-admis": "98765",
         "seuils-remplacement": "Licence de remplacement en médecine générale",
+        "regles-ouverture": "Règle Témoin",
     }
     filters = {
         slug: SavedFilter.objects.create(
