@@ -12,6 +12,8 @@ from django.utils.translation import ngettext
 from domains.cockpit.pdf import OfficialDocument
 from domains.referential.models import Post
 
+from .selectors import call_list_entries
+
 POST_HEADERS = [
     _("DES"),
     _("Phase"),
@@ -179,19 +181,26 @@ CALL_LIST_HEADERS = [
 
 
 def call_list_rows(call_list) -> list[list]:
+    """One row per place; a choice group's list also names each resident's DES."""
+    entries = call_list_entries(call_list)
     return [
         [
             entry.position,
             entry.resident.person.last_name,
             entry.resident.person.first_name,
+            *([entry.specialty_label] if call_list.group_id else []),
             entry.seniority,
-            entry.why
-            + (f" ; {entry.adjustment_reason}" if entry.adjusted_position else ""),
+            entry.explanation,
         ]
-        for entry in call_list.entries.select_related("resident__person").order_by(
-            "position"
-        )
+        for entry in entries
     ]
+
+
+def call_list_headers(call_list) -> list[str]:
+    headers = [str(h) for h in CALL_LIST_HEADERS]
+    if call_list.group_id:
+        headers.insert(3, str(_("DES")))
+    return headers
 
 
 def call_list_pdf(call_list) -> bytes:
@@ -210,8 +219,8 @@ def call_list_pdf(call_list) -> bytes:
         % {"seed": call_list.seed, "date": _when(call_list.published_at)}
     )
     document.table(
-        [str(h) for h in CALL_LIST_HEADERS],
+        call_list_headers(call_list),
         [[str(v) for v in row] for row in call_list_rows(call_list)],
-        [14, 40, 36, 22, 78],
+        [14, 34, 30, 40, 20, 52] if call_list.group_id else [14, 40, 36, 22, 78],
     )
     return bytes(document.output())

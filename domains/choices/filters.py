@@ -13,6 +13,7 @@ from .models import (
     CallListContest,
     CallListContestStatus,
     CallListStatus,
+    ChoiceGroup,
     HostingStatus,
     InterChuHosting,
     OpeningStatus,
@@ -52,7 +53,7 @@ class ActivityLineFilter(CockpitFilterSet):
 
 
 class CallListFilter(CockpitFilterSet):
-    search_fields = ("specialty__label",)
+    search_fields = ("specialty__label", "group__label")
     semester = django_filters.ModelChoiceFilter(
         queryset=Semester.objects.order_by("-start_date"), label=_("Semestre")
     )
@@ -109,3 +110,11 @@ class HostingFilter(CockpitFilterSet):
     class Meta(CockpitFilterSet.Meta):
         model = InterChuHosting
         fields = ["q", "status"]
+
+
+class ChoiceGroupFilter(CockpitFilterSet):
+    search_fields = ("label", "specialties__label")
+
+    class Meta(CockpitFilterSet.Meta):
+        model = ChoiceGroup
+        fields = ["q"]

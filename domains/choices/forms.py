@@ -2,9 +2,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from domains.cockpit.forms import CockpitForm, CockpitModelForm, DateInput
+from domains.referential.models import Specialty, SpecialtyKind
+from domains.referential.selectors import perimeter_subdivisions
 
-from .models import ActivityKind, ActivityLine, Opinion
-from .services import activity_change
+from .models import ActivityKind, ActivityLine, ChoiceGroup, Opinion
+from .services import activity_change, choice_group_save
 
 
 class ActivityLineForm(CockpitModelForm):
@@ -79,6 +81,17 @@ class ContestAnswerForm(CockpitForm):
     )
 
 
+class PublishForm(CockpitForm):
+    """The ARS publishes a call list and says until when residents may contest."""
+
+    contests_until = forms.DateField(
+        label=_("Contestations ouvertes jusqu'au (inclus)"),
+        widget=DateInput(),
+        help_text=_("Une semaine à compter d'aujourd'hui si vous ne dites rien."),
+        required=False,
+    )
+
+
 class ReopenForm(CockpitForm):
     reason = forms.CharField(label=_("Pourquoi reprendre la liste"), max_length=255)
 
@@ -142,3 +155,49 @@ class HostingDecisionForm(CockpitForm):
         required=False,
         help_text=_("Obligatoire pour un refus : il est transmis à l'interne."),
     )
+
+
+class ChoiceGroupForm(CockpitModelForm):
+    """The ARS names DES of a subdivision whose residents choose together."""
+
+    specialties = forms.ModelMultipleChoiceField(
+        queryset=Specialty.objects.filter(
+            kind__in=[SpecialtyKind.DES, SpecialtyKind.CO_DES]
+        ).order_by("label"),
+        label=_("DES qui choisissent ensemble"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Au moins deux. Leurs internes sont appelés dans une même liste par "
+            "phase au prochain calcul des listes d'appel."
+        ),
+    )
+
+    class Meta:
+        model = ChoiceGroup
+        fields = ["label", "specialties"]
+
+    def save_with(self, user):
+        return choice_group_save(
+            by=user,
+            group=self.instance,
+            subdivision=self.instance.subdivision,
+            label=self.cleaned_data["label"],
+            specialties=self.cleaned_data["specialties"],
+        )
+
+
+class ChoiceGroupCreateForm(ChoiceGroupForm):
+    class Meta(ChoiceGroupForm.Meta):
+        fields = ["subdivision", "label", "specialties"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subdivision"].queryset = perimeter_subdivisions(self.request.user)
+
+    def save_with(self, user):
+        return choice_group_save(
+            by=user,
+            subdivision=self.cleaned_data["subdivision"],
+            label=self.cleaned_data["label"],
+            specialties=self.cleaned_data["specialties"],
+        )

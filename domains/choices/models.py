@@ -7,6 +7,9 @@ from fractions import Fraction
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -139,8 +142,83 @@ class CallListStatus(models.TextChoices):
     FROZEN = "frozen", _("Arrêtée pour le choix")
 
 
+class ChoiceGroup(models.Model):
+    """DES of a subdivision whose residents choose together, in one call list per
+    phase, as the ARS decides (e.g. every medical specialty of a subdivision). A DES
+    is in one group of a subdivision at most; a DES in no group chooses on its own."""
+
+    subdivision = models.ForeignKey(
+        "referential.Subdivision",
+        on_delete=models.PROTECT,
+        verbose_name=_("subdivision"),
+    )
+    label = models.CharField(_("nom du groupe"), max_length=120)
+    specialties = models.ManyToManyField(
+        "referential.Specialty",
+        through="ChoiceGroupMember",
+        related_name="+",
+        verbose_name=_("DES"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("groupe de choix")
+        verbose_name_plural = _("groupes de choix")
+        ordering = ["subdivision__name", "label"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subdivision", "label"],
+                name="choices_group_label_unique",
+                violation_error_message=_(
+                    "Un groupe de choix de cette subdivision porte déjà ce nom."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.subdivision})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cockpit:groupes_de_choix_detail", args=[self.pk])
+
+
+class ChoiceGroupMember(models.Model):
+    """One DES of a choice group. The subdivision is repeated so that the database
+    refuses a DES in two groups of the same subdivision."""
+
+    group = models.ForeignKey(
+        ChoiceGroup, on_delete=models.CASCADE, related_name="members"
+    )
+    subdivision = models.ForeignKey(
+        "referential.Subdivision", on_delete=models.PROTECT, related_name="+"
+    )
+    specialty = models.ForeignKey(
+        "referential.Specialty",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("DES"),
+    )
+
+    class Meta:
+        verbose_name = _("DES du groupe de choix")
+        verbose_name_plural = _("DES des groupes de choix")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subdivision", "specialty"],
+                name="choices_group_member_once",
+                violation_error_message=_(
+                    "Ce DES choisit déjà dans un autre groupe de la subdivision."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group.label} : {self.specialty}"
+
+
 class CallList(models.Model):
-    """The order in which a DES's residents of a phase are called in a subdivision."""
+    """The order in which the residents of a phase are called in a subdivision: those
+    of one DES, or of a choice group's DES together."""
 
     semester = models.ForeignKey(
         "referential.Semester", on_delete=models.PROTECT, verbose_name=_("semestre")
@@ -150,8 +228,21 @@ class CallList(models.Model):
         on_delete=models.PROTECT,
         verbose_name=_("subdivision"),
     )
+    # One DES, or a choice group (then no DES).
     specialty = models.ForeignKey(
-        "referential.Specialty", on_delete=models.PROTECT, verbose_name=_("DES")
+        "referential.Specialty",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("DES"),
+    )
+    group = models.ForeignKey(
+        ChoiceGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="call_lists",
+        verbose_name=_("groupe de choix"),
     )
     phase = models.ForeignKey(
         "referential.Phase", on_delete=models.PROTECT, verbose_name=_("phase")
@@ -165,21 +256,55 @@ class CallList(models.Model):
     seed = models.PositiveIntegerField(_("graine du tirage au sort"), default=0)
     computed_at = models.DateTimeField(_("calculée le"), null=True, blank=True)
     published_at = models.DateTimeField(_("publiée le"), null=True, blank=True)
+    # The last day a resident may contest her place, set at publication.
+    contests_until = models.DateField(
+        _("contestations jusqu'au"), null=True, blank=True
+    )
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("liste d'appel")
         verbose_name_plural = _("listes d'appel")
-        ordering = ["semester_id", "subdivision_id", "specialty__label", "phase_id"]
+        ordering = [
+            "semester_id",
+            "subdivision_id",
+            "specialty__label",
+            "group__label",
+            "phase_id",
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["semester", "subdivision", "specialty", "phase"],
                 name="choices_call_list_unique",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["semester", "subdivision", "group", "phase"],
+                name="choices_call_list_group_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(specialty__isnull=True, group__isnull=False)
+                | models.Q(specialty__isnull=False, group__isnull=True),
+                name="choices_call_list_des_or_group",
+                violation_error_message=_(
+                    "Une liste d'appel est celle d'un DES ou d'un groupe de choix."
+                ),
+            ),
         ]
 
+    @property
+    def contests_open(self) -> bool:
+        """Published, and its contest period not over (its last day included)."""
+        return self.status == CallListStatus.PUBLISHED and (
+            self.contests_until is None or timezone.localdate() <= self.contests_until
+        )
+
+    @property
+    def who(self) -> str:
+        """The DES, or the choice group, whose residents the list calls."""
+        return self.group.label if self.group_id else self.specialty.label
+
     def __str__(self) -> str:
-        return f"{self.specialty.label} — {self.phase.label} ({self.subdivision})"
+        return f"{self.who} — {self.phase.label} ({self.subdivision})"
 
     def get_absolute_url(self) -> str:
         return reverse("cockpit:listes_d_appel_detail", args=[self.pk])
@@ -221,6 +346,40 @@ class CallListEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position}. {self.resident}"
+
+    @property
+    def explanation(self) -> str:
+        """Why she is at this place, in French (`why` keeps the ordering's own
+        terse words, those of `python -m domains.choices call-list`)."""
+        parts = [
+            ngettext(
+                "%(n)d semestre validé dans la phase",
+                "%(n)d semestres validés dans la phase",
+                self.seniority,
+            )
+            % {"n": self.seniority}
+            if self.seniority
+            else gettext("aucun semestre encore validé dans la phase")
+        ]
+        if self.rank is None:
+            parts.append(gettext("pas de classement national connu"))
+        else:
+            parts.append(
+                gettext(
+                    "classement national à %(place)s %% de la promotion "
+                    "(0 %% : en tête)"
+                )
+                % {"place": number_format(self.rank * 100, 1)}
+            )
+        if "départage" in self.why:
+            parts.append(gettext("ex æquo départagé par le tirage au sort enregistré"))
+        text = ", ".join(parts)
+        if self.adjusted_position:
+            text += gettext(" ; rang %(n)d fixé par l'ARS : %(reason)s") % {
+                "n": self.adjusted_position,
+                "reason": self.adjustment_reason,
+            }
+        return text[0].upper() + text[1:]
 
 
 class CallListContestStatus(models.TextChoices):

@@ -25,6 +25,7 @@ _READ = [
     "choices.view_calllist",
     "choices.view_postopening",
     "choices.view_interchuhosting",
+    "choices.view_choicegroup",
 ]
 # The opening rules: the ARS keeps its region's; DGOS and UNESS read every region's.
 # The registry and the coordinators read the rule in force on the opening pages
@@ -40,6 +41,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.ARS: [
         *_READ,
         "choices.change_calllist",
+        "choices.add_choicegroup",
+        "choices.change_choicegroup",
+        "choices.delete_choicegroup",
         "choices.change_postopening",
         "choices.sign_postopening",
         "choices.change_interchuhosting",
@@ -84,8 +88,19 @@ def hosting_perimeter(hosting) -> list:
     ]
 
 
+def choice_group_perimeter(group) -> list:
+    return [group.subdivision, group.subdivision.region]
+
+
 def call_list_perimeter(call_list) -> list:
-    return [call_list.subdivision, call_list.subdivision.region, call_list.specialty]
+    """The subdivision, its region, and its DES: a choice group's list is in the
+    reach of each of its DES's coordinators."""
+    specialties = (
+        list(call_list.group.specialties.all())
+        if call_list.group_id
+        else [call_list.specialty]
+    )
+    return [call_list.subdivision, call_list.subdivision.region, *specialties]
 
 
 def line_perimeter(line) -> list:

@@ -16,11 +16,20 @@ from domains.cockpit.registry import (
 from domains.people.roles import Role
 
 from . import views
-from .filters import ActivityLineFilter, CallListFilter, HostingFilter, OpeningFilter
+from .filters import (
+    ActivityLineFilter,
+    CallListFilter,
+    ChoiceGroupFilter,
+    HostingFilter,
+    OpeningFilter,
+)
 from .forms import (
     ActivityLineForm,
+    ChoiceGroupCreateForm,
+    ChoiceGroupForm,
     HostingDecisionForm,
     HostingOpinionForm,
+    PublishForm,
     ReopenForm,
     SignForm,
 )
@@ -28,6 +37,7 @@ from .models import (
     ActivityLine,
     CallList,
     CallListStatus,
+    ChoiceGroup,
     HostingStatus,
     InterChuHosting,
     OpeningRule,
@@ -36,6 +46,7 @@ from .models import (
 )
 from .permissions import (
     call_list_perimeter,
+    choice_group_perimeter,
     hosting_perimeter,
     line_perimeter,
     opening_perimeter,
@@ -45,6 +56,7 @@ from .rule_screen import OpeningRuleFilter, OpeningRuleForm, OpeningRuleTable
 from .selectors import (
     visible_activity_lines,
     visible_call_lists,
+    visible_choice_groups,
     visible_hostings,
     visible_opening_rules,
     visible_openings,
@@ -54,13 +66,20 @@ from .services import (
     call_list_freeze,
     call_list_publish,
     call_list_reopen,
+    choice_group_delete,
     hosting_decide,
     hosting_opinion_give,
     opening_publish,
     opening_rule_delete,
     opening_sign,
 )
-from .tables import ActivityLineTable, CallListTable, HostingTable, OpeningTable
+from .tables import (
+    ActivityLineTable,
+    CallListTable,
+    ChoiceGroupTable,
+    HostingTable,
+    OpeningTable,
+)
 
 SECTION = "INTERNES"
 
@@ -108,8 +127,8 @@ registry.register_screen(
 )
 
 
-def _publish(by, record):
-    return call_list_publish(by=by, call_list=record)
+def _publish(by, record, contests_until=None):
+    return call_list_publish(by=by, call_list=record, contests_until=contests_until)
 
 
 registry.register_screen(
@@ -130,6 +149,7 @@ registry.register_screen(
                 name="publier",
                 label=_("Publier la liste"),
                 run=_publish,
+                form=lambda request, record: PublishForm(request.POST, request=request),
                 success=_("%(record)s : liste publiée, chaque interne voit son rang."),
                 confirm=_(
                     "Publier cette liste ? Chaque interne y verra son rang ; elle ne "
@@ -168,6 +188,31 @@ registry.register_screen(
                 "<int:pk>/contestations/<int:contest>/repondre/",
                 views.call_list_contest_answer,
                 name="call_list_contest_answer",
+            ),
+        ],
+    )
+)
+registry.register_screen(
+    Screen(
+        slug="groupes-de-choix",
+        model=ChoiceGroup,
+        label=_("Groupes de choix"),
+        section=SECTION,
+        order=34,
+        table_class=ChoiceGroupTable,
+        filterset_class=ChoiceGroupFilter,
+        selector=visible_choice_groups,
+        perimeter_objects=choice_group_perimeter,
+        detail_template="choices/choice_group_detail.html",
+        form_class=ChoiceGroupForm,
+        create_form_class=ChoiceGroupCreateForm,
+        delete=lambda user, group: choice_group_delete(by=user, group=group),
+        export_columns=[
+            ("Groupe", "label"),
+            ("Subdivision", lambda group: str(group.subdivision)),
+            (
+                "DES",
+                lambda group: ", ".join(s.label for s in group.specialties.all()),
             ),
         ],
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -24,6 +25,8 @@ from .models import (
     CallList,
     CallListEntry,
     CallListStatus,
+    ChoiceGroup,
+    ChoiceGroupMember,
     DeclarationDeadline,
     InterChuHosting,
     OpeningRule,
@@ -279,45 +282,98 @@ def visible_call_lists(user) -> QuerySet[CallList]:
     excepted: she reads her own place on her page)."""
     rules = line_rules()
     rules.pop(PerimeterKind.SELF)
+    # A coordinator reads the lists of her DES, and of the choice group it is in.
+    rules[PerimeterKind.SPECIALTY_IN_SUBDIVISION] = lambda f: (
+        Q(subdivision_id=f.subdivision_id)
+        & (
+            Q(specialty_id=f.specialty_id)
+            | Q(
+                group__in=ChoiceGroupMember.objects.filter(
+                    specialty_id=f.specialty_id
+                ).values("group_id")
+            )
+        )
+    )
     return (
         CallList.objects.filter(perimeter_q(user, rules))
-        .select_related("semester", "subdivision__region", "specialty", "phase")
+        .select_related(
+            "semester", "subdivision__region", "specialty", "group", "phase"
+        )
         .annotate(size=Count("entries"))
     )
 
 
-def comparable_ranks(residents) -> dict[int, float | None]:
+def comparable_ranks(residents: QuerySet[Resident]) -> dict[int, float | None]:
     """Each resident's national ranking as a position in her cohort, between 0 and 1
     (lower first), comparable across cohorts: the 2024 percentage as it is; an ECN
     rank (until 2023) or a rank in the specialty group (2025 on) as its place among
-    the ranks SIIMOP holds for that cohort and kind of ranking."""
-    residents = list(residents)
-    ranks: dict[int, float | None] = {}
+    the ranks SIIMOP holds for that cohort and kind of ranking (equal ranks, equal
+    places). Plain rows: one query for the residents, one per cohort and kind."""
+    rows = list(
+        residents.order_by().values_list(
+            "pk", "cohort", "ranking_kind", "national_rank", "rank_percentage"
+        )
+    )
     cohorts = {
-        (r.cohort, r.ranking_kind)
-        for r in residents
-        if r.national_rank is not None and r.rank_percentage is None
+        (cohort, kind)
+        for _pk, cohort, kind, rank, percentage in rows
+        if rank is not None and percentage is None
     }
-    places: dict[tuple, dict[int, float]] = {}
-    for cohort, kind in cohorts:
-        held = list(
+    held = {
+        (cohort, kind): list(
             Resident.objects.filter(
                 cohort=cohort, ranking_kind=kind, national_rank__isnull=False
             )
             .order_by("national_rank")
             .values_list("national_rank", flat=True)
         )
-        places[(cohort, kind)] = {
-            rank: index / len(held) for index, rank in enumerate(held)
-        }
-    for r in residents:
-        if r.rank_percentage is not None:
-            ranks[r.pk] = float(r.rank_percentage) / 100
-        elif r.national_rank is not None:
-            ranks[r.pk] = places[(r.cohort, r.ranking_kind)][r.national_rank]
+        for cohort, kind in cohorts
+    }
+    ranks: dict[int, float | None] = {}
+    for pk, cohort, kind, rank, percentage in rows:
+        if percentage is not None:
+            ranks[pk] = float(percentage) / 100
+        elif rank is not None:
+            ranks_held = held[(cohort, kind)]
+            ranks[pk] = bisect_left(ranks_held, rank) / len(ranks_held)
         else:
-            ranks[r.pk] = None
+            ranks[pk] = None
     return ranks
+
+
+def visible_choice_groups(user) -> QuerySet[ChoiceGroup]:
+    """The groups of the subdivisions in reach: the region's ARS, the subdivision's
+    registry and coordinators; DGOS and UNESS, all."""
+    rules = line_rules()
+    rules.pop(PerimeterKind.SELF)
+    rules[PerimeterKind.SPECIALTY_IN_SUBDIVISION] = lambda f: Q(
+        subdivision_id=f.subdivision_id
+    )
+    return (
+        ChoiceGroup.objects.filter(perimeter_q(user, rules))
+        .select_related("subdivision__region")
+        .prefetch_related("specialties")
+    )
+
+
+def call_list_entries(call_list: CallList) -> list[CallListEntry]:
+    """The list's places in order, each with `specialty_label`: the resident's DES
+    (what a choice group's list shows next to her name)."""
+    entries = list(
+        call_list.entries.select_related("resident__person").order_by("position")
+    )
+    labels = {}
+    if call_list.group_id:
+        labels = dict(
+            ActivityLine.objects.filter(
+                semester_id=call_list.semester_id,
+                subdivision_id=call_list.subdivision_id,
+                resident_id__in=call_list.entries.values("resident_id"),
+            ).values_list("resident_id", "specialty__label")
+        )
+    for entry in entries:
+        entry.specialty_label = labels.get(entry.resident_id, "")
+    return entries
 
 
 def my_call_place(user, semester) -> CallListEntry | None:
@@ -328,7 +384,7 @@ def my_call_place(user, semester) -> CallListEntry | None:
             call_list__semester=semester,
             call_list__status__in=[CallListStatus.PUBLISHED, CallListStatus.FROZEN],
         )
-        .select_related("call_list__specialty", "call_list__phase")
+        .select_related("call_list__specialty", "call_list__group", "call_list__phase")
         .annotate(size=Count("call_list__entries"))
         .first()
     )

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from domains.cockpit.tables import CockpitTable
 
-from .models import ActivityLine, CallList, InterChuHosting, PostOpening
+from .models import ActivityLine, CallList, ChoiceGroup, InterChuHosting, PostOpening
 
 
 class ActivityLineTable(CockpitTable):
@@ -43,7 +43,13 @@ class ActivityLineTable(CockpitTable):
 
 
 class CallListTable(CockpitTable):
-    specialty = tables.Column(linkify=True)
+    # A group's list has no DES: the column reads the record, never empty.
+    specialty = tables.Column(
+        verbose_name=_("DES ou groupe de choix"),
+        accessor="pk",
+        linkify=lambda record: record.get_absolute_url(),
+        order_by=("specialty__label", "group__label"),
+    )
     phase = tables.Column()
     subdivision = tables.Column()
     semester = tables.Column()
@@ -55,7 +61,7 @@ class CallListTable(CockpitTable):
         fields = ("specialty", "phase", "subdivision", "semester", "size", "status")
 
     def render_specialty(self, record):
-        return record.specialty.label
+        return record.who
 
 
 class OpeningTable(CockpitTable):
@@ -117,3 +123,20 @@ class HostingTable(CockpitTable):
 
     def render_specialty(self, record):
         return record.specialty.label
+
+
+class ChoiceGroupTable(CockpitTable):
+    label = tables.Column(linkify=True)
+    subdivision = tables.Column()
+    members = tables.Column(
+        verbose_name=_("DES qui choisissent ensemble"),
+        accessor="pk",
+        orderable=False,
+    )
+
+    class Meta(CockpitTable.Meta):
+        model = ChoiceGroup
+        fields = ("label", "subdivision", "members")
+
+    def render_members(self, record):
+        return ", ".join(s.label for s in record.specialties.all())

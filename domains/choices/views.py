@@ -27,6 +27,7 @@ from .forms import (
     DeadlineForm,
     DeclarationForm,
     OpinionForm,
+    PublishForm,
     ReopenForm,
     SignForm,
 )
@@ -200,13 +201,11 @@ def _my_call_list(request, semester) -> dict:
     call_list = place.call_list
     return {
         "place": place,
-        "group": call_list.entries.select_related("resident__person").order_by(
-            "position"
-        ),
+        "group": selectors.call_list_entries(call_list),
         "my_contests": call_list.contests.filter(resident=place.resident),
         # One pending contest at a time: she waits for its answer.
         "contest_form": ContestForm(request=request)
-        if call_list.status == CallListStatus.PUBLISHED
+        if call_list.contests_open
         and not call_list.contests.filter(
             resident=place.resident, status=CallListContestStatus.OPEN
         ).exists()
@@ -253,9 +252,7 @@ CALL_LISTS_SLUG = "listes-d-appel"
 
 
 def call_list_context(request, call_list) -> dict:
-    entries = list(
-        call_list.entries.select_related("resident__person").order_by("position")
-    )
+    entries = selectors.call_list_entries(call_list)
     may_adjust = call_list.status == CallListStatus.DRAFT and request.actor.has_perm(
         "choices.change_calllist"
     )
@@ -280,6 +277,7 @@ def call_list_context(request, call_list) -> dict:
         else None,
         "contests": contests,
         "reopen_form": ReopenForm(request=request) if may_answer else None,
+        "publish_form": PublishForm(request=request) if may_adjust else None,
         "open_contests": sum(
             1 for c in contests if c.status == CallListContestStatus.OPEN
         ),
@@ -344,7 +342,9 @@ def _call_list_document(request, pk: int, fmt: str):
     """The call list as PDF or XLSX: for who reads the list, and for a resident on a
     published one (the list of her group)."""
     call_list = (
-        CallList.objects.select_related("semester", "subdivision", "specialty", "phase")
+        CallList.objects.select_related(
+            "semester", "subdivision", "specialty", "group", "phase"
+        )
         .filter(pk=pk)
         .first()
     )
@@ -361,8 +361,8 @@ def _call_list_document(request, pk: int, fmt: str):
         return pdf_response(documents.call_list_pdf(call_list), filename)
     return xlsx_response(
         filename,
-        str(call_list.specialty.label),
-        [str(h) for h in documents.CALL_LIST_HEADERS],
+        call_list.who,
+        documents.call_list_headers(call_list),
         documents.call_list_rows(call_list),
     )
 

@@ -55,6 +55,28 @@ class OfficialDocument(FPDF):
         self.ln(4)
         self.set_font(FONT, "", 11)
 
+    def _wrapped_row(self, texts: list[str], widths: list[int]):
+        """A row whose text is longer than its column: each cell wrapped on as many
+        lines as it needs (never cut), the row kept whole on one page."""
+        line = 5
+        height = line * max(
+            len(
+                self.multi_cell(
+                    width, line, text, align="L", dry_run=True, output="LINES"
+                )
+            )
+            for text, width in zip(texts, widths, strict=True)
+        )
+        if self.will_page_break(height):
+            self.add_page()
+        x, y = self.l_margin, self.get_y()
+        for text, width in zip(texts, widths, strict=True):
+            self.rect(x, y, width, height)
+            self.set_xy(x, y)
+            self.multi_cell(width, line, text, align="L", new_x="RIGHT", new_y="TOP")
+            x += width
+        self.set_xy(self.l_margin, y + height)
+
     def heading(self, text: str, size: int = 12):
         self.set_font(FONT, "B", size)
         self.multi_cell(0, 7, text, new_x="LMARGIN", new_y="NEXT")
@@ -72,8 +94,16 @@ class OfficialDocument(FPDF):
         self.ln()
         self.set_font(FONT, "", 9)
         for row in rows:
-            for value, width in zip(row, widths, strict=True):
-                self.cell(width, 6, str(value)[:60], border=1)
-            self.ln()
+            texts = [str(value) for value in row]
+            fits = all(
+                self.get_string_width(text) <= width - 2 * self.c_margin
+                for text, width in zip(texts, widths, strict=True)
+            )
+            if fits:  # the common row, one line: drawn fast
+                for text, width in zip(texts, widths, strict=True):
+                    self.cell(width, 6, text, border=1)
+                self.ln()
+            else:
+                self._wrapped_row(texts, widths)
         self.ln(3)
         self.set_font(FONT, "", 11)

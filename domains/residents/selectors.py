@@ -28,7 +28,10 @@ from .models import (
     Placement,
     PlacementMode,
     Resident,
+    SituationKind,
+    SituationStatus,
     SpecialSituation,
+    Validation,
 )
 from .rules import PlacementFact, SituationFact, SpecialtyFact, seniority
 
@@ -311,6 +314,64 @@ def phase_states(residents) -> list[PhaseState]:
             )
         )
     return states
+
+
+def phase_seniorities(residents: QuerySet[Resident]) -> dict[int, tuple[int, int]]:
+    """Each resident's current phase (id) and her seniority in it: whole validated
+    semesters there, an approved maternity leave counting (rules.seniority), for
+    thousands of residents at once: what the call lists of a subdivision (5,600
+    residents, 12,000 stages) are computed from. Four queries of plain rows; a
+    resident without an open phase is absent."""
+    ids = residents.values("pk")
+    current = {
+        resident_id: (phase_id, code)
+        for resident_id, phase_id, code in PhasePeriod.objects.filter(
+            enrolment__resident__in=ids,
+            enrolment__state=EnrolmentState.ACTIVE,
+            actual_end__isnull=True,
+        )
+        .order_by()
+        .values_list("enrolment__resident_id", "phase_id", "phase__code")
+    }
+    # The semesters' dates read once, not joined and parsed on each stage.
+    dates = {
+        pk: (start, end)
+        for pk, start, end in Semester.objects.values_list(
+            "pk", "start_date", "end_date"
+        )
+    }
+    stages = defaultdict(list)
+    for resident_id, semester_id, phase_id, validation in (
+        Placement.objects.filter(resident__in=ids, mode=PlacementMode.R3C)
+        .exclude(validation=Validation.PENDING)
+        .order_by()
+        .values_list("resident_id", "semester_id", "phase_id", "validation")
+    ):
+        phase_now, code = current.get(resident_id, (None, None))
+        if phase_id == phase_now:
+            stages[resident_id].append(
+                PlacementFact(*dates[semester_id], code, validation)
+            )
+    maternity = defaultdict(list)
+    for resident_id, start, end in (
+        SpecialSituation.objects.filter(
+            resident__in=ids,
+            kind=SituationKind.MATERNITY,
+            status=SituationStatus.APPROVED,
+        )
+        .order_by()
+        .values_list("resident_id", "start_date", "end_date")
+    ):
+        maternity[resident_id].append(
+            SituationFact(SituationKind.MATERNITY, SituationStatus.APPROVED, start, end)
+        )
+    return {
+        resident_id: (
+            phase_id,
+            seniority(stages[resident_id], maternity[resident_id], code),
+        )
+        for resident_id, (phase_id, code) in current.items()
+    }
 
 
 @dataclass

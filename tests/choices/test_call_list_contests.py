@@ -116,7 +116,7 @@ def test_the_documents_of_the_list_and_who_reads_them(client, published):
     login_verified(client, published["best"].person.user)
     pdf = client.get(f"{url}pdf/")
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
-    assert "Senior Sarah" in text and "ancienneté 1" in text
+    assert "Senior Sarah" in text and "1 semestre validé dans la phase" in text
     xlsx = client.get(f"{url}xlsx/")
     sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
     assert [c.value for c in sheet[2]][:3] == [1, "Senior", "Sarah"]

@@ -38,6 +38,7 @@ from domains.choices.models import (
     OpeningRule,
     PostOpening,
 )
+from domains.choices.services import choice_group_save
 from domains.cockpit.models import SavedFilter
 from domains.cockpit.registry import registry
 from domains.identity.models import AccountRequest, ReconciliationCase
@@ -65,6 +66,7 @@ from tests.factories.referential import (
     TrainingSiteFactory,
     current_semester,
     region,
+    specialty,
     subdivision,
 )
 from tests.factories.residents import accredited_site, add_placement, make_resident
@@ -302,6 +304,12 @@ def world():
         "ouvertures": PostOpening.objects.create(
             semester=current_semester(), subdivision=subdivision("LYON")
         ),
+        "groupes-de-choix": choice_group_save(
+            by=SYSTEM,
+            subdivision=subdivision("LYON"),
+            label="Groupe Témoin",
+            specialties=[accreditation.specialty, specialty("DES-PSY")],
+        ),
         "reprise": import_run,
         "personnes-a-rapprocher": proposal,
         "campagnes-appariement": matching.campaign,
@@ -346,6 +354,7 @@ def world():
         "listes-d-appel": "Lyon",
         "ouvertures": "Lyon",
         "accueils-interchu": "TEMOINCHU",
+        "groupes-de-choix": "Groupe Témoin",
         "reprise": "reprise-temoin.csv",
         "personnes-a-rapprocher": "PROPOSITEMOIN",
         "campagnes-appariement": "Appariement cardiologie 2027",

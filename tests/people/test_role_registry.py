@@ -261,12 +261,13 @@ BEFORE_THE_MOVE: dict[str, set[str]] = {
 # the semester cycle (issue 20: its activity lines, call lists and post openings, the
 # registry's and the ARS's imports of them; the thresholds of the replacement licence
 # and the last ranks admitted, for the droit au remords; the regions' opening rules,
-# kept by their ARS and read by the State).
+# kept by their ARS and read by the State; the choice groups, defined by the ARS).
 _CYCLE_READ = {
     "choices.view_activityline",
     "choices.view_calllist",
     "choices.view_postopening",
     "choices.view_interchuhosting",
+    "choices.view_choicegroup",
 }
 _CRUD = ("view", "add", "change", "delete")
 _RULES_READ = {"choices.view_openingrule"}
@@ -293,6 +294,7 @@ GIVEN_SINCE: dict[str, set[str]] = {
         "choices.sign_postopening",
         "choices.change_interchuhosting",
         *(f"choices.{a}_openingrule" for a in _CRUD),
+        *(f"choices.{a}_choicegroup" for a in ("add", "change", "delete")),
     },
     Role.FACULTY_REGISTRY: {
         "residents.view_statistics",
