@@ -3,31 +3,79 @@ resident's situation next semester."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from domains.cockpit.home import list_card
 from domains.cockpit.registry import Card, registry
 from domains.people.roles import Role
 
 from . import views
-from .models import ActivityStatus, OpeningStatus
-from .selectors import coming_semester, national_coverage, visible_activity_lines
+from .models import ActivityKind, ActivityStatus, CallListStatus, OpeningStatus
+from .selectors import (
+    coming_semester,
+    national_coverage,
+    opening_coverage,
+    visible_activity_lines,
+)
 
 GROUP = _("Semestre prochain")
+
+
+def rule_card(request, semester) -> list[Card]:
+    """The 107 % rule over the person's perimeter: DES and phases short of posts."""
+    if not registry.menu_entry("opening_coverage").opens(request.actor):
+        return []
+    lines = opening_coverage(request.user, semester)
+    if not lines:
+        return []
+    unmet = sum(1 for line in lines if not line.met)
+    return [
+        Card(
+            title=_("Règle des 107 %% — %(semester)s") % {"semester": semester},
+            value=unmet,
+            description=ngettext(
+                "couple DES et phase sans assez de postes (sur %(n)d)",
+                "couples DES et phase sans assez de postes (sur %(n)d)",
+                unmet,
+            )
+            % {"n": len(lines)},
+            url=reverse("cockpit:opening_coverage"),
+            level="warning" if unmet else "success",
+            group=GROUP,
+        )
+    ]
+
+
+def call_lists_card(request, semester, *, warn: bool) -> list[Card]:
+    return list_card(
+        request,
+        views.CALL_LISTS_SLUG,
+        _("Listes d'appel en préparation — %(semester)s") % {"semester": semester},
+        filters={"semester": semester.pk, "status": CallListStatus.DRAFT},
+        description=_("à publier avant la période de contestation"),
+        group=GROUP,
+        warn=warn,
+    )
 
 
 def registry_cards(request):
     semester = coming_semester()
     if semester is None:
         return []
-    return list_card(
-        request,
-        views.SLUG,
-        _("Activité semestrielle à valider — %(semester)s") % {"semester": semester},
-        filters={"semester": semester.pk, "pending": "true"},
-        description=_("situations des internes au semestre prochain"),
-        group=GROUP,
-        warn=True,
-    )
+    return [
+        *list_card(
+            request,
+            views.SLUG,
+            _("Activité semestrielle à valider — %(semester)s")
+            % {"semester": semester},
+            filters={"semester": semester.pk, "pending": "true"},
+            description=_("situations des internes au semestre prochain"),
+            group=GROUP,
+            warn=True,
+        ),
+        *rule_card(request, semester),
+        *call_lists_card(request, semester, warn=False),
+    ]
 
 
 def resident_cards(request):
@@ -68,6 +116,8 @@ def ars_cards(request):
             group=GROUP,
             warn=True,
         ),
+        *rule_card(request, semester),
+        *call_lists_card(request, semester, warn=True),
         *list_card(
             request,
             views.CALL_LISTS_SLUG,
@@ -84,16 +134,36 @@ def coordinator_cards(request):
     semester = coming_semester()
     if semester is None:
         return []
-    return list_card(
-        request,
-        views.OPENINGS_SLUG,
-        _("Ouvertures des postes en préparation — %(semester)s")
-        % {"semester": semester},
-        filters={"semester": semester.pk, "status": OpeningStatus.DRAFT},
-        description=_("donnez l'avis de votre DES avant la signature de l'arrêté"),
-        group=GROUP,
-        warn=True,
-    )
+    return [
+        *list_card(
+            request,
+            views.OPENINGS_SLUG,
+            _("Ouvertures des postes en préparation — %(semester)s")
+            % {"semester": semester},
+            filters={"semester": semester.pk, "status": OpeningStatus.DRAFT},
+            description=_("donnez l'avis de votre DES avant la signature de l'arrêté"),
+            group=GROUP,
+            warn=True,
+        ),
+        *list_card(
+            request,
+            views.SLUG,
+            _("Internes de mon DES qui choisissent — %(semester)s")
+            % {"semester": semester},
+            filters={"semester": semester.pk, "kind": ActivityKind.CHOOSES},
+            description=_("en amphi de choix, au semestre prochain"),
+            group=GROUP,
+        ),
+        *list_card(
+            request,
+            views.SLUG,
+            _("Déclarations en attente — %(semester)s") % {"semester": semester},
+            filters={"semester": semester.pk, "pending": "true"},
+            description=_("situations de mon DES que la scolarité n'a pas validées"),
+            group=GROUP,
+        ),
+        *rule_card(request, semester),
+    ]
 
 
 def national_cards(request):
