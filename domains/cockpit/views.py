@@ -14,9 +14,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.forms.utils import ErrorDict
 from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.datastructures import MultiValueDict
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -191,10 +193,15 @@ def screen_list(request, screen: str):
     )
 
 
+# A refused decision's form, as typed, for the record's page it goes back to.
+REFUSED_DECISION = "cockpit:refused_decision"
+
+
 @login_required
 def screen_detail(request, screen: str, pk: int):
     screen = get_screen(screen)
     obj = get_record(request, screen, pk, "view")
+    refused = request.session.pop(REFUSED_DECISION, None)
     context = {
         "screen": screen,
         "object": obj,
@@ -214,7 +221,46 @@ def screen_detail(request, screen: str, pk: int):
     }
     if screen.detail_context is not None:
         context.update(screen.detail_context(request, obj))
+    if refused and refused["screen"] == screen.slug and refused["pk"] == obj.pk:
+        _redraw_refused(context, refused)
     return render(request, screen.detail_template, context)
+
+
+def _refused_form_state(screen: Screen, obj, form, request) -> dict:
+    """What the record's page needs to draw a refused decision's form again: its
+    class, the values typed and the errors (the form's and the service's)."""
+    return {
+        "screen": screen.slug,
+        "pk": obj.pk,
+        "form": f"{type(form).__module__}.{type(form).__qualname__}",
+        "data": {
+            key: request.POST.getlist(key)
+            for key in request.POST
+            if key not in ("csrfmiddlewaretoken", "next")
+        },
+        "errors": form.errors.get_json_data(),
+    }
+
+
+def _redraw_refused(context: dict, refused: dict) -> None:
+    """The page's own (unbound) form of the refused decision, bound again to what the
+    person typed, with its errors next to its fields: she corrects, not retypes."""
+    for form in context.values():
+        name = f"{type(form).__module__}.{type(form).__qualname__}"
+        if (
+            not isinstance(form, forms.BaseForm)
+            or form.is_bound
+            or name != refused["form"]
+        ):
+            continue
+        form.data = MultiValueDict(refused["data"])
+        form.is_bound = True
+        form.cleaned_data = {}
+        form._errors = ErrorDict(renderer=form.renderer)
+        for field, errors in refused["errors"].items():
+            target = field if field in form.fields else None
+            for error in errors:
+                form.add_error(target, ValidationError(error["message"], error["code"]))
 
 
 def _fields(obj, screen: Screen) -> list[tuple[str, object]]:
@@ -296,8 +342,10 @@ def offered_decisions(request, screen: Screen, obj) -> list[dict]:
 def screen_decision(request, screen: str, pk: int, decision: str):
     """Every declared decision of every screen: its form, its service, its message.
 
-    The service's refusal (or the form's errors) is said on the record's page; nothing
-    is written unless the whole decision goes through.
+    The service's refusal (or the form's errors) is said on the record's page, whose
+    form of the decision comes back as typed with its errors next to it (through the
+    session: the page is still reached by a redirect); nothing is written unless the
+    whole decision goes through.
     """
     screen = get_screen(screen)
     chosen = screen.decision(decision)
@@ -313,11 +361,18 @@ def screen_decision(request, screen: str, pk: int, decision: str):
             add_refusal(form, error)
         except PermissionDenied as error:
             form.add_error(None, refusal_reason(error))
+    page = screen_url(screen, "detail", pk=obj.pk)
+    back = _back(request, page)
     if form.errors:
         messages.error(request, errors_text(form))
+        if form.fields and back == page:
+            # The record's page draws the form again, as typed, with its errors.
+            request.session[REFUSED_DECISION] = _refused_form_state(
+                screen, obj, form, request
+            )
     else:
         messages.success(request, chosen.success % {"record": obj})
-    return HttpResponseRedirect(_back(request, screen_url(screen, "detail", pk=obj.pk)))
+    return HttpResponseRedirect(back)
 
 
 @login_required
