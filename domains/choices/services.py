@@ -677,6 +677,7 @@ def call_list_publish(
     call_list.contests_until = contests_until
     audited(call_list, by)
     call_list.save(update_fields=["status", "published_at", "contests_until"])
+    mailer.enqueue("domains.choices.tasks.send_call_list_published", call_list.pk)
     return call_list
 
 

@@ -10,6 +10,7 @@ from . import activity as a
 from .models import (
     ActivityLine,
     ActivityStatus,
+    CallList,
     CallListContest,
     DeclarationDeadline,
     InterChuHosting,
@@ -53,6 +54,35 @@ def send_contest_answer(contest_id: int) -> None:
         template="choices/email/contest_answer",
         context={"contest": contest, "link": absolute_url("cockpit:my_activity")},
     )
+
+
+def send_call_list_published(call_list_id: int) -> None:
+    """Each resident on the list learns her place, why, and until when she may
+    contest it."""
+    call_list = (
+        CallList.objects.select_related("semester", "subdivision", "specialty", "group")
+        .select_related("phase")
+        .filter(pk=call_list_id)
+        .first()
+    )
+    if call_list is None:
+        return
+    entries = list(call_list.entries.select_related("resident__person"))
+    link = absolute_url("cockpit:my_activity")
+    for entry in entries:
+        person = entry.resident.person
+        if person.primary_email:
+            mailer.send(
+                to=person.primary_email,
+                template="choices/email/call_list_published",
+                context={
+                    "call_list": call_list,
+                    "entry": entry,
+                    "size": len(entries),
+                    "person": person,
+                    "link": link,
+                },
+            )
 
 
 def send_opening_published(opening_id: int) -> None:

@@ -4,6 +4,7 @@ reasons (the resident is told), reopens the list to correct it, and freezes it o
 once every contest is answered. A resident who is not on the list reads none of it."""
 
 import io
+from datetime import date
 
 import pytest
 from django.core import mail
@@ -127,3 +128,28 @@ def test_the_documents_of_the_list_and_who_reads_them(client, published):
     assert client.get(f"{url}xlsx/").status_code in (403, 404)
     answer = client.post(f"{MINE}contester/", {"text": "Je veux être première."})
     assert answer.status_code == 302 and not CallListContest.objects.exists()
+
+
+def test_each_resident_is_told_her_place_when_the_list_is_published(
+    lists,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    activity_validate(by=lists["registry"], lines=list(ActivityLine.objects.all()))
+    call_lists_compute(
+        by=lists["ars"], subdivision=lists["lyon"], semester=lists["semester"]
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_list_publish(
+            by=lists["ars"],
+            call_list=CallList.objects.get(),
+            contests_until=date(2027, 1, 15),
+        )
+    sent = {m.to[0]: m for m in mail.outbox}
+    assert set(sent) == {
+        lists[name].person.primary_email for name in ("senior", "best", "other")
+    }
+    best = sent[lists["best"].person.primary_email]
+    assert best.subject.startswith("Votre rang d'appel : 2 sur 3")
+    assert "Aucun semestre encore validé dans la phase" in best.body
+    assert "jusqu'au 15 janvier 2027 inclus" in best.body
