@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from wagtail.rich_text import RichText
 
 from .models import CampaignAnnouncementPage, NewsIndexPage
 from .pages import publish
@@ -113,18 +114,29 @@ def post_opening_announce(sender, opening, **kwargs):
                 "Les internes de la subdivision qui choisissent leur stage ce semestre, "
                 "leurs coordonnateurs et la scolarité."
             ),
-            actions="<ul>"
-            + "".join(
-                f"<li>{escape(group)} : {n} place{'s' if n > 1 else ''}</li>"
-                for group, n in seats.items()
-            )
-            + "</ul><p>"
-            + str(
+            actions="<p>"
+            + escape(
                 _(
                     "Internes : retrouvez le détail des postes et votre rang d'appel "
                     "dans SIIMOP (Mon semestre prochain)."
                 )
             )
             + "</p>",
+            # The seats under their own heading, not under "what to do".
+            body=[
+                (
+                    "paragraph",
+                    RichText(
+                        "<h2>"
+                        + escape(_("Places ouvertes par DES et phase"))
+                        + "</h2><ul>"
+                        + "".join(
+                            f"<li>{escape(group)} : {n} place{'s' if n > 1 else ''}</li>"
+                            for group, n in seats.items()
+                        )
+                        + "</ul>"
+                    ),
+                )
+            ],
         ),
     )

@@ -18,6 +18,8 @@ from domains.choices.services import activity_prefill, opening_start
 from domains.people.roles import Role
 from domains.referential.models import Accreditation, Post
 from domains.referential.services import post_open, post_update
+from siimop_site.models import CampaignAnnouncementPage, HomePage, NewsIndexPage
+from siimop_site.pages import publish
 from tests.choices.test_semester_activity import coming
 from tests.conftest import login_verified
 from tests.factories.people import make_user_with_role
@@ -111,6 +113,8 @@ def test_signing_waits_for_the_rule_then_freezes_the_posts(client, world):
 def test_publication_tells_each_resident_who_chooses(
     client, world, django_capture_on_commit_callbacks
 ):
+    if not NewsIndexPage.objects.exists():
+        publish(HomePage.objects.first(), NewsIndexPage(title="Actualités", slug="a"))
     opening = _prepare(client, world)
     post_update(post=Post.objects.get(), seats=4, by=world["ars"])
     _sign(client, opening)
@@ -123,6 +127,16 @@ def test_publication_tells_each_resident_who_chooses(
     addresses = {m.to[0] for m in mail.outbox}
     assert addresses == {r.person.primary_email for r in world["residents"]}
     assert "ARS-2026-117" in mail.outbox[0].body
+    # The public announcement lists the seats under their own heading, apart from
+    # what residents are asked to do.
+    announcement = CampaignAnnouncementPage.objects.get()
+    public = client.get(announcement.url).content.decode()
+    seats = public.index("Places ouvertes par DES et phase")
+    assert (
+        public.index("Ce qu&#x27;il faut faire")
+        < seats
+        < public.index("phase socle : 4 places")
+    )
 
 
 def test_the_maximum_of_the_accreditation_bounds_the_seats(world):
