@@ -133,7 +133,7 @@ def test_publication_tells_each_resident_who_chooses(
     public = client.get(announcement.url).content.decode()
     seats = public.index("Places ouvertes par DES et phase")
     assert (
-        public.index("Ce qu&#x27;il faut faire")
+        public.index("Ce qu'il faut faire")
         < seats
         < public.index("phase socle : 4 places")
     )
