@@ -6,6 +6,8 @@ from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from functools import reduce
+from operator import or_
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
@@ -303,32 +305,35 @@ def visible_call_lists(user) -> QuerySet[CallList]:
     )
 
 
-def comparable_ranks(residents: QuerySet[Resident]) -> dict[int, float | None]:
+# What a resident's comparable rank is computed from: her id, cohort, kind of
+# ranking, national rank and (2024) percentage position.
+RANK_FIELDS = ("pk", "cohort", "ranking_kind", "national_rank", "rank_percentage")
+
+
+def comparable_ranks(rows) -> dict[int, float | None]:
     """Each resident's national ranking as a position in her cohort, between 0 and 1
     (lower first), comparable across cohorts: the 2024 percentage as it is; an ECN
     rank (until 2023) or a rank in the specialty group (2025 on) as its place among
     the ranks SIIMOP holds for that cohort and kind of ranking (equal ranks, equal
-    places). Plain rows: one query for the residents, one per cohort and kind."""
-    rows = list(
-        residents.order_by().values_list(
-            "pk", "cohort", "ranking_kind", "national_rank", "rank_percentage"
-        )
-    )
+    places). `rows`: the residents' RANK_FIELDS values; one query reads the ranks
+    held in their cohorts."""
+    rows = list(rows)
     cohorts = {
         (cohort, kind)
         for _pk, cohort, kind, rank, percentage in rows
         if rank is not None and percentage is None
     }
-    held = {
-        (cohort, kind): list(
+    held: dict[tuple, list[int]] = defaultdict(list)
+    if cohorts:
+        for cohort, kind, rank in (
             Resident.objects.filter(
-                cohort=cohort, ranking_kind=kind, national_rank__isnull=False
+                reduce(or_, (Q(cohort=c, ranking_kind=k) for c, k in cohorts)),
+                national_rank__isnull=False,
             )
             .order_by("national_rank")
-            .values_list("national_rank", flat=True)
-        )
-        for cohort, kind in cohorts
-    }
+            .values_list("cohort", "ranking_kind", "national_rank")
+        ):
+            held[(cohort, kind)].append(rank)
     ranks: dict[int, float | None] = {}
     for pk, cohort, kind, rank, percentage in rows:
         if percentage is not None:

@@ -80,6 +80,7 @@ from .permissions import (
     opening_perimeter,
 )
 from .selectors import (
+    RANK_FIELDS,
     coming_semester,
     comparable_ranks,
     coverage_labels,
@@ -388,18 +389,24 @@ def call_lists_compute(*, by, subdivision: Subdivision, semester: Semester) -> i
     refusal = _pending_lines_refusal(lines)
     if refusal:
         raise refusal
-    residents = Resident.objects.filter(pk__in=lines.values("resident_id"))
-    in_phase = phase_seniorities(residents)
-    ranks = comparable_ranks(residents)
+    rows = list(
+        lines.order_by().values_list(
+            "specialty_id",
+            "phase_id",
+            *(f"resident__{field}" for field in RANK_FIELDS),
+        )
+    )
+    in_phase = phase_seniorities(
+        Resident.objects.filter(pk__in=lines.values("resident_id"))
+    )
+    ranks = comparable_ranks(row[2:] for row in rows)
     group_of = dict(
         ChoiceGroupMember.objects.filter(subdivision=subdivision).values_list(
             "specialty_id", "group_id"
         )
     )
     candidates: dict[tuple, list[Candidate]] = defaultdict(list)
-    for resident_id, specialty_id, phase_id in lines.order_by().values_list(
-        "resident_id", "specialty_id", "phase_id"
-    ):
+    for specialty_id, phase_id, resident_id, *_rank in rows:
         group_id = group_of.get(specialty_id)
         key = (None if group_id else specialty_id, group_id, phase_id)
         current_phase, semesters = in_phase.get(resident_id, (None, 0))
