@@ -6,20 +6,28 @@ on her own screens (issue 20):
 2. the ARS of Auvergne-Rhône-Alpes prepares Lyon's post opening, takes up the last
    semester's posts (the 107 % rule stays red), opens one more post on the posts
    screen until the rule is green, signs the decree and publishes it;
-3. the ARS establishes the call lists and publishes the list of DES-MCA, socle;
-4. a resident reads her place and the list of her group, and contests her rank;
+3. the ARS establishes the call lists (one per DES), makes DES-MCA and DES-PSY of Lyon
+   choose together (a choice group, through the cockpit form), establishes the lists
+   again (one for the group), reads each place's DES and reasons, and publishes the
+   group's list with the last day of contests;
+4. a resident reads her place, why she is there and until when she may contest, the
+   list of her group, and contests her rank;
 5. the ARS answers the contest with its reasons and freezes the list; the resident
    reads the answer and can no longer contest.
 
 The world is built with the factories (not the demo seed): three residents of Lyon
 who choose in DES-MCA, socle (so ceil(1.07 × 3) = 4 posts are needed), two sites
-accredited for DES-MCA, and last semester's posts (2 seats) on the first one.
+accredited for DES-MCA, and last semester's posts (2 seats) on the first one; one
+resident who chooses in DES-PSY, socle, and last semester's 2 psychiatry seats (her
+DES meets the rule once they are taken up).
 Screenshots: tests/e2e/screenshots/90-cycle-*.png."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.utils import translation
+from django.utils.formats import date_format
 from playwright.sync_api import expect
 
 from domains.choices.models import (
@@ -28,6 +36,7 @@ from domains.choices.models import (
     CallList,
     CallListContest,
     CallListStatus,
+    ChoiceGroup,
     OpeningStatus,
     PostOpening,
 )
@@ -66,12 +75,15 @@ def browser_context_args(browser_context_args):
     }
 
 
-def _ranked(first_name: str, last_name: str, rank: int, email: str) -> Resident:
+def _ranked(
+    first_name: str, last_name: str, rank: int, email: str, des: str = "DES-MCA"
+) -> Resident:
     resident = make_resident(
         first_name=first_name,
         last_name=last_name,
         email=email,
         start=("winter", 2026),
+        specialty_code=des,
     )
     Resident.objects.filter(pk=resident.pk).update(national_rank=rank)
     return resident
@@ -97,11 +109,13 @@ def world():
     if home is not None and not NewsIndexPage.objects.exists():
         publish(home, NewsIndexPage(title="Actualités", slug="actualites"))
     # Sarah has one validated semester in the socle: she is called first; then the
-    # national rank orders Basile (10) before Camille (500).
+    # national rank orders Basile (10) before Camille (500); Paul, in psychiatry
+    # (200), comes between them once both DES choose together.
     sarah = _ranked("Sarah", "Senior", 900, "sarah.senior@etu.univ-lyon1.fr")
     add_placement(sarah, "winter", 2026, phase_code="socle")
     _ranked("Basile", "Best", 10, "basile.best@etu.univ-lyon1.fr")
     camille = _ranked("Camille", "Baron", 500, "camille.baron@etu.univ-lyon1.fr")
+    _ranked("Paul", "Psy", 200, "paul.psy@etu.univ-lyon1.fr", des="DES-PSY")
     registry = _staff(
         Role.FACULTY_REGISTRY,
         "sophie.girard@univ-lyon1.fr",
@@ -119,6 +133,15 @@ def world():
         semester=current_semester(),
         training_site=pradel,
         specialty=specialty("DES-MCA"),
+        phase=phase("socle"),
+        seats=2,
+        by=ars.user,
+    )
+    # Psychiatry: 1 resident who chooses, ceil(1.07) = 2 seats, opened last semester.
+    post_open(
+        semester=current_semester(),
+        training_site=accredited_site("DES-PSY", name="Psychiatrie – CH Le Vinatier"),
+        specialty=specialty("DES-PSY"),
         phase=phase("socle"),
         seats=2,
         by=ars.user,
@@ -185,29 +208,29 @@ def test_registry_ars_and_resident_through_the_semester_cycle(
     journey.shot("01-registry-summary-empty")
     journey.click(re.compile(r"Pré-remplir|Préparer les lignes"))
     assert journey.dialogs and "Lyon" in journey.dialogs[-1], journey.dialogs
-    expect(main).to_contain_text("3 lignes préparées")
-    expect(main).to_contain_text("3 internes dans votre périmètre")
-    expect(main).to_contain_text("3 lignes à valider")
+    expect(main).to_contain_text("4 lignes préparées")
+    expect(main).to_contain_text("4 internes dans votre périmètre")
+    expect(main).to_contain_text("4 lignes à valider")
     journey.shot("02-registry-summary-prefilled")
 
     page.get_by_role("link", name="Voir et valider les lignes").click()
     page.wait_for_url("**/cockpit/activite-semestrielle/?**")
     rows = page.locator("table tbody tr")
-    expect(rows).to_have_count(3)
-    for name in ("SENIOR", "BEST", "BARON"):
+    expect(rows).to_have_count(4)
+    for name in ("SENIOR", "BEST", "BARON", "PSY"):
         expect(page.locator("table")).to_contain_text(re.compile(name, re.I))
     journey.shot("03-registry-lines")
     # Each row's box, by its accessible name (the DSFR draws the box on the label).
-    for name in ("Sarah SENIOR", "Basile BEST", "Camille BARON"):
+    for name in ("Sarah SENIOR", "Basile BEST", "Camille BARON", "Paul PSY"):
         page.get_by_label(re.compile(f"^Sélectionner .*{name}")).check(force=True)
-    expect(page.locator("input[name=selection]:checked")).to_have_count(3)
+    expect(page.locator("input[name=selection]:checked")).to_have_count(4)
     page.get_by_label("Pour la sélection").select_option(label="Valider les lignes")
     journey.click("Appliquer")
     expect(page.locator("#question")).to_contain_text(
-        "Valider la situation de ces 3 internes ?"
+        "Valider la situation de ces 4 internes ?"
     )
     journey.shot("04-registry-validate-confirm")
-    journey.click("Confirmer pour 3 lignes")
+    journey.click("Confirmer pour 4 lignes")
     journey.shot("05-registry-lines-validated")
     assert set(ActivityLine.objects.values_list("status", flat=True)) == {
         ActivityStatus.VALIDATED
@@ -221,7 +244,11 @@ def test_registry_ars_and_resident_through_the_semester_cycle(
     journey.go("/cockpit/ouverture-des-postes/")
     coverage = page.locator("#coverage")
     expect(coverage).to_contain_text("Médecine cardiovasculaire")
-    expect(coverage.locator("tbody tr").first).to_contain_text("4 postes manquants")
+    cardiology = coverage.locator("tbody tr", has_text="Médecine cardiovasculaire")
+    expect(cardiology).to_contain_text("4 postes manquants")
+    expect(coverage.locator("tbody tr", has_text="Psychiatrie")).to_contain_text(
+        "2 postes manquants"
+    )
     journey.shot("10-ars-coverage-red")
     page.get_by_label("Subdivision", exact=True).select_option(label=str(world["lyon"]))
     journey.click("Préparer l'ouverture des postes")
@@ -230,9 +257,12 @@ def test_registry_ars_and_resident_through_the_semester_cycle(
     journey.shot("11-ars-opening-draft")
 
     journey.click("Reprendre les postes du semestre précédent")
-    expect(main).to_contain_text("1 poste repris du semestre précédent")
-    rule = page.locator("#coverage tbody tr").first
+    expect(main).to_contain_text("2 postes repris du semestre précédent")
+    rule = page.locator("#coverage tbody tr", has_text="Médecine cardiovasculaire")
     expect(rule).to_contain_text("2 postes manquants")
+    expect(page.locator("#coverage tbody tr", has_text="Psychiatrie")).to_contain_text(
+        "respectée"
+    )
     expect(main).to_contain_text("l'arrêté ne peut pas encore être signé")
     journey.shot("12-ars-opening-copied-still-red")
 
@@ -245,8 +275,14 @@ def test_registry_ars_and_resident_through_the_semester_cycle(
         "Commission des besoins réunie avec les représentants des internes."
     )
     journey.click("Signer l'arrêté")
-    expect(main).to_contain_text("La règle des 107 % n'est pas respectée")
+    sign_form = page.locator("form", has=page.get_by_label("Numéro de l'arrêté"))
+    expect(sign_form).to_contain_text("La règle des 107 % n'est pas respectée")
     assert PostOpening.objects.get().status == OpeningStatus.DRAFT
+    # What she typed is still there: she signs again once the rule is met.
+    expect(page.get_by_label("Numéro de l'arrêté")).to_have_value("ARS-ARA-2027-042")
+    expect(page.get_by_label("Compte rendu de la commission")).to_have_value(
+        "Commission des besoins réunie avec les représentants des internes."
+    )
     journey.shot("13-ars-sign-refused")
 
     # The posts of the subdivision, then one more on another site (the opening page
@@ -281,7 +317,9 @@ def test_registry_ars_and_resident_through_the_semester_cycle(
     journey.shot("17-ars-post-created")
 
     journey.go(opening.get_absolute_url())
-    expect(page.locator("#coverage tbody tr").first).to_contain_text("respectée")
+    expect(
+        page.locator("#coverage tbody tr", has_text="Médecine cardiovasculaire")
+    ).to_contain_text("respectée")
     expect(main).to_contain_text("La règle est respectée pour chaque DES et phase.")
     journey.shot("18-ars-opening-green")
 
@@ -308,34 +346,95 @@ def test_registry_ars_and_resident_through_the_semester_cycle(
     expect(main).to_contain_text("ARS-ARA-2027-042")
     journey.shot("21-ars-coverage-after-publication")
 
-    # 3. The ARS establishes the call lists and publishes DES-MCA, socle. ----------
+    # 3. The ARS establishes the call lists: one per DES at first. ------------------
+    journey.go("/cockpit/activite-semestrielle/synthese/")
+    page.get_by_label("Listes d'appel : subdivision").select_option(
+        label=world["lyon"].name
+    )
+    journey.click("Établir les listes d'appel")
+    expect(main).to_contain_text("2 listes d'appel établies")
+    journey.shot("30-ars-call-lists")
+
+    # Cardiology and psychiatry choose together: a choice group, through its form.
+    journey.go("/cockpit/groupes-de-choix/")
+    journey.shot("31-ars-choice-groups-empty")
+    page.get_by_role("link", name="Créer", exact=True).click()
+    page.wait_for_url("**/cockpit/groupes-de-choix/**")
+    page.get_by_role("combobox", name=re.compile("^Subdivision")).select_option(
+        label=str(world["lyon"])
+    )
+    page.get_by_role("textbox", name=re.compile("^Nom du groupe")).fill(
+        "Spécialités médicales"
+    )
+    for des in ("Médecine cardiovasculaire", "Psychiatrie"):
+        page.get_by_label(des, exact=True).check(force=True)
+    journey.shot("32-ars-choice-group-filled")
+    journey.click("Enregistrer")
+    group = ChoiceGroup.objects.get()
+    assert set(group.specialties.values_list("code", flat=True)) == {
+        "DES-MCA",
+        "DES-PSY",
+    }
+    expect(page.locator("#group-specialties")).to_contain_text(
+        "Médecine cardiovasculaire, Psychiatrie"
+    )
+    journey.shot("33-ars-choice-group-created")
+
+    # Established again: one list for the group, the two DES lists gone.
     journey.go("/cockpit/activite-semestrielle/synthese/")
     page.get_by_label("Listes d'appel : subdivision").select_option(
         label=world["lyon"].name
     )
     journey.click("Établir les listes d'appel")
     expect(main).to_contain_text("1 liste d'appel établie")
-    journey.shot("30-ars-call-lists")
+    expect(page.locator("table")).to_contain_text("Spécialités médicales")
+    journey.shot("34-ars-call-lists-recomputed")
     call_list = CallList.objects.get()
+    assert call_list.group == group
     journey.go(call_list.get_absolute_url())
     entries = page.locator("#entries tbody tr")
-    expect(entries).to_have_count(3)
+    expect(entries).to_have_count(4)
+    expect(page.locator("#entries thead")).to_contain_text("DES")
     expect(entries.nth(0)).to_contain_text("Sarah SENIOR")
+    expect(entries.nth(0)).to_contain_text("1 semestre validé dans la phase")
     expect(entries.nth(1)).to_contain_text("Basile BEST")
-    expect(entries.nth(2)).to_contain_text("Camille BARON")
-    journey.shot("31-ars-call-list-draft")
+    expect(entries.nth(2)).to_contain_text("Paul PSY")
+    expect(entries.nth(2)).to_contain_text("Psychiatrie")
+    expect(entries.nth(3)).to_contain_text("Camille BARON")
+    expect(entries.nth(3)).to_contain_text("Médecine cardiovasculaire")
+    expect(entries.nth(3)).to_contain_text(
+        re.compile(r"Aucun semestre encore validé dans la phase, classement national")
+    )
+    journey.shot("35-ars-group-list-draft")
+    # Published with the last day of contests she chooses.
+    last_day = date.today() + timedelta(days=10)
+    page.get_by_label("Contestations ouvertes jusqu'au (inclus)").fill(
+        last_day.isoformat()
+    )
     journey.click("Publier la liste")
     expect(main).to_contain_text("liste publiée")
-    journey.shot("32-ars-call-list-published")
+    assert CallList.objects.get().contests_until == last_day
+    journey.shot("36-ars-group-list-published")
 
     # 4. The resident reads her place and contests it. -----------------------------
     journey.sign_in(world["camille"].person.primary_email)
     journey.go("/cockpit/mon-semestre-prochain/")
-    expect(page.locator("#my-place")).to_contain_text("Rang d'appel : 3 sur 3")
+    place = page.locator("#my-place")
+    expect(place).to_contain_text("Rang d'appel : 4 sur 4")
+    expect(place).to_contain_text("Spécialités médicales")
+    expect(place).to_contain_text(
+        re.compile(
+            r"Pourquoi : [Aa]ucun semestre encore validé dans la phase, classement"
+        )
+    )
+    with translation.override("fr"):
+        until = date_format(last_day, "j F Y")
+    expect(page.locator("#contests-until")).to_contain_text(f"jusqu'au {until} inclus")
     journey.shot("40-resident-place")
     page.get_by_text("Voir la liste d'appel de mon groupe").click()
-    expect(page.locator("#my-group tbody tr")).to_have_count(3)
+    expect(page.locator("#my-group tbody tr")).to_have_count(4)
     expect(page.locator("#my-group")).to_contain_text("Sarah SENIOR")
+    expect(page.locator("#my-group")).to_contain_text("Psychiatrie")
     expect(main).to_contain_text("Contester mon rang")
     journey.shot("41-resident-group-list")
     journey.click("Envoyer ma contestation")
@@ -377,7 +476,7 @@ def test_registry_ars_and_resident_through_the_semester_cycle(
     journey.go("/cockpit/mon-semestre-prochain/")
     expect(main).to_contain_text("n'est pas encore validé par la commission")
     expect(main).not_to_contain_text("Contester mon rang")
-    expect(page.locator("#my-place")).to_contain_text("Rang d'appel : 3 sur 3")
+    expect(page.locator("#my-place")).to_contain_text("Rang d'appel : 4 sur 4")
     journey.shot("54-resident-answer")
 
     # 6. The published decree's public announcement, as the opening page would link
