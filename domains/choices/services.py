@@ -379,6 +379,9 @@ def call_lists_compute(*, by, subdivision: Subdivision, semester: Semester) -> i
         [subdivision, subdivision.region],
         _("Seule l'ARS de la région établit les listes d'appel."),
     )
+    # One computation of a subdivision's lists at a time (two agents, or a group
+    # changed meanwhile): the second waits, then finds the lists the first made.
+    Subdivision.objects.select_for_update().get(pk=subdivision.pk)
     lines = ActivityLine.objects.filter(
         semester=semester,
         subdivision=subdivision,
@@ -583,6 +586,8 @@ def choice_group_save(
         [subdivision, subdivision.region],
         _("Seule l'ARS de la région définit les groupes de choix."),
     )
+    # Not while the subdivision's lists are being computed (call_lists_compute).
+    Subdivision.objects.select_for_update().get(pk=subdivision.pk)
     specialties = list(specialties)
     if not label.strip():
         raise ValidationError({"label": _("Nommez le groupe.")})
