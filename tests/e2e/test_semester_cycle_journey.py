@@ -380,12 +380,10 @@ def test_registry_ars_and_resident_through_the_semester_cycle(
     )
     journey.shot("33-ars-choice-group-created")
 
-    # Established again: one list for the group, the two DES lists gone.
-    journey.go("/cockpit/activite-semestrielle/synthese/")
-    page.get_by_label("Listes d'appel : subdivision").select_option(
-        label=world["lyon"].name
-    )
-    journey.click("Établir les listes d'appel")
+    # Established again, from the group's page: one list for the group, the two DES
+    # lists gone.
+    journey.click("Établir les listes d'appel de Lyon")
+    assert journey.dialogs[-1].startswith("Établir les listes d'appel de cette")
     expect(main).to_contain_text("1 liste d'appel établie")
     expect(page.locator("table")).to_contain_text("Spécialités médicales")
     journey.shot("34-ars-call-lists-recomputed")
@@ -414,6 +412,11 @@ def test_registry_ars_and_resident_through_the_semester_cycle(
     journey.click("Publier la liste")
     expect(main).to_contain_text("liste publiée")
     assert CallList.objects.get().contests_until == last_day
+    with translation.override("fr"):
+        until = date_format(last_day, "j F Y")
+    expect(page.locator("#contest-period")).to_contain_text(
+        f"Les internes peuvent contester leur rang jusqu'au {until} inclus."
+    )
     journey.shot("36-ars-group-list-published")
 
     # 4. The resident reads her place and contests it. -----------------------------
@@ -423,12 +426,9 @@ def test_registry_ars_and_resident_through_the_semester_cycle(
     expect(place).to_contain_text("Rang d'appel : 4 sur 4")
     expect(place).to_contain_text("Spécialités médicales")
     expect(place).to_contain_text(
-        re.compile(
-            r"Pourquoi : [Aa]ucun semestre encore validé dans la phase, classement"
-        )
+        "Pourquoi : aucun semestre encore validé dans la phase, classement national "
+        "à 50,0 % de la promotion (0 % : en tête)."
     )
-    with translation.override("fr"):
-        until = date_format(last_day, "j F Y")
     expect(page.locator("#contests-until")).to_contain_text(f"jusqu'au {until} inclus")
     journey.shot("40-resident-place")
     page.get_by_text("Voir la liste d'appel de mon groupe").click()
@@ -476,6 +476,9 @@ def test_registry_ars_and_resident_through_the_semester_cycle(
     journey.go("/cockpit/mon-semestre-prochain/")
     expect(main).to_contain_text("n'est pas encore validé par la commission")
     expect(main).not_to_contain_text("Contester mon rang")
+    expect(page.locator("#contests-until")).to_contain_text(
+        "La liste est arrêtée pour la séance de choix : votre rang ne se conteste plus."
+    )
     expect(page.locator("#my-place")).to_contain_text("Rang d'appel : 4 sur 4")
     journey.shot("54-resident-answer")
 
