@@ -334,6 +334,14 @@ def test_registry_ars_and_resident_through_the_semester_cycle(
     expect(main).to_contain_text("arrêté signé")
     assert PostOpening.objects.get().status == OpeningStatus.SIGNED
     expect(page.get_by_role("link", name="Arrêté signé (PDF)")).to_be_visible()
+    # The decision's page keeps its reasons: who signed, the commission, its minutes.
+    with translation.override("fr"):
+        today = date_format(date.today(), "j F Y")
+    expect(page.locator("#signature")).to_contain_text(
+        f"Arrêté n° ARS-ARA-2027-042 signé le {today} par Claire DUBOIS. "
+        f"Commission des besoins réunie le {today}."
+    )
+    expect(main).to_contain_text("représentants des internes")
     journey.shot("19-ars-decree-signed")
     journey.click("Publier l'arrêté")
     expect(main).to_contain_text("arrêté publié")
