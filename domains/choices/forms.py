@@ -52,6 +52,35 @@ class AdjustmentForm(CockpitForm):
         ]
 
 
+class OutOfChoiceForm(CockpitForm):
+    """The ARS takes a resident off a draft list: she is placed hors choix."""
+
+    resident = forms.TypedChoiceField(label=_("Interne"), coerce=int)
+    reason = forms.CharField(
+        label=_("Raison"),
+        max_length=200,
+        help_text=_("Par exemple : « placée par l'ARS après entretien »."),
+    )
+
+    def __init__(self, *args, entries=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["resident"].choices = [
+            (e.resident_id, f"{e.position}. {e.resident.person.full_name}")
+            for e in entries
+        ]
+
+
+class AddResidentForm(CockpitForm):
+    """The ARS adds a resident the list does not hold (an entrant, a return)."""
+
+    email = forms.EmailField(label=_("Adresse électronique de l'interne"))
+    reason = forms.CharField(
+        label=_("Raison"),
+        max_length=200,
+        help_text=_("Par exemple : « interCHU accordé par l'ARS d'origine le … »."),
+    )
+
+
 class ContestForm(CockpitForm):
     """A resident contests her place on a published list."""
 

@@ -39,6 +39,7 @@ class ActivitySource(models.TextChoices):
     RESIDENT = "resident", _("Déclarée par l'interne")
     REGISTRY = "registry", _("Saisie par la scolarité")
     IMPORT = "import", _("Import")
+    ARS = "ars", _("Décidée par l'ARS sur la liste d'appel")
 
 
 class ActivityStatus(models.TextChoices):

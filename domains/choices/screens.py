@@ -182,6 +182,16 @@ registry.register_screen(
         extra_urls=[
             path("etablir/", views.call_lists_compute, name="call_lists_compute"),
             path("<int:pk>/ajuster/", views.call_list_adjust, name="call_list_adjust"),
+            path(
+                "<int:pk>/hors-choix/",
+                views.call_list_out_of_choice,
+                name="call_list_out_of_choice",
+            ),
+            path(
+                "<int:pk>/ajouter/",
+                views.call_list_add_resident,
+                name="call_list_add_resident",
+            ),
             path("<int:pk>/pdf/", views.call_list_pdf, name="call_list_pdf"),
             path("<int:pk>/xlsx/", views.call_list_xlsx, name="call_list_xlsx"),
             path(

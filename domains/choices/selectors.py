@@ -24,6 +24,7 @@ from .activity import COUNTED_IN_NEEDS
 from .models import (
     ActivityKind,
     ActivityLine,
+    ActivitySource,
     CallList,
     CallListEntry,
     CallListStatus,
@@ -358,6 +359,27 @@ def visible_choice_groups(user) -> QuerySet[ChoiceGroup]:
         ChoiceGroup.objects.filter(perimeter_q(user, rules))
         .select_related("subdivision__region")
         .prefetch_related("specialties")
+    )
+
+
+def ars_list_changes(call_list: CallList) -> list[ActivityLine]:
+    """The ARS's decisions on the list's residents, with their reasons: those it put
+    hors choix and those it added (their semester activity says so)."""
+    specialties = (
+        ChoiceGroupMember.objects.filter(group_id=call_list.group_id).values(
+            "specialty_id"
+        )
+        if call_list.group_id
+        else [call_list.specialty_id]
+    )
+    return list(
+        ActivityLine.objects.filter(
+            semester_id=call_list.semester_id,
+            subdivision_id=call_list.subdivision_id,
+            specialty_id__in=specialties,
+            phase_id=call_list.phase_id,
+            source=ActivitySource.ARS,
+        ).select_related("resident__person")
     )
 
 

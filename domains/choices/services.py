@@ -37,7 +37,7 @@ from domains.residents.models import (
     SituationStatus,
     SpecialSituation,
 )
-from domains.residents.selectors import phase_seniorities
+from domains.residents.selectors import current_enrolment, phase_seniorities
 
 from . import activity as a
 from .call_list import Adjustment, Candidate, order
@@ -538,6 +538,111 @@ def call_list_adjust(
         by=by, subdivision=call_list.subdivision, semester=call_list.semester
     )
     return call_list
+
+
+def _draft_list(by, call_list: CallList, reason: str) -> CallList:
+    call_list = CallList.objects.select_for_update().get(pk=call_list.pk)
+    require(by, CALL_LISTS, [call_list.subdivision, call_list.subdivision.region])
+    if call_list.status != CallListStatus.DRAFT:
+        raise ValidationError(_("La liste est publiée : elle ne se modifie plus."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Indiquez la raison de ce changement.")})
+    return call_list
+
+
+def _list_specialties(call_list: CallList) -> set[int]:
+    if call_list.group_id:
+        return set(call_list.group.members.values_list("specialty_id", flat=True))
+    return {call_list.specialty_id}
+
+
+@transaction.atomic
+def call_list_put_out_of_choice(
+    *, by, call_list: CallList, resident_id: int, reason: str
+) -> ActivityLine:
+    """The ARS takes a resident off the list: she is placed *hors choix* (after an
+    interview, a disability…), her semester activity says so with the reason, and
+    the list is recomputed without her."""
+    call_list = _draft_list(by, call_list, reason)
+    if not call_list.entries.filter(resident_id=resident_id).exists():
+        raise ValidationError({"resident": _("Cette interne n'est pas sur la liste.")})
+    line = ActivityLine.objects.select_for_update().get(
+        semester=call_list.semester,
+        subdivision=call_list.subdivision,
+        resident_id=resident_id,
+    )
+    line.kind = ActivityKind.OUT_OF_CHOICE
+    line.reason = (
+        _("Hors choix, décidé par l'ARS : %(reason)s") % {"reason": reason.strip()}
+    )[:255]
+    line.source = ActivitySource.ARS
+    audited(line, by)
+    line.save(update_fields=["kind", "reason", "source"])
+    call_lists_compute(
+        by=by, subdivision=call_list.subdivision, semester=call_list.semester
+    )
+    return line
+
+
+@transaction.atomic
+def call_list_add_resident(
+    *, by, call_list: CallList, email: str, reason: str
+) -> ActivityLine:
+    """The ARS adds a resident the list does not hold (an entrant whose interCHU was
+    agreed outside SIIMOP, a late return): named by her e-mail address, of the list's
+    DES (or one of its group's) in her enrolment, called in its phase; her semester
+    activity in the subdivision says why. The list is recomputed with her."""
+    call_list = _draft_list(by, call_list, reason)
+    resident = (
+        Resident.objects.filter(person__emails__email__iexact=email.strip())
+        .select_related("person")
+        .first()
+        if email.strip()
+        else None
+    )
+    enrolment = current_enrolment(resident) if resident else None
+    if enrolment is None:
+        raise ValidationError(
+            {
+                "email": _(
+                    "Aucune interne en cours de DES n'a cette adresse électronique."
+                )
+            }
+        )
+    if enrolment.specialty_id not in _list_specialties(call_list):
+        raise ValidationError(
+            {
+                "email": _(
+                    "%(name)s est inscrite dans un autre DES que celui de cette liste."
+                )
+                % {"name": resident.person.full_name}
+            }
+        )
+    if call_list.entries.filter(resident=resident).exists():
+        raise ValidationError({"email": _("Cette interne est déjà sur la liste.")})
+    entrant = resident.subdivision_id != call_list.subdivision_id
+    line, _created = ActivityLine.objects.select_for_update().get_or_create(
+        semester=call_list.semester,
+        subdivision=call_list.subdivision,
+        resident=resident,
+        defaults={"specialty_id": enrolment.specialty_id, "phase": call_list.phase},
+    )
+    line.kind = ActivityKind.INTER_CHU_IN if entrant else ActivityKind.CHOOSES
+    line.specialty_id, line.phase = enrolment.specialty_id, call_list.phase
+    line.reason = (
+        _("Ajoutée à la liste d'appel par l'ARS : %(reason)s")
+        % {"reason": reason.strip()}
+    )[:255]
+    line.source = ActivitySource.ARS
+    line.status = ActivityStatus.VALIDATED
+    line.validated_by = by if getattr(by, "pk", None) else None
+    line.validated_at = timezone.now()
+    audited(line, by)
+    line.save()
+    call_lists_compute(
+        by=by, subdivision=call_list.subdivision, semester=call_list.semester
+    )
+    return line
 
 
 # Choice groups -----------------------------------------------------------------------

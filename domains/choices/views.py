@@ -21,12 +21,14 @@ from domains.referential.selectors import perimeter_subdivisions
 
 from . import documents, selectors, services
 from .forms import (
+    AddResidentForm,
     AdjustmentForm,
     ContestAnswerForm,
     ContestForm,
     DeadlineForm,
     DeclarationForm,
     OpinionForm,
+    OutOfChoiceForm,
     PublishForm,
     ReopenForm,
     SignForm,
@@ -275,6 +277,11 @@ def call_list_context(request, call_list) -> dict:
         "adjust_form": AdjustmentForm(request=request, entries=entries)
         if may_adjust
         else None,
+        "out_form": OutOfChoiceForm(request=request, entries=entries)
+        if may_adjust
+        else None,
+        "add_form": AddResidentForm(request=request) if may_adjust else None,
+        "ars_changes": selectors.ars_list_changes(call_list),
         "contests": contests,
         "reopen_form": ReopenForm(request=request) if may_answer else None,
         "publish_form": PublishForm(request=request) if may_adjust else None,
@@ -330,6 +337,51 @@ def call_list_adjust(request, pk: int):
         ),
     ):
         messages.success(request, _("Rang fixé ; la liste est recalculée autour."))
+    else:
+        messages.error(request, errors_text(form))
+    return redirect(call_list.get_absolute_url())
+
+
+@login_required
+@require_POST
+def call_list_out_of_choice(request, pk: int):
+    call_list = get_record(request, get_screen(CALL_LISTS_SLUG), pk, "change")
+    entries = list(call_list.entries.select_related("resident__person"))
+    form = OutOfChoiceForm(request.POST, request=request, entries=entries)
+    if form.is_valid() and save_form(
+        form,
+        lambda: services.call_list_put_out_of_choice(
+            by=request.user,
+            call_list=call_list,
+            resident_id=form.cleaned_data["resident"],
+            reason=form.cleaned_data["reason"],
+        ),
+    ):
+        messages.success(
+            request, _("Interne placée hors choix ; la liste est recalculée sans elle.")
+        )
+    else:
+        messages.error(request, errors_text(form))
+    return redirect(call_list.get_absolute_url())
+
+
+@login_required
+@require_POST
+def call_list_add_resident(request, pk: int):
+    call_list = get_record(request, get_screen(CALL_LISTS_SLUG), pk, "change")
+    form = AddResidentForm(request.POST, request=request)
+    if form.is_valid() and save_form(
+        form,
+        lambda: services.call_list_add_resident(
+            by=request.user,
+            call_list=call_list,
+            email=form.cleaned_data["email"],
+            reason=form.cleaned_data["reason"],
+        ),
+    ):
+        messages.success(
+            request, _("Interne ajoutée ; la liste est recalculée avec elle.")
+        )
     else:
         messages.error(request, errors_text(form))
     return redirect(call_list.get_absolute_url())

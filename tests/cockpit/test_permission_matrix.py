@@ -483,6 +483,16 @@ POST_DATA = {
         "position": 1,
         "reason": "Rang témoin de la matrice",
     },
+    "call_list_out_of_choice": lambda world: {
+        "resident": world["records"]["internes"].pk,
+        "reason": "Hors choix témoin de la matrice",
+    },
+    "call_list_add_resident": lambda world: {
+        "email": world["records"][
+            "accueils-interchu"
+        ].situation.resident.person.primary_email,
+        "reason": "Entrante témoin de la matrice",
+    },
     "switch_function": lambda world: {
         "function": world["users"]["rightful"].person.functions.get().pk
     },
