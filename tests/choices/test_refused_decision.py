@@ -8,7 +8,9 @@ import re
 import pytest
 
 from domains.choices.models import OpeningStatus, PostOpening
+from tests.choices.test_choice_groups import world as groups  # noqa: F401
 from tests.choices.test_post_opening import _prepare, world  # noqa: F401
+from tests.conftest import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +64,27 @@ def test_an_invalid_signature_form_says_which_field_next_to_it(client, world):  
     assert "Date de la commission des besoins : Champ requis." in form
     assert 'href="#id_commission_date"' in form  # the summary leads to the field
     assert PostOpening.objects.get().status == OpeningStatus.DRAFT
+
+
+def test_a_refused_publication_keeps_its_date_next_to_its_reason(client, groups):  # noqa: F811
+    """The same for every decision with a form: the call list's publication."""
+    from domains.choices.models import CallList
+    from tests.choices.test_choice_groups import _compute
+
+    _compute(groups)
+    call_list = CallList.objects.get(specialty__code="DES-MCA")
+    login_verified(client, groups["ars"])
+    response = client.post(
+        f"{call_list.get_absolute_url()}decision/publier/",
+        {"contests_until": "2020-01-31"},
+        follow=True,
+    )
+    page = response.content.decode()
+    found = re.search(
+        r'<form[^>]*action="[^"]*/decision/publier/".*?</form>', page, re.S
+    )
+    assert found, "the page draws no publication form"
+    assert 'value="2020-01-31"' in found.group(0)
+    assert "ne peut pas précéder aujourd&#x27;hui" in found.group(0)
+    call_list.refresh_from_db()
+    assert call_list.status == "draft"
