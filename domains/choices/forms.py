@@ -80,6 +80,9 @@ class AddResidentForm(CockpitForm):
         help_text=_("Par exemple : « interCHU accordé par l'ARS d'origine le … »."),
     )
 
+    def __init__(self, *args, entries=(), **kwargs):  # the list's places: unused
+        super().__init__(*args, **kwargs)
+
 
 class ContestForm(CockpitForm):
     """A resident contests her place on a published list."""

@@ -319,72 +319,61 @@ def call_lists_compute(request):
     return redirect(reverse("cockpit:listes_d_appel_list") + f"?semester={semester.pk}")
 
 
-@login_required
-@require_POST
-def call_list_adjust(request, pk: int):
-    screen = get_screen(CALL_LISTS_SLUG)
-    call_list = get_record(request, screen, pk, "change")
+def _list_change(request, pk: int, form_class, service, success: str):
+    """A hand change of a draft call list by the ARS: the posted form, then the
+    service with the list and the form's values (it recomputes the list); back on
+    the list with what was done, or why not."""
+    call_list = get_record(request, get_screen(CALL_LISTS_SLUG), pk, "change")
     entries = list(call_list.entries.select_related("resident__person"))
-    form = AdjustmentForm(request.POST, request=request, entries=entries)
+    form = form_class(request.POST, request=request, entries=entries)
     if form.is_valid() and save_form(
         form,
-        lambda: services.call_list_adjust(
-            by=request.user,
-            call_list=call_list,
-            resident_id=form.cleaned_data["resident"],
-            position=form.cleaned_data["position"],
-            reason=form.cleaned_data["reason"],
-        ),
+        lambda: service(by=request.user, call_list=call_list, **form.cleaned_data),
     ):
-        messages.success(request, _("Rang fixé ; la liste est recalculée autour."))
+        messages.success(request, success)
     else:
         messages.error(request, errors_text(form))
     return redirect(call_list.get_absolute_url())
+
+
+@login_required
+@require_POST
+def call_list_adjust(request, pk: int):
+    return _list_change(
+        request,
+        pk,
+        AdjustmentForm,
+        lambda resident, **values: services.call_list_adjust(
+            resident_id=resident, **values
+        ),
+        _("Rang fixé ; la liste est recalculée autour."),
+    )
 
 
 @login_required
 @require_POST
 def call_list_out_of_choice(request, pk: int):
-    call_list = get_record(request, get_screen(CALL_LISTS_SLUG), pk, "change")
-    entries = list(call_list.entries.select_related("resident__person"))
-    form = OutOfChoiceForm(request.POST, request=request, entries=entries)
-    if form.is_valid() and save_form(
-        form,
-        lambda: services.call_list_put_out_of_choice(
-            by=request.user,
-            call_list=call_list,
-            resident_id=form.cleaned_data["resident"],
-            reason=form.cleaned_data["reason"],
+    return _list_change(
+        request,
+        pk,
+        OutOfChoiceForm,
+        lambda resident, **values: services.call_list_put_out_of_choice(
+            resident_id=resident, **values
         ),
-    ):
-        messages.success(
-            request, _("Interne placée hors choix ; la liste est recalculée sans elle.")
-        )
-    else:
-        messages.error(request, errors_text(form))
-    return redirect(call_list.get_absolute_url())
+        _("Interne placée hors choix ; la liste est recalculée sans elle."),
+    )
 
 
 @login_required
 @require_POST
 def call_list_add_resident(request, pk: int):
-    call_list = get_record(request, get_screen(CALL_LISTS_SLUG), pk, "change")
-    form = AddResidentForm(request.POST, request=request)
-    if form.is_valid() and save_form(
-        form,
-        lambda: services.call_list_add_resident(
-            by=request.user,
-            call_list=call_list,
-            email=form.cleaned_data["email"],
-            reason=form.cleaned_data["reason"],
-        ),
-    ):
-        messages.success(
-            request, _("Interne ajoutée ; la liste est recalculée avec elle.")
-        )
-    else:
-        messages.error(request, errors_text(form))
-    return redirect(call_list.get_absolute_url())
+    return _list_change(
+        request,
+        pk,
+        AddResidentForm,
+        services.call_list_add_resident,
+        _("Interne ajoutée ; la liste est recalculée avec elle."),
+    )
 
 
 # Call lists: documents and contests --------------------------------------------------
