@@ -46,7 +46,7 @@ class CallListTable(CockpitTable):
     # A group's list has no DES: the column reads the record, never empty.
     specialty = tables.Column(
         verbose_name=_("DES ou groupe de choix"),
-        accessor="pk",
+        accessor="who",
         linkify=lambda record: record.get_absolute_url(),
         order_by=("specialty__label", "group__label"),
     )
@@ -59,9 +59,6 @@ class CallListTable(CockpitTable):
     class Meta(CockpitTable.Meta):
         model = CallList
         fields = ("specialty", "phase", "subdivision", "semester", "size", "status")
-
-    def render_specialty(self, record):
-        return record.who
 
 
 class OpeningTable(CockpitTable):
