@@ -35,7 +35,10 @@ from domains.choices.models import (
     ActivityLine,
     CallList,
     CallListEntry,
+    ChoiceGroup,
+    ChoiceGroupMember,
     InterChuHosting,
+    OpeningRule,
     PostOpening,
 )
 from domains.cockpit.export import csv_response, xlsx_bytes, xlsx_sheets_response
@@ -70,6 +73,7 @@ from tests.factories.referential import (
     TrainingSiteFactory,
     current_semester,
     region,
+    specialty,
     subdivision,
 )
 from tests.factories.residents import accredited_site, add_placement, make_resident
@@ -236,6 +240,15 @@ def _hostile_world(people) -> dict:
         ),
         host_subdivision=subdivision("GRENOBLE"),
         reason=HOSTILE[1],
+    )
+    group = ChoiceGroup.objects.create(
+        subdivision=subdivision("LYON"), label=HOSTILE[0]
+    )
+    ChoiceGroupMember.objects.create(
+        group=group, subdivision=subdivision("LYON"), specialty=specialty()
+    )
+    OpeningRule.objects.create(
+        region=region("84"), ratio=Decimal("1.07"), comment=HOSTILE[3]
     )
     AccountRequest.objects.create(
         civility="MME",
