@@ -1,3 +1,5 @@
+import unicodedata
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -189,6 +191,11 @@ class HostingDecisionForm(CockpitForm):
     )
 
 
+def _reading_key(text: str) -> str:
+    """Sort key of a French name: "Génétique" before "Gynécologie"."""
+    return unicodedata.normalize("NFD", text).encode("ascii", "ignore").decode().lower()
+
+
 class ChoiceGroupForm(CockpitModelForm):
     """The ARS names DES of a subdivision whose residents choose together."""
 
@@ -207,6 +214,27 @@ class ChoiceGroupForm(CockpitModelForm):
     class Meta:
         model = ChoiceGroup
         fields = ["label", "specialties"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["specialties"]
+        # In reading order (accents set aside), each DES with its discipline when
+        # its name is shared (biologie médicale: medicine or pharmacy).
+        specialties = sorted(field.queryset, key=lambda s: _reading_key(s.label))
+        shared = {
+            label
+            for label in (s.label for s in specialties)
+            if sum(1 for s in specialties if s.label == label) > 1
+        }
+        field.choices = [
+            (
+                s.pk,
+                f"{s.label} ({s.get_discipline_display().lower()})"
+                if s.label in shared
+                else s.label,
+            )
+            for s in specialties
+        ]
 
     def save_with(self, user):
         return choice_group_save(

@@ -29,7 +29,7 @@ from domains.choices.services import (
 from domains.people.roles import Role
 from tests.choices.test_call_lists import ranked
 from tests.choices.test_semester_activity import coming
-from tests.conftest import login_verified
+from tests.conftest import login_verified, page_text
 from tests.factories.people import make_user_with_role
 from tests.factories.referential import region, specialty, subdivision
 from tests.factories.residents import add_placement, make_resident
@@ -190,6 +190,11 @@ def test_the_group_screen_inside_and_outside_the_region(client, world):
     client.logout()
     login_verified(client, world["ars"])
     assert "Médecine" in client.get(LIST).content.decode()
+    # The form's DES in reading order, a shared name told apart by its discipline.
+    form = page_text(client.get(f"{LIST}nouveau/"))
+    assert form.index("Génétique médicale") < form.index("Gynécologie médicale")
+    assert "Biologie médicale (pharmacie)" in form
+    assert "Biologie médicale (médecine)" in form
     assert "Psychiatrie" in client.get(url).content.decode()
     export = b"".join(client.get(f"{LIST}export/csv/").streaming_content).decode()
     assert "Médecine" in export and "Psychiatrie" in export
