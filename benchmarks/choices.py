@@ -524,7 +524,6 @@ def where_the_time_goes(run) -> dict[str, float]:
         "order (pure)": (services, "order"),
         "lists' creation + history": (services, "audited_bulk_create"),
         "entries' insert": (services, "insert_rows"),
-        "computed_at + history": (services, "audited_bulk_update"),
     }
     with ExitStack() as stack:
         for name, (owner, attribute) in steps.items():

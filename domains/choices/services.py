@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from domains.cockpit import mailer
-from domains.cockpit.audit import audited, audited_bulk_create, audited_bulk_update
+from domains.cockpit.audit import audited, audited_bulk_create
 from domains.cockpit.rows import insert_rows
 from domains.people.permissions import may, require
 from domains.referential.models import (
@@ -505,10 +505,11 @@ def call_lists_compute(*, by, subdivision: Subdivision, semester: Semester) -> i
                 for entry in entries
             ),
         )
-    now = timezone.now()
-    for call_list in drafts.values():
-        call_list.computed_at = now
-    audited_bulk_update(CallList, drafts.values(), ["computed_at"], by=by)
+    # When they were computed, not a change of the lists: no history row each time
+    # (their creation, publication and hand changes keep theirs).
+    CallList.objects.filter(pk__in=[c.pk for c in drafts.values()]).update(
+        computed_at=timezone.now()
+    )
     return len(drafts)
 
 
