@@ -399,8 +399,10 @@ def call_lists_compute(*, by, subdivision: Subdivision, semester: Semester) -> i
             *(f"resident__{field}" for field in RANK_FIELDS),
         )
     )
-    in_phase = phase_seniorities(
-        Resident.objects.filter(pk__in=lines.values("resident_id"))
+    # Seniority in the phase she chooses in: none in a phase just begun.
+    seniorities = phase_seniorities(
+        Resident.objects.filter(pk__in=lines.values("resident_id")),
+        {row[2]: row[1] for row in rows},
     )
     ranks = comparable_ranks(row[2:] for row in rows)
     group_of = dict(
@@ -412,14 +414,8 @@ def call_lists_compute(*, by, subdivision: Subdivision, semester: Semester) -> i
     for specialty_id, phase_id, resident_id, *_rank in rows:
         group_id = group_of.get(specialty_id)
         key = (None if group_id else specialty_id, group_id, phase_id)
-        current_phase, semesters = in_phase.get(resident_id, (None, 0))
         candidates[key].append(
-            Candidate(
-                str(resident_id),
-                # Seniority in the phase she chooses in: none in a phase just begun.
-                semesters if current_phase == phase_id else 0,
-                ranks[resident_id],
-            )
+            Candidate(str(resident_id), seniorities[resident_id], ranks[resident_id])
         )
 
     def locked_lists() -> dict[tuple, CallList]:

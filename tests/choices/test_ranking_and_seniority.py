@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 
 from domains.choices.selectors import RANK_FIELDS, comparable_ranks
+from domains.referential.models import Phase
 from domains.residents.models import Resident, SpecialSituation
 from domains.residents.selectors import phase_seniorities
 from tests.factories.residents import add_placement, make_resident
@@ -62,10 +63,16 @@ def test_seniority_in_the_current_phase_for_many_residents():
     )
     pending = make_resident(start=("winter", 2025))
     add_placement(pending, "winter", 2025, phase_code="socle", validation="pending")
+    socle = Phase.objects.get(code="socle")
+    approfondissement = Phase.objects.get(code="approfondissement")
     seniorities = phase_seniorities(
-        Resident.objects.filter(pk__in=[mother.pk, failed.pk, pending.pk])
+        Resident.objects.filter(pk__in=[mother.pk, failed.pk, pending.pk]),
+        {mother.pk: socle.pk, failed.pk: socle.pk, pending.pk: socle.pk},
     )
-    socle = seniorities[mother.pk][0]
-    assert seniorities[mother.pk] == (socle, 3)  # two validated + one lost to maternity
-    assert seniorities[failed.pk] == (socle, 1)  # not validated, no maternity
-    assert seniorities[pending.pk] == (socle, 0)  # not judged yet
+    assert seniorities[mother.pk] == 3  # two validated + one lost to maternity
+    assert seniorities[failed.pk] == 1  # not validated, no maternity
+    assert seniorities[pending.pk] == 0  # not judged yet
+    # Choosing in a phase just begun: none of her stages are of it.
+    assert phase_seniorities(
+        Resident.objects.filter(pk=mother.pk), {mother.pk: approfondissement.pk}
+    ) == {mother.pk: 0}
