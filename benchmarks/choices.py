@@ -19,6 +19,7 @@ Anchors: the Django admin changelist of the activity lines with the same filters
 facets give the same counts) and the bare SQL (one GROUP BY on choices_activityline).
 """
 
+import gc
 import math
 import random
 import statistics
@@ -717,6 +718,12 @@ def main() -> int:
         f"{lines.filter(kind__in=a.COUNTED_IN_NEEDS).count()} choosing, "
         f"{posts.count()} posts"
     )
+    # The data was written by this very process: its millions of objects would be
+    # walked by every full garbage collection inside the timings, which a server
+    # process (its own heap frozen once started) does not carry. Collect, then
+    # freeze what is left, for the anchors and the figures alike.
+    gc.collect()
+    gc.freeze()
     rows = measure(idf, semester)
     print(
         f"\nmedian of {runs(7)} runs (call lists: {runs(5)}, each rolled back); "

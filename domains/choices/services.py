@@ -363,35 +363,9 @@ _ENTRY_FIELDS = (
 )
 
 
-@transaction.atomic
-def call_lists_compute(*, by, subdivision: Subdivision, semester: Semester) -> int:
-    """Every call list of the subdivision for the semester, from its validated
-    semester activity: one list per phase for each choice group, and for each DES in
-    no group; in each, seniority in the phase, then the comparable national ranking,
-    then the recorded draw, the ARS's adjustments kept. A published list is not
-    recomputed; a draft list nobody is called on any more (its DES joined a group) is
-    removed. Plain rows throughout, and only the lists whose order changed are
-    rewritten: every list of Île-de-France in well under 200 ms
-    (benchmarks/choices.py). Returns the lists computed."""
-    require(
-        by,
-        CALL_LISTS,
-        [subdivision, subdivision.region],
-        _("Seule l'ARS de la région établit les listes d'appel."),
-    )
-    # One computation of a subdivision's lists at a time (two agents, or a group
-    # changed meanwhile): the second waits, then finds the lists the first made.
-    Subdivision.objects.select_for_update().get(pk=subdivision.pk)
-    lines = ActivityLine.objects.filter(
-        semester=semester,
-        subdivision=subdivision,
-        kind__in=a.CALLED,
-        specialty__isnull=False,
-        phase__isnull=False,
-    )
-    refusal = _pending_lines_refusal(lines)
-    if refusal:
-        raise refusal
+def _call_candidates(lines, subdivision: Subdivision) -> dict[tuple, list[Candidate]]:
+    """Who is called on which list: (DES, group, phase) → each resident with her
+    seniority in the phase she chooses in and her comparable ranking."""
     rows = list(
         lines.order_by().values_list(
             "specialty_id",
@@ -417,6 +391,70 @@ def call_lists_compute(*, by, subdivision: Subdivision, semester: Semester) -> i
         candidates[key].append(
             Candidate(str(resident_id), seniorities[resident_id], ranks[resident_id])
         )
+    return candidates
+
+
+def _ordered_entries(
+    call_list: CallList, members: list[Candidate], held: list[tuple]
+) -> list[tuple]:
+    """The list's places in order (as _ENTRY_FIELDS rows), its residents ordered by
+    the pure rule with the ARS's fixed ranks, kept from the places it `held`."""
+    kept = {row[0]: row for row in held if row[5] is not None}  # adjusted_position
+    ids = {c.id for c in members}
+    adjustments = [
+        Adjustment(str(resident_id), row[5], row[6])
+        for resident_id, row in sorted(kept.items(), key=lambda kv: kv[1][5])
+        if row[5] <= len(members) and str(resident_id) in ids
+    ]
+    result = order(members, adjustments, seed=call_list.seed)
+    by_id = {c.id: c for c in members}
+    entries = []
+    for position, resident_id in enumerate(result.order, start=1):
+        adjusted = kept.get(int(resident_id))
+        entries.append(
+            (
+                int(resident_id),
+                position,
+                by_id[resident_id].seniority,
+                by_id[resident_id].rank,
+                result.why[resident_id][:400],
+                adjusted[5] if adjusted else None,
+                adjusted[6] if adjusted else "",
+            )
+        )
+    return entries
+
+
+@transaction.atomic
+def call_lists_compute(*, by, subdivision: Subdivision, semester: Semester) -> int:
+    """Every call list of the subdivision for the semester, from its validated
+    semester activity: one list per phase for each choice group, and for each DES in
+    no group; in each, seniority in the phase, then the comparable national ranking,
+    then the recorded draw, the ARS's adjustments kept. A published list is not
+    recomputed; a draft list nobody is called on any more (its DES joined a group) is
+    removed. Plain rows throughout, and only the lists whose order changed are
+    rewritten (benchmarks/choices.py: Île-de-France's 98 lists in ~0.2 s). Returns
+    the lists computed."""
+    require(
+        by,
+        CALL_LISTS,
+        [subdivision, subdivision.region],
+        _("Seule l'ARS de la région établit les listes d'appel."),
+    )
+    # One computation of a subdivision's lists at a time (two agents, or a group
+    # changed meanwhile): the second waits, then finds the lists the first made.
+    Subdivision.objects.select_for_update().get(pk=subdivision.pk)
+    lines = ActivityLine.objects.filter(
+        semester=semester,
+        subdivision=subdivision,
+        kind__in=a.CALLED,
+        specialty__isnull=False,
+        phase__isnull=False,
+    )
+    refusal = _pending_lines_refusal(lines)
+    if refusal:
+        raise refusal
+    candidates = _call_candidates(lines, subdivision)
 
     def locked_lists() -> dict[tuple, CallList]:
         return {
@@ -458,35 +496,7 @@ def call_lists_compute(*, by, subdivision: Subdivision, semester: Semester) -> i
         held[call_list_id].append(tuple(entry))
     rewritten: dict[int, list[tuple]] = {}
     for key, call_list in drafts.items():
-        members = candidates[key]
-        kept = {
-            row[0]: row
-            for row in held[call_list.pk]
-            if row[5] is not None  # adjusted_position
-        }
-        ids = {c.id for c in members}
-        adjustments = [
-            Adjustment(str(resident_id), row[5], row[6])
-            for resident_id, row in sorted(kept.items(), key=lambda kv: kv[1][5])
-            if row[5] <= len(members) and str(resident_id) in ids
-        ]
-        result = order(members, adjustments, seed=call_list.seed)
-        by_id = {c.id: c for c in members}
-        entries = []
-        for position, resident_id in enumerate(result.order, start=1):
-            pk = int(resident_id)
-            adjusted = kept.get(pk)
-            entries.append(
-                (
-                    pk,
-                    position,
-                    by_id[resident_id].seniority,
-                    by_id[resident_id].rank,
-                    result.why[resident_id][:400],
-                    adjusted[5] if adjusted else None,
-                    adjusted[6] if adjusted else "",
-                )
-            )
+        entries = _ordered_entries(call_list, candidates[key], held[call_list.pk])
         if entries != held[call_list.pk]:
             rewritten[call_list.pk] = entries
     if rewritten:
