@@ -102,7 +102,8 @@ def _replacement(pdf: _Document, path) -> str:
         [
             [
                 f"{row.placement.semester}{' *' if row.archived else ''}",
-                f"{row.placement.semester.start_date:%d/%m/%Y}-"
+                # A space on each side: a narrow column wraps between the dates.
+                f"{row.placement.semester.start_date:%d/%m/%Y} – "
                 f"{row.placement.semester.end_date:%d/%m/%Y}",
                 row.placement.training_site.name,
                 _SHORT_TYPES.get(row.stage_type, row.type_label),
@@ -110,7 +111,7 @@ def _replacement(pdf: _Document, path) -> str:
             ]
             for row in record.rows
         ],
-        [31, 39, 48, 34, 38],  # each fits its longest value at 9 pt
+        [31, 39, 48, 34, 38],  # a longer value wraps in its cell
     )
     if any(row.archived for row in record.rows):
         pdf.paragraph(
