@@ -21,6 +21,26 @@ from .models import (
 REMINDER_DAYS = (7, 1)
 
 
+def _tell_residents(rows, template: str, context) -> int:
+    """E-mail the resident of each row (an activity line, a call-list place) who has
+    an address, with `context(row)`, her page's link and herself; the rows' people
+    and their addresses read in two queries. Returns the e-mails sent."""
+    link = absolute_url("cockpit:my_activity")
+    sent = 0
+    for row in rows.select_related("resident__person").prefetch_related(
+        "resident__person__emails"
+    ):
+        person = row.resident.person
+        if person.primary_email:
+            mailer.send(
+                to=person.primary_email,
+                template=template,
+                context={**context(row), "person": person, "link": link},
+            )
+            sent += 1
+    return sent
+
+
 def _contest(contest_id: int) -> CallListContest | None:
     return (
         CallListContest.objects.select_related(
@@ -67,22 +87,12 @@ def send_call_list_published(call_list_id: int) -> None:
     )
     if call_list is None:
         return
-    entries = list(call_list.entries.select_related("resident__person"))
-    link = absolute_url("cockpit:my_activity")
-    for entry in entries:
-        person = entry.resident.person
-        if person.primary_email:
-            mailer.send(
-                to=person.primary_email,
-                template="choices/email/call_list_published",
-                context={
-                    "call_list": call_list,
-                    "entry": entry,
-                    "size": len(entries),
-                    "person": person,
-                    "link": link,
-                },
-            )
+    size = call_list.entries.count()
+    _tell_residents(
+        call_list.entries.all(),
+        "choices/email/call_list_published",
+        lambda entry: {"call_list": call_list, "entry": entry, "size": size},
+    )
 
 
 def send_opening_published(opening_id: int) -> None:
@@ -95,20 +105,15 @@ def send_opening_published(opening_id: int) -> None:
     )
     if opening is None:
         return
-    lines = ActivityLine.objects.filter(
-        semester=opening.semester,
-        subdivision=opening.subdivision,
-        kind__in=a.CHOOSING,
-    ).select_related("resident__person")
-    link = absolute_url("cockpit:my_activity")
-    for line in lines:
-        person = line.resident.person
-        if person.primary_email:
-            mailer.send(
-                to=person.primary_email,
-                template="choices/email/opening_published",
-                context={"opening": opening, "person": person, "link": link},
-            )
+    _tell_residents(
+        ActivityLine.objects.filter(
+            semester=opening.semester,
+            subdivision=opening.subdivision,
+            kind__in=a.CHOOSING,
+        ),
+        "choices/email/opening_published",
+        lambda line: {"opening": opening},
+    )
 
 
 def send_declaration_reminders() -> int:
@@ -122,26 +127,15 @@ def send_declaration_reminders() -> int:
             continue
         if deadline.last_reminder_on == today:
             continue
-        lines = ActivityLine.objects.filter(
-            semester=deadline.semester,
-            subdivision=deadline.subdivision,
-            status=ActivityStatus.TO_CONFIRM,
-        ).select_related("resident__person")
-        link = absolute_url("cockpit:my_activity")
-        for line in lines:
-            person = line.resident.person
-            if person.primary_email:
-                mailer.send(
-                    to=person.primary_email,
-                    template="choices/email/declaration_reminder",
-                    context={
-                        "person": person,
-                        "line": line,
-                        "deadline": deadline,
-                        "link": link,
-                    },
-                )
-                sent += 1
+        sent += _tell_residents(
+            ActivityLine.objects.filter(
+                semester=deadline.semester,
+                subdivision=deadline.subdivision,
+                status=ActivityStatus.TO_CONFIRM,
+            ),
+            "choices/email/declaration_reminder",
+            lambda line: {"line": line, "deadline": deadline},  # noqa: B023
+        )
         DeclarationDeadline.objects.filter(pk=deadline.pk).update(
             last_reminder_on=today
         )
