@@ -6,8 +6,6 @@ from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from functools import reduce
-from operator import or_
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
@@ -316,25 +314,24 @@ def comparable_ranks(rows) -> dict[int, float | None]:
     (lower first), comparable across cohorts: the 2024 percentage as it is; an ECN
     rank (until 2023) or a rank in the specialty group (2025 on) as its place among
     the ranks SIIMOP holds for that cohort and kind of ranking (equal ranks, equal
-    places). `rows`: the residents' RANK_FIELDS values; one query reads the ranks
-    held in their cohorts."""
+    places). `rows`: the residents' RANK_FIELDS values; one query per cohort reads
+    its ranks from the index (cohort, kind, rank)."""
     rows = list(rows)
     cohorts = {
         (cohort, kind)
         for _pk, cohort, kind, rank, percentage in rows
         if rank is not None and percentage is None
     }
-    held: dict[tuple, list[int]] = defaultdict(list)
-    if cohorts:
-        for cohort, kind, rank in (
+    held = {
+        (cohort, kind): list(
             Resident.objects.filter(
-                reduce(or_, (Q(cohort=c, ranking_kind=k) for c, k in cohorts)),
-                national_rank__isnull=False,
+                cohort=cohort, ranking_kind=kind, national_rank__isnull=False
             )
             .order_by("national_rank")
-            .values_list("cohort", "ranking_kind", "national_rank")
-        ):
-            held[(cohort, kind)].append(rank)
+            .values_list("national_rank", flat=True)
+        )
+        for cohort, kind in cohorts
+    }
     ranks: dict[int, float | None] = {}
     for pk, cohort, kind, rank, percentage in rows:
         if percentage is not None:

@@ -58,7 +58,12 @@ class Resident(models.Model):
         verbose_name_plural = _("internes")
         ordering = ["person__last_name", "person__first_name", "pk"]
         permissions = [("view_statistics", _("Voir les statistiques des internes"))]
-        indexes = [models.Index(fields=["subdivision", "cohort"])]
+        indexes = [
+            models.Index(fields=["subdivision", "cohort"]),
+            # A cohort's ranks in order, read from the index alone: what the call
+            # lists' comparable ranking places each resident among.
+            models.Index(fields=["cohort", "ranking_kind", "national_rank"]),
+        ]
 
     def __str__(self) -> str:
         return self.person.full_name
