@@ -207,7 +207,7 @@ def call_list_pdf(call_list) -> bytes:
     document = OfficialDocument(
         _("Liste d'appel — %(list)s") % {"list": call_list},
         _("%(semester)s — %(status)s")
-        % {"semester": call_list.semester, "status": call_list.get_status_display()},
+        % {"semester": call_list.semester, "status": call_list.state_label},
     )
     document.title_block()
     document.paragraph(

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -139,7 +139,7 @@ class ActivityLine(models.Model):
 
 class CallListStatus(models.TextChoices):
     DRAFT = "draft", _("En préparation")
-    PUBLISHED = "published", _("Publiée (contestations ouvertes)")
+    PUBLISHED = "published", _("Publiée")
     FROZEN = "frozen", _("Arrêtée pour le choix")
 
 
@@ -298,6 +298,22 @@ class CallList(models.Model):
         return self.status == CallListStatus.PUBLISHED and (
             self.contests_until is None or timezone.localdate() <= self.contests_until
         )
+
+    @property
+    def state_label(self) -> str:
+        """Its state as its readers need it: a published list says whether its
+        residents may still contest, and until when."""
+        if self.status != CallListStatus.PUBLISHED:
+            return self.get_status_display()
+        if not self.contests_open:
+            return gettext("Publiée — contestations closes le %(day)s") % {
+                "day": date_format(self.contests_until, "j F Y")
+            }
+        if self.contests_until:
+            return gettext("Publiée — contestations jusqu'au %(day)s inclus") % {
+                "day": date_format(self.contests_until, "j F Y")
+            }
+        return gettext("Publiée — contestations ouvertes")
 
     @property
     def who(self) -> str:

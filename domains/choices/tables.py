@@ -54,7 +54,7 @@ class CallListTable(CockpitTable):
     subdivision = tables.Column()
     semester = tables.Column()
     size = tables.Column(verbose_name=_("Internes appelés"), orderable=False)
-    status = tables.Column()
+    status = tables.Column(accessor="state_label", order_by="status")
 
     class Meta(CockpitTable.Meta):
         model = CallList

@@ -249,3 +249,13 @@ def test_contests_close_at_the_end_of_their_period(client, world):
                 by=resident_user, call_list=call_list, text="Mon stage manque."
             )
     assert not call_list.contests.exists()
+    # The ARS's list of lists says the same: open until the day, then closed.
+    client.logout()
+    login_verified(client, world["ars"])
+    with time_machine.travel("2026-12-15 12:00 +0100", tick=False):
+        listing = page_text(client.get("/cockpit/listes-d-appel/"))
+        assert "Publiée — contestations jusqu'au 15 décembre 2026 inclus" in listing
+    with time_machine.travel("2026-12-16 09:00 +0100", tick=False):
+        listing = page_text(client.get("/cockpit/listes-d-appel/"))
+        assert "Publiée — contestations closes le 15 décembre 2026" in listing
+        assert "jusqu'au" not in listing
