@@ -1,32 +1,63 @@
-"""`python -m domains.choices call-list INSTANCE.json`: the call-list ordering, without
-Django. Prints {"order": [...], "why": {...}}; bad input exits with code 2 and a
-message naming the resident."""
+"""The choices' pure algorithms from the command line, without Django:
+
+- `python -m domains.choices call-list INSTANCE.json`: the call-list ordering; prints
+  {"order": [...], "why": {...}};
+- `python -m domains.choices simulate INSTANCE.json`: the choice session's rule over
+  ranked wishes; prints {"assignments": {...}, "unassigned": [...]}.
+
+INSTANCE.json may be « - » (standard input). Bad input exits with code 2 and a message
+naming the resident or the post, nothing on stdout."""
 
 import argparse
 import json
 import sys
 
-from .call_list import CallListError, load, order
+
+def _call_list(data) -> dict:
+    from .call_list import load, order
+
+    return order(*load(data)).as_dict()
+
+
+def _simulate(data) -> dict:
+    from .amphi import load, simulate
+
+    return simulate(*load(data)).as_dict()
+
+
+COMMANDS = {
+    "call-list": (_call_list, "ordonne une liste d'appel (JSON)"),
+    "simulate": (_simulate, "simule un amphi de choix sur les vœux classés (JSON)"),
+}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m domains.choices")
     commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("call-list", help="ordonne une liste d'appel (JSON)")
-    run.add_argument("instance", help="fichier INSTANCE.json (« - » : entrée standard)")
+    for name, (_run, help_text) in COMMANDS.items():
+        command = commands.add_parser(name, help=help_text)
+        command.add_argument(
+            "instance", help="fichier INSTANCE.json (« - » : entrée standard)"
+        )
     args = parser.parse_args(argv)
+    run = COMMANDS[args.command][0]
     try:
         if args.instance == "-":
             data = json.load(sys.stdin)
         else:
             with open(args.instance, encoding="utf-8") as handle:
                 data = json.load(handle)
-        result = order(*load(data))
-    except (OSError, ValueError) as error:  # JSONDecodeError, CallListError
-        kind = "Instance invalide" if isinstance(error, CallListError) else "Lecture"
-        print(f"{kind} : {error}", file=sys.stderr)
+        result = run(data)
+    except json.JSONDecodeError as error:
+        print(f"Lecture : JSON mal formé ({error})", file=sys.stderr)
         return 2
-    sys.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False) + "\n")
+    except OSError as error:
+        print(f"Lecture : {error}", file=sys.stderr)
+        return 2
+    except ValueError as error:  # CallListError, InstanceError
+        print(f"Instance invalide : {error}", file=sys.stderr)
+        return 2
+    sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
     return 0
 
 
