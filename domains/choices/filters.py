@@ -14,10 +14,12 @@ from .models import (
     CallListContestStatus,
     CallListStatus,
     ChoiceGroup,
+    ChoiceSession,
     HostingStatus,
     InterChuHosting,
     OpeningStatus,
     PostOpening,
+    SessionStatus,
 )
 
 
@@ -118,3 +120,19 @@ class ChoiceGroupFilter(CockpitFilterSet):
     class Meta(CockpitFilterSet.Meta):
         model = ChoiceGroup
         fields = ["q"]
+
+
+class SessionFilter(CockpitFilterSet):
+    search_fields = ("call_list__specialty__label", "call_list__group__label")
+    semester = django_filters.ModelChoiceFilter(
+        field_name="call_list__semester",
+        queryset=Semester.objects.order_by("-start_date"),
+        label=_("Semestre"),
+    )
+    status = django_filters.ChoiceFilter(
+        choices=SessionStatus.choices, label=_("État"), empty_label=_("Tous")
+    )
+
+    class Meta(CockpitFilterSet.Meta):
+        model = ChoiceSession
+        fields = ["q", "semester", "status"]

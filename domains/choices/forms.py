@@ -3,7 +3,12 @@ import unicodedata
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from domains.cockpit.forms import CockpitForm, CockpitModelForm, DateInput
+from domains.cockpit.forms import (
+    CockpitForm,
+    CockpitModelForm,
+    DateInput,
+    DateTimeInput,
+)
 from domains.referential.models import Specialty, SpecialtyKind
 from domains.referential.selectors import perimeter_subdivisions
 
@@ -261,3 +266,26 @@ class ChoiceGroupCreateForm(ChoiceGroupForm):
             label=self.cleaned_data["label"],
             specialties=self.cleaned_data["specialties"],
         )
+
+
+class WishesUntilForm(CockpitForm):
+    """The ARS opens a call list's amphi, or moves the end of its wishes."""
+
+    wishes_until = forms.DateTimeField(
+        label=_("Vœux modifiables jusqu'au"),
+        widget=DateTimeInput(),
+        help_text=_("Chaque interne de la liste est prévenu par e-mail."),
+    )
+
+
+class WishAddForm(CockpitForm):
+    """A resident adds one of the session's posts at the end of her wishes."""
+
+    post = forms.ChoiceField(label=_("Poste à ajouter à mes vœux"))
+
+    def __init__(self, *args, posts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["post"].choices = [("", _("Choisissez un poste"))] + [
+            (p.id, p.label + (" — " + str(_("réservé CESP")) if p.cesp else ""))
+            for p in posts
+        ]

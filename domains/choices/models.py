@@ -810,3 +810,120 @@ class OpeningRule(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("cockpit:regles_ouverture_detail", args=[self.pk])
+
+
+class SessionStatus(models.TextChoices):
+    """A choice session's states (transitions in session_services.TRANSITIONS)."""
+
+    WISHES = "wishes", _("Vœux ouverts")
+    WISHES_CLOSED = "wishes_closed", _("Vœux clos, amphi à venir")
+
+
+class ChoiceSession(models.Model):
+    """The choice session (amphi de choix) of a call list: its residents rank the posts
+    opened for their DES and phase, see the simulation of the session recomputed on
+    each change, then take the posts one at a time in call-list order."""
+
+    call_list = models.OneToOneField(
+        CallList,
+        on_delete=models.PROTECT,
+        related_name="session",
+        verbose_name=_("liste d'appel"),
+    )
+    status = models.CharField(
+        _("état"),
+        max_length=16,
+        choices=SessionStatus.choices,
+        default=SessionStatus.WISHES,
+    )
+    wishes_until = models.DateTimeField(_("vœux modifiables jusqu'au"))
+    # The last simulation: resident id → post id (both as text), with the residents
+    # left without a post; recomputed in the transaction of every wish change.
+    simulation = models.JSONField(_("simulation"), default=dict, blank=True)
+    simulated_at = models.DateTimeField(_("simulée le"), null=True, blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("ouverte par"),
+    )
+    opened_at = models.DateTimeField(_("ouverte le"), auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["simulation", "simulated_at"])
+
+    class Meta:
+        verbose_name = _("amphi de choix")
+        verbose_name_plural = _("amphis de choix")
+        ordering = ["-opened_at", "pk"]
+
+    def __str__(self) -> str:
+        return gettext("Amphi — %(list)s") % {"list": self.call_list}
+
+    def get_absolute_url(self) -> str:
+        return reverse("cockpit:amphis_detail", args=[self.pk])
+
+    @property
+    def wishes_open(self) -> bool:
+        return (
+            self.status == SessionStatus.WISHES and timezone.now() <= self.wishes_until
+        )
+
+
+class WishList(models.Model):
+    """A resident's ranked wishes for a choice session: the ids of the posts she
+    would take, preferred first (a couplé is its first half's id)."""
+
+    session = models.ForeignKey(
+        ChoiceSession, on_delete=models.CASCADE, related_name="wish_lists"
+    )
+    resident = models.ForeignKey(
+        "residents.Resident",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("interne"),
+    )
+    posts = models.JSONField(_("vœux classés"), default=list, blank=True)
+    updated_at = models.DateTimeField(_("modifiés le"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("vœux d'une interne")
+        verbose_name_plural = _("vœux des internes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "resident"], name="choices_wishlist_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return gettext("Vœux de %(resident)s") % {"resident": self.resident}
+
+
+class PreChoice(models.Model):
+    """Before posts are opened: the accredited sites a resident would like next
+    semester, preferred first (accreditation ids), so that the ARS opens the margin
+    above the needs where residents want it."""
+
+    semester = models.ForeignKey(
+        "referential.Semester", on_delete=models.PROTECT, verbose_name=_("semestre")
+    )
+    resident = models.ForeignKey(
+        "residents.Resident",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("interne"),
+    )
+    accreditations = models.JSONField(_("terrains souhaités"), default=list)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("pré-choix")
+        verbose_name_plural = _("pré-choix")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["semester", "resident"], name="choices_prechoice_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return gettext("Pré-choix de %(resident)s") % {"resident": self.resident}

@@ -11,6 +11,9 @@
   (`choices.change_interchuhosting`).
 - Call lists: the ARS establishes, adjusts, publishes, answers the contests and freezes;
   a resident on a published list contests her place (`choices.add_activityline`).
+- Choice sessions (amphis): the ARS opens a call list's session and closes its wishes
+  (`choices.change_choicesession`); each resident of it ranks her wishes
+  (`choices.add_wishlist`, on herself); whoever reads the list reads its session.
 - Semester activity: the faculty registry of the subdivision prefills, corrects and
   validates its lines (`choices.change_activityline`); the ARS of the region, the
   coordinators (their DES), DGOS and UNESS read them; a resident reads her own line on
@@ -26,6 +29,7 @@ _READ = [
     "choices.view_postopening",
     "choices.view_interchuhosting",
     "choices.view_choicegroup",
+    "choices.view_choicesession",
 ]
 # The opening rules: the ARS keeps its region's; DGOS and UNESS read every region's.
 # The registry and the coordinators read the rule in force on the opening pages
@@ -41,6 +45,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.ARS: [
         *_READ,
         "choices.change_calllist",
+        "choices.change_choicesession",
         "choices.add_choicegroup",
         "choices.change_choicegroup",
         "choices.delete_choicegroup",
@@ -59,7 +64,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "choices.opine_interchuhosting",
     ],
     # Her own line, on Mon semestre prochain (not the registry's list).
-    Role.RESIDENT: ["choices.add_activityline"],
+    Role.RESIDENT: ["choices.add_activityline", "choices.add_wishlist"],
 }
 CHANGE = "choices.change_activityline"
 CALL_LISTS = "choices.change_calllist"
@@ -69,6 +74,9 @@ OPINION = "choices.add_openingopinion"
 HOSTING = "choices.change_interchuhosting"
 HOSTING_OPINION = "choices.opine_interchuhosting"
 DECLARE = "choices.add_activityline"
+SESSIONS = "choices.change_choicesession"
+# A resident ranks her own wishes for the amphi of her call list.
+WISHES = "choices.add_wishlist"
 
 
 def opening_rule_perimeter(rule) -> list:

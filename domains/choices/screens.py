@@ -32,6 +32,7 @@ from .forms import (
     PublishForm,
     ReopenForm,
     SignForm,
+    WishesUntilForm,
 )
 from .models import (
     ActivityLine,
@@ -73,6 +74,7 @@ from .services import (
     opening_rule_delete,
     opening_sign,
 )
+from .session_services import choice_session_open
 from .tables import (
     ActivityLineTable,
     CallListTable,
@@ -167,6 +169,23 @@ registry.register_screen(
                     "plus : c'est l'ordre d'appel de la séance de choix."
                 ),
                 applies=lambda record: record.status == CallListStatus.PUBLISHED,
+            ),
+            Decision(
+                name="ouvrir-amphi",
+                label=_("Ouvrir la saisie des vœux"),
+                run=lambda by, record, wishes_until: choice_session_open(
+                    by=by, call_list=record, wishes_until=wishes_until
+                ),
+                form=lambda request, record: WishesUntilForm(
+                    request.POST, request=request
+                ),
+                success=_(
+                    "%(record)s : saisie des vœux ouverte, chaque interne est prévenu."
+                ),
+                applies=lambda record: (
+                    record.status != CallListStatus.DRAFT
+                    and not hasattr(record, "session")
+                ),
             ),
             Decision(
                 name="reprendre",
@@ -476,4 +495,4 @@ registry.register_screen(
     )
 )
 
-from . import home  # noqa: E402, F401  (the home tiles)
+from . import home, session_screens  # noqa: E402, F401  (home tiles, amphis)

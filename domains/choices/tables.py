@@ -3,7 +3,14 @@ from django.utils.translation import gettext_lazy as _
 
 from domains.cockpit.tables import CockpitTable
 
-from .models import ActivityLine, CallList, ChoiceGroup, InterChuHosting, PostOpening
+from .models import (
+    ActivityLine,
+    CallList,
+    ChoiceGroup,
+    ChoiceSession,
+    InterChuHosting,
+    PostOpening,
+)
 
 
 class ActivityLineTable(CockpitTable):
@@ -137,3 +144,19 @@ class ChoiceGroupTable(CockpitTable):
 
     def render_members(self, record):
         return ", ".join(s.label for s in record.specialties.all())
+
+
+class SessionTable(CockpitTable):
+    call_list = tables.Column(
+        verbose_name=_("Liste d'appel"),
+        linkify=lambda record: record.get_absolute_url(),
+        order_by=("call_list__specialty__label", "call_list__group__label"),
+    )
+    semester = tables.Column(accessor="call_list__semester", verbose_name=_("Semestre"))
+    status = tables.Column()
+    wishes_until = tables.DateTimeColumn(format="d/m/Y H:i")
+    simulated_at = tables.DateTimeColumn(format="d/m/Y H:i", default="—")
+
+    class Meta(CockpitTable.Meta):
+        model = ChoiceSession
+        fields = ("call_list", "semester", "status", "wishes_until", "simulated_at")

@@ -12,6 +12,7 @@ from .models import (
     ActivityStatus,
     CallList,
     CallListContest,
+    ChoiceSession,
     DeclarationDeadline,
     InterChuHosting,
     PostOpening,
@@ -21,11 +22,11 @@ from .models import (
 REMINDER_DAYS = (7, 1)
 
 
-def _tell_residents(rows, template: str, context) -> int:
+def _tell_residents(rows, template: str, context, page="cockpit:my_activity") -> int:
     """E-mail the resident of each row (an activity line, a call-list place) who has
-    an address, with `context(row)`, her page's link and herself; the rows' people
+    an address, with `context(row)`, her `page`'s link and herself; the rows' people
     and their addresses read in two queries. Returns the e-mails sent."""
-    link = absolute_url("cockpit:my_activity")
+    link = absolute_url(page)
     sent = 0
     for row in rows.select_related("resident__person").prefetch_related(
         "resident__person__emails"
@@ -182,4 +183,32 @@ def send_hosting_decision(hosting_id: int) -> None:
                 "person": person,
                 "link": absolute_url("cockpit:my_path"),
             },
+        )
+
+
+def send_wishes_opened(session_id: int) -> None:
+    """Each resident of the amphi (the call list's, and the non-validating
+    supernumeraries of its DES and phase) learns she may rank her wishes, until
+    when."""
+    from .session_selectors import supernumeraries_after
+
+    session = (
+        ChoiceSession.objects.select_related(
+            "call_list__semester", "call_list__subdivision", "call_list__phase"
+        )
+        .select_related("call_list__specialty", "call_list__group")
+        .filter(pk=session_id)
+        .first()
+    )
+    if session is None:
+        return
+    for rows in (
+        session.call_list.entries.all(),
+        supernumeraries_after(session.call_list),
+    ):
+        _tell_residents(
+            rows,
+            "choices/email/wishes_opened",
+            lambda row: {"session": session},
+            page="cockpit:my_wishes",
         )

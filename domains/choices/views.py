@@ -32,6 +32,7 @@ from .forms import (
     PublishForm,
     ReopenForm,
     SignForm,
+    WishesUntilForm,
 )
 from .models import (
     ActivityKind,
@@ -285,6 +286,11 @@ def call_list_context(request, call_list) -> dict:
         "contests": contests,
         "reopen_form": ReopenForm(request=request) if may_answer else None,
         "publish_form": PublishForm(request=request) if may_adjust else None,
+        "session_form": WishesUntilForm(request=request)
+        if call_list.status != CallListStatus.DRAFT
+        and request.actor.has_perm("choices.change_choicesession")
+        else None,
+        "session": getattr(call_list, "session", None),
         "open_contests": sum(
             1 for c in contests if c.status == CallListContestStatus.OPEN
         ),
