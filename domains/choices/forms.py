@@ -289,3 +289,18 @@ class WishAddForm(CockpitForm):
             (p.id, p.label + (" — " + str(_("réservé CESP")) if p.cesp else ""))
             for p in posts
         ]
+
+
+class PreChoiceAddForm(CockpitForm):
+    """A resident adds an accredited site at the end of her pre-choice."""
+
+    accreditation = forms.ChoiceField(label=_("Terrain à ajouter à mon pré-choix"))
+
+    def __init__(self, *args, sites=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["accreditation"].choices = [
+            ("", _("Choisissez un terrain agréé"))
+        ] + [
+            (a.pk, f"{a.training_site} ({a.training_site.establishment})")
+            for a in sites
+        ]

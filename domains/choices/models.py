@@ -883,7 +883,11 @@ class WishList(models.Model):
     )
     posts = models.JSONField(_("vœux classés"), default=list, blank=True)
     updated_at = models.DateTimeField(_("modifiés le"), auto_now=True)
-    history = HistoricalRecords()
+    # Her last forecast, when she asked for it: [post id, chance it is still free
+    # at her turn, chance she gets it] per wish (forecast.py).
+    forecast = models.JSONField(_("estimation"), default=list, blank=True)
+    forecast_at = models.DateTimeField(_("estimée le"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["forecast", "forecast_at"])
 
     class Meta:
         verbose_name = _("vœux d'une interne")

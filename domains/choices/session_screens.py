@@ -79,11 +79,62 @@ registry.register_urls(
         path("mes-voeux/", session_views.my_wishes, name="my_wishes"),
         path("mes-voeux/ajouter/", session_views.my_wish_add, name="my_wish_add"),
         path(
+            "mes-voeux/estimer/",
+            session_views.my_wish_forecast,
+            name="my_wish_forecast",
+        ),
+        path(
             "mes-voeux/<str:post>/<str:move>/",
             session_views.my_wish_move,
             name="my_wish_move",
         ),
+        path("mon-pre-choix/", session_views.my_pre_choice, name="my_pre_choice"),
+        path(
+            "mon-pre-choix/ajouter/",
+            session_views.my_pre_choice_add,
+            name="my_pre_choice_add",
+        ),
+        path(
+            "mon-pre-choix/<int:accreditation>/<str:move>/",
+            session_views.my_pre_choice_move,
+            name="my_pre_choice_move",
+        ),
+        path(
+            "ouverture-des-postes/pre-choix/",
+            session_views.pre_choice_demand,
+            name="pre_choice_demand",
+        ),
     ]
+)
+registry.register_menu(
+    MenuEntry(
+        section="MES INFORMATIONS",
+        label=_("Mon pré-choix de stage"),
+        url_name="my_pre_choice",
+        permission="choices.add_wishlist",
+        order=4,
+        roles=(Role.RESIDENT,),
+        refusal=_("Cette page est celle des internes."),
+    )
+)
+registry.register_menu(
+    MenuEntry(
+        section="INTERNES",
+        label=_("Pré-choix : demande par terrain"),
+        url_name="pre_choice_demand",
+        permission="choices.view_activityline",
+        order=33,
+        roles=(
+            Role.ARS,
+            Role.FACULTY_REGISTRY,
+            Role.COORDINATOR,
+            Role.DGOS,
+            Role.UNESS_ADMIN,
+        ),
+        refusal=_(
+            "La demande du pré-choix est suivie par l'ARS, la faculté et l'État."
+        ),
+    )
 )
 registry.register_menu(
     MenuEntry(
@@ -91,7 +142,7 @@ registry.register_menu(
         label=_("Mes vœux (amphi de choix)"),
         url_name="my_wishes",
         permission="choices.add_wishlist",
-        order=4,
+        order=5,
         roles=(Role.RESIDENT,),
         refusal=_("Cette page est celle des internes."),
     )

@@ -9,7 +9,13 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from domains.referential.models import Post
+from domains.referential.models import (
+    ACTIVE_ACCREDITATION_STATES,
+    Accreditation,
+    Phase,
+    Post,
+    Specialty,
+)
 
 from . import activity as a
 from . import amphi
@@ -20,6 +26,9 @@ from .models import (
     CallListEntry,
     ChoiceGroupMember,
     ChoiceSession,
+    OpeningStatus,
+    PostOpening,
+    PreChoice,
 )
 from .selectors import visible_call_lists
 
@@ -293,3 +302,149 @@ def my_session(user, semester) -> tuple[ChoiceSession, int] | None:
         .first()
     )
     return (session, resident_id) if session else None
+
+
+# Pre-choice (pré-choix) ---------------------------------------------------------
+
+
+def my_pre_choice_line(user, semester) -> ActivityLine | None:
+    """Her validated semester activity line, when she chooses: it says in which DES,
+    phase and subdivision her pre-choice is."""
+    if semester is None or not user.is_authenticated:
+        return None
+    return (
+        ActivityLine.objects.filter(
+            resident__person__user=user,
+            semester=semester,
+            kind__in=a.CHOOSING,
+            specialty__isnull=False,
+            phase__isnull=False,
+        )
+        .select_related("resident", "specialty", "phase", "subdivision", "semester")
+        .first()
+    )
+
+
+def pre_choice_sites(semester, subdivision, specialty, phase) -> list[Accreditation]:
+    """The accreditations a resident of this DES and phase may rank: in the
+    subdivision, in force on the semester's first day."""
+    return list(
+        Accreditation.objects.filter(
+            specialty=specialty,
+            phases=phase,
+            training_site__subdivision=subdivision,
+            state__in=ACTIVE_ACCREDITATION_STATES,
+            start_date__lte=semester.start_date,
+            end_date__gte=semester.start_date,
+        )
+        .select_related("training_site__establishment")
+        .order_by("training_site__name", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class SiteDemand:
+    accreditation: Accreditation
+    first: int  # residents who rank it first
+    top3: int  # among their first three
+    total: int  # anywhere in their pre-choice
+
+
+def pre_choice_demand(semester, subdivision, specialty, phase) -> list[SiteDemand]:
+    """Per accredited site of a DES and phase, how many residents want it (first,
+    in their first three, at all), most wanted first."""
+    sites = {
+        accreditation.pk: accreditation
+        for accreditation in pre_choice_sites(semester, subdivision, specialty, phase)
+    }
+    choosers = ActivityLine.objects.filter(
+        semester=semester,
+        subdivision=subdivision,
+        specialty=specialty,
+        phase=phase,
+        kind__in=a.CHOOSING,
+    ).values("resident_id")
+    counts = {pk: [0, 0, 0] for pk in sites}
+    for ranked in PreChoice.objects.filter(
+        semester=semester, resident_id__in=choosers
+    ).values_list("accreditations", flat=True):
+        for place, pk in enumerate(ranked):
+            if pk in counts:
+                counts[pk][2] += 1
+                counts[pk][1] += place < 3
+                counts[pk][0] += place == 0
+    return sorted(
+        (SiteDemand(sites[pk], *n) for pk, n in counts.items()),
+        key=lambda d: (-d.first, -d.top3, -d.total, d.accreditation.training_site.name),
+    )
+
+
+def session_demand(session: ChoiceSession) -> dict[str, float]:
+    """Each post's weight in the forecast, for those who have not ranked posts yet:
+    the pre-choices of the session's residents for its sites (1 for a first place,
+    1/2 for a second…), or nothing when nobody made one."""
+    by_site: dict[int, float] = defaultdict(float)
+    people = [p.resident_id for p in participants(session.call_list)]
+    rows = list(
+        PreChoice.objects.filter(
+            semester_id=session.call_list.semester_id, resident_id__in=people
+        ).values_list("accreditations", flat=True)
+    )
+    wanted = {pk for ranked in rows for pk in ranked}
+    site_of = dict(
+        Accreditation.objects.filter(pk__in=wanted).values_list(
+            "pk", "training_site_id"
+        )
+    )
+    for ranked in rows:
+        for place, pk in enumerate(ranked):
+            if pk in site_of:
+                by_site[site_of[pk]] += 1 / (place + 1)
+    if not by_site:
+        return {}
+    return {
+        post.id: by_site.get(int(post.sites[0]), 0.0)
+        for post in session_posts(session.call_list)
+    }
+
+
+def pre_choice_closed(line: ActivityLine) -> bool:
+    """Posts are published in her subdivision: she now ranks them in Mes vœux."""
+    return PostOpening.objects.filter(
+        semester_id=line.semester_id,
+        subdivision_id=line.subdivision_id,
+        status=OpeningStatus.PUBLISHED,
+    ).exists()
+
+
+def demand_by_group(semester, subdivision) -> list[tuple]:
+    """(DES, phase, the sites' demand) for each DES and phase of the subdivision
+    whose residents made a pre-choice."""
+    with_choice = PreChoice.objects.filter(semester=semester).values("resident_id")
+    groups = (
+        ActivityLine.objects.filter(
+            semester=semester,
+            subdivision=subdivision,
+            kind__in=a.CHOOSING,
+            resident_id__in=with_choice,
+        )
+        .values_list("specialty", "phase")
+        .distinct()
+    )
+    specialties = {
+        s.pk: s for s in Specialty.objects.filter(pk__in={g[0] for g in groups})
+    }
+    phases = {p.pk: p for p in Phase.objects.filter(pk__in={g[1] for g in groups})}
+    return sorted(
+        (
+            (
+                specialties[specialty_id],
+                phases[phase_id],
+                pre_choice_demand(
+                    semester, subdivision, specialties[specialty_id], phases[phase_id]
+                ),
+            )
+            for specialty_id, phase_id in groups
+        ),
+        key=lambda g: (g[0].label, g[1].order),
+    )

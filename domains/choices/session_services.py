@@ -18,17 +18,27 @@ from domains.people.permissions import require
 from domains.residents.models import Resident
 
 from . import amphi
+from .forecast import forecast
 from .models import (
     CallList,
     CallListStatus,
     ChoiceSession,
     OpeningStatus,
     PostOpening,
+    PreChoice,
     SessionStatus,
     WishList,
 )
 from .permissions import SESSIONS, WISHES
-from .session_selectors import instance, participants, session_posts
+from .session_selectors import (
+    instance,
+    my_pre_choice_line,
+    participants,
+    pre_choice_closed,
+    pre_choice_sites,
+    session_demand,
+    session_posts,
+)
 
 # The session's states and who moves it from one to the next (the ARS).
 TRANSITIONS: dict[str, set[str]] = {
@@ -204,3 +214,83 @@ def wishes_save(*, by, session: ChoiceSession, posts: list[str]) -> WishList:
     wish_list.save()
     simulation_recompute(session)
     return wish_list
+
+
+@transaction.atomic
+def wishes_forecast(*, by, session: ChoiceSession) -> WishList:
+    """Her wishes' chances (forecast.py), from the wishes entered so far and, for
+    those who have entered none, the demand of the pre-choices; kept on her list."""
+    wish_list = (
+        WishList.objects.select_for_update()
+        .filter(session=session, resident__person__user=by)
+        .select_related("resident__person")
+        .first()
+    )
+    if wish_list is None or not wish_list.posts:
+        raise ValidationError(_("Classez d'abord au moins un poste."))
+    require(by, WISHES, [wish_list.resident.person])
+    posts, residents, _people = instance(session)
+    known = {
+        str(pk)
+        for pk in session.wish_lists.exclude(posts=[]).values_list(
+            "resident_id", flat=True
+        )
+    }
+    chances = forecast(
+        posts,
+        residents,
+        str(wish_list.resident_id),
+        known=known,
+        demand=session_demand(session) or None,
+        seed=session.pk,
+    )
+    wish_list.forecast = [list(chance) for chance in chances]
+    wish_list.forecast_at = timezone.now()
+    wish_list.save(update_fields=["forecast", "forecast_at"])
+    return wish_list
+
+
+@transaction.atomic
+def pre_choice_save(*, by, semester, accreditations: list[int]) -> PreChoice:
+    """The accredited sites she would like next semester, preferred first."""
+    line = my_pre_choice_line(by, semester)
+    if line is None:
+        raise PermissionDenied(
+            _("Vous ne choisissez pas de stage ce semestre : pas de pré-choix.")
+        )  # the words of session_views.NO_PRE_CHOICE
+    require(by, WISHES, [line.resident.person])
+    if pre_choice_closed(line):
+        raise ValidationError(
+            _(
+                "Les postes sont publiés : le pré-choix est clos, classez maintenant "
+                "les postes ouverts dans « Mes vœux »."
+            )
+        )
+    offered = {
+        a.pk: a
+        for a in pre_choice_sites(
+            semester, line.subdivision, line.specialty, line.phase
+        )
+    }
+    seen: set[int] = set()
+    for index, pk in enumerate(accreditations, start=1):
+        if pk not in offered:
+            raise ValidationError(
+                _(
+                    "Terrain n° %(n)d : il n'est pas agréé pour votre DES et votre "
+                    "phase au début du semestre."
+                )
+                % {"n": index}
+            )
+        if pk in seen:
+            raise ValidationError(
+                _("Terrain n° %(n)d : « %(site)s » est déjà classé plus haut.")
+                % {"n": index, "site": offered[pk].training_site}
+            )
+        seen.add(pk)
+    choice = PreChoice.objects.filter(semester=semester, resident=line.resident).first()
+    choice = choice or PreChoice(semester=semester, resident=line.resident)
+    choice.accreditations = list(accreditations)
+    audited(choice, by)
+    choice.save()
+    return choice

@@ -241,3 +241,41 @@ def test_the_simulate_command_refuses_malformed_json():
     assert done.returncode == 2
     assert "JSON mal formé" in done.stderr
     assert done.stdout == ""
+
+
+def test_the_forecast_of_known_wishes_is_the_simulation():
+    from domains.choices.forecast import forecast
+
+    posts = _posts(("P1", ["S1"], 1, None), ("P2", ["S2"], 1, None))
+    residents = [
+        Chooser("R1", ("P1",)),
+        Chooser("R2", ("P1", "P2")),
+        Chooser("R3", ("P1", "P2")),
+    ]
+    assert forecast(posts, residents, "R2", draws=50) == [
+        ("P1", 0.0, 0.0),
+        ("P2", 1.0, 1.0),
+    ]
+    # Nobody above her: every wish is free, she gets the first.
+    assert forecast(posts, residents, "R1", draws=50) == [("P1", 1.0, 1.0)]
+
+
+def test_the_forecast_guesses_those_who_have_not_ranked_from_the_demand():
+    from domains.choices.forecast import forecast
+
+    posts = _posts(("P1", ["S1"], 1, None), ("P2", ["S2"], 5, None))
+    residents = [Chooser("R1", ()), Chooser("R2", ("P1", "P2"))]
+    # R1 entered nothing; the demand says everyone wants P1.
+    wanted = forecast(posts, residents, "R2", demand={"P1": 100, "P2": 0})
+    assert wanted[0].free < 0.01
+    assert wanted[1].gets > 0.99
+    # Nobody wants P1: it is almost surely still free at her turn.
+    unwanted = forecast(posts, residents, "R2", demand={"P1": 0, "P2": 100})
+    assert unwanted[0].free > 0.99
+    # Equal demand on seats (the default): R1 draws P1 about 1 time in 6.
+    default = forecast(posts, residents, "R2", draws=4000, seed=1)
+    assert 0.75 < default[0].free < 0.92
+    # A CESP post is never drawn for a resident who did not sign.
+    cesp = _posts(("P1", ["S1"], 1, "cesp"), ("P2", ["S2"], 5, None))
+    signatory = [Chooser("R1", ()), Chooser("R2", ("P1", "P2"), cesp=True)]
+    assert forecast(cesp, signatory, "R2", demand={"P1": 100})[0].free == 1.0

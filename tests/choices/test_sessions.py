@@ -5,6 +5,7 @@ the ranks (never the names) of those who take it — the ARS sees the whole
 simulation, the posts nobody wants and the residents without a post. Another
 region's ARS and another resident reach none of it."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -263,8 +264,90 @@ def test_another_region_and_another_resident_reach_none_of_it(client, world):
     client.logout()
     login_verified(client, outsider.person.user)
     assert "Aucun amphi de choix n'est ouvert pour vous" in page_text(client.get(MINE))
-    assert client.post(f"{MINE}ajouter/", {"post": world["heh"]}).status_code == 404
+    refused = client.post(f"{MINE}ajouter/", {"post": world["heh"]}, follow=True)
+    assert "Aucun amphi de choix n'est ouvert pour vous ce semestre." in page_text(
+        refused
+    )
+    assert not WishList.objects.filter(resident=outsider).exists()
     # The ARS of the region reads and exports it.
     client.logout()
     login_verified(client, world["ars"])
     assert session.call_list.who in _export(client)
+
+
+def test_her_forecast_counts_those_above_her_and_the_pre_choice_demand(client, world):
+    session = _open(world)
+    _wish(world, "ada", [world["heh"]])  # rank 1 takes HEH's only seat
+    _wish(world, "cy", [world["heh"], world["sud"]])
+    login_verified(client, world["cy"].person.user)
+    page = page_text(client.get(MINE))
+    assert "Estimer mes chances" in page
+    response = client.post(f"{MINE}estimer/", follow=True)
+    assert "Estimation recalculée sur 1 000 tirages." in page_text(response)
+    wish_list = WishList.objects.get(session=session, resident=world["cy"])
+    chances = {post: (free, gets) for post, free, gets in wish_list.forecast}
+    # HEH is gone with Ada in every draw; Bea (no wishes) may take a Lyon Sud seat,
+    # never both: Cy still gets Lyon Sud.
+    assert chances[world["heh"]] == (0.0, 0.0)
+    assert chances[world["sud"]] == (1.0, 1.0)
+    page = page_text(client.get(MINE))
+    assert "0 % / 0 %" in page and "100 % / 100 %" in page
+    # Another ranking makes the estimate stale: the page asks for a new one.
+    client.post(f"{MINE}{world['sud']}/monter/")
+    assert "Dernière estimation" not in page_text(client.get(MINE))
+
+
+def test_a_resident_makes_her_pre_choice_and_the_ars_sees_the_demand(client, world):
+    PostOpening.objects.all().delete()  # before the posts are published
+    login_verified(client, world["bea"].person.user)
+    page = page_text(client.get("/cockpit/mon-pre-choix/"))
+    assert "Cardiologie HEH" in page and "Cardiologie Lyon Sud" in page
+    from domains.referential.models import Accreditation
+
+    heh = Accreditation.objects.get(training_site__name="Cardiologie HEH")
+    sud = Accreditation.objects.get(training_site__name="Cardiologie Lyon Sud")
+    client.post("/cockpit/mon-pre-choix/ajouter/", {"accreditation": sud.pk})
+    client.post("/cockpit/mon-pre-choix/ajouter/", {"accreditation": heh.pk})
+    client.post(f"/cockpit/mon-pre-choix/{heh.pk}/monter/")
+    from domains.choices.models import PreChoice
+
+    assert PreChoice.objects.get(resident=world["bea"]).accreditations == [
+        heh.pk,
+        sud.pk,
+    ]
+    client.logout()
+    login_verified(client, world["ars"])
+    lyon = subdivision("LYON").pk
+    page = page_text(
+        client.get(f"/cockpit/ouverture-des-postes/pre-choix/?subdivision={lyon}")
+    )
+    assert "Médecine cardiovasculaire — Phase socle" in page
+    assert "Bea BETA" not in page and "Beta" not in page
+    rows = re.findall(r"<tr><td>([^(<]+?) \(.*?</td><td>(\d)</td>", page)
+    assert rows[:2] == [("Cardiologie HEH", "1"), ("Cardiologie Lyon Sud", "0")]
+    # Once the posts are published, the pre-choice is closed.
+    PostOpening.objects.create(
+        semester=world["semester"],
+        subdivision=subdivision("LYON"),
+        status=OpeningStatus.PUBLISHED,
+        decree_reference="ARS-2026-117",
+        signed_at=timezone.now(),
+    )
+    from domains.choices.session_services import pre_choice_save
+
+    with pytest.raises(ValidationError, match="le pré-choix est clos"):
+        pre_choice_save(
+            by=world["bea"].person.user,
+            semester=world["semester"],
+            accreditations=[sud.pk],
+        )
+    # A site not accredited for her DES is refused by its number.
+    PostOpening.objects.all().delete()
+    other = accredited_site(name="Psychiatrie", specialty_code="DES-PSY")
+    psy = Accreditation.objects.get(training_site=other)
+    with pytest.raises(ValidationError, match="Terrain n° 2 : il n'est pas agréé"):
+        pre_choice_save(
+            by=world["bea"].person.user,
+            semester=world["semester"],
+            accreditations=[sud.pk, psy.pk],
+        )

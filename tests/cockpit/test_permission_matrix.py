@@ -19,6 +19,7 @@ from django.contrib.messages import ERROR, get_messages
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from helpdesk.models import FollowUpAttachment
 from openpyxl import load_workbook
 
@@ -34,9 +35,11 @@ from domains.choices.models import (
     CallList,
     CallListContest,
     CallListEntry,
+    ChoiceSession,
     InterChuHosting,
     OpeningRule,
     PostOpening,
+    PreChoice,
 )
 from domains.choices.services import choice_group_save
 from domains.cockpit.models import SavedFilter
@@ -55,6 +58,7 @@ from domains.residents.models import (
 )
 from domains.residents.services import phase_change_many
 from imports.models import ImportRun, PersonProposal
+from tests.choices.test_semester_activity import coming
 from tests.conftest import login_verified
 from tests.factories.accreditation import bare_campaign
 from tests.factories.matching import complete_file, matching_world
@@ -227,6 +231,8 @@ def world():
             for slug in ("internes", "stages", "situations", "activite-semestrielle")
         },
         "rightful:mon-semestre-prochain": resident.person.user,
+        "rightful:mes-voeux": resident.person.user,
+        "rightful:mon-pre-choix": resident.person.user,
         "rightful:opening_national": make_user_with_role(Role.DGOS),
         # A URL of its own: the coordinator of the DES gives the opening's opinion.
         "rightful:opening_opinion": make_user_with_role(
@@ -253,6 +259,26 @@ def world():
         "rightful:mes-agrements": supervisor.user,
         "rightful:vue-nationale-agrements": make_user_with_role(Role.DGOS),
     }
+    # Next semester, the resident chooses: she has ranked one site in her pre-choice.
+    next_semester = coming()
+    ActivityLine.objects.create(
+        semester=next_semester,
+        subdivision=subdivision("LYON"),
+        resident=resident,
+        specialty=accreditation.specialty,
+        phase=post.phase,
+        kind="chooses",
+        source="prefill",
+    )
+    PreChoice.objects.create(
+        semester=next_semester, resident=resident, accreditations=[accreditation.pk]
+    )
+    call_list = CallList.objects.create(
+        semester=current_semester(),
+        subdivision=subdivision("LYON"),
+        specialty=accreditation.specialty,
+        phase=post.phase,
+    )
     records = {
         "etablissements": lyon_establishment,
         "terrains-de-stage": site,
@@ -281,12 +307,7 @@ def world():
             reason="Choisit son stage en amphi.",
             source="prefill",
         ),
-        "listes-d-appel": CallList.objects.create(
-            semester=current_semester(),
-            subdivision=subdivision("LYON"),
-            specialty=accreditation.specialty,
-            phase=post.phase,
-        ),
+        "listes-d-appel": call_list,
         "accueils-interchu": InterChuHosting.objects.create(
             situation=SpecialSituation.objects.create(
                 resident=make_resident(
@@ -330,6 +351,11 @@ def world():
             specialty__code="DES-MGE"
         ),
         # A rule of the ARS's region (84); the ARS of Brittany does not reach it.
+        "amphis": ChoiceSession.objects.create(
+            call_list=call_list,
+            wishes_until=timezone.now() + timedelta(days=7),
+            opened_by=rightful,
+        ),
         "regles-ouverture": OpeningRule.objects.create(
             region=region("84"),
             specialty=accreditation.specialty,
@@ -365,6 +391,7 @@ def world():
         "derniers-rangs-admis": "98765",
         "seuils-remplacement": "Licence de remplacement en médecine générale",
         "regles-ouverture": "Règle Témoin",
+        "amphis": "Lyon",
     }
     filters = {
         slug: SavedFilter.objects.create(
@@ -411,6 +438,7 @@ DECISIONS = {
     "listes-d-appel": "publier",
     "ouvertures": "signer",
     "accueils-interchu": "accepter",
+    "amphis": "clore-voeux",
 }
 OTHER_PARAMETERS = {
     "kind": lambda world: "semesters",
@@ -426,6 +454,10 @@ OTHER_PARAMETERS = {
     "action": lambda world: "reopen",
     "piece_pk": lambda world: Attachment.objects.get().pk,
     "contest": lambda world: world["contest"].pk,
+    # A resident's wish moved, a site of her pre-choice moved.
+    "post": lambda world: "1",
+    "move": lambda world: "retirer",
+    "accreditation": lambda world: world["records"]["agrements"].pk,
 }
 
 
@@ -460,6 +492,9 @@ def _kwargs(route: str, world) -> dict:
 
 # What the rightful user posts where a form asks something.
 POST_DATA = {
+    "my_pre_choice_add": lambda world: {
+        "accreditation": world["records"]["agrements"].pk
+    },
     "call_lists_compute": lambda world: {"subdivision": subdivision("LYON").pk},
     "opening_start": lambda world: {"subdivision": subdivision("LYON").pk},
     "activity_deadline": lambda world: {
@@ -529,6 +564,13 @@ POST_DATA = {
 # Where the world's records are in a state that refuses the action: the rightful user
 # passes the permission check and meets the rule of the state, with its message.
 REFUSED_BY_STATE = {
+    # The world's resident chooses in no amphi and makes no pre-choice this semester.
+    "my_wish_add": "Aucun amphi de choix n'est ouvert pour vous ce semestre.",
+    "my_wish_move": "Aucun amphi de choix n'est ouvert pour vous ce semestre.",
+    "my_wish_forecast": "Aucun amphi de choix n'est ouvert pour vous ce semestre.",
+    # Her pre-choice already ranks the world's site.
+    "my_pre_choice_add": "Terrain n° 2 : « Réanimation Témoin Lyon » est déjà classé "
+    "plus haut.",
     # The world's call list is still in preparation.
     "call_list_contest": "Vous n'êtes sur aucune liste d'appel publiée.",
     "opening_decree": "L'arrêté n'est pas encore signé.",

@@ -37,6 +37,7 @@ from domains.choices.models import (
     CallListEntry,
     ChoiceGroup,
     ChoiceGroupMember,
+    ChoiceSession,
     InterChuHosting,
     OpeningRule,
     PostOpening,
@@ -246,6 +247,17 @@ def _hostile_world(people) -> dict:
     )
     ChoiceGroupMember.objects.create(
         group=group, subdivision=subdivision("LYON"), specialty=specialty()
+    )
+    # The amphi of the group's list: its export names the list by the group.
+    ChoiceSession.objects.create(
+        call_list=CallList.objects.create(
+            semester=current_semester(),
+            subdivision=subdivision("LYON"),
+            group=group,
+            phase=Phase.objects.get(code="socle"),
+        ),
+        wishes_until=datetime(2099, 1, 1, tzinfo=UTC),
+        opened_by=ars,
     )
     OpeningRule.objects.create(
         region=region("84"), ratio=Decimal("1.07"), comment=HOSTILE[3]
