@@ -2,6 +2,8 @@
 resident's situation next semester."""
 
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -10,13 +12,20 @@ from domains.cockpit.registry import Card, registry
 from domains.people.roles import Role
 
 from . import views
-from .models import ActivityKind, ActivityStatus, CallListStatus, OpeningStatus
+from .models import (
+    ActivityKind,
+    ActivityStatus,
+    CallListStatus,
+    OpeningStatus,
+    SessionStatus,
+)
 from .selectors import (
     coming_semester,
     national_coverage,
     opening_coverage,
     visible_activity_lines,
 )
+from .session_selectors import my_session
 
 GROUP = _("Semestre prochain")
 
@@ -97,6 +106,36 @@ def resident_cards(request):
             url=reverse("cockpit:my_activity"),
             level="success" if line.status == ActivityStatus.VALIDATED else "warning",
             group=GROUP,
+        ),
+        *wishes_card(request, semester),
+    ]
+
+
+def wishes_card(request, semester) -> list[Card]:
+    """Her amphi's wishes while she may rank them: how many, until when."""
+    found = my_session(request.user, semester)
+    if found is None or not found[0].wishes_open:
+        return []
+    session, resident_id = found
+    ranked = len(
+        session.wish_lists.filter(resident_id=resident_id)
+        .values_list("posts", flat=True)
+        .first()
+        or []
+    )
+    return [
+        Card(
+            title=_("Mes vœux pour l'amphi"),
+            value=ranked,
+            description=ngettext(
+                "poste classé, modifiable jusqu'au %(day)s",
+                "postes classés, modifiables jusqu'au %(day)s",
+                ranked,
+            )
+            % {"day": date_format(timezone.localtime(session.wishes_until), "j F Y")},
+            url=reverse("cockpit:my_wishes"),
+            level="success" if ranked else "warning",
+            group=GROUP,
         )
     ]
 
@@ -118,6 +157,14 @@ def ars_cards(request):
         ),
         *rule_card(request, semester),
         *call_lists_card(request, semester, warn=True),
+        *list_card(
+            request,
+            "amphis",
+            _("Amphis : vœux en cours de saisie"),
+            filters={"semester": semester.pk, "status": SessionStatus.WISHES},
+            description=_("la simulation suit chaque vœu saisi"),
+            group=GROUP,
+        ),
         *list_card(
             request,
             views.CALL_LISTS_SLUG,

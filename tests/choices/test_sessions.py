@@ -187,6 +187,9 @@ def test_a_resident_ranks_her_wishes_from_her_page(client, world):
         world["heh"],
         world["sud"],
     ]
+    home = page_text(client.get("/cockpit/"))
+    assert "Mes vœux pour l'amphi" in home
+    assert "postes classés, modifiables jusqu'au" in home
     client.post(f"{MINE}{world['sud']}/retirer/")
     assert WishList.objects.get(resident=world["cy"]).posts == [world["heh"]]
     # Each change is in the wishes' history, by her.
