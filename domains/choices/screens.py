@@ -183,7 +183,7 @@ registry.register_screen(
                     "%(record)s : saisie des vœux ouverte, chaque interne est prévenu."
                 ),
                 applies=lambda record: (
-                    record.status != CallListStatus.DRAFT
+                    record.status == CallListStatus.FROZEN
                     and not hasattr(record, "session")
                 ),
             ),

@@ -61,7 +61,12 @@ registry.register_screen(
                 form=lambda request, record: WishesUntilForm(
                     request.POST, request=request
                 ),
-                success=_("%(record)s : fin des vœux reportée."),
+                success=_(
+                    "%(record)s : fin des vœux reportée, chaque interne est prévenu."
+                ),
+                applies=lambda record: (
+                    record.status in (SessionStatus.WISHES, SessionStatus.WISHES_CLOSED)
+                ),
             ),
         ],
         export_columns=[

@@ -184,10 +184,16 @@ def wishes_of(session: ChoiceSession) -> dict[int, list[str]]:
 
 def instance(
     session: ChoiceSession,
+    people: list[Participant] | None = None,
+    offered_posts: list[SessionPost] | None = None,
 ) -> tuple[list[amphi.Post], list[amphi.Chooser], list[Participant]]:
-    """The session as the pure rule reads it, with its participants in order."""
-    people = participants(session.call_list)
-    posts = [p.as_amphi() for p in session_posts(session.call_list)]
+    """The session as the pure rule reads it, with its participants in order
+    (`people` and `offered_posts`: those the caller already read)."""
+    if people is None:
+        people = participants(session.call_list)
+    if offered_posts is None:
+        offered_posts = session_posts(session.call_list)
+    posts = [p.as_amphi() for p in offered_posts]
     offered = {p.id for p in posts}
     wishes = wishes_of(session)
     residents = [

@@ -57,9 +57,11 @@ def _ars(by, call_list: CallList) -> None:
     )
 
 
-def simulation_recompute(session: ChoiceSession) -> amphi.Result:
+def simulation_recompute(
+    session: ChoiceSession, people=None, offered_posts=None
+) -> amphi.Result:
     """The session's simulation from the wishes as they stand, stored on it."""
-    posts, residents, _people = instance(session)
+    posts, residents, _people = instance(session, people, offered_posts)
     result = amphi.simulate(posts, residents)
     session.simulation = result.as_dict()
     session.simulated_at = timezone.now()
@@ -73,13 +75,18 @@ def simulation_recompute(session: ChoiceSession) -> amphi.Result:
 def choice_session_open(
     *, by, call_list: CallList, wishes_until: datetime
 ) -> ChoiceSession:
-    """The residents of a published call list may rank the posts opened for them
-    until `wishes_until`; each is e-mailed."""
+    """The residents of a frozen call list may rank the posts opened for them until
+    `wishes_until`; each is e-mailed."""
     call_list = CallList.objects.select_for_update().get(pk=call_list.pk)
     _ars(by, call_list)
-    if call_list.status == CallListStatus.DRAFT:
+    # Its order is final: contests answered, the list frozen for the choice (a list
+    # still open to contests could go back to preparation under the amphi).
+    if call_list.status != CallListStatus.FROZEN:
         raise ValidationError(
-            _("Publiez la liste d'appel avant d'ouvrir la saisie des vœux.")
+            _(
+                "Arrêtez la liste d'appel pour le choix (contestations traitées) "
+                "avant d'ouvrir la saisie des vœux."
+            )
         )
     if ChoiceSession.objects.filter(call_list=call_list).exists():
         raise ValidationError(_("L'amphi de cette liste d'appel est déjà ouvert."))
@@ -139,7 +146,8 @@ def choice_session_move(*, by, session: ChoiceSession, to: str) -> ChoiceSession
 def choice_session_postpone(
     *, by, session: ChoiceSession, wishes_until: datetime
 ) -> ChoiceSession:
-    """The ARS moves the end of the wishes (the session's state unchanged)."""
+    """The ARS moves the end of the wishes (the session's state unchanged); each
+    resident is told the new date."""
     session = ChoiceSession.objects.select_for_update().get(pk=session.pk)
     _ars(by, session.call_list)
     if wishes_until <= timezone.now():
@@ -149,6 +157,7 @@ def choice_session_postpone(
     session.wishes_until = wishes_until
     audited(session, by)
     session.save(update_fields=["wishes_until"])
+    mailer.enqueue("domains.choices.tasks.send_wishes_postponed", session.pk)
     return session
 
 
@@ -163,9 +172,9 @@ def wishes_save(*, by, session: ChoiceSession, posts: list[str]) -> WishList:
         .select_related("call_list__subdivision__region")
         .get(pk=session.pk)
     )
-    people = {p.resident_id: p for p in participants(session.call_list)}
+    people = participants(session.call_list)
     resident = (
-        Resident.objects.filter(person__user=by, pk__in=list(people))
+        Resident.objects.filter(person__user=by, pk__in=[p.resident_id for p in people])
         .select_related("person")
         .first()
     )
@@ -183,7 +192,8 @@ def wishes_save(*, by, session: ChoiceSession, posts: list[str]) -> WishList:
             if session.wishes_until <= timezone.now()
             else _("La saisie des vœux est close pour cet amphi.")
         )
-    offered = {p.id: p for p in session_posts(session.call_list)}
+    offered_posts = session_posts(session.call_list)
+    offered = {p.id: p for p in offered_posts}
     seen: set[str] = set()
     for index, post_id in enumerate(posts, start=1):
         post = offered.get(str(post_id))
@@ -212,7 +222,7 @@ def wishes_save(*, by, session: ChoiceSession, posts: list[str]) -> WishList:
     wish_list.posts = [str(p) for p in posts]
     audited(wish_list, by)
     wish_list.save()
-    simulation_recompute(session)
+    simulation_recompute(session, people, offered_posts)
     return wish_list
 
 
@@ -231,10 +241,11 @@ def wishes_forecast(*, by, session: ChoiceSession) -> WishList:
     require(by, WISHES, [wish_list.resident.person])
     posts, residents, _people = instance(session)
     known = {
-        str(pk)
-        for pk in session.wish_lists.exclude(posts=[]).values_list(
-            "resident_id", flat=True
+        str(resident_id)
+        for resident_id, ranked in session.wish_lists.values_list(
+            "resident_id", "posts"
         )
+        if ranked
     }
     chances = forecast(
         posts,

@@ -46,9 +46,19 @@ def session_context(request, session) -> dict:
             }
         )
     wished = {w for ranked in wishes.values() for w in ranked}
+    # Seats each post would fill (supernumeraries take none).
+    taken: dict[str, int] = {}
+    kinds = {str(p.resident_id): p.supernumerary for p in people}
+    for resident_id, post_id in assignments.items():
+        if kinds.get(resident_id) is None:
+            taken[post_id] = taken.get(post_id, 0) + 1
     return {
         "rows": rows,
         "unwanted": [p for p in posts.values() if p.id not in wished],
+        "seats_rows": [
+            (p, taken.get(p.id, 0), p.seats - taken.get(p.id, 0))
+            for p in posts.values()
+        ],
         "without_post": [r for r in rows if r["post"] is None],
         "silent": sum(1 for r in rows if not r["wishes"]),
         "posts_count": len(posts),
@@ -110,26 +120,26 @@ def my_wishes(request):
     return render(request, "choices/my_wishes.html", context)
 
 
-def _carrier():
-    """A bound empty form: it carries a service's refusal to the message."""
-    form = forms.Form(data={})
+def _write(request, write, success: str, back: str):
+    """Run a service for her page's button; say how it went, then back to the page."""
+    form = forms.Form(data={})  # bound and empty: it carries the service's refusal
     form.is_valid()
-    return form
-
-
-def _save(request, session, ranked: list[str], success: str):
-    form = _carrier()
-    saved = save_form(
-        form,
-        lambda: session_services.wishes_save(
-            by=request.user, session=session, posts=ranked
-        ),
-    )
-    if saved is not None:
+    if save_form(form, write) is not None:
         messages.success(request, success)
     else:
         messages.error(request, errors_text(form))
-    return redirect(reverse("cockpit:my_wishes"))
+    return redirect(reverse(back))
+
+
+def _save(request, session, ranked: list[str], success: str):
+    return _write(
+        request,
+        lambda: session_services.wishes_save(
+            by=request.user, session=session, posts=ranked
+        ),
+        success,
+        "cockpit:my_wishes",
+    )
 
 
 @door("my_wishes")
@@ -213,15 +223,12 @@ def my_wish_forecast(request):
     session, _resident_id = _mine(request)
     if session is None:
         return _back(request, "cockpit:my_wishes", NO_SESSION)
-    form = _carrier()
-    if save_form(
-        form,
+    return _write(
+        request,
         lambda: session_services.wishes_forecast(by=request.user, session=session),
-    ):
-        messages.success(request, _("Estimation recalculée sur 1 000 tirages."))
-    else:
-        messages.error(request, errors_text(form))
-    return redirect(reverse("cockpit:my_wishes"))
+        _("Estimation recalculée sur 1 000 tirages."),
+        "cockpit:my_wishes",
+    )
 
 
 # Pre-choice ---------------------------------------------------------------------
@@ -256,17 +263,14 @@ def my_pre_choice(request):
 
 
 def _save_pre_choice(request, line, ranked: list[int], success: str):
-    form = _carrier()
-    if save_form(
-        form,
+    return _write(
+        request,
         lambda: session_services.pre_choice_save(
             by=request.user, semester=line.semester, accreditations=ranked
         ),
-    ):
-        messages.success(request, success)
-    else:
-        messages.error(request, errors_text(form))
-    return redirect(reverse("cockpit:my_pre_choice"))
+        success,
+        "cockpit:my_pre_choice",
+    )
 
 
 def _ranked_pre_choice(line) -> list[int]:

@@ -61,7 +61,9 @@ class CallListTable(CockpitTable):
     subdivision = tables.Column()
     semester = tables.Column()
     size = tables.Column(verbose_name=_("Internes appelés"), orderable=False)
-    status = tables.Column(accessor="state_label", order_by="status")
+    status = tables.Column(
+        accessor="state_label", order_by="status", verbose_name=_("État")
+    )
 
     class Meta(CockpitTable.Meta):
         model = CallList

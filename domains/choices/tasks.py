@@ -187,9 +187,18 @@ def send_hosting_decision(hosting_id: int) -> None:
 
 
 def send_wishes_opened(session_id: int) -> None:
-    """Each resident of the amphi (the call list's, and the non-validating
-    supernumeraries of its DES and phase) learns she may rank her wishes, until
-    when."""
+    """Each resident of the amphi learns she may rank her wishes, until when."""
+    _tell_session(session_id, "choices/email/wishes_opened")
+
+
+def send_wishes_postponed(session_id: int) -> None:
+    """Each resident of the amphi learns the wishes' new deadline."""
+    _tell_session(session_id, "choices/email/wishes_postponed")
+
+
+def _tell_session(session_id: int, template: str) -> None:
+    """E-mail each resident of the amphi: the call list's, and the non-validating
+    supernumeraries of its DES and phase."""
     from .session_selectors import supernumeraries_after
 
     session = (
@@ -208,7 +217,7 @@ def send_wishes_opened(session_id: int) -> None:
     ):
         _tell_residents(
             rows,
-            "choices/email/wishes_opened",
+            template,
             lambda row: {"session": session},
             page="cockpit:my_wishes",
         )

@@ -287,7 +287,7 @@ def call_list_context(request, call_list) -> dict:
         "reopen_form": ReopenForm(request=request) if may_answer else None,
         "publish_form": PublishForm(request=request) if may_adjust else None,
         "session_form": WishesUntilForm(request=request)
-        if call_list.status != CallListStatus.DRAFT
+        if call_list.status == CallListStatus.FROZEN
         and request.actor.has_perm("choices.change_choicesession")
         else None,
         "session": getattr(call_list, "session", None),

@@ -10,7 +10,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
-from domains.choices.models import ActivityLine, CallList, CallListContest
+from domains.choices.models import (
+    ActivityLine,
+    CallList,
+    CallListContest,
+    ChoiceSession,
+)
 from domains.choices.services import (
     activity_validate,
     call_list_contest_file,
@@ -19,6 +24,11 @@ from domains.choices.services import (
 )
 from domains.people.roles import Role
 from tests.choices.test_call_lists import lists  # noqa: F401  (the fixture)
+from tests.choices.test_sessions import (
+    _open,
+    _wish,
+    world,  # noqa: F401  (the fixture)
+)
 from tests.factories.people import make_user_with_role
 from tests.factories.referential import region
 
@@ -104,3 +114,20 @@ def test_one_contest_filed_twice_at_once(lists):  # noqa: F811
     assert isinstance(results["second"], ValidationError)
     assert "déjà une contestation en attente" in str(results["second"])
     assert CallListContest.objects.count() == 1
+
+
+def test_two_residents_saving_their_wishes_at_once(world):  # noqa: F811
+    """The second waits for the first; the simulation stored holds both wishes (not
+    the first's alone, as a recompute reading before the other's commit would)."""
+    _open(world)
+    results = _race(
+        lambda: _wish(world, "ada", [world["heh"]]),
+        lambda: _wish(world, "bea", [world["heh"], world["sud"]]),
+    )
+    assert results["second_waited"]
+    assert not isinstance(results["first"], Exception), results["first"]
+    assert not isinstance(results["second"], Exception), results["second"]
+    assert ChoiceSession.objects.get().simulation["assignments"] == {
+        str(world["ada"].pk): world["heh"],
+        str(world["bea"].pk): world["sud"],
+    }

@@ -27,6 +27,7 @@ from domains.choices.models import (
 from domains.choices.services import (
     activity_prefill,
     activity_validate,
+    call_list_freeze,
     call_list_publish,
     call_lists_compute,
 )
@@ -75,6 +76,7 @@ def world():
     call_lists_compute(by=ars, subdivision=lyon, semester=semester)
     call_list = CallList.objects.get()
     call_list_publish(by=ars, call_list=call_list)
+    call_list_freeze(by=ars, call_list=call_list)  # the order is final
     PostOpening.objects.create(
         semester=semester,
         subdivision=lyon,
@@ -143,8 +145,9 @@ def test_opening_refuses_a_draft_list_a_past_deadline_or_unpublished_posts(world
     with pytest.raises(ValidationError, match="ne sont pas encore publiés"):
         _open(world)
     PostOpening.objects.update(status=OpeningStatus.PUBLISHED)
-    CallList.objects.update(status="draft")
-    with pytest.raises(ValidationError, match="Publiez la liste d'appel"):
+    # A list still open to contests could go back to preparation under the amphi.
+    CallList.objects.update(status="published")
+    with pytest.raises(ValidationError, match="Arrêtez la liste d'appel pour le choix"):
         _open(world)
     assert not ChoiceSession.objects.exists()
 
@@ -354,3 +357,26 @@ def test_a_resident_makes_her_pre_choice_and_the_ars_sees_the_demand(client, wor
             semester=world["semester"],
             accreditations=[sud.pk, psy.pk],
         )
+
+
+def test_the_ars_postpones_the_wishes_and_each_resident_is_told(
+    client, world, django_capture_on_commit_callbacks
+):
+    session = _open(world, until=timezone.now() + timedelta(hours=2))
+    choice_session_move(
+        by=world["ars"], session=session, to=SessionStatus.WISHES_CLOSED
+    )
+    mail.outbox.clear()
+    login_verified(client, world["ars"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"{session.get_absolute_url()}decision/reporter/",
+            {"wishes_until": "2027-03-08T12:00"},
+            follow=True,
+        )
+    assert "fin des vœux reportée, chaque interne est prévenu" in page_text(response)
+    assert len(mail.outbox) == 3
+    assert "jusqu'au 8 mars 2027 à 12:00" in mail.outbox[0].body
+    # Reopened with the new deadline, a resident ranks again.
+    choice_session_move(by=world["ars"], session=session, to=SessionStatus.WISHES)
+    assert _wish(world, "ada", [world["heh"]]).posts == [world["heh"]]

@@ -269,6 +269,8 @@ def world():
         phase=post.phase,
         kind="chooses",
         source="prefill",
+        status="validated",
+        validated_at=timezone.now(),
     )
     PreChoice.objects.create(
         semester=next_semester, resident=resident, accreditations=[accreditation.pk]

@@ -1,7 +1,7 @@
 """The wishes before the amphi, in a real browser at 1280×800, each person on her own
 screen (issue 21):
 
-1. the ARS of Auvergne-Rhône-Alpes opens the wishes of a published call list from its
+1. the ARS of Auvergne-Rhône-Alpes opens the wishes of a frozen call list from its
    page, with the date until which they may change, and follows the link to the amphi;
 2. Bea, called second, finds « Mes vœux » in her menu, ranks HEH then Lyon Sud and
    reads that she would get HEH;
@@ -15,7 +15,8 @@ screen (issue 21):
 The world is the one of tests/choices/test_sessions.py, built with the factories:
 three ranked residents of Lyon in DES-MCA, socle (Ada 10, Bea 20, Cy 30), two
 accredited sites with posts for the coming semester (HEH 1 seat, Lyon Sud 2 seats),
-the call list computed and published, the post opening published.
+the call list computed, published and frozen for the choice, the post opening
+published.
 Screenshots: tests/e2e/screenshots/91-wishes-*.png."""
 
 import re
@@ -38,6 +39,7 @@ from domains.choices.models import (
 from domains.choices.services import (
     activity_prefill,
     activity_validate,
+    call_list_freeze,
     call_list_publish,
     call_lists_compute,
 )
@@ -126,6 +128,7 @@ def world():
     call_lists_compute(by=ars.user, subdivision=lyon, semester=semester)
     call_list = CallList.objects.get()
     call_list_publish(by=ars.user, call_list=call_list)
+    call_list_freeze(by=ars.user, call_list=call_list)
     PostOpening.objects.create(
         semester=semester,
         subdivision=lyon,
@@ -285,10 +288,8 @@ def test_the_ars_opens_the_wishes_residents_rank_and_the_ars_closes_them(
     expect(bea.page.locator("#simulated-post")).to_contain_text("(votre vœu n° 1)")
     expect(wishes.nth(0)).to_contain_text("Vous l'obtiendriez")
     expect(wishes.nth(1)).to_contain_text("Après votre poste simulé")
-    # Both posts are ranked: nothing left to add.
-    expect(
-        bea.page.get_by_label("Poste à ajouter à mes vœux").locator("option")
-    ).to_have_count(1)
+    # Both posts are ranked: nothing left to add, no form to add it.
+    expect(bea.page.get_by_label("Poste à ajouter à mes vœux")).to_have_count(0)
     bea.shot("11-bea-two-wishes")
 
     # 3. Ada, called first, ranks HEH only. -------------------------------------------
@@ -362,9 +363,13 @@ def test_the_ars_opens_the_wishes_residents_rank_and_the_ars_closes_them(
     expect(page.locator("#without-post")).to_contain_text(
         "rang 3 — Cy GAMMA (aucun vœu saisi)"
     )
-    expect(page.locator("#unwanted-title")).to_contain_text(
-        "0 poste que personne ne demande"
+    expect(page.locator("#unwanted-title")).to_have_text(
+        "Postes que personne ne demande"
     )
+    # Lyon Sud's second seat is still free: the ARS reads it.
+    lyon_sud = page.locator("#seats tbody tr", has_text="Lyon Sud").locator("td")
+    expect(lyon_sud.nth(1)).to_have_text("2")  # seats
+    expect(lyon_sud.nth(3)).to_have_text("1")  # left
     ars.shot("40-ars-amphi-simulation")
 
     ars.click("Clore la saisie des vœux")
