@@ -291,6 +291,11 @@ class WishAddForm(CockpitForm):
         ]
 
 
+def _site_label(site) -> str:
+    establishment = site.establishment.name
+    return site.name if establishment in site.name else f"{site.name} ({establishment})"
+
+
 class PreChoiceAddForm(CockpitForm):
     """A resident adds an accredited site at the end of her pre-choice."""
 
@@ -300,7 +305,4 @@ class PreChoiceAddForm(CockpitForm):
         super().__init__(*args, **kwargs)
         self.fields["accreditation"].choices = [
             ("", _("Choisissez un terrain agréé"))
-        ] + [
-            (a.pk, f"{a.training_site} ({a.training_site.establishment})")
-            for a in sites
-        ]
+        ] + [(a.pk, _site_label(a.training_site)) for a in sites]

@@ -110,7 +110,8 @@ def session_posts(call_list: CallList) -> list[SessionPost]:
     )
     offered = []
     for pk, site, name, establishment, seats, cesp, other, other_name in posts:
-        label = f"{name} ({establishment})"
+        # "Cardiologie (CHU de Grenoble)", unless the site's name says it already.
+        label = name if establishment in name else f"{name} ({establishment})"
         if other:
             label = f"{label} + {other_name}"
         offered.append(

@@ -23,7 +23,11 @@ from stdnum.luhn import calc_check_digit
 from assistance.demo import AssistanceBuilder
 from courses.demo import build_catalogue
 from domains.demo.accreditation import AccreditationBuilder
-from domains.demo.choices import build_semester_activity
+from domains.demo.choices import (
+    build_amphi,
+    build_pre_choices,
+    build_semester_activity,
+)
 from domains.demo.departments import DEPARTMENT_SPECIALTIES
 from domains.demo.matching import MatchingBuilder
 from domains.demo.residents import ResidentsBuilder
@@ -299,6 +303,8 @@ class DemoBuilder:
         self.counts |= build_site()
         self.counts |= AccreditationBuilder(self).build()
         self.counts |= build_semester_activity(self.rng)
+        self.counts |= build_pre_choices(self.rng)
+        self.counts |= build_amphi(self.rng)
         self.counts |= build_catalogue()
         return self.counts
 

@@ -51,18 +51,13 @@ SESSIONS = "/cockpit/amphis/"
 MINE = "/cockpit/mes-voeux/"
 
 
-@pytest.fixture
-def world():
+def build_world(*, residents: dict, registry, ars) -> dict:
+    """Lyon's DES-MCA socle call list of `residents`, frozen for the choice; two posts
+    opened and published (HEH: 1 seat, Lyon Sud: 2)."""
     semester = coming()
     lyon = subdivision("LYON")
-    # Call-list order: Ada (rank 10), Bea (20), Cy (30).
-    ada = ranked("Ada", "Alpha", 10)
-    bea = ranked("Bea", "Beta", 20)
-    cy = ranked("Cy", "Gamma", 30)
-    registry = make_user_with_role(Role.FACULTY_REGISTRY, subdivision=lyon)
     activity_prefill(by=registry, subdivision=lyon, semester=semester)
     activity_validate(by=registry, lines=list(ActivityLine.objects.all()))
-    ars = make_user_with_role(Role.ARS, region=region("84"))
     posts = {}
     for name, seats in (("Cardiologie HEH", 1), ("Cardiologie Lyon Sud", 2)):
         posts[name] = post_open(
@@ -91,10 +86,22 @@ def world():
         "call_list": call_list,
         "heh": str(posts["Cardiologie HEH"].pk),
         "sud": str(posts["Cardiologie Lyon Sud"].pk),
-        "ada": ada,
-        "bea": bea,
-        "cy": cy,
+        **residents,
     }
+
+
+@pytest.fixture
+def world():
+    # Call-list order: Ada (rank 10), Bea (20), Cy (30).
+    return build_world(
+        residents={
+            "ada": ranked("Ada", "Alpha", 10),
+            "bea": ranked("Bea", "Beta", 20),
+            "cy": ranked("Cy", "Gamma", 30),
+        },
+        registry=make_user_with_role(Role.FACULTY_REGISTRY, subdivision=subdivision()),
+        ars=make_user_with_role(Role.ARS, region=region("84")),
+    )
 
 
 def _open(world, **kwargs) -> ChoiceSession:

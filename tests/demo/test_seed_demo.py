@@ -37,6 +37,7 @@ from domains.referential.selectors import (
 )
 from siimop_site.models import CampaignAnnouncementPage, StandardPage
 
+OPENED = ("LYON", "GRENOBLE")  # the subdivisions opening the coming semester's posts
 pytestmark = pytest.mark.django_db
 
 
@@ -101,17 +102,20 @@ def test_small_demo_data_are_consistent_and_realistic(django_user_model):
         "training_site", "specialty", "phase", "semester"
     )
     assert posts.filter(semester=semester).count() == 250
-    # The others: the next semester's consolidation posts of the matching campaign, and
-    # Lyon's posts the ARS took up for the coming semester's opening.
+    # The others: the next semester's consolidation posts of the matching campaign,
+    # Lyon's posts the ARS took up for the coming semester's opening, and Grenoble's
+    # opened for its amphi.
     others = posts.exclude(semester=semester)
     assert {
-        p.phase.code for p in others.exclude(training_site__subdivision__code="LYON")
+        p.phase.code
+        for p in others.exclude(training_site__subdivision__code__in=OPENED)
     } == {"consolidation"}
-    assert (
-        others.filter(training_site__subdivision__code="LYON")
-        .exclude(phase__code="consolidation")
-        .exists()
-    )
+    for code in OPENED:
+        assert (
+            others.filter(training_site__subdivision__code=code)
+            .exclude(phase__code="consolidation")
+            .exists()
+        ), code
     assert all(
         site_is_accredited(
             training_site=p.training_site,
@@ -191,6 +195,18 @@ def test_small_demo_data_are_consistent_and_realistic(django_user_model):
     mine = TicketContext.objects.filter(person__user=resident)
     assert mine.filter(ticket__title="Je ne vois pas les postes de cardiologie")
     assert mine.filter(ticket__followup__title="Réponse de l'assistance").exists()
+
+    # Grenoble's amphi: its wishes being entered, its simulation keeping the rule;
+    # in Lyon, the demo resident has made her pre-choice.
+    from domains.choices import amphi
+    from domains.choices.models import ChoiceSession, PreChoice
+    from domains.choices.session_selectors import instance
+
+    session = ChoiceSession.objects.get(call_list__subdivision__code="GRENOBLE")
+    assert session.wish_lists.exists() and session.simulation["assignments"]
+    posts, choosers, _people = instance(session)
+    assert amphi.violations(posts, choosers, amphi.Result(**session.simulation)) == []
+    assert PreChoice.objects.filter(resident__person__user=resident).exists()
 
 
 def test_seed_refuses_a_database_that_already_has_data_unless_asked_to_skip():

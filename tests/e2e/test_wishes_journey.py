@@ -28,29 +28,17 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from domains.choices.models import (
-    ActivityLine,
-    CallList,
     ChoiceSession,
-    OpeningStatus,
-    PostOpening,
     SessionStatus,
     WishList,
 )
-from domains.choices.services import (
-    activity_prefill,
-    activity_validate,
-    call_list_freeze,
-    call_list_publish,
-    call_lists_compute,
-)
 from domains.people.roles import Role
-from domains.referential.services import post_open
 from domains.residents.models import Resident
-from tests.choices.test_semester_activity import coming
+from tests.choices.test_sessions import build_world
 from tests.e2e.conftest import CSP_RECORDER, SCREENSHOTS
 from tests.factories.people import PASSWORD, make_person
-from tests.factories.referential import phase, region, specialty, subdivision
-from tests.factories.residents import accredited_site, make_resident
+from tests.factories.referential import region, subdivision
+from tests.factories.residents import make_resident
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -97,54 +85,25 @@ def _staff(role: str, email: str, first_name: str, last_name: str, **perimeter):
 
 @pytest.fixture
 def world():
-    semester = coming()
-    lyon = subdivision("LYON")
     # Call-list order: Ada (rank 10), Bea (20), Cy (30).
-    ada = _ranked("Ada", "Alpha", 10)
-    bea = _ranked("Bea", "Beta", 20)
-    cy = _ranked("Cy", "Gamma", 30)
+    residents = {
+        "ada": _ranked("Ada", "Alpha", 10),
+        "bea": _ranked("Bea", "Beta", 20),
+        "cy": _ranked("Cy", "Gamma", 30),
+    }
     registry = _staff(
         Role.FACULTY_REGISTRY,
         "sophie.girard@univ-lyon1.fr",
         "Sophie",
         "Girard",
-        subdivision=lyon,
+        subdivision=subdivision("LYON"),
     )
-    activity_prefill(by=registry.user, subdivision=lyon, semester=semester)
-    activity_validate(by=registry.user, lines=list(ActivityLine.objects.all()))
     ars = _staff(
         Role.ARS, "claire.dubois@ars.sante.fr", "Claire", "Dubois", region=region("84")
     )
-    posts = {}
-    for name, seats in (("Cardiologie HEH", 1), ("Cardiologie Lyon Sud", 2)):
-        posts[name] = post_open(
-            semester=semester,
-            training_site=accredited_site(name=name),
-            specialty=specialty("DES-MCA"),
-            phase=phase("socle"),
-            seats=seats,
-            by=ars.user,
-        )
-    call_lists_compute(by=ars.user, subdivision=lyon, semester=semester)
-    call_list = CallList.objects.get()
-    call_list_publish(by=ars.user, call_list=call_list)
-    call_list_freeze(by=ars.user, call_list=call_list)
-    PostOpening.objects.create(
-        semester=semester,
-        subdivision=lyon,
-        status=OpeningStatus.PUBLISHED,
-        decree_reference="ARS-2026-117",
-        signed_at=timezone.now(),
-        published_at=timezone.now(),
-    )
-    return {
-        "ars": ars,
-        "call_list": call_list,
-        "heh": str(posts["Cardiologie HEH"].pk),
-        "sud": str(posts["Cardiologie Lyon Sud"].pk),
-        "ada": ada,
-        "bea": bea,
-        "cy": cy,
+    # The people sign in with their password: the world's "ars" is her person.
+    return build_world(residents=residents, registry=registry.user, ars=ars.user) | {
+        "ars": ars
     }
 
 
