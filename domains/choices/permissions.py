@@ -66,6 +66,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     # Her own line, on Mon semestre prochain (not the registry's list).
     Role.RESIDENT: ["choices.add_activityline", "choices.add_wishlist"],
 }
+# Who follows the post opening (its coverage, the pre-choice demand): the ARS, the
+# faculty and the State.
+OPENING_READERS = (
+    Role.ARS,
+    Role.FACULTY_REGISTRY,
+    Role.COORDINATOR,
+    Role.DGOS,
+    Role.UNESS_ADMIN,
+)
 CHANGE = "choices.change_activityline"
 CALL_LISTS = "choices.change_calllist"
 OPENING = "choices.change_postopening"

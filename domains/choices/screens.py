@@ -46,6 +46,7 @@ from .models import (
     PostOpening,
 )
 from .permissions import (
+    OPENING_READERS,
     call_list_perimeter,
     choice_group_perimeter,
     hosting_perimeter,
@@ -435,13 +436,7 @@ registry.register_menu(
         url_name="opening_coverage",
         permission="choices.view_activityline",
         order=32,
-        roles=(
-            Role.ARS,
-            Role.FACULTY_REGISTRY,
-            Role.COORDINATOR,
-            Role.DGOS,
-            Role.UNESS_ADMIN,
-        ),
+        roles=OPENING_READERS,
         refusal=_("L'ouverture des postes est suivie par l'ARS, la faculté et l'État."),
     )
 )

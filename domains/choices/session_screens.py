@@ -11,7 +11,7 @@ from . import session_views
 from .filters import SessionFilter
 from .forms import WishesUntilForm
 from .models import ChoiceSession, SessionStatus
-from .permissions import call_list_perimeter
+from .permissions import OPENING_READERS, call_list_perimeter
 from .session_selectors import visible_sessions
 from .session_services import choice_session_move, choice_session_postpone
 from .tables import SessionTable
@@ -129,13 +129,7 @@ registry.register_menu(
         url_name="pre_choice_demand",
         permission="choices.view_activityline",
         order=33,
-        roles=(
-            Role.ARS,
-            Role.FACULTY_REGISTRY,
-            Role.COORDINATOR,
-            Role.DGOS,
-            Role.UNESS_ADMIN,
-        ),
+        roles=OPENING_READERS,
         refusal=_(
             "La demande du pré-choix est suivie par l'ARS, la faculté et l'État."
         ),

@@ -14,7 +14,7 @@ from domains.cockpit.views import door, errors_text, save_form
 from domains.referential.selectors import perimeter_subdivisions
 from domains.residents.models import Resident
 
-from . import amphi, session_selectors, session_services
+from . import session_selectors, session_services
 from .forms import PreChoiceAddForm, WishAddForm, WishesUntilForm
 from .models import PreChoice
 from .selectors import coming_semester
@@ -66,10 +66,6 @@ def session_context(request, session) -> dict:
         "postpone_form": WishesUntilForm(request=request)
         if request.actor.has_perm("choices.change_choicesession")
         else None,
-        "supernumerary_labels": {
-            amphi.VALIDATING: _("surnombre validant"),
-            amphi.NON_VALIDATING: _("surnombre non validant"),
-        },
     }
 
 
