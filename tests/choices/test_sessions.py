@@ -197,6 +197,9 @@ def test_a_resident_ranks_her_wishes_from_her_page(client, world):
         world["heh"],
         world["sud"],
     ]
+    assert "Classer mes vœux (jusqu'au" in page_text(
+        client.get("/cockpit/mon-semestre-prochain/")
+    )
     home = page_text(client.get("/cockpit/"))
     assert "Mes vœux pour l'amphi" in home
     assert "postes classés, modifiables jusqu'au" in home
