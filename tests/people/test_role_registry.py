@@ -268,6 +268,7 @@ _CYCLE_READ = {
     "choices.view_postopening",
     "choices.view_interchuhosting",
     "choices.view_choicegroup",
+    "choices.view_choicesession",
 }
 _CRUD = ("view", "add", "change", "delete")
 _RULES_READ = {"choices.view_openingrule"}
@@ -295,6 +296,7 @@ GIVEN_SINCE: dict[str, set[str]] = {
         "choices.change_interchuhosting",
         *(f"choices.{a}_openingrule" for a in _CRUD),
         *(f"choices.{a}_choicegroup" for a in ("add", "change", "delete")),
+        "choices.change_choicesession",
     },
     Role.FACULTY_REGISTRY: {
         "residents.view_statistics",
@@ -309,7 +311,11 @@ GIVEN_SINCE: dict[str, set[str]] = {
         "choices.add_openingopinion",
         "choices.opine_interchuhosting",
     },
-    Role.RESIDENT: {"residents.view_specialsituation", "choices.add_activityline"},
+    Role.RESIDENT: {
+        "residents.view_specialsituation",
+        "choices.add_activityline",
+        "choices.add_wishlist",
+    },
     Role.MEDICAL_AFFAIRS: {"residents.view_placement"},
     Role.ESTABLISHMENT_DIRECTOR: {"residents.view_placement"},
 }
