@@ -413,7 +413,7 @@ def build_posts(semester, idf, lines) -> None:
 
 
 def build() -> dict:
-    from domains.choices.models import ActivityLine, CallList
+    from domains.choices.models import ActivityLine, CallList, ChoiceSession
     from domains.people.models import User
     from domains.referential.models import Subdivision
     from domains.residents.models import Resident
@@ -435,8 +435,10 @@ def build() -> dict:
             .values_list("pk", flat=True)
         )
         clone_residents(elsewhere, missing, "france")
-    # The seed's own lines and lists of the semester (Lyon's) give way to these; its
-    # posts (the Docteur Junior rounds') stay, counted in the opening.
+    # The seed's own lines, lists and amphis of the semester (Lyon's, Grenoble's) give
+    # way to these; its posts (the Docteur Junior rounds', Grenoble's) stay, counted
+    # in the opening.
+    ChoiceSession.objects.filter(call_list__semester=semester).delete()
     CallList.objects.filter(semester=semester).delete()
     ActivityLine.objects.filter(semester=semester).delete()
     lines = build_activity(semester, idf, registry)
